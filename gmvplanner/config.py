@@ -1,0 +1,77 @@
+"""Paths, column names and defaults shared by every stage (the one place that owns them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ROOT",
+    "DATA_DIR",
+    "ARTIFACTS_DIR",
+    "DEFAULT_ORDERS",
+    "DEFAULT_MEDIA",
+    "DEFAULT_MEDIA_WEEKLY",
+    "DEFAULT_SALES",
+    "DEFAULT_NPS",
+    "DEFAULT_HOLIDAYS",
+    "DEFAULT_SUBCATEGORIES",
+    "ORDER_COLUMNS",
+    "CHANNELS",
+    "CRORE",
+    "SEED",
+    "HOLDOUT_WEEKS",
+    "PAYDAYS",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+ARTIFACTS_DIR = ROOT / "artifacts"
+
+DEFAULT_ORDERS = DATA_DIR / "ConsumerElectronics.csv"
+DEFAULT_MEDIA = DATA_DIR / "MediaInvestment.csv"
+DEFAULT_MEDIA_WEEKLY = DATA_DIR / "MediaInvestmentWeekly.csv"
+DEFAULT_SALES = DATA_DIR / "SpecialSale.csv"
+DEFAULT_NPS = DATA_DIR / "MonthlyNPS.csv"
+DEFAULT_HOLIDAYS = DATA_DIR / "HolidayList.csv"
+
+DEFAULT_SUBCATEGORIES = ("CameraAccessory", "HomeAudio", "GamingAccessory")
+
+ORDER_COLUMNS = (
+    "fsn_id",
+    "order_date",
+    "Year",
+    "Month",
+    "order_id",
+    "order_item_id",
+    "gmv",
+    "units",
+    "deliverybdays",
+    "deliverycdays",
+    "s1_fact.order_payment_type",
+    "sla",
+    "cust_id",
+    "pincode",
+    "product_analytic_super_category",
+    "product_analytic_category",
+    "product_analytic_sub_category",
+    "product_analytic_vertical",
+    "product_mrp",
+    "product_procurement_sla",
+)
+
+CHANNELS = (
+    "TV",
+    "Digital",
+    "Sponsorship",
+    "Content Marketing",
+    "Online marketing",
+    "Affiliates",
+    "SEM",
+    "Radio",
+    "Other",
+)
+
+CRORE = 1e7  # rupees in one crore
+SEED = 42
+HOLDOUT_WEEKS = 8
+PAYDAYS = (1, 15)  # days of the month treated as paydays

@@ -1,0 +1,188 @@
+"""Predict weekly GMV per subcategory for a spend scenario, with an 80% interval from the trees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .allocate import week_start
+from .artifacts import Artifacts
+from .config import CRORE, PAYDAYS
+from .errors import InputError
+from .features import LEVERS, design_matrix, spend_column
+from .load import _dates, _numeric, read_table
+from .model import SubcategoryModel, predict_rates
+
+__all__ = ["SCENARIO_LEVERS", "load_scenario", "scenario_weekly", "predict_scenario", "default_scenario"]
+
+# optional scenario columns -> (meaning, unit, lowest, highest)
+SCENARIO_LEVERS = {
+    "product_mrp": ("mean product MRP", "₹", 0.0, None),
+    "discount": ("mean discount vs MRP", "fraction 0-1", 0.0, 0.95),
+    "sla": ("mean delivery SLA", "days", 0.0, 60.0),
+    "procurement_sla": ("mean procurement SLA", "days", 0.0, 60.0),
+    "prepaid_share": ("share of orders paid up front (the rest COD)", "fraction 0-1", 0.0, 1.0),
+    "sale_days": ("special-sale days in the week", "days 0-7", 0.0, 7.0),
+    "holidays": ("public holidays in the week", "days 0-7", 0.0, 7.0),
+    "nps": ("net promoter score", "points", -100.0, 100.0),
+}
+
+
+def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
+    """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
+
+    Optional columns: subcategory (levers then apply to that subcategory only), vertical (one name or a
+    mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every row of a week.
+    """
+    path = Path(path)
+    raw = read_table(path).to_pandas()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if "week_start" not in raw:
+        raise InputError(path, f"column 'week_start' missing; found {list(raw.columns)}", column="week_start")
+    frame = pd.DataFrame({"week_start": _dates(path, "week_start", raw["week_start"], ("%Y-%m-%d", "%m/%d/%Y"))})
+    frame["week_start"] = week_start(frame["week_start"])
+    for channel in channels:
+        if channel not in raw:
+            raise InputError(path, f"column '{channel}' missing: give spend in crore for every channel the model "
+                                   f"knows ({', '.join(channels)}); use 0 for none", column=channel)
+        values = _numeric(path, channel, raw[channel]).fillna(0.0)
+        if (values < 0).any():
+            i = int(np.flatnonzero((values < 0).to_numpy())[0])
+            raise InputError(path, f"negative spend {values.iloc[i]}", column=channel, row=i + 2)
+        frame[channel] = values.to_numpy()
+    for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
+        if lever in raw:
+            values = _numeric(path, lever, raw[lever])
+            bad = (values < lo) | ((values > hi) if hi is not None else False)
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(path, f"{values.iloc[i]} is outside the allowed range ({unit})", column=lever, row=i + 2)
+            frame[lever] = values.to_numpy()
+    for text_col in ("subcategory", "vertical"):
+        if text_col in raw:
+            frame[text_col] = raw[text_col].astype(object).where(raw[text_col].notna(), None).to_numpy()
+    weeks = frame["week_start"].drop_duplicates().sort_values()
+    gaps = weeks.diff().dropna()
+    if (gaps != pd.Timedelta(weeks=1)).any():
+        i = int(np.flatnonzero((gaps != pd.Timedelta(weeks=1)).to_numpy())[0]) + 1
+        raise InputError(path, f"weeks must follow each other; after {weeks.iloc[i - 1].date()} comes "
+                               f"{weeks.iloc[i].date()}", column="week_start")
+    per_week = frame.groupby("week_start")[channels].nunique()
+    if (per_week > 1).to_numpy().any():
+        week = per_week.index[(per_week > 1).any(axis=1)][0]
+        raise InputError(path, f"spend differs between rows of week {week.date()}; spend is company-wide, "
+                               f"give the same on every row of a week")
+    return frame
+
+
+def _vertical_mix(text: str | None) -> dict[str, float] | None:
+    if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
+        return None
+    mix = {}
+    for part in str(text).split(";"):
+        name, _, weight = part.partition(":")
+        mix[name.strip()] = float(weight) if weight.strip() else 1.0
+    return mix
+
+
+def scenario_weekly(scenario: pd.DataFrame, model: SubcategoryModel, artifacts: Artifacts,
+                    history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One subcategory's scenario weeks as a weekly table (the same columns training used).
+
+    Spend is company crore x the subcategory's recent GMV share. Omitted levers take recent history;
+    sale days and holidays take the same ISO week a year earlier, when the history has it.
+    """
+    sub = model.subcategory
+    rows = scenario
+    if "subcategory" in scenario:
+        mine = scenario["subcategory"].isna() | (scenario["subcategory"] == sub)
+        rows = scenario.loc[mine]
+    rows = rows.drop_duplicates("week_start").sort_values("week_start").reset_index(drop=True)
+    weeks = pd.DatetimeIndex(rows["week_start"])
+    out = pd.DataFrame({"subcategory": sub, "week_start": weeks, "days": 7})
+    for channel in model.spec.channels:
+        crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(len(rows))
+        out[spend_column(channel)] = crore * CRORE * model.spend_share
+    defaults = model.lever_defaults
+    for lever in LEVERS:
+        given = rows[lever].to_numpy(float) if lever in rows else np.full(len(rows), np.nan)
+        out[lever] = np.where(np.isnan(given), defaults.get(lever, np.nan), given)
+    mix_cols = model.spec.mix_columns
+    encoders = artifacts.encoders[sub]
+    mixes = np.array([[defaults.get(c, 0.0) for c in mix_cols]] * len(rows), dtype=float).reshape(len(rows), len(mix_cols))
+    n_vert = len(encoders.vertical.get_feature_names_out())
+    if "vertical" in rows:
+        for i, text in enumerate(rows["vertical"]):
+            mix = _vertical_mix(text)
+            if mix:
+                mixes[i, :n_vert] = encoders.mix("vertical", mix)
+    if "prepaid_share" in rows:
+        for i, share in enumerate(rows["prepaid_share"].to_numpy(float)):
+            if not np.isnan(share):
+                mixes[i, n_vert:] = encoders.mix("payment", {"Prepaid": share, "COD": 1.0 - share})
+    for j, col in enumerate(mix_cols):
+        out[col] = mixes[:, j]
+    last_year = None
+    if history is not None:
+        h = history.loc[history["subcategory"] == sub].set_index("week_start")
+        last_year = h.reindex(weeks - pd.Timedelta(weeks=52))
+    for col in ("sale_days", "holidays"):
+        given = rows[col].to_numpy(float) if col in rows else np.full(len(rows), np.nan)
+        fallback = last_year[col].to_numpy(float) if last_year is not None else np.zeros(len(rows))
+        out[col] = np.where(np.isnan(given), np.nan_to_num(fallback), given)
+    out["paydays"] = [sum(d.day in PAYDAYS for d in pd.date_range(w, periods=7)) for w in weeks]
+    nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(len(rows), np.nan)
+    out["nps"] = np.where(np.isnan(nps), defaults.get("nps", 50.0), nps)
+    return out
+
+
+def _carry_in(model: SubcategoryModel, first_week: pd.Timestamp) -> dict[str, float] | None:
+    """The trained stock, decayed over any weeks between the end of training and the scenario."""
+    gap = (first_week - model.last_week).days // 7
+    if gap < 1:
+        return None
+    return {c: s * model.spec.decay[c] ** (gap - 1) for c, s in model.carry_out.items()}
+
+
+def predict_scenario(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8,
+                     history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weekly GMV per subcategory: week_start, subcategory, predicted_gmv, lower, upper (₹)."""
+    history = artifacts.table("history") if history is None else history
+    frames = []
+    for sub, model in artifacts.models.items():
+        weekly = scenario_weekly(scenario, model, artifacts, history)
+        if weekly.empty:
+            continue
+        X = design_matrix(weekly, model.spec, _carry_in(model, weekly["week_start"].iloc[0]))
+        mean, lo, hi = predict_rates(model.forest, X, coverage)
+        days = weekly["days"].to_numpy(float)
+        frames.append(pd.DataFrame({"week_start": weekly["week_start"], "subcategory": sub,
+                                    "predicted_gmv": mean * days, "lower": lo * days, "upper": hi * days}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def default_scenario(artifacts: Artifacts, weeks: int = 13, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The next `weeks` weeks with spend at last year's level for the same weeks, scaled to the recent run rate.
+
+    The run-rate factor is spend over the last 13 weeks divided by spend over the same 13 weeks a year
+    earlier; without a year of history it is 1 and weeks with no match take the recent weekly mean.
+    """
+    company = artifacts.table("company_spend").set_index("week_start").sort_index()
+    channels = artifacts.channels
+    weekly = company[channels].div(company["days"], axis=0) * 7  # full-week equivalents
+    last = weekly.index[-1]
+    start = start or last + pd.Timedelta(weeks=1)
+    future = pd.date_range(start, periods=weeks, freq="7D")
+    recent = weekly.iloc[-13:]
+    year_before = weekly.reindex(recent.index - pd.Timedelta(weeks=52))
+    scale = recent.to_numpy().sum() / year_before.to_numpy().sum() if year_before.notna().all().all() else 1.0
+    if not np.isfinite(scale) or scale <= 0:
+        scale = 1.0
+    base = weekly.reindex(future - pd.Timedelta(weeks=52)).reset_index(drop=True)
+    base = base.fillna(recent.mean()) * scale
+    out = pd.DataFrame({"week_start": future})
+    for channel in channels:
+        out[channel] = base[channel].to_numpy().round(6)
+    return out

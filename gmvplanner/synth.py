@@ -1,0 +1,466 @@
+"""Seeded generator of ElecKart-layout data whose true channel effects are known.
+
+It writes the files a user has (orders, monthly media in crore, a dated weekly media file,
+sale calendar, NPS, holidays) and keeps the generating process (`TrueProcess`) so tests and
+benchmarks can check what the pipeline recovers against what was put in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pac
+
+from .config import CHANNELS, CRORE, ORDER_COLUMNS
+from .transforms import geometric_adstock, hill
+
+__all__ = ["SynthConfig", "TrueProcess", "generate", "write_dataset", "SUBCATEGORY_SPECS"]
+
+log = logging.getLogger(__name__)
+
+# subcategory -> (category, share of orders, median MRP in rupees, verticals)
+SUBCATEGORY_SPECS: dict[str, tuple[str, float, float, tuple[str, ...]]] = {
+    "CameraAccessory": ("CameraAccessory", 0.15, 1400.0, (
+        "CameraBattery", "CameraTripod", "Lens", "Flash", "CameraBag",
+        "CameraBatteryCharger", "Filter", "CameraRemoteControl", "CameraMount", "Strap")),
+    "HomeAudio": ("EntertainmentSmall", 0.09, 3500.0, (
+        "HomeAudioSpeaker", "FMRadio", "HiFiSystem", "HomeTheatre", "BoomBox", "DockingStation", "Dock")),
+    "GamingAccessory": ("GamingHardware", 0.13, 1600.0, (
+        "GamePad", "GamingHeadset", "GamingMouse", "GamingKeyboard", "GamingAccessoryKit",
+        "GamingMemoryCard", "GamingMousePad", "JoystickGamingWheel", "GamingAdapter")),
+    "Speaker": ("EntertainmentSmall", 0.28, 1100.0, ("LaptopSpeaker", "MobileSpeaker")),
+    "Camera": ("Camera", 0.07, 18000.0, ("DSLR", "Point & Shoot", "Instant Cameras", "Camcorders", "SportsAndAction")),
+    "TVVideoSmall": ("EntertainmentSmall", 0.09, 2200.0, (
+        "SelectorBox", "RemoteControl", "VideoGlasses", "VideoPlayer", "TVOutCableAccessory")),
+    "GameCDDVD": ("GameCDDVD", 0.07, 1900.0, ("PhysicalGame", "CodeInTheBoxGame")),
+    "AudioMP3Player": ("EntertainmentSmall", 0.12, 1700.0, ("AudioMP3Player", "VoiceRecorder", "Microphone")),
+}
+
+# channel -> (weekly spend level in crore at full scale, carry-over decay per week,
+#             half-saturation as a multiple of the level, true ROI at the level, spend volatility)
+CHANNEL_SPECS: dict[str, tuple[float, float, float, float, float]] = {
+    "TV": (0.15, 0.6, 1.0, 0.6, 0.55),
+    "Digital": (0.08, 0.3, 1.0, 1.1, 0.5),
+    "Sponsorship": (0.35, 0.5, 1.0, 0.35, 0.5),
+    "Content Marketing": (0.03, 0.5, 1.0, 0.8, 0.5),
+    "Online marketing": (0.25, 0.2, 1.0, 1.4, 0.5),
+    "Affiliates": (0.08, 0.1, 1.0, 1.8, 0.45),
+    "SEM": (0.18, 0.0, 1.0, 2.4, 0.45),
+    "Radio": (0.03, 0.4, 1.0, 0.2, 0.6),
+    "Other": (0.10, 0.3, 1.0, 0.1, 0.6),
+}
+
+FULL_SCALE_ORDERS = 1_650_000
+
+SALES_2014 = [
+    ("2014-07-28", 2, "Eid & Rathayatra sale"), ("2014-08-15", 3, "Independence Sale"),
+    ("2014-08-09", 2, "Rakshabandhan Sale"), ("2014-10-02", 3, "Daussera sale"),
+    ("2014-10-18", 8, "Big Diwali Sale"), ("2014-12-25", 10, "Christmas & New Year Sale"),
+    ("2015-01-24", 3, "Republic Day"), ("2015-02-01", 2, "BED"), ("2015-02-14", 2, "Valentine's Day"),
+    ("2015-02-20", 2, "FHSD"), ("2015-03-07", 3, "BSD-5"), ("2015-05-25", 3, "Pacman"),
+]
+SALES_2015 = [
+    ("2015-07-18", 2, "Eid & Rathayatra sale"), ("2015-08-15", 3, "Independence Sale"),
+    ("2015-08-28", 3, "Rakshabandhan Sale"), ("2015-10-15", 3, "Daussera sale"),
+    ("2015-11-07", 8, "Big Diwali Sale"), ("2015-12-25", 10, "Christmas & New Year Sale"),
+    ("2016-01-20", 3, "Republic Day"), ("2016-02-01", 2, "BED"), ("2016-02-14", 2, "Valentine's Day"),
+    ("2016-02-20", 2, "FHSD"), ("2016-03-07", 3, "BSD-5"), ("2016-05-25", 3, "Pacman"),
+]
+HOLIDAYS = [
+    ("2014-07-29", "Id-Ul-Fitr"), ("2014-08-15", "Independence Day"), ("2014-08-17", "Krishna Janmastami"),
+    ("2014-08-29", "Ganesh Chaturthi"), ("2014-10-02", "Mahatma Gandhi Jayanthi"), ("2014-10-03", "Vijaya Dashami"),
+    ("2014-10-23", "Diwali"), ("2014-11-06", "Guru Nanak Jayanthi"), ("2014-12-25", "Christmas"),
+    ("2015-01-26", "Republic Day"), ("2015-02-17", "Maha Shivratri"), ("2015-03-06", "Holi"),
+    ("2015-04-03", "Good Friday"), ("2015-05-01", "May Day"),
+    ("2015-07-18", "Id-Ul-Fitr"), ("2015-08-15", "Independence Day"), ("2015-09-05", "Krishna Janmastami"),
+    ("2015-09-17", "Ganesh Chaturthi"), ("2015-10-02", "Mahatma Gandhi Jayanthi"), ("2015-10-22", "Vijaya Dashami"),
+    ("2015-11-11", "Diwali"), ("2015-12-25", "Christmas"), ("2016-01-26", "Republic Day"),
+    ("2016-03-07", "Maha Shivratri"), ("2016-03-24", "Holi"), ("2016-03-25", "Good Friday"),
+    ("2016-05-01", "May Day"), ("2016-05-21", "Buddha Purnima"),
+]
+
+
+@dataclass
+class SynthConfig:
+    """What to generate: the window, the number of orders and the seed."""
+
+    start: str = "2014-07-01"
+    end: str = "2016-06-30"
+    n_orders: int = FULL_SCALE_ORDERS
+    seed: int = 7
+    subcategories: tuple[str, ...] = tuple(SUBCATEGORY_SPECS)
+    messy: bool = True
+
+
+@dataclass
+class TrueProcess:
+    """The known media effect: GMV_s,w += beta[s,c] * hill(adstock(spend_c) / K_c)."""
+
+    channels: list[str]
+    subcategories: list[str]
+    decay: dict[str, float]
+    half_saturation_crore: dict[str, float]
+    beta_rupees: dict[str, dict[str, float]]  # subcategory -> channel -> weekly rupees at saturation
+    weekly_spend_crore: pd.DataFrame = field(repr=False)  # week_start index, channel columns (full weeks)
+
+    def media_gmv(self, weekly_spend_crore: pd.DataFrame, subcategory: str,
+                  carry_in: pd.Series | None = None) -> pd.DataFrame:
+        """True weekly media-driven GMV (rupees) of one subcategory, one column per channel."""
+        out = {}
+        for channel in self.channels:
+            spend = weekly_spend_crore[channel].to_numpy(float) if channel in weekly_spend_crore else np.zeros(
+                len(weekly_spend_crore))
+            init = 0.0 if carry_in is None else float(carry_in.get(channel, 0.0))
+            stock = geometric_adstock(spend, self.decay[channel], initial=init)
+            out[channel] = self.beta_rupees[subcategory][channel] * hill(stock, self.half_saturation_crore[channel])
+        return pd.DataFrame(out, index=weekly_spend_crore.index)
+
+    def to_json(self) -> dict:
+        """Parameters as plain JSON (spend is written to its own file)."""
+        return {
+            "channels": self.channels,
+            "subcategories": self.subcategories,
+            "decay": self.decay,
+            "half_saturation_crore": self.half_saturation_crore,
+            "beta_rupees": self.beta_rupees,
+        }
+
+    @classmethod
+    def from_files(cls, params_path: Path, weekly_spend_path: Path) -> "TrueProcess":
+        """Read back what `write_dataset` wrote."""
+        params = json.loads(Path(params_path).read_text())
+        params.pop("config", None)
+        spend = pd.read_csv(weekly_spend_path, parse_dates=["date"]).set_index("date")
+        spend.index.name = "week_start"
+        return cls(weekly_spend_crore=spend, **params)
+
+
+def _weekly_spend(rng: np.random.Generator, weeks: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
+    """Weekly company spend per channel in crore: a festive pattern times independent weekly moves."""
+    month = weeks.month.to_numpy()
+    festive = np.select([np.isin(month, [10, 11, 12]), month == 3, np.isin(month, [7, 8])], [1.5, 1.25, 0.7], 1.0)
+    frame = {}
+    for channel, (level, _decay, _half, _roi, vol) in CHANNEL_SPECS.items():
+        moves = rng.lognormal(-0.5 * vol**2, vol, len(weeks))
+        spend = level * scale * festive * moves
+        if channel == "TV":
+            spend *= rng.random(len(weeks)) < 0.8  # flighting: some weeks off air
+        if channel in ("Radio", "Other"):
+            on = np.isin(month, [1, 3, 5, 10, 12]) if channel == "Radio" else np.isin(month, [1, 3, 5, 11])
+            spend *= on
+        frame[channel] = spend
+    return pd.DataFrame(frame, index=weeks)
+
+
+def _true_process(rng: np.random.Generator, weekly_spend: pd.DataFrame, subs: list[str], scale: float) -> TrueProcess:
+    """Channel parameters with ROIs spread widely, subcategory weights that differ by channel."""
+    decay, half, beta = {}, {}, {s: {} for s in subs}
+    order_share = np.array([SUBCATEGORY_SPECS[s][1] for s in subs])
+    order_share = order_share / order_share.sum()
+    value_share = order_share * np.array([SUBCATEGORY_SPECS[s][2] for s in subs])
+    value_share = value_share / value_share.sum()
+    for channel, (level, dec, half_mult, roi, _vol) in CHANNEL_SPECS.items():
+        decay[channel] = dec
+        half[channel] = half_mult * level * scale
+        tilt = rng.lognormal(0.0, 0.35, len(subs))
+        weights = value_share * tilt / (value_share * tilt).sum()
+        # at spend == half-saturation the hill is 0.5, so the ROI there is 0.5 * beta / spend
+        total_beta = 2.0 * roi * level * scale * CRORE
+        for s, w in zip(subs, weights):
+            beta[s][channel] = float(total_beta * w)
+    return TrueProcess(list(CHANNEL_SPECS), subs, decay, half, beta, weekly_spend)
+
+
+def _calendar(days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Sale days, holidays and paydays for every day."""
+    sale = pd.Series("", index=days)
+    for first, n, name in SALES_2014 + SALES_2015:
+        span = pd.date_range(first, periods=n, freq="D")
+        sale[span[span.isin(days)]] = name
+    holiday = pd.Series("", index=days)
+    for date, name in HOLIDAYS:
+        if pd.Timestamp(date) in holiday.index:
+            holiday[pd.Timestamp(date)] = name
+    return pd.DataFrame({"sale": sale, "holiday": holiday, "payday": days.day.isin([1, 15])}, index=days)
+
+
+def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]:
+    """Build every table in memory: orders (as strings in the ElecKart layout) and the calendars."""
+    rng = np.random.default_rng(config.seed)
+    scale = config.n_orders / FULL_SCALE_ORDERS
+    days = pd.date_range(config.start, config.end, freq="D")
+    weeks = pd.date_range(days[0] - pd.Timedelta(days=days[0].weekday()), days[-1], freq="W-MON")
+    subs = list(config.subcategories)
+    weekly_spend = _weekly_spend(rng, weeks, scale)
+    truth = _true_process(rng, weekly_spend, subs, scale)
+    cal = _calendar(days)
+    n_days = len(days)
+    week_of_day = ((days - weeks[0]).days // 7).to_numpy()
+
+    # monthly NPS, a slow random walk around 50
+    months = pd.period_range(days[0], days[-1], freq="M")
+    nps = pd.Series(np.clip(50 + np.cumsum(rng.normal(0, 2.5, len(months))), 38, 65).round(1), index=months)
+    nps_day = nps.reindex(days.to_period("M")).to_numpy()
+
+    doy = days.dayofyear.to_numpy()
+    t = np.arange(n_days) / 365.0
+    dow = np.array([0.97, 0.96, 0.96, 0.97, 1.0, 1.06, 1.1])[days.weekday]
+    season = 1 + 0.12 * np.cos(2 * np.pi * (doy - 300) / 365.25)
+    is_sale = (cal["sale"] != "").to_numpy()
+    is_hol = (cal["holiday"] != "").to_numpy()
+    is_pay = cal["payday"].to_numpy()
+
+    per_sub = []
+    base_orders_unit, media_orders = [], []
+    for si, sub in enumerate(subs):
+        _cat, share, mrp_median, _verts = SUBCATEGORY_SPECS[sub]
+        disc = np.clip(0.22 + 0.14 * is_sale + 0.03 * np.sin(2 * np.pi * t * 3 + si) + rng.normal(0, 0.02, n_days), 0.02, 0.8)
+        sla = np.clip(5.5 - 0.8 * is_sale + 0.6 * np.sin(2 * np.pi * t + si) + rng.normal(0, 0.4, n_days), 1, 12)
+        prepaid = np.clip(0.22 + 0.12 * t + 0.08 * is_sale + rng.normal(0, 0.02, n_days), 0.05, 0.9)
+        shape = (share * (1 + 0.08 * t) * season * dow * (1 + (0.6 + 0.1 * si % 3) * is_sale) * (1 + 0.12 * is_hol)
+                 * (1 + 0.05 * is_pay) * (1 + 0.012 * (nps_day - 50)) * (1 + 1.2 * (disc - 0.22)) * (1 - 0.025 * (sla - 5.5)))
+        aov = mrp_median * 1.25 * 1.1 * (1 - disc)  # lognormal mean factor times mean units
+        media = truth.media_gmv(weekly_spend, sub).sum(axis=1).to_numpy()[week_of_day] / 7.0
+        per_sub.append((disc, sla, prepaid, shape, aov, media))
+        base_orders_unit.append((shape * 1.0).sum())
+        media_orders.append((media / aov).sum())
+    base_scale = (config.n_orders * 0.985 - sum(media_orders)) / sum(base_orders_unit)
+    if base_scale <= 0:
+        raise ValueError("n_orders too small for the media effect; raise n_orders")
+
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "sub", "day", "disc", "sla", "prepaid")}
+    for si, (disc, sla, prepaid, shape, aov, media) in enumerate(per_sub):
+        expected_orders = base_scale * shape + media / aov
+        counts = rng.poisson(expected_orders)
+        day_idx = np.repeat(np.arange(n_days), counts)
+        columns["sub"].append(np.full(len(day_idx), si))
+        columns["day"].append(day_idx)
+        columns["disc"].append(disc[day_idx])
+        columns["sla"].append(sla[day_idx])
+        columns["prepaid"].append(prepaid[day_idx])
+    flat = {k: np.concatenate(v) for k, v in columns.items()}
+    n = len(flat["day"])
+
+    # product catalogue: fsn, vertical, MRP and procurement SLA per product
+    catalogue = _catalogue(rng, subs)
+    product = np.empty(n, dtype=np.int64)
+    for si in range(len(subs)):
+        rows = np.flatnonzero(flat["sub"] == si)
+        ids = np.flatnonzero(catalogue["sub"] == si)
+        pop = 1.0 / np.arange(1, len(ids) + 1) ** 0.9
+        product[rows] = ids[np.searchsorted(np.cumsum(pop) / pop.sum(), rng.random(len(rows)))]
+    mrp = catalogue["mrp"][product]
+    units = np.where(rng.random(n) < 0.92, 1, rng.integers(2, 4, n))
+    discount = np.clip(flat["disc"] + rng.normal(0, 0.06, n), 0.0, 0.9)
+    gmv = np.round(units * mrp * (1 - discount))
+    sla_order = np.clip(np.round(flat["sla"] + rng.normal(0, 1.2, n)), 0, 30).astype(np.int64)
+    prepaid = rng.random(n) < flat["prepaid"]
+    seconds = rng.integers(0, 86400, n)
+    order_ts = days.to_numpy()[flat["day"]] + seconds.astype("timedelta64[s]")
+
+    orders = pd.DataFrame({
+        "fsn_id": catalogue["fsn"][product],
+        "order_date": order_ts,
+        "order_id": 1_000_000_000_000_000 + rng.permutation(n).astype(np.int64) * 997 + rng.integers(0, 997, n),
+        "gmv": gmv,
+        "units": units,
+        "deliverybdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
+        "deliverycdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
+        "s1_fact.order_payment_type": np.where(prepaid, "Prepaid", "COD"),
+        "sla": sla_order,
+        "cust_id": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
+        "pincode": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
+        "product_analytic_super_category": "CE",
+        "product_analytic_category": np.array([SUBCATEGORY_SPECS[s][0] for s in subs])[flat["sub"]],
+        "product_analytic_sub_category": np.array(subs)[flat["sub"]],
+        "product_analytic_vertical": catalogue["vertical"][product],
+        "product_mrp": mrp,
+        "product_procurement_sla": catalogue["procurement_sla"][product],
+    })
+    orders["order_item_id"] = orders["order_id"] + rng.integers(1, 10**6, n)
+    if config.messy:
+        orders = _make_messy(rng, orders, days)
+    orders = orders.iloc[rng.permutation(len(orders))].reset_index(drop=True)
+
+    tables = {
+        "orders": orders,
+        "media_monthly": _monthly_media(weekly_spend, days),
+        "media_weekly": weekly_spend.rename_axis("date").reset_index(),
+        "sales": _dated(cal.loc[cal["sale"] != "", ["sale"]].rename(columns={"sale": "Sales Name"})),
+        "holidays": _dated(cal.loc[cal["holiday"] != "", ["holiday"]].rename(columns={"holiday": "Holiday"})),
+        "nps": pd.DataFrame({"Date": [f"{p.month}/1/{p.year}" for p in months], "NPS": nps.to_numpy()}),
+    }
+    return tables, truth
+
+
+def _catalogue(rng: np.random.Generator, subs: list[str]) -> dict[str, np.ndarray]:
+    """Products with fsn ids, verticals, MRPs (some zero, as in the real file) and procurement SLAs."""
+    sub_idx, vertical, mrp = [], [], []
+    for si, sub in enumerate(subs):
+        _cat, share, mrp_median, verts = SUBCATEGORY_SPECS[sub]
+        n_products = max(40, int(25_000 * share))
+        v = rng.choice(len(verts), n_products, p=_zipf(len(verts)))
+        sub_idx.append(np.full(n_products, si))
+        vertical.append(np.array(verts)[v])
+        level = np.exp(rng.normal(0, 0.25, len(verts)))[v]
+        mrp.append(np.round(mrp_median * level * rng.lognormal(0, 0.5, n_products), -1).clip(99))
+    sub_arr, vert_arr, mrp_arr = np.concatenate(sub_idx), np.concatenate(vertical), np.concatenate(mrp)
+    n = len(sub_arr)
+    letters = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype="S1")
+    fsn = letters[rng.integers(0, len(letters), (n, 16))].view("S16").ravel().astype(str)
+    procurement = rng.choice([0, 1, 2, 3, 5, 7, 10, 15], n, p=[0.05, 0.1, 0.2, 0.25, 0.2, 0.1, 0.06, 0.04])
+    return {"sub": sub_arr, "vertical": vert_arr.astype(object), "mrp": mrp_arr, "fsn": fsn,
+            "procurement_sla": procurement.astype(np.int64)}
+
+
+def _zipf(k: int) -> np.ndarray:
+    p = 1.0 / np.arange(1, k + 1)
+    return p / p.sum()
+
+
+def _make_messy(rng: np.random.Generator, orders: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """The real file's faults: blank GMV, exact duplicates, out-of-window dates, impossible values."""
+    n = len(orders)
+    orders = orders.copy()
+    orders["gmv"] = orders["gmv"].astype(float)
+    orders["product_mrp"] = orders["product_mrp"].astype(float)
+    orders["sla"] = orders["sla"].astype(float)
+    orders["product_procurement_sla"] = orders["product_procurement_sla"].astype(float)
+    pick = lambda frac: rng.choice(n, int(n * frac), replace=False)  # noqa: E731
+    orders.loc[pick(0.003), "gmv"] = np.nan
+    above = pick(0.002)
+    orders.loc[above, "gmv"] = orders.loc[above, "units"] * orders.loc[above, "product_mrp"] * 1.4
+    orders.loc[pick(0.003), "product_mrp"] = 0.0
+    orders.loc[pick(0.0005), "sla"] = 1006.0
+    orders.loc[pick(0.01), "product_procurement_sla"] = -1.0
+    orders.loc[pick(0.002), "product_procurement_sla"] = 1000.0
+    vertical = orders["product_analytic_vertical"].to_numpy(dtype=object, copy=True)
+    vertical[pick(0.0035)] = "\\N"
+    orders["product_analytic_vertical"] = vertical
+    outside = orders.iloc[pick(0.005)].copy()
+    shift = np.where(rng.random(len(outside)) < 0.5, -1, 1) * rng.integers(1, 25, len(outside))
+    anchor = np.where(shift < 0, days[0].to_datetime64(), (days[-1] + pd.Timedelta(days=1)).to_datetime64())
+    offset = np.where(shift < 0, shift, shift - 1).astype("timedelta64[D]")
+    outside["order_date"] = anchor + offset + rng.integers(0, 86400, len(outside)).astype("timedelta64[s]")
+    outside["order_id"] = outside["order_id"] + 7
+    outside["order_item_id"] = outside["order_item_id"] + 7
+    duplicates = orders.iloc[pick(0.005)]
+    return pd.concat([orders, outside, duplicates], ignore_index=True)
+
+
+def _monthly_media(weekly_spend: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Monthly company spend in crore in the ElecKart layout (stray space in ' Affiliates', blanks for 0)."""
+    daily = weekly_spend.reindex(days, method="ffill") / 7.0
+    monthly = daily.groupby([daily.index.year, daily.index.month]).sum()
+    monthly.index.names = ["Year", "Month"]
+    monthly = monthly.round(6)
+    out = monthly.reset_index()
+    out.insert(2, "Total Investment", monthly.sum(axis=1).round(6).to_numpy())
+    out = out.rename(columns={"Affiliates": " Affiliates"})
+    for col in ("Radio", "Other"):
+        out[col] = out[col].where(out[col] > 0)  # blank when nothing was spent, as in the real file
+    return out
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.insert(0, "Date", [f"{d.month}/{d.day}/{d.year}" for d in frame.index])
+    return out.reset_index(drop=True)
+
+
+def _orders_csv(orders: pd.DataFrame, path: Path) -> None:
+    """Write orders fast, unquoted, with `\\N` and blanks where the real file has them."""
+    ts = pa.array(orders["order_date"].to_numpy().astype("datetime64[s]"))
+    cols = {
+        "order_date": pac.strftime(ts, format="%Y-%m-%d %H:%M:%S"),
+        "Year": pac.cast(pac.year(ts), pa.large_string()),
+        "Month": pac.cast(pac.month(ts), pa.large_string()),
+    }
+    parts = []
+    for name in ORDER_COLUMNS:
+        if name in cols:
+            arr = cols[name]
+        else:
+            values = orders[name]
+            if values.dtype.kind == "f":
+                whole = values.dropna()
+                if (whole == np.round(whole)).all():
+                    values = values.astype("Int64")
+            arr = pa.array(values.to_numpy(dtype=object) if values.dtype == object else values, from_pandas=True)
+        arr = pac.fill_null(pac.cast(arr, pa.large_string()), "")
+        parts.append(arr)
+    line = pac.binary_join_element_wise(*parts, pa.scalar(",", pa.large_string()))
+    line = pac.binary_join_element_wise(line, pa.scalar("", pa.large_string()), pa.scalar("\n", pa.large_string()))
+    if isinstance(line, pa.ChunkedArray):
+        line = line.combine_chunks()
+    buffers = line.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=len(line) + 1, offset=line.offset * 8)
+    with open(path, "wb") as fh:
+        fh.write((",".join(ORDER_COLUMNS) + "\n").encode())
+        fh.write(memoryview(buffers[2])[offsets[0]:offsets[-1]])
+
+
+def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
+    """Generate and write every file into `folder`; returns the paths by role."""
+    config = config or SynthConfig()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables, truth = generate(config)
+    paths = {
+        "orders": folder / "ConsumerElectronics.csv",
+        "media": folder / "MediaInvestment.csv",
+        "media_weekly": folder / "MediaInvestmentWeekly.csv",
+        "sales": folder / "SpecialSale.csv",
+        "holidays": folder / "HolidayList.csv",
+        "nps": folder / "MonthlyNPS.csv",
+        "truth": folder / "truth.json",
+    }
+    _orders_csv(tables["orders"], paths["orders"])
+    tables["media_monthly"].to_csv(paths["media"], index=False)
+    weekly = tables["media_weekly"].copy()
+    weekly["date"] = weekly["date"].dt.strftime("%Y-%m-%d")
+    weekly.round(6).to_csv(paths["media_weekly"], index=False)
+    tables["sales"].to_csv(paths["sales"], index=False)
+    tables["holidays"].to_csv(paths["holidays"], index=False)
+    tables["nps"].to_csv(paths["nps"], index=False)
+    paths["truth"].write_text(json.dumps({"config": config.__dict__ | {"subcategories": list(config.subcategories)},
+                                          **truth.to_json()}, indent=1))
+    log.info("wrote %d order rows to %s", len(tables["orders"]), paths["orders"])
+    return paths
+
+
+DEFAULT_FILES = ("ConsumerElectronics.csv", "MediaInvestment.csv", "MediaInvestmentWeekly.csv", "SpecialSale.csv",
+                 "HolidayList.csv", "MonthlyNPS.csv", "truth.json")
+
+
+def ensure_default_data(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
+    """Generate the embedded default data set into `folder` unless it is already complete.
+
+    Files are generated in a temporary sibling folder and moved in at the end, so an interrupted
+    run never leaves a half-written orders file that later runs would trust.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(folder)
+    roles = ("orders", "media", "media_weekly", "sales", "holidays", "nps", "truth")
+    paths = {role: folder / name for role, name in zip(roles, DEFAULT_FILES)}
+    if all(p.exists() for p in paths.values()):
+        return paths
+    folder.mkdir(parents=True, exist_ok=True)
+    log.info("generating the embedded default data set into %s (about 15 s, once)", folder)
+    tmp = Path(tempfile.mkdtemp(prefix=".generating-", dir=folder))
+    try:
+        written = write_dataset(tmp, config)
+        for role, path in written.items():
+            Path(path).replace(paths[role])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return paths
