@@ -26,8 +26,11 @@ def week_start(dates: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
 def daily_spend_rupees(media: MediaSpend, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Company spend per channel in ₹ for each day of [start, end], which the media file must cover."""
     if start < media.start or end > media.end:
-        raise InputError(media.source, f"covers {media.start.date()} to {media.end.date()}, but the modelling "
-                                       f"window is {start.date()} to {end.date()}; narrow it with --start/--end")
+        raise InputError(
+            media.source,
+            f"covers {media.start.date()} to {media.end.date()}, but the modelling "
+            f"window is {start.date()} to {end.date()}; narrow it with --start/--end",
+        )
     return media.daily_crore.loc[start:end] * CRORE
 
 

@@ -69,8 +69,13 @@ def _replaceable(dest: Path) -> bool:
     return not entries or MANIFEST in entries or entries <= {"README.md", ".gitkeep"}
 
 
-def write_artifacts(dest: Path, models: dict[str, SubcategoryModel], encoders: dict[str, SubcategoryEncoders],
-                    tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+def write_artifacts(
+    dest: Path,
+    models: dict[str, SubcategoryModel],
+    encoders: dict[str, SubcategoryEncoders],
+    tables: dict[str, pd.DataFrame],
+    manifest: dict,
+) -> Path:
     """Write everything into a temporary sibling folder, then swap it in; `dest` is never half-written."""
     dest = Path(dest)
     if not _replaceable(dest):
@@ -154,19 +159,23 @@ def load_artifacts(path: Path | str) -> Artifacts:
     for lib in CHECKED_LIBRARIES:
         trained = manifest.get("libraries", {}).get(lib)
         if trained != here[lib]:
-            raise ArtifactError(f"{path}: trained with {lib} {trained}, this machine has {here[lib]}; "
-                                f"retrain, or install {lib}=={trained}")
+            raise ArtifactError(
+                f"{path}: trained with {lib} {trained}, this machine has {here[lib]}; retrain, or install {lib}=={trained}"
+            )
     if manifest.get("feature_schema") != FEATURE_SCHEMA:
-        raise ArtifactError(f"{path}: built with feature schema {manifest.get('feature_schema')}, this code uses "
-                            f"{FEATURE_SCHEMA}; retrain")
+        raise ArtifactError(
+            f"{path}: built with feature schema {manifest.get('feature_schema')}, this code uses {FEATURE_SCHEMA}; retrain"
+        )
     models, encoders = {}, {}
     for sub, names in manifest["subcategory_files"].items():
         model = joblib.load(path / names["model"])
         expected = manifest["feature_names"][sub]
         if model.feature_names != expected or model.spec.feature_names() != expected:
             missing = sorted(set(expected) ^ set(model.feature_names))
-            raise ArtifactError(f"{path}: model for {sub} was trained with other features than the manifest lists "
-                                f"(differing: {missing or 'order'}); retrain")
+            raise ArtifactError(
+                f"{path}: model for {sub} was trained with other features than the manifest lists "
+                f"(differing: {missing or 'order'}); retrain"
+            )
         models[sub] = model
         encoders[sub] = joblib.load(path / names["encoders"])
     return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)

@@ -49,8 +49,11 @@ def clean_orders(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
     fixes = [
         ("MRP of 0 or less", "product_mrp", out["product_mrp"] <= 0),
         (f"SLA outside 0-{MAX_SLA_DAYS} days", "sla", (out["sla"] < 0) | (out["sla"] > MAX_SLA_DAYS)),
-        (f"procurement SLA outside 0-{MAX_SLA_DAYS} days", "procurement_sla",
-         (out["procurement_sla"] < 0) | (out["procurement_sla"] > MAX_SLA_DAYS)),
+        (
+            f"procurement SLA outside 0-{MAX_SLA_DAYS} days",
+            "procurement_sla",
+            (out["procurement_sla"] < 0) | (out["procurement_sla"] > MAX_SLA_DAYS),
+        ),
     ]
     for reason, column, hit in fixes:
         rows.append((reason, "kept; value set to missing", int(hit.sum()), float(out.loc[hit, "gmv"].sum())))

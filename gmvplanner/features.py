@@ -50,7 +50,8 @@ class SubcategoryEncoders:
 
     def mix_columns(self) -> list[str]:
         return [f"mix_{n}" for n in self.vertical.get_feature_names_out(["vertical"])] + [
-            f"mix_{n}" for n in self.payment.get_feature_names_out(["payment"])]
+            f"mix_{n}" for n in self.payment.get_feature_names_out(["payment"])
+        ]
 
     def mix(self, kind: str, weights: dict[str, float]) -> np.ndarray:
         """Encode a mix such as {'Lens': 0.6, 'Flash': 0.4} into the encoder's columns (weights normalised)."""
@@ -75,8 +76,9 @@ def fit_encoders(orders: pd.DataFrame, subcategory: str) -> SubcategoryEncoders:
     return SubcategoryEncoders(vertical=vertical, payment=payment)
 
 
-def daily_calendar(start: pd.Timestamp, end: pd.Timestamp, sales: pd.DataFrame | None,
-                   holidays: pd.DataFrame | None, nps: pd.DataFrame | None) -> pd.DataFrame:
+def daily_calendar(
+    start: pd.Timestamp, end: pd.Timestamp, sales: pd.DataFrame | None, holidays: pd.DataFrame | None, nps: pd.DataFrame | None
+) -> pd.DataFrame:
     """One row per day of the window: sale day, holiday, payday flags and the month's NPS."""
     days = pd.date_range(start, end, freq="D")
     cal = pd.DataFrame(index=days)
@@ -96,8 +98,11 @@ def _mix_by_week(sub: pd.DataFrame, column: str, kind: str, enc: OneHotEncoder) 
     counts = sub.groupby(["week_start", sub[column].astype(object).fillna("unknown")], observed=True).size()
     counts = counts.rename("n").reset_index()
     values = counts[column].drop_duplicates()
-    onehot = pd.DataFrame(enc.transform(pd.DataFrame({kind: values.to_numpy()})),
-                          index=values.to_numpy(), columns=[f"mix_{n}" for n in enc.get_feature_names_out([kind])])
+    onehot = pd.DataFrame(
+        enc.transform(pd.DataFrame({kind: values.to_numpy()})),
+        index=values.to_numpy(),
+        columns=[f"mix_{n}" for n in enc.get_feature_names_out([kind])],
+    )
     weighted = onehot.loc[counts[column]].to_numpy() * counts["n"].to_numpy()[:, None]
     frame = pd.DataFrame(weighted, columns=onehot.columns)
     frame["week_start"] = counts["week_start"].to_numpy()
@@ -105,33 +110,55 @@ def _mix_by_week(sub: pd.DataFrame, column: str, kind: str, enc: OneHotEncoder) 
     return summed.div(counts.groupby("week_start")["n"].sum(), axis=0)
 
 
-def weekly_table(orders: pd.DataFrame, calendar: pd.DataFrame, spend: pd.DataFrame,
-                 encoders: dict[str, SubcategoryEncoders], subcategories: list[str]) -> pd.DataFrame:
+def weekly_table(
+    orders: pd.DataFrame,
+    calendar: pd.DataFrame,
+    spend: pd.DataFrame,
+    encoders: dict[str, SubcategoryEncoders],
+    subcategories: list[str],
+) -> pd.DataFrame:
     """One row per (subcategory, ISO week) of the window, in natural units.
 
     Columns: subcategory, week_start, days (in the window), gmv (₹), orders, spend_<channel> (₹ allocated),
     the levers (mean MRP ₹, discount vs MRP as a fraction, SLA and procurement SLA in days), mix_* shares,
     sale_days / holidays / paydays (counts in the window) and nps.
     """
-    weeks_cal = calendar.assign(week_start=week_start(calendar.index), days=1).groupby("week_start").agg(
-        days=("days", "sum"), sale_days=("sale_days", "sum"), holidays=("holidays", "sum"),
-        paydays=("paydays", "sum"), nps=("nps", "mean"))
+    weeks_cal = (
+        calendar.assign(week_start=week_start(calendar.index), days=1)
+        .groupby("week_start")
+        .agg(
+            days=("days", "sum"),
+            sale_days=("sale_days", "sum"),
+            holidays=("holidays", "sum"),
+            paydays=("paydays", "sum"),
+            nps=("nps", "mean"),
+        )
+    )
     orders = orders.assign(week_start=week_start(orders["order_date"]))
     mrp_ok = orders["product_mrp"].notna()
-    orders = orders.assign(list_value=np.where(mrp_ok, orders["product_mrp"] * orders["units"], np.nan),
-                           gmv_listed=np.where(mrp_ok, orders["gmv"], np.nan))
+    orders = orders.assign(
+        list_value=np.where(mrp_ok, orders["product_mrp"] * orders["units"], np.nan),
+        gmv_listed=np.where(mrp_ok, orders["gmv"], np.nan),
+    )
     frames = []
     for sub_name in subcategories:
         sub = orders.loc[orders["subcategory"] == sub_name]
         agg = sub.groupby("week_start").agg(
-            gmv=("gmv", "sum"), orders=("gmv", "size"), product_mrp=("product_mrp", "mean"),
-            sla=("sla", "mean"), procurement_sla=("procurement_sla", "mean"),
-            list_value=("list_value", "sum"), gmv_listed=("gmv_listed", "sum"))
+            gmv=("gmv", "sum"),
+            orders=("gmv", "size"),
+            product_mrp=("product_mrp", "mean"),
+            sla=("sla", "mean"),
+            procurement_sla=("procurement_sla", "mean"),
+            list_value=("list_value", "sum"),
+            gmv_listed=("gmv_listed", "sum"),
+        )
         agg["discount"] = 1.0 - agg["gmv_listed"] / agg["list_value"].where(agg["list_value"] > 0)
         agg = agg.drop(columns=["list_value", "gmv_listed"])
         enc = encoders[sub_name]
-        mixes = [_mix_by_week(sub, "vertical", "vertical", enc.vertical),
-                 _mix_by_week(sub, "payment_type", "payment", enc.payment)]
+        mixes = [
+            _mix_by_week(sub, "vertical", "vertical", enc.vertical),
+            _mix_by_week(sub, "payment_type", "payment", enc.payment),
+        ]
         week = weeks_cal.join(agg, how="left").join(mixes[0], how="left").join(mixes[1], how="left")
         week["gmv"] = week["gmv"].fillna(0.0)
         week["orders"] = week["orders"].fillna(0).astype(int)
@@ -156,8 +183,12 @@ class FeatureSpec:
     fill_values: dict[str, float] = field(default_factory=dict)  # medians for missing lever values
 
     def feature_names(self) -> list[str]:
-        return ([f"adstock_{c}" for c in self.channels] + list(LEVERS) + self.mix_columns
-                + ["sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos"])
+        return (
+            [f"adstock_{c}" for c in self.channels]
+            + list(LEVERS)
+            + self.mix_columns
+            + ["sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos"]
+        )
 
 
 def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, float] | None = None) -> pd.DataFrame:

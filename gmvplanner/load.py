@@ -70,7 +70,10 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
             names = header.column_names
             convert = pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names} if as_strings else None,
-                strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False)
+                strings_can_be_null=False,
+                null_values=[],
+                quoted_strings_can_be_null=False,
+            )
             table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 24), convert_options=convert)
         except pa.ArrowInvalid as exc:
             raise InputError(path, f"not a readable CSV table ({str(exc).splitlines()[0]})") from None
@@ -118,8 +121,7 @@ def _dates(path: Path, name: str, values: pd.Series, formats: tuple[str, ...]) -
     bad = parsed.isna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, f"cannot read date '{text.iloc[i]}'; expected {' or '.join(formats)}",
-                         column=name, row=i + 2)
+        raise InputError(path, f"cannot read date '{text.iloc[i]}'; expected {' or '.join(formats)}", column=name, row=i + 2)
     return parsed
 
 
@@ -145,8 +147,7 @@ def _arrow_dates(path: Path, name: str, column: pa.ChunkedArray) -> np.ndarray:
         full = pac.coalesce(full, short)
     if full.null_count:
         i = int(np.flatnonzero(full.is_null().to_numpy(zero_copy_only=False))[0])
-        raise InputError(path, f"cannot read date '{text[i].as_py()}'; expected YYYY-MM-DD HH:MM:SS",
-                         column=name, row=i + 2)
+        raise InputError(path, f"cannot read date '{text[i].as_py()}'; expected YYYY-MM-DD HH:MM:SS", column=name, row=i + 2)
     return full.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
 
 
@@ -254,8 +255,9 @@ def load_media(path: Path | str) -> MediaSpend:
         ends = pd.concat([starts.iloc[1:], pd.Series([starts.iloc[-1] + last_gap])], ignore_index=True)
         skip = {date_col}
     else:
-        raise InputError(path, f"needs 'Year' and 'Month' columns (monthly) or a 'date' column (dated); "
-                               f"found {list(raw.columns)}")
+        raise InputError(
+            path, f"needs 'Year' and 'Month' columns (monthly) or a 'date' column (dated); found {list(raw.columns)}"
+        )
     dup = pd.Series(starts).duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -271,8 +273,9 @@ def load_media(path: Path | str) -> MediaSpend:
     starts = pd.Series(pd.to_datetime(starts).to_numpy())
     ends = pd.Series(pd.to_datetime(ends).to_numpy())
     n_days = ((ends - starts).dt.days).to_numpy()
-    day_index = pd.DatetimeIndex(np.concatenate([pd.date_range(s, periods=n, freq="D").to_numpy()
-                                                 for s, n in zip(starts, n_days)]))
+    day_index = pd.DatetimeIndex(
+        np.concatenate([pd.date_range(s, periods=n, freq="D").to_numpy() for s, n in zip(starts, n_days)])
+    )
     if day_index.has_duplicates:
         raise InputError(path, "periods overlap")
     per_day = np.repeat(spend.to_numpy() / n_days[:, None], n_days, axis=0)

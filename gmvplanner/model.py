@@ -11,8 +11,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from .features import LEVERS, FeatureSpec, design_matrix
 
-__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_subcategory", "metrics",
-           "predict_rates"]
+__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_subcategory", "metrics", "predict_rates"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,15 @@ class TrainedSubcategory:
 
 
 def _forest(config: TrainConfig, n_estimators: int | None = None, oob: bool = False) -> RandomForestRegressor:
-    return RandomForestRegressor(n_estimators=n_estimators or config.n_estimators,
-                                 min_samples_leaf=config.min_samples_leaf, max_features=config.max_features,
-                                 oob_score=oob, bootstrap=True, random_state=config.seed, n_jobs=-1)
+    return RandomForestRegressor(
+        n_estimators=n_estimators or config.n_estimators,
+        min_samples_leaf=config.min_samples_leaf,
+        max_features=config.max_features,
+        oob_score=oob,
+        bootstrap=True,
+        random_state=config.seed,
+        n_jobs=-1,
+    )
 
 
 def predict_rates(forest: RandomForestRegressor, X: pd.DataFrame, coverage: float = 0.8):
@@ -76,17 +81,18 @@ def metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     ok = actual > 0
     ss_res = float(((actual - predicted) ** 2).sum())
     ss_tot = float(((actual - actual.mean()) ** 2).sum())
-    return {"wape": float(err.sum() / actual.sum()) if actual.sum() > 0 else float("nan"),
-            "mape": float((err[ok] / actual[ok]).mean()) if ok.any() else float("nan"),
-            "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")}
+    return {
+        "wape": float(err.sum() / actual.sum()) if actual.sum() > 0 else float("nan"),
+        "mape": float((err[ok] / actual[ok]).mean()) if ok.any() else float("nan"),
+        "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan"),
+    }
 
 
 def _spec(weekly: pd.DataFrame, channels: list[str], decay: float, mix_columns: list[str]) -> FeatureSpec:
     fill = {lever: float(weekly[lever].median()) for lever in LEVERS}
     fill["nps"] = float(weekly["nps"].median()) if weekly["nps"].notna().any() else 50.0
     fill = {k: (0.0 if np.isnan(v) else v) for k, v in fill.items()}
-    return FeatureSpec(channels=channels, decay={c: decay for c in channels}, mix_columns=mix_columns,
-                       fill_values=fill)
+    return FeatureSpec(channels=channels, decay={c: decay for c in channels}, mix_columns=mix_columns, fill_values=fill)
 
 
 def _choose_decay(weekly: pd.DataFrame, channels: list[str], mix_columns: list[str], config: TrainConfig) -> float:
@@ -100,7 +106,7 @@ def _choose_decay(weekly: pd.DataFrame, channels: list[str], mix_columns: list[s
         X = design_matrix(weekly, _spec(weekly, channels, decay, mix_columns))
         err, total = 0.0, 0.0
         for train_idx, test_idx in splitter.split(X):
-            forest = _forest(config, config.cv_estimators).fit(X.iloc[train_idx], y[train_idx])
+            forest = _forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
             pred = forest.predict(X.iloc[test_idx]) * weekly["days"].to_numpy()[test_idx]
             err += np.abs(pred - gmv[test_idx]).sum()
             total += gmv[test_idx].sum()
@@ -110,8 +116,9 @@ def _choose_decay(weekly: pd.DataFrame, channels: list[str], mix_columns: list[s
     return best
 
 
-def train_subcategory(weekly: pd.DataFrame, channels: list[str], mix_columns: list[str],
-                      config: TrainConfig, gmv_share: float) -> TrainedSubcategory:
+def train_subcategory(
+    weekly: pd.DataFrame, channels: list[str], mix_columns: list[str], config: TrainConfig, gmv_share: float
+) -> TrainedSubcategory:
     """Tune on the training weeks, score on the held-out last weeks, then refit on every week.
 
     `weekly` holds one subcategory's consecutive weeks (see `features.weekly_table`). The model
@@ -119,7 +126,7 @@ def train_subcategory(weekly: pd.DataFrame, channels: list[str], mix_columns: li
     """
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
-    train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold:]
+    train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
     decay = _choose_decay(train, channels, mix_columns, config)
 
     spec_train = _spec(train, channels, decay, mix_columns)
@@ -128,19 +135,27 @@ def train_subcategory(weekly: pd.DataFrame, channels: list[str], mix_columns: li
     validation = _forest(config, oob=True).fit(X_train, y_train)
     # holdout features continue the training stock, exactly as a forecast would
     X_all_val = design_matrix(weekly, spec_train)
-    hold_rate = validation.predict(X_all_val.iloc[len(train):])
+    hold_rate = validation.predict(X_all_val.iloc[len(train) :])
     days = weekly["days"].to_numpy(float)
     train_rate = np.where(np.isnan(validation.oob_prediction_), validation.predict(X_train), validation.oob_prediction_)
     predicted = np.concatenate([train_rate, hold_rate]) * days
 
-    backtest = pd.DataFrame({"week_start": weekly["week_start"], "subcategory": weekly["subcategory"],
-                             "actual_gmv": weekly["gmv"], "predicted_gmv": predicted,
-                             "split": ["train"] * len(train) + ["holdout"] * len(hold)})
+    backtest = pd.DataFrame(
+        {
+            "week_start": weekly["week_start"],
+            "subcategory": weekly["subcategory"],
+            "actual_gmv": weekly["gmv"],
+            "predicted_gmv": predicted,
+            "split": ["train"] * len(train) + ["holdout"] * len(hold),
+        }
+    )
     actual_hold = hold["gmv"].to_numpy()
     rates = y_train
-    baselines = {"last_week": np.full(n_hold, rates[-1]) * hold["days"].to_numpy(),
-                 "mean_13_weeks": np.full(n_hold, rates[-13:].mean()) * hold["days"].to_numpy()}
-    scores = {"model": metrics(actual_hold, predicted[len(train):])}
+    baselines = {
+        "last_week": np.full(n_hold, rates[-1]) * hold["days"].to_numpy(),
+        "mean_13_weeks": np.full(n_hold, rates[-13:].mean()) * hold["days"].to_numpy(),
+    }
+    scores = {"model": metrics(actual_hold, predicted[len(train) :])}
     scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
     scores["model"]["decay"] = decay
 
@@ -153,7 +168,13 @@ def train_subcategory(weekly: pd.DataFrame, channels: list[str], mix_columns: li
     defaults.update({col: float(recent[col].mean()) for col in mix_columns if col in recent})
     defaults["nps"] = float(recent["nps"].iloc[-1]) if recent["nps"].notna().any() else spec.fill_values["nps"]
     defaults = {k: (spec.fill_values.get(k, 0.0) if np.isnan(v) else v) for k, v in defaults.items()}
-    model = SubcategoryModel(subcategory=str(weekly["subcategory"].iloc[0]), forest=final, spec=spec,
-                             carry_out=carry, last_week=pd.Timestamp(weekly["week_start"].iloc[-1]),
-                             lever_defaults=defaults, spend_share=gmv_share)
+    model = SubcategoryModel(
+        subcategory=str(weekly["subcategory"].iloc[0]),
+        forest=final,
+        spec=spec,
+        carry_out=carry,
+        last_week=pd.Timestamp(weekly["week_start"].iloc[-1]),
+        lever_defaults=defaults,
+        spend_share=gmv_share,
+    )
     return TrainedSubcategory(model=model, backtest=backtest, metrics=scores)

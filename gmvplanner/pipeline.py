@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .allocate import week_start, daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
+from .allocate import daily_spend_rupees, monthly_gmv_shares, week_start, weekly_allocated_spend
 from .artifacts import file_sha256, write_artifacts
 from .clean import clean_orders
-from .config import CRORE, ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES
+from .config import ARTIFACTS_DIR, CRORE, DEFAULT_SUBCATEGORIES
 from .errors import InputError
 from .features import daily_calendar, fit_encoders, weekly_table
 from .load import load_holidays, load_media, load_nps, load_orders, load_sale_calendar
@@ -38,8 +38,13 @@ class TrainingInputs:
     end: str | None = None
 
     def paths(self) -> dict[str, Path]:
-        items = {"orders": self.orders, "media": self.media, "sale_calendar": self.sale_calendar,
-                 "nps": self.nps, "holidays": self.holidays}
+        items = {
+            "orders": self.orders,
+            "media": self.media,
+            "sale_calendar": self.sale_calendar,
+            "nps": self.nps,
+            "holidays": self.holidays,
+        }
         return {k: Path(v) for k, v in items.items() if v is not None}
 
 
@@ -69,9 +74,13 @@ def _window(inputs: TrainingInputs, media_start: pd.Timestamp, media_end: pd.Tim
     return start.normalize(), end.normalize()
 
 
-def train(inputs: TrainingInputs, artifacts_dir: Path = ARTIFACTS_DIR,
-          subcategories: tuple[str, ...] | list[str] = DEFAULT_SUBCATEGORIES,
-          config: TrainConfig | None = None, progress: Progress | None = None) -> TrainingResult:
+def train(
+    inputs: TrainingInputs,
+    artifacts_dir: Path = ARTIFACTS_DIR,
+    subcategories: tuple[str, ...] | list[str] = DEFAULT_SUBCATEGORIES,
+    config: TrainConfig | None = None,
+    progress: Progress | None = None,
+) -> TrainingResult:
     """Run every stage and write the artifacts; on any error the existing artifacts stay as they were."""
     config = config or TrainConfig()
     report = progress or (lambda msg, frac: None)
@@ -99,13 +108,17 @@ def train(inputs: TrainingInputs, artifacts_dir: Path = ARTIFACTS_DIR,
     cleaned = clean_orders(orders_raw, start, end)
     orders = cleaned.orders
     if orders.empty:
-        raise InputError(inputs.orders, f"no valid orders between {start.date()} and {end.date()} "
-                                        f"(the media file's window); check the dates")
+        raise InputError(
+            inputs.orders, f"no valid orders between {start.date()} and {end.date()} (the media file's window); check the dates"
+        )
     found = sorted(orders["subcategory"].dropna().unique().astype(str))
     for sub in subcategories:
         if sub not in found:
-            raise InputError(inputs.orders, f"subcategory '{sub}' has no valid orders in the window; found {found}",
-                             column="product_analytic_sub_category")
+            raise InputError(
+                inputs.orders,
+                f"subcategory '{sub}' has no valid orders in the window; found {found}",
+                column="product_analytic_sub_category",
+            )
     stage("clean", 0.35)
 
     daily = daily_spend_rupees(media, start, end)
@@ -118,8 +131,11 @@ def train(inputs: TrainingInputs, artifacts_dir: Path = ARTIFACTS_DIR,
     weekly = weekly_table(orders, calendar, spend, encoders, list(subcategories))
     n_weeks = weekly["week_start"].nunique()
     if n_weeks - config.holdout_weeks < config.min_train_weeks:
-        raise InputError(inputs.media, f"the window has {n_weeks} weeks; with {config.holdout_weeks} held out "
-                                       f"at least {config.min_train_weeks} must remain for training")
+        raise InputError(
+            inputs.media,
+            f"the window has {n_weeks} weeks; with {config.holdout_weeks} held out "
+            f"at least {config.min_train_weeks} must remain for training",
+        )
     stage("features", 0.55)
 
     recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=13)]
@@ -129,27 +145,31 @@ def train(inputs: TrainingInputs, artifacts_dir: Path = ARTIFACTS_DIR,
     for i, sub in enumerate(subcategories):
         report(f"training {sub}", 0.55 + 0.4 * i / len(subcategories))
         rows = weekly.loc[weekly["subcategory"] == sub]
-        trained = train_subcategory(rows, channels, encoders[sub].mix_columns(), config,
-                                    float(recent_share.get(sub, 0.0)))
+        trained = train_subcategory(rows, channels, encoders[sub].mix_columns(), config, float(recent_share.get(sub, 0.0)))
         models[sub] = trained.model
         backtests.append(trained.backtest)
         manifest_metrics[sub] = trained.metrics
         for name, values in trained.metrics.items():
             metric_rows.append({"subcategory": sub, "predictor": name, **{k: values[k] for k in ("wape", "mape", "r2")}})
         forest = trained.model.forest
-        importances.append(pd.DataFrame({"subcategory": sub, "feature": forest.feature_names_in_,
-                                         "importance": forest.feature_importances_}))
-        log.info("%s: holdout WAPE %.3f (last week %.3f, 13-week mean %.3f), decay %.1f", sub,
-                 trained.metrics["model"]["wape"], trained.metrics["last_week"]["wape"],
-                 trained.metrics["mean_13_weeks"]["wape"], trained.metrics["model"]["decay"])
+        importances.append(
+            pd.DataFrame({"subcategory": sub, "feature": forest.feature_names_in_, "importance": forest.feature_importances_})
+        )
+        log.info(
+            "%s: holdout WAPE %.3f (last week %.3f, 13-week mean %.3f), decay %.1f",
+            sub,
+            trained.metrics["model"]["wape"],
+            trained.metrics["last_week"]["wape"],
+            trained.metrics["mean_13_weeks"]["wape"],
+            trained.metrics["model"]["decay"],
+        )
     stage("train", 0.95)
 
     metrics_frame = pd.DataFrame(metric_rows)
     manifest = {
         "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
         "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.paths().items()},
-        "window": {"start": str(start.date()), "end": str(end.date()), "weeks": int(n_weeks),
-                   "media_layout": media.layout},
+        "window": {"start": str(start.date()), "end": str(end.date()), "weeks": int(n_weeks), "media_layout": media.layout},
         "subcategories": list(subcategories),
         "channels": channels,
         "feature_names": {sub: m.feature_names for sub, m in models.items()},
@@ -164,7 +184,8 @@ def train(inputs: TrainingInputs, artifacts_dir: Path = ARTIFACTS_DIR,
         "history": weekly,
         "metrics": metrics_frame,
         "feature_importances": pd.concat(importances, ignore_index=True).sort_values(
-            ["subcategory", "importance"], ascending=[True, False]),
+            ["subcategory", "importance"], ascending=[True, False]
+        ),
         "company_spend": company_weekly_crore(daily),
     }
     written = write_artifacts(Path(artifacts_dir), models, encoders, tables, manifest)

@@ -45,8 +45,12 @@ def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
     frame["week_start"] = week_start(frame["week_start"])
     for channel in channels:
         if channel not in raw:
-            raise InputError(path, f"column '{channel}' missing: give spend in crore for every channel the model "
-                                   f"knows ({', '.join(channels)}); use 0 for none", column=channel)
+            raise InputError(
+                path,
+                f"column '{channel}' missing: give spend in crore for every channel the model "
+                f"knows ({', '.join(channels)}); use 0 for none",
+                column=channel,
+            )
         values = _numeric(path, channel, raw[channel]).fillna(0.0)
         if (values < 0).any():
             i = int(np.flatnonzero((values < 0).to_numpy())[0])
@@ -67,13 +71,17 @@ def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
     gaps = weeks.diff().dropna()
     if (gaps != pd.Timedelta(weeks=1)).any():
         i = int(np.flatnonzero((gaps != pd.Timedelta(weeks=1)).to_numpy())[0]) + 1
-        raise InputError(path, f"weeks must follow each other; after {weeks.iloc[i - 1].date()} comes "
-                               f"{weeks.iloc[i].date()}", column="week_start")
+        raise InputError(
+            path,
+            f"weeks must follow each other; after {weeks.iloc[i - 1].date()} comes {weeks.iloc[i].date()}",
+            column="week_start",
+        )
     per_week = frame.groupby("week_start")[channels].nunique()
     if (per_week > 1).to_numpy().any():
         week = per_week.index[(per_week > 1).any(axis=1)][0]
-        raise InputError(path, f"spend differs between rows of week {week.date()}; spend is company-wide, "
-                               f"give the same on every row of a week")
+        raise InputError(
+            path, f"spend differs between rows of week {week.date()}; spend is company-wide, give the same on every row of a week"
+        )
     return frame
 
 
@@ -87,8 +95,9 @@ def _vertical_mix(text: str | None) -> dict[str, float] | None:
     return mix
 
 
-def scenario_weekly(scenario: pd.DataFrame, model: SubcategoryModel, artifacts: Artifacts,
-                    history: pd.DataFrame | None = None) -> pd.DataFrame:
+def scenario_weekly(
+    scenario: pd.DataFrame, model: SubcategoryModel, artifacts: Artifacts, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One subcategory's scenario weeks as a weekly table (the same columns training used).
 
     Spend is company crore x the subcategory's recent GMV share. Omitted levers take recent history;
@@ -146,8 +155,9 @@ def _carry_in(model: SubcategoryModel, first_week: pd.Timestamp) -> dict[str, fl
     return {c: s * model.spec.decay[c] ** (gap - 1) for c, s in model.carry_out.items()}
 
 
-def predict_scenario(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8,
-                     history: pd.DataFrame | None = None) -> pd.DataFrame:
+def predict_scenario(
+    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Weekly GMV per subcategory: week_start, subcategory, predicted_gmv, lower, upper (₹)."""
     history = artifacts.table("history") if history is None else history
     frames = []
@@ -158,8 +168,17 @@ def predict_scenario(artifacts: Artifacts, scenario: pd.DataFrame, coverage: flo
         X = design_matrix(weekly, model.spec, _carry_in(model, weekly["week_start"].iloc[0]))
         mean, lo, hi = predict_rates(model.forest, X, coverage)
         days = weekly["days"].to_numpy(float)
-        frames.append(pd.DataFrame({"week_start": weekly["week_start"], "subcategory": sub,
-                                    "predicted_gmv": mean * days, "lower": lo * days, "upper": hi * days}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "week_start": weekly["week_start"],
+                    "subcategory": sub,
+                    "predicted_gmv": mean * days,
+                    "lower": lo * days,
+                    "upper": hi * days,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 

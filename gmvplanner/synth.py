@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pac
 
-from .config import CHANNELS, CRORE, ORDER_COLUMNS
+from .config import CRORE, ORDER_COLUMNS
 from .transforms import geometric_adstock, hill
 
 __all__ = ["SynthConfig", "TrueProcess", "generate", "write_dataset", "SUBCATEGORY_SPECS"]
@@ -26,18 +26,53 @@ log = logging.getLogger(__name__)
 
 # subcategory -> (category, share of orders, median MRP in rupees, verticals)
 SUBCATEGORY_SPECS: dict[str, tuple[str, float, float, tuple[str, ...]]] = {
-    "CameraAccessory": ("CameraAccessory", 0.15, 1400.0, (
-        "CameraBattery", "CameraTripod", "Lens", "Flash", "CameraBag",
-        "CameraBatteryCharger", "Filter", "CameraRemoteControl", "CameraMount", "Strap")),
-    "HomeAudio": ("EntertainmentSmall", 0.09, 3500.0, (
-        "HomeAudioSpeaker", "FMRadio", "HiFiSystem", "HomeTheatre", "BoomBox", "DockingStation", "Dock")),
-    "GamingAccessory": ("GamingHardware", 0.13, 1600.0, (
-        "GamePad", "GamingHeadset", "GamingMouse", "GamingKeyboard", "GamingAccessoryKit",
-        "GamingMemoryCard", "GamingMousePad", "JoystickGamingWheel", "GamingAdapter")),
+    "CameraAccessory": (
+        "CameraAccessory",
+        0.15,
+        1400.0,
+        (
+            "CameraBattery",
+            "CameraTripod",
+            "Lens",
+            "Flash",
+            "CameraBag",
+            "CameraBatteryCharger",
+            "Filter",
+            "CameraRemoteControl",
+            "CameraMount",
+            "Strap",
+        ),
+    ),
+    "HomeAudio": (
+        "EntertainmentSmall",
+        0.09,
+        3500.0,
+        ("HomeAudioSpeaker", "FMRadio", "HiFiSystem", "HomeTheatre", "BoomBox", "DockingStation", "Dock"),
+    ),
+    "GamingAccessory": (
+        "GamingHardware",
+        0.13,
+        1600.0,
+        (
+            "GamePad",
+            "GamingHeadset",
+            "GamingMouse",
+            "GamingKeyboard",
+            "GamingAccessoryKit",
+            "GamingMemoryCard",
+            "GamingMousePad",
+            "JoystickGamingWheel",
+            "GamingAdapter",
+        ),
+    ),
     "Speaker": ("EntertainmentSmall", 0.28, 1100.0, ("LaptopSpeaker", "MobileSpeaker")),
     "Camera": ("Camera", 0.07, 18000.0, ("DSLR", "Point & Shoot", "Instant Cameras", "Camcorders", "SportsAndAction")),
-    "TVVideoSmall": ("EntertainmentSmall", 0.09, 2200.0, (
-        "SelectorBox", "RemoteControl", "VideoGlasses", "VideoPlayer", "TVOutCableAccessory")),
+    "TVVideoSmall": (
+        "EntertainmentSmall",
+        0.09,
+        2200.0,
+        ("SelectorBox", "RemoteControl", "VideoGlasses", "VideoPlayer", "TVOutCableAccessory"),
+    ),
     "GameCDDVD": ("GameCDDVD", 0.07, 1900.0, ("PhysicalGame", "CodeInTheBoxGame")),
     "AudioMP3Player": ("EntertainmentSmall", 0.12, 1700.0, ("AudioMP3Player", "VoiceRecorder", "Microphone")),
 }
@@ -59,30 +94,62 @@ CHANNEL_SPECS: dict[str, tuple[float, float, float, float, float]] = {
 FULL_SCALE_ORDERS = 1_650_000
 
 SALES_2014 = [
-    ("2014-07-28", 2, "Eid & Rathayatra sale"), ("2014-08-15", 3, "Independence Sale"),
-    ("2014-08-09", 2, "Rakshabandhan Sale"), ("2014-10-02", 3, "Daussera sale"),
-    ("2014-10-18", 8, "Big Diwali Sale"), ("2014-12-25", 10, "Christmas & New Year Sale"),
-    ("2015-01-24", 3, "Republic Day"), ("2015-02-01", 2, "BED"), ("2015-02-14", 2, "Valentine's Day"),
-    ("2015-02-20", 2, "FHSD"), ("2015-03-07", 3, "BSD-5"), ("2015-05-25", 3, "Pacman"),
+    ("2014-07-28", 2, "Eid & Rathayatra sale"),
+    ("2014-08-15", 3, "Independence Sale"),
+    ("2014-08-09", 2, "Rakshabandhan Sale"),
+    ("2014-10-02", 3, "Daussera sale"),
+    ("2014-10-18", 8, "Big Diwali Sale"),
+    ("2014-12-25", 10, "Christmas & New Year Sale"),
+    ("2015-01-24", 3, "Republic Day"),
+    ("2015-02-01", 2, "BED"),
+    ("2015-02-14", 2, "Valentine's Day"),
+    ("2015-02-20", 2, "FHSD"),
+    ("2015-03-07", 3, "BSD-5"),
+    ("2015-05-25", 3, "Pacman"),
 ]
 SALES_2015 = [
-    ("2015-07-18", 2, "Eid & Rathayatra sale"), ("2015-08-15", 3, "Independence Sale"),
-    ("2015-08-28", 3, "Rakshabandhan Sale"), ("2015-10-15", 3, "Daussera sale"),
-    ("2015-11-07", 8, "Big Diwali Sale"), ("2015-12-25", 10, "Christmas & New Year Sale"),
-    ("2016-01-20", 3, "Republic Day"), ("2016-02-01", 2, "BED"), ("2016-02-14", 2, "Valentine's Day"),
-    ("2016-02-20", 2, "FHSD"), ("2016-03-07", 3, "BSD-5"), ("2016-05-25", 3, "Pacman"),
+    ("2015-07-18", 2, "Eid & Rathayatra sale"),
+    ("2015-08-15", 3, "Independence Sale"),
+    ("2015-08-28", 3, "Rakshabandhan Sale"),
+    ("2015-10-15", 3, "Daussera sale"),
+    ("2015-11-07", 8, "Big Diwali Sale"),
+    ("2015-12-25", 10, "Christmas & New Year Sale"),
+    ("2016-01-20", 3, "Republic Day"),
+    ("2016-02-01", 2, "BED"),
+    ("2016-02-14", 2, "Valentine's Day"),
+    ("2016-02-20", 2, "FHSD"),
+    ("2016-03-07", 3, "BSD-5"),
+    ("2016-05-25", 3, "Pacman"),
 ]
 HOLIDAYS = [
-    ("2014-07-29", "Id-Ul-Fitr"), ("2014-08-15", "Independence Day"), ("2014-08-17", "Krishna Janmastami"),
-    ("2014-08-29", "Ganesh Chaturthi"), ("2014-10-02", "Mahatma Gandhi Jayanthi"), ("2014-10-03", "Vijaya Dashami"),
-    ("2014-10-23", "Diwali"), ("2014-11-06", "Guru Nanak Jayanthi"), ("2014-12-25", "Christmas"),
-    ("2015-01-26", "Republic Day"), ("2015-02-17", "Maha Shivratri"), ("2015-03-06", "Holi"),
-    ("2015-04-03", "Good Friday"), ("2015-05-01", "May Day"),
-    ("2015-07-18", "Id-Ul-Fitr"), ("2015-08-15", "Independence Day"), ("2015-09-05", "Krishna Janmastami"),
-    ("2015-09-17", "Ganesh Chaturthi"), ("2015-10-02", "Mahatma Gandhi Jayanthi"), ("2015-10-22", "Vijaya Dashami"),
-    ("2015-11-11", "Diwali"), ("2015-12-25", "Christmas"), ("2016-01-26", "Republic Day"),
-    ("2016-03-07", "Maha Shivratri"), ("2016-03-24", "Holi"), ("2016-03-25", "Good Friday"),
-    ("2016-05-01", "May Day"), ("2016-05-21", "Buddha Purnima"),
+    ("2014-07-29", "Id-Ul-Fitr"),
+    ("2014-08-15", "Independence Day"),
+    ("2014-08-17", "Krishna Janmastami"),
+    ("2014-08-29", "Ganesh Chaturthi"),
+    ("2014-10-02", "Mahatma Gandhi Jayanthi"),
+    ("2014-10-03", "Vijaya Dashami"),
+    ("2014-10-23", "Diwali"),
+    ("2014-11-06", "Guru Nanak Jayanthi"),
+    ("2014-12-25", "Christmas"),
+    ("2015-01-26", "Republic Day"),
+    ("2015-02-17", "Maha Shivratri"),
+    ("2015-03-06", "Holi"),
+    ("2015-04-03", "Good Friday"),
+    ("2015-05-01", "May Day"),
+    ("2015-07-18", "Id-Ul-Fitr"),
+    ("2015-08-15", "Independence Day"),
+    ("2015-09-05", "Krishna Janmastami"),
+    ("2015-09-17", "Ganesh Chaturthi"),
+    ("2015-10-02", "Mahatma Gandhi Jayanthi"),
+    ("2015-10-22", "Vijaya Dashami"),
+    ("2015-11-11", "Diwali"),
+    ("2015-12-25", "Christmas"),
+    ("2016-01-26", "Republic Day"),
+    ("2016-03-07", "Maha Shivratri"),
+    ("2016-03-24", "Holi"),
+    ("2016-03-25", "Good Friday"),
+    ("2016-05-01", "May Day"),
+    ("2016-05-21", "Buddha Purnima"),
 ]
 
 
@@ -109,13 +176,15 @@ class TrueProcess:
     beta_rupees: dict[str, dict[str, float]]  # subcategory -> channel -> weekly rupees at saturation
     weekly_spend_crore: pd.DataFrame = field(repr=False)  # week_start index, channel columns (full weeks)
 
-    def media_gmv(self, weekly_spend_crore: pd.DataFrame, subcategory: str,
-                  carry_in: pd.Series | None = None) -> pd.DataFrame:
+    def media_gmv(self, weekly_spend_crore: pd.DataFrame, subcategory: str, carry_in: pd.Series | None = None) -> pd.DataFrame:
         """True weekly media-driven GMV (rupees) of one subcategory, one column per channel."""
         out = {}
         for channel in self.channels:
-            spend = weekly_spend_crore[channel].to_numpy(float) if channel in weekly_spend_crore else np.zeros(
-                len(weekly_spend_crore))
+            spend = (
+                weekly_spend_crore[channel].to_numpy(float)
+                if channel in weekly_spend_crore
+                else np.zeros(len(weekly_spend_crore))
+            )
             init = 0.0 if carry_in is None else float(carry_in.get(channel, 0.0))
             stock = geometric_adstock(spend, self.decay[channel], initial=init)
             out[channel] = self.beta_rupees[subcategory][channel] * hill(stock, self.half_saturation_crore[channel])
@@ -132,7 +201,7 @@ class TrueProcess:
         }
 
     @classmethod
-    def from_files(cls, params_path: Path, weekly_spend_path: Path) -> "TrueProcess":
+    def from_files(cls, params_path: Path, weekly_spend_path: Path) -> TrueProcess:
         """Read back what `write_dataset` wrote."""
         params = json.loads(Path(params_path).read_text())
         params.pop("config", None)
@@ -223,8 +292,18 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         disc = np.clip(0.22 + 0.14 * is_sale + 0.03 * np.sin(2 * np.pi * t * 3 + si) + rng.normal(0, 0.02, n_days), 0.02, 0.8)
         sla = np.clip(5.5 - 0.8 * is_sale + 0.6 * np.sin(2 * np.pi * t + si) + rng.normal(0, 0.4, n_days), 1, 12)
         prepaid = np.clip(0.22 + 0.12 * t + 0.08 * is_sale + rng.normal(0, 0.02, n_days), 0.05, 0.9)
-        shape = (share * (1 + 0.08 * t) * season * dow * (1 + (0.6 + 0.1 * si % 3) * is_sale) * (1 + 0.12 * is_hol)
-                 * (1 + 0.05 * is_pay) * (1 + 0.012 * (nps_day - 50)) * (1 + 1.2 * (disc - 0.22)) * (1 - 0.025 * (sla - 5.5)))
+        shape = (
+            share
+            * (1 + 0.08 * t)
+            * season
+            * dow
+            * (1 + (0.6 + 0.1 * si % 3) * is_sale)
+            * (1 + 0.12 * is_hol)
+            * (1 + 0.05 * is_pay)
+            * (1 + 0.012 * (nps_day - 50))
+            * (1 + 1.2 * (disc - 0.22))
+            * (1 - 0.025 * (sla - 5.5))
+        )
         aov = mrp_median * 1.25 * 1.1 * (1 - disc)  # lognormal mean factor times mean units
         media = truth.media_gmv(weekly_spend, sub).sum(axis=1).to_numpy()[week_of_day] / 7.0
         per_sub.append((disc, sla, prepaid, shape, aov, media))
@@ -234,8 +313,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     if base_scale <= 0:
         raise ValueError("n_orders too small for the media effect; raise n_orders")
 
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "sub", "day", "disc", "sla", "prepaid")}
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("sub", "day", "disc", "sla", "prepaid")}
     for si, (disc, sla, prepaid, shape, aov, media) in enumerate(per_sub):
         expected_orders = base_scale * shape + media / aov
         counts = rng.poisson(expected_orders)
@@ -265,25 +343,27 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     seconds = rng.integers(0, 86400, n)
     order_ts = days.to_numpy()[flat["day"]] + seconds.astype("timedelta64[s]")
 
-    orders = pd.DataFrame({
-        "fsn_id": catalogue["fsn"][product],
-        "order_date": order_ts,
-        "order_id": 1_000_000_000_000_000 + rng.permutation(n).astype(np.int64) * 997 + rng.integers(0, 997, n),
-        "gmv": gmv,
-        "units": units,
-        "deliverybdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
-        "deliverycdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
-        "s1_fact.order_payment_type": np.where(prepaid, "Prepaid", "COD"),
-        "sla": sla_order,
-        "cust_id": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
-        "pincode": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
-        "product_analytic_super_category": "CE",
-        "product_analytic_category": np.array([SUBCATEGORY_SPECS[s][0] for s in subs])[flat["sub"]],
-        "product_analytic_sub_category": np.array(subs)[flat["sub"]],
-        "product_analytic_vertical": catalogue["vertical"][product],
-        "product_mrp": mrp,
-        "product_procurement_sla": catalogue["procurement_sla"][product],
-    })
+    orders = pd.DataFrame(
+        {
+            "fsn_id": catalogue["fsn"][product],
+            "order_date": order_ts,
+            "order_id": 1_000_000_000_000_000 + rng.permutation(n).astype(np.int64) * 997 + rng.integers(0, 997, n),
+            "gmv": gmv,
+            "units": units,
+            "deliverybdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
+            "deliverycdays": np.where(rng.random(n) < 0.8, "\\N", rng.integers(0, 9, n).astype(str)),
+            "s1_fact.order_payment_type": np.where(prepaid, "Prepaid", "COD"),
+            "sla": sla_order,
+            "cust_id": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
+            "pincode": rng.integers(-9_000_000_000_000_000_000, 9_000_000_000_000_000_000, n, dtype=np.int64),
+            "product_analytic_super_category": "CE",
+            "product_analytic_category": np.array([SUBCATEGORY_SPECS[s][0] for s in subs])[flat["sub"]],
+            "product_analytic_sub_category": np.array(subs)[flat["sub"]],
+            "product_analytic_vertical": catalogue["vertical"][product],
+            "product_mrp": mrp,
+            "product_procurement_sla": catalogue["procurement_sla"][product],
+        }
+    )
     orders["order_item_id"] = orders["order_id"] + rng.integers(1, 10**6, n)
     if config.messy:
         orders = _make_messy(rng, orders, days)
@@ -316,8 +396,13 @@ def _catalogue(rng: np.random.Generator, subs: list[str]) -> dict[str, np.ndarra
     letters = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype="S1")
     fsn = letters[rng.integers(0, len(letters), (n, 16))].view("S16").ravel().astype(str)
     procurement = rng.choice([0, 1, 2, 3, 5, 7, 10, 15], n, p=[0.05, 0.1, 0.2, 0.25, 0.2, 0.1, 0.06, 0.04])
-    return {"sub": sub_arr, "vertical": vert_arr.astype(object), "mrp": mrp_arr, "fsn": fsn,
-            "procurement_sla": procurement.astype(np.int64)}
+    return {
+        "sub": sub_arr,
+        "vertical": vert_arr.astype(object),
+        "mrp": mrp_arr,
+        "fsn": fsn,
+        "procurement_sla": procurement.astype(np.int64),
+    }
 
 
 def _zipf(k: int) -> np.ndarray:
@@ -404,7 +489,7 @@ def _orders_csv(orders: pd.DataFrame, path: Path) -> None:
     offsets = np.frombuffer(buffers[1], dtype=np.int64, count=len(line) + 1, offset=line.offset * 8)
     with open(path, "wb") as fh:
         fh.write((",".join(ORDER_COLUMNS) + "\n").encode())
-        fh.write(memoryview(buffers[2])[offsets[0]:offsets[-1]])
+        fh.write(memoryview(buffers[2])[offsets[0] : offsets[-1]])
 
 
 def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
@@ -430,14 +515,22 @@ def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, 
     tables["sales"].to_csv(paths["sales"], index=False)
     tables["holidays"].to_csv(paths["holidays"], index=False)
     tables["nps"].to_csv(paths["nps"], index=False)
-    paths["truth"].write_text(json.dumps({"config": config.__dict__ | {"subcategories": list(config.subcategories)},
-                                          **truth.to_json()}, indent=1))
+    paths["truth"].write_text(
+        json.dumps({"config": config.__dict__ | {"subcategories": list(config.subcategories)}, **truth.to_json()}, indent=1)
+    )
     log.info("wrote %d order rows to %s", len(tables["orders"]), paths["orders"])
     return paths
 
 
-DEFAULT_FILES = ("ConsumerElectronics.csv", "MediaInvestment.csv", "MediaInvestmentWeekly.csv", "SpecialSale.csv",
-                 "HolidayList.csv", "MonthlyNPS.csv", "truth.json")
+DEFAULT_FILES = (
+    "ConsumerElectronics.csv",
+    "MediaInvestment.csv",
+    "MediaInvestmentWeekly.csv",
+    "SpecialSale.csv",
+    "HolidayList.csv",
+    "MonthlyNPS.csv",
+    "truth.json",
+)
 
 
 def ensure_default_data(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
