@@ -20,7 +20,7 @@ __all__ = ["week_start", "daily_spend_rupees", "monthly_gmv_shares", "allocate_d
 def week_start(dates: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The Monday of each date's ISO week."""
     idx = pd.DatetimeIndex(dates).normalize()
-    return idx - pd.to_timedelta(idx.weekday, unit="D")
+    return idx - pd.to_timedelta(idx.day_of_week, unit="D")
 
 
 def daily_spend_rupees(media: MediaSpend, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -6,6 +6,7 @@ the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
+import csv
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     if path.stat().st_size == 0:
         raise InputError(path, "file is empty")
     with open(path, "rb") as fh:
-        head = fh.read(4096)
+        head = fh.read(1 << 16)
     if head[:4] == b"PAR1":
         try:
             table = pq.read_table(path)
@@ -66,8 +67,8 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
         if b"\x00" in head:
             raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
         try:
-            header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16, skip_rows_after_names=10**9))
-            names = header.column_names
+            first_line = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+            names = next(csv.reader([first_line]))
             convert = pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names} if as_strings else None,
                 strings_can_be_null=False,
@@ -88,9 +89,15 @@ def _require(path: Path, found: list[str], needed: list[str]) -> None:
     """Raise naming the first missing column, with the nearest name found."""
     for col in needed:
         if col not in found:
-            near = difflib.get_close_matches(col, found, n=1)
+            near = (
+                [f for f in found if f.strip().lower() == col.lower()]
+                or [f for f in found if col.lower() in f.lower()]
+                or difflib.get_close_matches(col, found, n=1)
+            )
             hint = f" (did you mean '{near[0]}'?)" if near else ""
-            raise InputError(path, f"column '{col}' missing{hint}; found {found}", column=col)
+            err = InputError(path, f"column '{col}' missing{hint}; found {found}")
+            err.column = col
+            raise err
 
 
 def _numeric(path: Path, name: str, values: pd.Series) -> pd.Series:

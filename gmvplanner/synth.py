@@ -264,7 +264,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     rng = np.random.default_rng(config.seed)
     scale = config.n_orders / FULL_SCALE_ORDERS
     days = pd.date_range(config.start, config.end, freq="D")
-    weeks = pd.date_range(days[0] - pd.Timedelta(days=days[0].weekday()), days[-1], freq="W-MON")
+    weeks = pd.date_range(days[0] - pd.Timedelta(days=days[0].day_of_week), days[-1], freq="W-MON")
     subs = list(config.subcategories)
     weekly_spend = _weekly_spend(rng, weeks, scale)
     truth = _true_process(rng, weekly_spend, subs, scale)
@@ -277,9 +277,9 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     nps = pd.Series(np.clip(50 + np.cumsum(rng.normal(0, 2.5, len(months))), 38, 65).round(1), index=months)
     nps_day = nps.reindex(days.to_period("M")).to_numpy()
 
-    doy = days.dayofyear.to_numpy()
+    doy = days.day_of_year.to_numpy()
     t = np.arange(n_days) / 365.0
-    dow = np.array([0.97, 0.96, 0.96, 0.97, 1.0, 1.06, 1.1])[days.weekday]
+    dow = np.array([0.97, 0.96, 0.96, 0.97, 1.0, 1.06, 1.1])[days.day_of_week]
     season = 1 + 0.12 * np.cos(2 * np.pi * (doy - 300) / 365.25)
     is_sale = (cal["sale"] != "").to_numpy()
     is_hol = (cal["holiday"] != "").to_numpy()

@@ -1,0 +1,67 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmvplanner.artifacts import load_artifacts
+from gmvplanner.clean import clean_orders
+from gmvplanner.load import load_orders
+from gmvplanner.model import metrics
+
+
+def test_metrics_values():
+    m = metrics(np.array([100.0, 200.0]), np.array([110.0, 180.0]))
+    assert m["wape"] == pytest.approx(30 / 300)
+    assert m["mape"] == pytest.approx((0.1 + 0.1) / 2)
+    assert m["r2"] == pytest.approx(1 - (100 + 400) / 5000)
+
+
+def test_weekly_gmv_equals_sum_of_valid_orders(trained, small_data):
+    history = load_artifacts(trained).table("history")
+    valid = clean_orders(load_orders(small_data["orders"]), pd.Timestamp("2014-07-01"), pd.Timestamp("2016-06-30")).orders
+    valid = valid.assign(
+        week_start=valid["order_date"].dt.normalize() - pd.to_timedelta(valid["order_date"].dt.day_of_week, unit="D")
+    )
+    expected = valid.groupby(["subcategory", "week_start"], observed=True)["gmv"].sum()
+    got = history.set_index(["subcategory", "week_start"])["gmv"]
+    for sub in ("CameraAccessory", "HomeAudio", "GamingAccessory"):
+        np.testing.assert_allclose(got.loc[sub].to_numpy(), expected.loc[sub].reindex(got.loc[sub].index).to_numpy())
+    assert got.sum() == pytest.approx(expected.loc[["CameraAccessory", "HomeAudio", "GamingAccessory"]].sum())
+
+
+def test_partial_weeks_counted_by_days_in_window(trained):
+    art = load_artifacts(trained)
+    history = art.table("history")
+    sub = history.loc[history["subcategory"] == "HomeAudio"].sort_values("week_start")
+    # 2014-07-01 is a Tuesday and 2016-06-30 a Thursday
+    assert sub["week_start"].iloc[0] == pd.Timestamp("2014-06-30") and sub["days"].iloc[0] == 6
+    assert sub["week_start"].iloc[-1] == pd.Timestamp("2016-06-27") and sub["days"].iloc[-1] == 4
+    assert (sub["days"].iloc[1:-1] == 7).all()
+    backtest = art.table("backtest")
+    bt = backtest.loc[backtest["subcategory"] == "HomeAudio"].sort_values("week_start")
+    last_rate = bt["predicted_gmv"].iloc[-1] / 4
+    prev_rate = bt["predicted_gmv"].iloc[-2] / 7
+    assert 0.67 < last_rate / prev_rate < 1.5  # a 4-day week is predicted as 4 days, not 7
+
+
+def test_backtest_covers_every_week_with_holdout_last(trained):
+    art = load_artifacts(trained)
+    backtest = art.table("backtest")
+    assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split"]
+    for _sub, rows in backtest.groupby("subcategory"):
+        rows = rows.sort_values("week_start")
+        assert len(rows) == art.manifest["window"]["weeks"]
+        assert rows["split"].tolist() == ["train"] * (len(rows) - 8) + ["holdout"] * 8
+
+
+def test_manifest_has_provenance(trained, small_data):
+    manifest = load_artifacts(trained).manifest
+    assert manifest["window"] == {"start": "2014-07-01", "end": "2016-06-30", "weeks": 105, "media_layout": "monthly"}
+    assert manifest["subcategories"] == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
+    assert len(manifest["channels"]) == 9
+    assert set(manifest["inputs"]) == {"orders", "media", "sale_calendar", "nps", "holidays"}
+    assert len(manifest["inputs"]["orders"]["sha256"]) == 64
+    for sub in manifest["subcategories"]:
+        for predictor in ("model", "last_week", "mean_13_weeks"):
+            assert 0 <= manifest["metrics"][sub][predictor]["wape"] < 1
+        assert any(name.startswith("adstock_") for name in manifest["feature_names"][sub])
+    assert "scikit-learn" in manifest["libraries"]
