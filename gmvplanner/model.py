@@ -68,8 +68,16 @@ def _forest(config: TrainConfig, n_estimators: int | None = None, oob: bool = Fa
 
 
 def predict_rates(forest: RandomForestRegressor, X: pd.DataFrame, coverage: float = 0.8):
-    """Mean per-day prediction and the central `coverage` interval from the spread of the trees."""
-    per_tree = np.stack([tree.predict(X.to_numpy()) for tree in forest.estimators_])
+    """Mean per-day prediction and the central `coverage` interval from the spread of the trees.
+
+    The columns are checked once against the forest's feature names; then each tree's compiled
+    `tree_.predict` runs on one float32 array (what sklearn does inside, minus 300 re-validations),
+    which keeps a 12-week scenario well under 100 ms.
+    """
+    if list(X.columns) != list(forest.feature_names_in_):
+        raise ValueError(f"features {list(X.columns)} differ from the model's {list(forest.feature_names_in_)}")
+    X32 = np.ascontiguousarray(X.to_numpy(dtype=np.float32))
+    per_tree = np.stack([tree.tree_.predict(X32)[:, 0] for tree in forest.estimators_])
     lo_q, hi_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
     return per_tree.mean(axis=0), np.quantile(per_tree, lo_q, axis=0), np.quantile(per_tree, hi_q, axis=0)
 
@@ -162,6 +170,7 @@ def train_subcategory(
     spec = _spec(weekly, channels, decay, mix_columns)
     X = design_matrix(weekly, spec)
     final = _forest(config).fit(X, (weekly["gmv"] / weekly["days"]).to_numpy())
+    final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
     carry = {c: float(X[f"adstock_{c}"].iloc[-1]) for c in channels}
     recent = weekly.iloc[-13:]
     defaults = {lever: float(recent[lever].mean()) for lever in LEVERS}

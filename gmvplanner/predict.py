@@ -110,17 +110,18 @@ def scenario_weekly(
         rows = scenario.loc[mine]
     rows = rows.drop_duplicates("week_start").sort_values("week_start").reset_index(drop=True)
     weeks = pd.DatetimeIndex(rows["week_start"])
-    out = pd.DataFrame({"subcategory": sub, "week_start": weeks, "days": 7})
+    n = len(rows)
+    out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, 7)}
     for channel in model.spec.channels:
-        crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(len(rows))
+        crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(n)
         out[spend_column(channel)] = crore * CRORE * model.spend_share
     defaults = model.lever_defaults
     for lever in LEVERS:
-        given = rows[lever].to_numpy(float) if lever in rows else np.full(len(rows), np.nan)
+        given = rows[lever].to_numpy(float) if lever in rows else np.full(n, np.nan)
         out[lever] = np.where(np.isnan(given), defaults.get(lever, np.nan), given)
     mix_cols = model.spec.mix_columns
     encoders = artifacts.encoders[sub]
-    mixes = np.array([[defaults.get(c, 0.0) for c in mix_cols]] * len(rows), dtype=float).reshape(len(rows), len(mix_cols))
+    mixes = np.tile(np.array([defaults.get(c, 0.0) for c in mix_cols], dtype=float), (n, 1))
     n_vert = len(encoders.vertical.get_feature_names_out())
     if "vertical" in rows:
         for i, text in enumerate(rows["vertical"]):
@@ -138,13 +139,15 @@ def scenario_weekly(
         h = history.loc[history["subcategory"] == sub].set_index("week_start")
         last_year = h.reindex(weeks - pd.Timedelta(weeks=52))
     for col in ("sale_days", "holidays"):
-        given = rows[col].to_numpy(float) if col in rows else np.full(len(rows), np.nan)
-        fallback = last_year[col].to_numpy(float) if last_year is not None else np.zeros(len(rows))
+        given = rows[col].to_numpy(float) if col in rows else np.full(n, np.nan)
+        fallback = last_year[col].to_numpy(float) if last_year is not None else np.zeros(n)
         out[col] = np.where(np.isnan(given), np.nan_to_num(fallback), given)
-    out["paydays"] = [sum(d.day in PAYDAYS for d in pd.date_range(w, periods=7)) for w in weeks]
-    nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(len(rows), np.nan)
+    day_of_month = (weeks.to_numpy()[:, None] + np.arange(7).astype("timedelta64[D]")).astype("datetime64[D]")
+    days_in_month = pd.DatetimeIndex(day_of_month.ravel()).day.to_numpy().reshape(n, 7)
+    out["paydays"] = np.isin(days_in_month, PAYDAYS).sum(axis=1)
+    nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(n, np.nan)
     out["nps"] = np.where(np.isnan(nps), defaults.get("nps", 50.0), nps)
-    return out
+    return pd.DataFrame(out)
 
 
 def _carry_in(model: SubcategoryModel, first_week: pd.Timestamp) -> dict[str, float] | None:
