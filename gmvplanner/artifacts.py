@@ -9,7 +9,7 @@ import platform
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
@@ -85,9 +85,11 @@ def write_artifacts(
     try:
         files = {}
         for sub, model in models.items():
-            files[sub] = {"model": f"model_{_slug(sub)}.joblib", "encoders": f"encoders_{_slug(sub)}.joblib"}
+            files[sub] = {"model": f"model_{_slug(sub)}.joblib"}
             joblib.dump(model, tmp / files[sub]["model"], compress=3)
-            joblib.dump(encoders[sub], tmp / files[sub]["encoders"], compress=3)
+            if sub in encoders:  # weekly tables have no categorical levers to encode
+                files[sub]["encoders"] = f"encoders_{_slug(sub)}.joblib"
+                joblib.dump(encoders[sub], tmp / files[sub]["encoders"], compress=3)
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False)
         (tmp / "README.md").write_text(README)
@@ -118,6 +120,7 @@ class Artifacts:
     manifest: dict
     models: dict[str, SubcategoryModel]
     encoders: dict[str, SubcategoryEncoders]
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def subcategories(self) -> list[str]:
@@ -127,12 +130,23 @@ class Artifacts:
     def channels(self) -> list[str]:
         return list(self.manifest["channels"])
 
+    @property
+    def spend_factor(self) -> float:
+        """Rupees per unit of scenario spend: 1e7 (crore) for order data, 1 for a weekly table's own units."""
+        return float(self.manifest.get("spend_factor", 1e7))
+
+    @property
+    def money_unit(self) -> str:
+        return "crore ₹" if self.spend_factor == 1e7 else "units of the weekly table"
+
     def table(self, name: str) -> pd.DataFrame:
-        """A CSV written beside the models (backtest, history, cleaning_report, ...)."""
-        frame = pd.read_csv(self.path / f"{name}.csv")
-        if "week_start" in frame:
-            frame["week_start"] = pd.to_datetime(frame["week_start"])
-        return frame
+        """A CSV written beside the models (backtest, history, cleaning_report, ...); read once, then a copy."""
+        if name not in self._tables:
+            frame = pd.read_csv(self.path / f"{name}.csv")
+            if "week_start" in frame:
+                frame["week_start"] = pd.to_datetime(frame["week_start"])
+            self._tables[name] = frame
+        return self._tables[name].copy()
 
 
 def load_artifacts(path: Path | str) -> Artifacts:
@@ -177,5 +191,6 @@ def load_artifacts(path: Path | str) -> Artifacts:
                 f"(differing: {missing or 'order'}); retrain"
             )
         models[sub] = model
-        encoders[sub] = joblib.load(path / names["encoders"])
+        if "encoders" in names:
+            encoders[sub] = joblib.load(path / names["encoders"])
     return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)

@@ -52,6 +52,19 @@ def _subcategories(text: str) -> tuple[str, ...]:
     return subs
 
 
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def _model_kind(text: str):
+    from .model import ModelKind
+
+    try:
+        return ModelKind.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -69,6 +82,13 @@ def training_parser() -> argparse.ArgumentParser:
         "--sale-calendar SpecialSale.csv --nps MonthlyNPS.csv --holidays HolidayList.csv",
     )
     p.add_argument("--orders", type=Path, help="order file (CSV or Parquet) in the ElecKart ConsumerElectronics layout")
+    weekly = p.add_argument_group("bring-your-own weekly table (instead of --orders/--media)")
+    weekly.add_argument("--weekly", type=Path, help="weekly table: a date column, the target, spend per channel")
+    weekly.add_argument("--date-col", default="week_start", help="date column of --weekly (default: %(default)s)")
+    weekly.add_argument("--target", default="gmv", help="target column of --weekly (default: %(default)s)")
+    weekly.add_argument("--channels", type=_names, help="comma-separated spend columns of --weekly")
+    weekly.add_argument("--controls", type=_names, default=(), help="comma-separated control columns of --weekly")
+    weekly.add_argument("--group-col", help="one model per value of this column (default: one model named 'all')")
     p.add_argument("--media", type=Path, help="media spend in crore: monthly (Year, Month, channels) or dated (date, channels)")
     p.add_argument("--sale-calendar", type=Path, help="special-sale days: Date (m/d/Y), Sales Name")
     p.add_argument("--nps", type=Path, help="monthly NPS: Date (m/d/Y), NPS")
@@ -88,6 +108,13 @@ def training_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", help="first day of the modelling window, YYYY-MM-DD (default: media file start)")
     p.add_argument("--end", help="last day of the modelling window, YYYY-MM-DD (default: media file end)")
     p.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="output folder (default: artifacts/)")
+    p.add_argument(
+        "--model",
+        type=_model_kind,
+        default="forest",
+        help="forest: Random Forest (default); mmm: media-mix regression with non-negative channel "
+        "effects (choose it when its holdout metrics beat the forest's)",
+    )
     p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=_positive_int, default=300, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -100,13 +127,35 @@ def training_main(argv: list[str] | None = None) -> int:
     parser = training_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.quiet)
-    if (args.orders is None) != (args.media is None):
+    if args.weekly is not None:
+        if args.orders is not None or args.media is not None:
+            parser.error("--weekly replaces --orders/--media; give one or the other")
+        if not args.channels:
+            parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
+    elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
 
     def work() -> None:
         from .model import TrainConfig
-        from .pipeline import TrainingInputs, train
+        from .pipeline import TrainingInputs, train, train_weekly
 
+        config = TrainConfig(holdout_weeks=args.holdout_weeks, seed=args.seed, n_estimators=args.trees, model=args.model)
+        started = time.perf_counter()
+        progress = lambda msg, frac: log.info("[%3d%%] %s", round(100 * frac), msg)  # noqa: E731
+        if args.weekly is not None:
+            result = train_weekly(
+                args.weekly,
+                args.date_col,
+                args.target,
+                list(args.channels),
+                list(args.controls),
+                args.group_col,
+                args.artifacts,
+                config,
+                progress,
+            )
+            _print_summary(result, time.perf_counter() - started)
+            return
         if args.orders is None:
             from .synth import ensure_default_data
 
@@ -130,29 +179,24 @@ def training_main(argv: list[str] | None = None) -> int:
                 start=args.start,
                 end=args.end,
             )
-        config = TrainConfig(holdout_weeks=args.holdout_weeks, seed=args.seed, n_estimators=args.trees)
-        started = time.perf_counter()
-        result = train(
-            inputs,
-            args.artifacts,
-            args.subcategories,
-            config,
-            progress=lambda msg, frac: log.info("[%3d%%] %s", round(100 * frac), msg),
-        )
-        print(
-            f"trained {len(args.subcategories)} subcategories in {time.perf_counter() - started:.1f} s; "
-            f"artifacts in {result.artifacts}"
-        )
-        table = result.metrics.pivot(index="subcategory", columns="predictor", values="wape")
-        print("holdout WAPE (lower is better):")
-        print(table.round(3).to_string())
+        result = train(inputs, args.artifacts, args.subcategories, config, progress=progress)
+        _print_summary(result, time.perf_counter() - started)
 
     return _run(work, args.debug)
 
 
+def _print_summary(result, seconds: float) -> None:
+    groups = result.manifest["subcategories"]
+    print(f"trained {len(groups)} model(s) ({result.manifest['model']}) in {seconds:.1f} s; artifacts in {result.artifacts}")
+    table = result.metrics.pivot(index="subcategory", columns="predictor", values="mape")
+    print("holdout MAPE % (lower is better) of the model and two naive baselines:")
+    print((table * 100).round(2).to_string())
+
+
 def testing_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="ecommerce_testing.py", description="Use trained artifacts: predict weekly GMV for a spend scenario."
+        prog="ecommerce_testing.py",
+        description="Use trained artifacts: predict weekly GMV for a spend scenario, or split a budget across channels.",
     )
     sub = p.add_subparsers(dest="command", required=True)
     pr = sub.add_parser(
@@ -165,7 +209,19 @@ def testing_parser() -> argparse.ArgumentParser:
     pr.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
     pr.add_argument("--scenario", type=Path, required=True, help="scenario CSV, e.g. data/example_scenario.csv")
     pr.add_argument("--out", type=Path, required=True, help="where to write the predictions CSV")
-    for q in (pr,):
+    op = sub.add_parser(
+        "optimize",
+        help="split a budget across channels to maximise predicted GMV",
+        description="Allocate a total budget (crore) over the next N weeks across channels, within "
+        "optional per-channel bounds, to maximise the predicted GMV of every subcategory.",
+    )
+    op.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
+    op.add_argument("--budget", type=float, required=True, help="total budget over the horizon, crore ₹")
+    op.add_argument("--weeks", type=_positive_int, required=True, help="horizon in weeks")
+    op.add_argument("--start", help="first week, YYYY-MM-DD (default: the week after the training data)")
+    op.add_argument("--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon")
+    op.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
+    for q in (pr, op):
         q.add_argument("--quiet", action="store_true", help="only print warnings and errors")
         q.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return p
@@ -192,4 +248,26 @@ def testing_main(argv: list[str] | None = None) -> int:
         )
         print(totals.round(3).to_string())
 
-    return _run(predict, args.debug)
+    def optimize() -> None:
+        import pandas as pd
+
+        from .artifacts import load_artifacts
+        from .optimize import load_bounds, optimise_budget
+
+        artifacts = load_artifacts(args.artifacts)
+        bounds = load_bounds(args.bounds, artifacts.channels) if args.bounds else None
+        start = pd.Timestamp(args.start) if args.start else None
+        result = optimise_budget(artifacts, args.budget, args.weeks, start, bounds)
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            result.table.to_csv(args.out, index=False)
+        unit, scale = artifacts.money_unit, artifacts.spend_factor
+        print(f"budget {args.budget:g} ({unit}) over {args.weeks} weeks from {result.weeks[0].date()}; {result.method}")
+        print(result.table[["channel", "historical_crore", "recommended_crore", "change_crore"]].round(4).to_string(index=False))
+        for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
+            print(f"expected GMV, {name}: {mean / scale:,.4g} {unit} (80% interval {lo / scale:,.4g} to {hi / scale:,.4g})")
+        print(f"expected uplift: {result.uplift / scale:+,.4g} {unit}")
+        if args.out:
+            print(f"wrote {args.out}")
+
+    return _run(predict if args.command == "predict" else optimize, args.debug)

@@ -28,10 +28,11 @@ __all__ = [
     "daily_calendar",
     "weekly_table",
     "design_matrix",
+    "CALENDAR_FEATURES",
     "spend_column",
 ]
 
-FEATURE_SCHEMA = 1  # bump when design_matrix changes meaning; artifacts from another schema are refused
+FEATURE_SCHEMA = 3  # bump when design_matrix changes meaning; artifacts from another schema are refused
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_COUNTS = ("sale_days", "holidays", "paydays")
 
@@ -173,49 +174,68 @@ def weekly_table(
     return out
 
 
+CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
+TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
+
+
 @dataclass
 class FeatureSpec:
-    """How one subcategory's weekly rows become features: channels, carry-over decay and column order."""
+    """How one group's weekly rows become features: channels, carry-over and saturation, controls, column order.
+
+    `controls` are weekly-table columns used as they are (levers, mixes, or a weekly table's own
+    controls); `calendar` adds the ElecKart calendar features. `half_saturation` (₹ per day) is used by
+    the media-mix regression; the forest's splits do not change under a monotone transform, so it ignores it.
+    """
 
     channels: list[str]
     decay: dict[str, float]
-    mix_columns: list[str]
-    fill_values: dict[str, float] = field(default_factory=dict)  # medians for missing lever values
+    controls: list[str]
+    fill_values: dict[str, float] = field(default_factory=dict)  # medians for missing control values
+    calendar: bool = True
+    half_saturation: dict[str, float] = field(default_factory=dict)
+    fourier: int = 0  # yearly sine/cosine pairs from the date (weekly tables, which bring no calendar)
+    trend: bool = False  # a linear trend in years (the ElecKart calendar features include one already)
 
     def feature_names(self) -> list[str]:
-        return (
-            [f"adstock_{c}" for c in self.channels]
-            + list(LEVERS)
-            + self.mix_columns
-            + ["sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos"]
-        )
+        names = [f"adstock_{c}" for c in self.channels] + list(self.controls)
+        if self.calendar:
+            names += list(CALENDAR_FEATURES)
+        names += [f"{f}{k}" for k in range(1, self.fourier + 1) for f in ("season_sin", "season_cos")]
+        return names + ["trend"] if self.trend and not self.calendar else names
 
 
 def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, float] | None = None) -> pd.DataFrame:
-    """Features for consecutive weeks of one subcategory, in `spec.feature_names()` order.
+    """Features for consecutive weeks of one group, in `spec.feature_names()` order.
 
-    Spend enters as adstocked ₹ per day. `carry_in` is each channel's stock before the first week;
+    Spend enters as adstocked spend per day. `carry_in` is each channel's stock before the first week;
     without it the stock starts at the first week's rate (as if that spend had run before).
     """
     days = weekly["days"].to_numpy(float)
     X = {}
     for channel in spec.channels:
-        rate = weekly[spend_column(channel)].to_numpy(float) / days if spend_column(channel) in weekly else np.zeros(len(days))
+        col = spend_column(channel)
+        rate = weekly[col].to_numpy(float) / days if col in weekly else np.zeros(len(days))
         init = rate[0] if carry_in is None else carry_in.get(channel, 0.0)
         X[f"adstock_{channel}"] = geometric_adstock(rate, spec.decay[channel], initial=init)
-    for lever in LEVERS:
-        X[lever] = weekly[lever].to_numpy(float)
-    for col in spec.mix_columns:
-        X[col] = weekly[col].to_numpy(float) if col in weekly else np.zeros(len(days))
-    X["sale_share"] = weekly["sale_days"].to_numpy(float) / days
-    X["holiday_share"] = weekly["holidays"].to_numpy(float) / days
-    X["payday_share"] = weekly["paydays"].to_numpy(float) / days
-    X["nps"] = weekly["nps"].to_numpy(float)
-    thursday = pd.DatetimeIndex(weekly["week_start"]) + pd.Timedelta(days=3)
-    X["month"] = thursday.month.to_numpy(float)
-    woy = thursday.isocalendar().week.to_numpy(float)
-    X["woy_sin"] = np.sin(2 * np.pi * woy / 52.18)
-    X["woy_cos"] = np.cos(2 * np.pi * woy / 52.18)
+    for col in spec.controls:
+        X[col] = weekly[col].to_numpy(float) if col in weekly else np.full(len(days), spec.fill_values.get(col, 0.0))
+    if spec.calendar:
+        X["sale_share"] = weekly["sale_days"].to_numpy(float) / days
+        X["holiday_share"] = weekly["holidays"].to_numpy(float) / days
+        X["payday_share"] = weekly["paydays"].to_numpy(float) / days
+        X["nps"] = weekly["nps"].to_numpy(float)
+        thursday = pd.DatetimeIndex(weekly["week_start"]) + pd.Timedelta(days=3)
+        X["month"] = thursday.month.to_numpy(float)
+        woy = thursday.isocalendar().week.to_numpy(float)
+        X["woy_sin"] = np.sin(2 * np.pi * woy / 52.18)
+        X["woy_cos"] = np.cos(2 * np.pi * woy / 52.18)
+    starts = pd.DatetimeIndex(weekly["week_start"])
+    if spec.calendar or spec.trend:
+        X["trend"] = ((starts - TREND_ORIGIN).days / 365.25).to_numpy(float)
+    doy = (starts + pd.Timedelta(days=3)).day_of_year.to_numpy(float)
+    for k in range(1, spec.fourier + 1):
+        X[f"season_sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
+        X[f"season_cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
     frame = pd.DataFrame(X, index=weekly.index)[spec.feature_names()]
     for col, value in spec.fill_values.items():
         if col in frame:

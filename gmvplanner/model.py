@@ -1,17 +1,44 @@
-"""One Random Forest per subcategory: carry-over chosen by time-ordered CV, honest holdout, naive baselines."""
+"""One model per subcategory (Random Forest by default): carry-over chosen by time-ordered CV, honest holdout,
+naive baselines, then a refit on every week."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import TimeSeriesSplit
 
-from .features import LEVERS, FeatureSpec, design_matrix
+from .features import FeatureSpec, design_matrix, spend_column
+from .mmm import MediaMixRegression, choose_media_params
 
-__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_subcategory", "metrics", "predict_rates"]
+__all__ = [
+    "ModelKind",
+    "TrainConfig",
+    "SubcategoryModel",
+    "TrainedSubcategory",
+    "train_subcategory",
+    "shared_media_params",
+    "feature_importances",
+    "metrics",
+    "predict_rates",
+]
+
+
+class ModelKind(StrEnum):
+    """The models a user can choose with --model."""
+
+    FOREST = "forest"
+    MMM = "mmm"
+
+    @classmethod
+    def parse(cls, text: str) -> ModelKind:
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown model '{text}'; choose one of {[k.value for k in cls]}") from None
 
 
 @dataclass(frozen=True)
@@ -19,6 +46,7 @@ class TrainConfig:
     """Model and validation settings; `seed` makes every run reproducible."""
 
     holdout_weeks: int = 8
+    model: ModelKind = ModelKind.FOREST
     n_estimators: int = 300
     min_samples_leaf: int = 2
     max_features: float = 0.6
@@ -31,19 +59,23 @@ class TrainConfig:
 
 @dataclass
 class SubcategoryModel:
-    """What prediction needs for one subcategory: the fitted forest and how to build its features."""
+    """What prediction needs for one subcategory (or weekly-table group): the estimator and its features."""
 
     subcategory: str
-    forest: RandomForestRegressor
+    estimator: RandomForestRegressor | MediaMixRegression
     spec: FeatureSpec
     carry_out: dict[str, float]  # adstock stock per channel after the last trained week
     last_week: pd.Timestamp
-    lever_defaults: dict[str, float] = field(default_factory=dict)  # recent means of levers and mixes
-    spend_share: float = 0.0  # the subcategory's share of company GMV over the last 13 weeks
+    lever_defaults: dict[str, float] = field(default_factory=dict)  # recent means of the controls
+    spend_share: float = 0.0  # share of company spend this group receives in scenarios
 
     @property
     def feature_names(self) -> list[str]:
-        return list(self.forest.feature_names_in_)
+        return list(self.estimator.feature_names_in_)
+
+    @property
+    def kind(self) -> ModelKind:
+        return ModelKind.MMM if isinstance(self.estimator, MediaMixRegression) else ModelKind.FOREST
 
 
 @dataclass
@@ -67,17 +99,19 @@ def _forest(config: TrainConfig, n_estimators: int | None = None, oob: bool = Fa
     )
 
 
-def predict_rates(forest: RandomForestRegressor, X: pd.DataFrame, coverage: float = 0.8):
-    """Mean per-day prediction and the central `coverage` interval from the spread of the trees.
+def predict_rates(estimator, X: pd.DataFrame, coverage: float = 0.8):
+    """Mean per-day prediction and a central `coverage` interval.
 
-    The columns are checked once against the forest's feature names; then each tree's compiled
-    `tree_.predict` runs on one float32 array (what sklearn does inside, minus 300 re-validations),
-    which keeps a 12-week scenario well under 100 ms.
+    For a forest the interval is the spread of the trees: the columns are checked once against the
+    forest's feature names, then each tree's compiled `tree_.predict` runs on one float32 array (what
+    sklearn does inside, minus 300 re-validations), keeping a 12-week scenario well under 100 ms.
     """
-    if list(X.columns) != list(forest.feature_names_in_):
-        raise ValueError(f"features {list(X.columns)} differ from the model's {list(forest.feature_names_in_)}")
+    if list(X.columns) != list(estimator.feature_names_in_):
+        raise ValueError(f"features {list(X.columns)} differ from the model's {list(estimator.feature_names_in_)}")
+    if isinstance(estimator, MediaMixRegression):
+        return estimator.predict_interval(X, coverage)
     X32 = np.ascontiguousarray(X.to_numpy(dtype=np.float32))
-    per_tree = np.stack([tree.tree_.predict(X32)[:, 0] for tree in forest.estimators_])
+    per_tree = np.stack([tree.tree_.predict(X32)[:, 0] for tree in estimator.estimators_])
     lo_q, hi_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
     return per_tree.mean(axis=0), np.quantile(per_tree, lo_q, axis=0), np.quantile(per_tree, hi_q, axis=0)
 
@@ -96,22 +130,33 @@ def metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     }
 
 
-def _spec(weekly: pd.DataFrame, channels: list[str], decay: float, mix_columns: list[str]) -> FeatureSpec:
-    fill = {lever: float(weekly[lever].median()) for lever in LEVERS}
-    fill["nps"] = float(weekly["nps"].median()) if weekly["nps"].notna().any() else 50.0
-    fill = {k: (0.0 if np.isnan(v) else v) for k, v in fill.items()}
-    return FeatureSpec(channels=channels, decay={c: decay for c in channels}, mix_columns=mix_columns, fill_values=fill)
+def _spec(
+    weekly: pd.DataFrame, template: FeatureSpec, decay: dict[str, float], half_saturation: dict[str, float] | None = None
+) -> FeatureSpec:
+    fill = {c: float(weekly[c].median()) if c in weekly and weekly[c].notna().any() else 0.0 for c in template.controls}
+    if template.calendar:
+        fill["nps"] = float(weekly["nps"].median()) if weekly["nps"].notna().any() else 50.0
+    return FeatureSpec(
+        channels=template.channels,
+        decay=decay,
+        controls=template.controls,
+        fill_values=fill,
+        calendar=template.calendar,
+        half_saturation=half_saturation or {},
+        fourier=template.fourier,
+        trend=template.trend,
+    )
 
 
-def _choose_decay(weekly: pd.DataFrame, channels: list[str], mix_columns: list[str], config: TrainConfig) -> float:
-    """The carry-over decay with the lowest time-ordered CV WAPE on the given (training) weeks."""
+def _forest_decay(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig) -> dict[str, float]:
+    """One carry-over decay for every channel: the grid value with the lowest time-ordered CV WAPE."""
     y = (weekly["gmv"] / weekly["days"]).to_numpy()
     gmv = weekly["gmv"].to_numpy()
     n_splits = min(config.cv_splits, max(2, len(weekly) // 8 - 1))
     splitter = TimeSeriesSplit(n_splits=n_splits, test_size=max(4, len(weekly) // (n_splits + 3)))
     best, best_score = config.decay_grid[0], np.inf
     for decay in config.decay_grid:
-        X = design_matrix(weekly, _spec(weekly, channels, decay, mix_columns))
+        X = design_matrix(weekly, _spec(weekly, template, {c: decay for c in template.channels}))
         err, total = 0.0, 0.0
         for train_idx, test_idx in splitter.split(X):
             forest = _forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
@@ -121,33 +166,77 @@ def _choose_decay(weekly: pd.DataFrame, channels: list[str], mix_columns: list[s
         score = err / total if total > 0 else np.inf
         if score < best_score - 1e-9:
             best, best_score = decay, score
-    return best
+    return {c: best for c in template.channels}
+
+
+def _mmm_inputs(weekly: pd.DataFrame, template: FeatureSpec):
+    """(spend per day per channel, control features, GMV per day, days) for the media-mix search."""
+    days = weekly["days"].to_numpy(float)
+    rates = pd.DataFrame({c: weekly[spend_column(c)].to_numpy(float) / days for c in template.channels})
+    base = design_matrix(weekly, _spec(weekly, template, {c: 0.0 for c in template.channels}))
+    controls = base.drop(columns=[f"adstock_{c}" for c in template.channels])
+    return rates, controls, (weekly["gmv"] / weekly["days"]).to_numpy(float), days
+
+
+def shared_media_params(
+    groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig
+) -> dict[str, tuple[dict, dict, float]]:
+    """Carry-over and saturation shared by all groups: once on the training weeks (for validation), once on all."""
+    out = {}
+    for name, cut in (("validation", config.holdout_weeks), ("final", 0)):
+        inputs = []
+        for g, weekly in groups.items():
+            weekly = weekly.sort_values("week_start").reset_index(drop=True)
+            inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - cut], templates[g]))
+        out[name] = choose_media_params(inputs)
+    return out
+
+
+def _fit(
+    weekly: pd.DataFrame,
+    template: FeatureSpec,
+    config: TrainConfig,
+    oob: bool = False,
+    media_params: tuple[dict, dict, float] | None = None,
+):
+    """Choose carry-over (and saturation) on these weeks only, unless given; then fit. Returns (estimator, spec)."""
+    y = (weekly["gmv"] / weekly["days"]).to_numpy()
+    if config.model is ModelKind.MMM:
+        rates, controls, y, days = _mmm_inputs(weekly, template)
+        decay, mult, ridge = media_params or choose_media_params([(rates, controls, y, days)])
+        level = {c: float(rates[c][rates[c] > 0].mean()) if (rates[c] > 0).any() else 1.0 for c in template.channels}
+        half = {c: mult[c] * level[c] for c in template.channels}
+        spec = _spec(weekly, template, decay, half)
+        estimator = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=ridge)
+        return estimator.fit(design_matrix(weekly, spec), y), spec
+    spec = _spec(weekly, template, _forest_decay(weekly, template, config))
+    return _forest(config, oob=oob).fit(design_matrix(weekly, spec), y), spec
 
 
 def train_subcategory(
-    weekly: pd.DataFrame, channels: list[str], mix_columns: list[str], config: TrainConfig, gmv_share: float
+    weekly: pd.DataFrame,
+    template: FeatureSpec,
+    config: TrainConfig,
+    spend_share: float,
+    media_params: dict[str, tuple[dict, dict, float]] | None = None,
 ) -> TrainedSubcategory:
     """Tune on the training weeks, score on the held-out last weeks, then refit on every week.
 
-    `weekly` holds one subcategory's consecutive weeks (see `features.weekly_table`). The model
-    predicts GMV per day of the week inside the window, so partial first and last weeks count fully.
+    `weekly` holds one group's consecutive weeks (see `features.weekly_table`); `template` names its
+    channels and controls. The model predicts GMV per day of the week inside the window, so partial first
+    and last weeks count fully.
     """
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
     train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    decay = _choose_decay(train, channels, mix_columns, config)
-
-    spec_train = _spec(train, channels, decay, mix_columns)
-    X_train = design_matrix(train, spec_train)
-    y_train = (train["gmv"] / train["days"]).to_numpy()
-    validation = _forest(config, oob=True).fit(X_train, y_train)
-    # holdout features continue the training stock, exactly as a forecast would
-    X_all_val = design_matrix(weekly, spec_train)
-    hold_rate = validation.predict(X_all_val.iloc[len(train) :])
-    days = weekly["days"].to_numpy(float)
-    train_rate = np.where(np.isnan(validation.oob_prediction_), validation.predict(X_train), validation.oob_prediction_)
-    predicted = np.concatenate([train_rate, hold_rate]) * days
-
+    media_params = media_params or {}
+    validation, spec_train = _fit(train, template, config, oob=True, media_params=media_params.get("validation"))
+    X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
+    rates = validation.predict(X_all)
+    if isinstance(validation, RandomForestRegressor):
+        oob = validation.oob_prediction_
+        rates[: len(train)] = np.where(np.isnan(oob), rates[: len(train)], oob)
+    predicted = rates * weekly["days"].to_numpy(float)
     backtest = pd.DataFrame(
         {
             "week_start": weekly["week_start"],
@@ -158,32 +247,49 @@ def train_subcategory(
         }
     )
     actual_hold = hold["gmv"].to_numpy()
-    rates = y_train
+    train_rates = (train["gmv"] / train["days"]).to_numpy()
+    hold_days = hold["days"].to_numpy(float)
     baselines = {
-        "last_week": np.full(n_hold, rates[-1]) * hold["days"].to_numpy(),
-        "mean_13_weeks": np.full(n_hold, rates[-13:].mean()) * hold["days"].to_numpy(),
+        "last_week": np.full(n_hold, train_rates[-1]) * hold_days,
+        "mean_13_weeks": np.full(n_hold, train_rates[-13:].mean()) * hold_days,
     }
     scores = {"model": metrics(actual_hold, predicted[len(train) :])}
     scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
-    scores["model"]["decay"] = decay
+    scores["model"]["kind"] = config.model.value
 
-    spec = _spec(weekly, channels, decay, mix_columns)
+    final, spec = _fit(weekly, template, config, media_params=media_params.get("final"))
+    if isinstance(final, RandomForestRegressor):
+        final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
     X = design_matrix(weekly, spec)
-    final = _forest(config).fit(X, (weekly["gmv"] / weekly["days"]).to_numpy())
-    final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
-    carry = {c: float(X[f"adstock_{c}"].iloc[-1]) for c in channels}
+    carry = {c: float(X[f"adstock_{c}"].iloc[-1]) for c in template.channels}
     recent = weekly.iloc[-13:]
-    defaults = {lever: float(recent[lever].mean()) for lever in LEVERS}
-    defaults.update({col: float(recent[col].mean()) for col in mix_columns if col in recent})
-    defaults["nps"] = float(recent["nps"].iloc[-1]) if recent["nps"].notna().any() else spec.fill_values["nps"]
+    defaults = {c: float(recent[c].mean()) for c in template.controls if c in recent}
+    if template.calendar:
+        defaults["nps"] = float(recent["nps"].iloc[-1]) if recent["nps"].notna().any() else spec.fill_values["nps"]
     defaults = {k: (spec.fill_values.get(k, 0.0) if np.isnan(v) else v) for k, v in defaults.items()}
     model = SubcategoryModel(
         subcategory=str(weekly["subcategory"].iloc[0]),
-        forest=final,
+        estimator=final,
         spec=spec,
         carry_out=carry,
         last_week=pd.Timestamp(weekly["week_start"].iloc[-1]),
         lever_defaults=defaults,
-        spend_share=gmv_share,
+        spend_share=spend_share,
     )
     return TrainedSubcategory(model=model, backtest=backtest, metrics=scores)
+
+
+def feature_importances(model: SubcategoryModel) -> pd.DataFrame:
+    """subcategory, feature, importance (sums to 1): impurity importance for a forest; for the regression,
+    each feature's coefficient times its spread (saturated media columns are in [0, 1))."""
+    est = model.estimator
+    if isinstance(est, MediaMixRegression):
+        weight = np.r_[np.abs(est.media_coef_) * 0.5, np.abs(est.control_coef_)]
+        names = [f"adstock_{c}" for c in est.channels] + list(est.control_names_)
+    else:
+        weight, names = est.feature_importances_, list(est.feature_names_in_)
+    total = weight.sum()
+    frame = pd.DataFrame(
+        {"subcategory": model.subcategory, "feature": names, "importance": weight / total if total > 0 else weight}
+    )
+    return frame.sort_values("importance", ascending=False, ignore_index=True)

@@ -14,12 +14,14 @@ from .allocate import daily_spend_rupees, monthly_gmv_shares, week_start, weekly
 from .artifacts import file_sha256, write_artifacts
 from .clean import clean_orders
 from .config import ARTIFACTS_DIR, CRORE, DEFAULT_SUBCATEGORIES
+from .effects import channel_contributions, response_curves
 from .errors import InputError
-from .features import daily_calendar, fit_encoders, weekly_table
+from .features import LEVERS, FeatureSpec, daily_calendar, fit_encoders, spend_column, weekly_table
 from .load import load_holidays, load_media, load_nps, load_orders, load_sale_calendar
-from .model import TrainConfig, train_subcategory
+from .model import ModelKind, TrainConfig, TrainedSubcategory, feature_importances, shared_media_params, train_subcategory
+from .weekly import load_weekly_table
 
-__all__ = ["TrainingInputs", "TrainingResult", "train", "Progress"]
+__all__ = ["TrainingInputs", "TrainingResult", "train", "train_weekly", "Progress"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]  # (message, fraction done)
@@ -141,54 +143,168 @@ def train(
     recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=13)]
     recent_share = recent.groupby("subcategory", observed=True)["gmv"].sum() / recent["gmv"].sum()
     channels = media.channels
-    models, backtests, metric_rows, manifest_metrics, importances = {}, [], [], {}, []
-    for i, sub in enumerate(subcategories):
-        report(f"training {sub}", 0.55 + 0.4 * i / len(subcategories))
-        rows = weekly.loc[weekly["subcategory"] == sub]
-        trained = train_subcategory(rows, channels, encoders[sub].mix_columns(), config, float(recent_share.get(sub, 0.0)))
-        models[sub] = trained.model
-        backtests.append(trained.backtest)
-        manifest_metrics[sub] = trained.metrics
-        for name, values in trained.metrics.items():
-            metric_rows.append({"subcategory": sub, "predictor": name, **{k: values[k] for k in ("wape", "mape", "r2")}})
-        forest = trained.model.forest
-        importances.append(
-            pd.DataFrame({"subcategory": sub, "feature": forest.feature_names_in_, "importance": forest.feature_importances_})
-        )
-        log.info(
-            "%s: holdout WAPE %.3f (last week %.3f, 13-week mean %.3f), decay %.1f",
-            sub,
-            trained.metrics["model"]["wape"],
-            trained.metrics["last_week"]["wape"],
-            trained.metrics["mean_13_weeks"]["wape"],
-            trained.metrics["model"]["decay"],
-        )
+    templates = {
+        sub: FeatureSpec(channels=channels, decay={}, controls=list(LEVERS) + encoders[sub].mix_columns())
+        for sub in subcategories
+    }
+    groups = {sub: weekly.loc[weekly["subcategory"] == sub] for sub in subcategories}
+    trained = _train_groups(groups, templates, config, {s: float(recent_share.get(s, 0.0)) for s in subcategories}, report)
     stage("train", 0.95)
 
-    metrics_frame = pd.DataFrame(metric_rows)
-    manifest = {
-        "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.paths().items()},
-        "window": {"start": str(start.date()), "end": str(end.date()), "weeks": int(n_weeks), "media_layout": media.layout},
-        "subcategories": list(subcategories),
-        "channels": channels,
-        "feature_names": {sub: m.feature_names for sub, m in models.items()},
-        "metrics": manifest_metrics,
-        "train_config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.__dict__.items()},
-        "final_fit": "every week, holdout included, after validation",
-        "spend_unit": "rupees (media files are read in crore; 1 crore = 1e7 rupees)",
-    }
-    tables = {
-        "backtest": pd.concat(backtests, ignore_index=True),
-        "cleaning_report": cleaned.report,
-        "history": weekly,
-        "metrics": metrics_frame,
-        "feature_importances": pd.concat(importances, ignore_index=True).sort_values(
-            ["subcategory", "importance"], ascending=[True, False]
-        ),
-        "company_spend": company_weekly_crore(daily),
-    }
+    manifest, tables = _outputs(trained, config, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
+    manifest.update(
+        {
+            "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.paths().items()},
+            "window": {"start": str(start.date()), "end": str(end.date()), "weeks": int(n_weeks), "media_layout": media.layout},
+            "kind": "orders",
+        }
+    )
+    tables.update({"cleaning_report": cleaned.report, "history": weekly, "company_spend": company_weekly_crore(daily)})
+    models = {sub: t.model for sub, t in trained.items()}
+    manifest["spend_unit"] = "rupees (media files are read in crore; 1 crore = 1e7 rupees)"
+    manifest["spend_factor"] = CRORE
     written = write_artifacts(Path(artifacts_dir), models, encoders, tables, manifest)
     stage("write", 1.0)
     log.info("artifacts written to %s", written)
-    return TrainingResult(artifacts=written, manifest=manifest, metrics=metrics_frame, seconds=seconds)
+    return TrainingResult(artifacts=written, manifest=manifest, metrics=tables["metrics"], seconds=seconds)
+
+
+def train_weekly(
+    path: Path,
+    date_col: str,
+    target: str,
+    channels: list[str],
+    controls: list[str],
+    group_col: str | None,
+    artifacts_dir: Path = ARTIFACTS_DIR,
+    config: TrainConfig | None = None,
+    progress: Progress | None = None,
+) -> TrainingResult:
+    """Train from a weekly table (one model per group, or one named 'all'); same artifacts as from orders.
+
+    Spend columns are in the table's own currency units; seasonality comes from two yearly Fourier pairs
+    of the date plus a linear trend, since a weekly table brings no sale or holiday calendar.
+    """
+    config = config or TrainConfig()
+    report = progress or (lambda msg, frac: None)
+    started = time.perf_counter()
+    report("loading the weekly table", 0.0)
+    weekly = load_weekly_table(path, date_col, target, channels, controls, group_col)
+    groups = {g: rows.reset_index(drop=True) for g, rows in weekly.groupby("subcategory", sort=False)}
+    n_weeks = min(len(rows) for rows in groups.values())
+    if n_weeks - config.holdout_weeks < config.min_train_weeks:
+        raise InputError(
+            path,
+            f"a group has {n_weeks} weeks; with {config.holdout_weeks} held out at least "
+            f"{config.min_train_weeks} must remain for training",
+        )
+    templates = {
+        g: FeatureSpec(channels=list(channels), decay={}, controls=list(controls), calendar=False, fourier=2, trend=True)
+        for g in groups
+    }
+    spend_cols = [spend_column(c) for c in channels]
+    recent = weekly.loc[weekly["week_start"] > weekly["week_start"].max() - pd.Timedelta(weeks=13)]
+    by_group = recent.groupby("subcategory")[spend_cols].sum().sum(axis=1)
+    shares = (by_group / by_group.sum()).to_dict() if by_group.sum() > 0 else {g: 1 / len(groups) for g in groups}
+    trained = _train_groups(groups, templates, config, shares, report)
+    manifest, tables = _outputs(trained, config, groups)
+    company = weekly.groupby("week_start")[spend_cols].sum()
+    company.columns = list(channels)
+    company.insert(0, "days", 7)
+    manifest.update(
+        {
+            "inputs": {"weekly": {"path": str(path), "sha256": file_sha256(Path(path))}},
+            "window": {
+                "start": str(weekly["week_start"].min().date()),
+                "end": str((weekly["week_start"].max() + pd.Timedelta(days=6)).date()),
+                "weeks": int(weekly["week_start"].nunique()),
+                "media_layout": "weekly table",
+            },
+            "kind": "weekly",
+            "weekly_columns": {
+                "date": date_col,
+                "target": target,
+                "channels": list(channels),
+                "controls": list(controls),
+                "group": group_col,
+            },
+            "spend_unit": "the weekly table's own units",
+            "spend_factor": 1.0,
+        }
+    )
+    tables.update({"history": weekly, "company_spend": company.reset_index()})
+    written = write_artifacts(Path(artifacts_dir), {g: t.model for g, t in trained.items()}, {}, tables, manifest)
+    report("written", 1.0)
+    return TrainingResult(
+        artifacts=written,
+        manifest=manifest,
+        metrics=tables["metrics"],
+        seconds={"total": round(time.perf_counter() - started, 3)},
+    )
+
+
+def _train_groups(
+    groups: dict[str, pd.DataFrame],
+    templates: dict[str, FeatureSpec],
+    config: TrainConfig,
+    spend_shares: dict[str, float],
+    report: Progress,
+) -> dict[str, TrainedSubcategory]:
+    """Train every group; the media-mix model first chooses carry-over and saturation jointly."""
+    media_params = None
+    if config.model is ModelKind.MMM:
+        report("choosing carry-over and saturation by time-ordered CV", 0.55)
+        media_params = shared_media_params(groups, templates, config)
+    trained = {}
+    for i, (group, rows) in enumerate(groups.items()):
+        report(f"training {group}", 0.6 + 0.35 * i / len(groups))
+        trained[group] = train_subcategory(rows, templates[group], config, spend_shares[group], media_params)
+        _log_metrics(group, trained[group])
+    return trained
+
+
+def _log_metrics(group: str, trained: TrainedSubcategory) -> None:
+    m = trained.metrics
+    log.info(
+        "%s: holdout WAPE %.3f (last week %.3f, 13-week mean %.3f)",
+        group,
+        m["model"]["wape"],
+        m["last_week"]["wape"],
+        m["mean_13_weeks"]["wape"],
+    )
+
+
+def _outputs(
+    trained: dict[str, TrainedSubcategory], config: TrainConfig, weekly: dict[str, pd.DataFrame]
+) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The manifest entries and tables every training path writes (orders or weekly table)."""
+    models = {g: t.model for g, t in trained.items()}
+    contributions = pd.concat([channel_contributions(m, weekly[g]) for g, m in models.items()], ignore_index=True)
+    curves = pd.concat([response_curves(m, weekly[g]) for g, m in models.items()], ignore_index=True)
+    metric_rows = [
+        {"subcategory": g, "predictor": name, **{k: v[k] for k in ("wape", "mape", "r2")}}
+        for g, t in trained.items()
+        for name, v in t.metrics.items()
+    ]
+    manifest = {
+        "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "subcategories": list(trained),
+        "channels": next(iter(models.values())).spec.channels,
+        "model": config.model.value,
+        "feature_names": {g: m.feature_names for g, m in models.items()},
+        "media_params": {g: {"decay": m.spec.decay, "half_saturation": m.spec.half_saturation} for g, m in models.items()},
+        "metrics": {g: t.metrics for g, t in trained.items()},
+        "train_config": {k: (list(v) if isinstance(v, tuple) else getattr(v, "value", v)) for k, v in config.__dict__.items()},
+        "final_fit": "every week, holdout included, after validation",
+    }
+    tables = {
+        "backtest": pd.concat([t.backtest for t in trained.values()], ignore_index=True),
+        "metrics": pd.DataFrame(metric_rows),
+        "feature_importances": pd.concat([feature_importances(m) for m in models.values()], ignore_index=True),
+        "contributions": contributions,
+        "response_curves": curves,
+    }
+    flagged = contributions.loc[contributions["flag"] != ""]
+    for row in flagged.itertuples():
+        log.info("%s / %s: %s", row.subcategory, row.channel, row.flag)
+    return manifest, tables

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from .allocate import week_start
 from .artifacts import Artifacts
-from .config import CRORE, PAYDAYS
+from .config import PAYDAYS
 from .errors import InputError
-from .features import LEVERS, design_matrix, spend_column
+from .features import design_matrix, spend_column
 from .load import _dates, _numeric, read_table
-from .model import SubcategoryModel, predict_rates
+from .model import ModelKind, SubcategoryModel, predict_rates
 
-__all__ = ["SCENARIO_LEVERS", "load_scenario", "scenario_weekly", "predict_scenario", "default_scenario"]
+__all__ = ["SCENARIO_LEVERS", "load_scenario", "scenario_weekly", "predict_scenario", "default_scenario", "scenario_totals"]
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
 SCENARIO_LEVERS = {
@@ -114,26 +115,16 @@ def scenario_weekly(
     out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, 7)}
     for channel in model.spec.channels:
         crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(n)
-        out[spend_column(channel)] = crore * CRORE * model.spend_share
+        out[spend_column(channel)] = crore * artifacts.spend_factor * model.spend_share
     defaults = model.lever_defaults
-    for lever in LEVERS:
-        given = rows[lever].to_numpy(float) if lever in rows else np.full(n, np.nan)
-        out[lever] = np.where(np.isnan(given), defaults.get(lever, np.nan), given)
-    mix_cols = model.spec.mix_columns
-    encoders = artifacts.encoders[sub]
-    mixes = np.tile(np.array([defaults.get(c, 0.0) for c in mix_cols], dtype=float), (n, 1))
-    n_vert = len(encoders.vertical.get_feature_names_out())
-    if "vertical" in rows:
-        for i, text in enumerate(rows["vertical"]):
-            mix = _vertical_mix(text)
-            if mix:
-                mixes[i, :n_vert] = encoders.mix("vertical", mix)
-    if "prepaid_share" in rows:
-        for i, share in enumerate(rows["prepaid_share"].to_numpy(float)):
-            if not np.isnan(share):
-                mixes[i, n_vert:] = encoders.mix("payment", {"Prepaid": share, "COD": 1.0 - share})
-    for j, col in enumerate(mix_cols):
-        out[col] = mixes[:, j]
+    for control in model.spec.controls:
+        given = rows[control].to_numpy(float) if control in rows else np.full(n, np.nan)
+        out[control] = np.where(np.isnan(given), defaults.get(control, model.spec.fill_values.get(control, 0.0)), given)
+    encoders = artifacts.encoders.get(sub)
+    if encoders is not None:
+        _apply_mixes(out, rows, encoders)
+    if not model.spec.calendar:
+        return pd.DataFrame(out)
     last_year = None
     if history is not None:
         h = history.loc[history["subcategory"] == sub].set_index("week_start")
@@ -148,6 +139,23 @@ def scenario_weekly(
     nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(n, np.nan)
     out["nps"] = np.where(np.isnan(nps), defaults.get("nps", 50.0), nps)
     return pd.DataFrame(out)
+
+
+def _apply_mixes(out: dict, rows: pd.DataFrame, encoders) -> None:
+    """Overwrite mix columns where the scenario names a vertical (mix) or a prepaid share."""
+    n_vert = len(encoders.vertical.get_feature_names_out())
+    names = encoders.mix_columns()
+    if "vertical" in rows:
+        for i, text in enumerate(rows["vertical"]):
+            mix = _vertical_mix(text)
+            if mix:
+                for col, value in zip(names[:n_vert], encoders.mix("vertical", mix)):
+                    out[col][i] = value
+    if "prepaid_share" in rows:
+        for i, share in enumerate(rows["prepaid_share"].to_numpy(float)):
+            if not np.isnan(share):
+                for col, value in zip(names[n_vert:], encoders.mix("payment", {"Prepaid": share, "COD": 1.0 - share})):
+                    out[col][i] = value
 
 
 def _carry_in(model: SubcategoryModel, first_week: pd.Timestamp) -> dict[str, float] | None:
@@ -169,7 +177,7 @@ def predict_scenario(
         if weekly.empty:
             continue
         X = design_matrix(weekly, model.spec, _carry_in(model, weekly["week_start"].iloc[0]))
-        mean, lo, hi = predict_rates(model.forest, X, coverage)
+        mean, lo, hi = predict_rates(model.estimator, X, coverage)
         days = weekly["days"].to_numpy(float)
         frames.append(
             pd.DataFrame(
@@ -208,3 +216,34 @@ def default_scenario(artifacts: Artifacts, weeks: int = 13, start: pd.Timestamp 
     for channel in channels:
         out[channel] = base[channel].to_numpy().round(6)
     return out
+
+
+def scenario_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8) -> tuple[float, float, float]:
+    """Total GMV (₹) over every week and subcategory of a scenario, with a central `coverage` interval.
+
+    For forests the interval comes from the per-tree totals (tree i of each subcategory summed); for the
+    media-mix model from the residual spread, weeks and subcategories taken as independent.
+    """
+    history = artifacts.table("history")
+    draws, mean_total, variance = None, 0.0, 0.0
+    for model in artifacts.models.values():
+        weekly = scenario_weekly(scenario, model, artifacts, history)
+        if weekly.empty:
+            continue
+        X = design_matrix(weekly, model.spec, _carry_in(model, weekly["week_start"].iloc[0]))
+        days = weekly["days"].to_numpy(float)
+        if model.kind is ModelKind.MMM:
+            mean_total += float((model.estimator.predict(X) * days).sum())
+            variance += float(((model.estimator.resid_std_ * days) ** 2).sum())
+        else:
+            X32 = np.ascontiguousarray(X.to_numpy(dtype=np.float32))
+            per_tree = np.array([(tree.tree_.predict(X32)[:, 0] * days).sum() for tree in model.estimator.estimators_])
+            draws = per_tree if draws is None else draws + per_tree
+    lo_q, hi_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
+    if draws is not None:
+        mean_total += float(draws.mean())
+        spread_lo, spread_hi = np.quantile(draws, [lo_q, hi_q]) - draws.mean()
+    else:
+        spread_lo = spread_hi = 0.0
+    z = float(norm.ppf(hi_q)) * np.sqrt(variance)
+    return mean_total, mean_total + spread_lo - z, mean_total + spread_hi + z

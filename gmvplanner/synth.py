@@ -80,15 +80,15 @@ SUBCATEGORY_SPECS: dict[str, tuple[str, float, float, tuple[str, ...]]] = {
 # channel -> (weekly spend level in crore at full scale, carry-over decay per week,
 #             half-saturation as a multiple of the level, true ROI at the level, spend volatility)
 CHANNEL_SPECS: dict[str, tuple[float, float, float, float, float]] = {
-    "TV": (0.15, 0.6, 1.0, 0.6, 0.55),
-    "Digital": (0.08, 0.3, 1.0, 1.1, 0.5),
-    "Sponsorship": (0.35, 0.5, 1.0, 0.35, 0.5),
-    "Content Marketing": (0.03, 0.5, 1.0, 0.8, 0.5),
-    "Online marketing": (0.25, 0.2, 1.0, 1.4, 0.5),
-    "Affiliates": (0.08, 0.1, 1.0, 1.8, 0.45),
-    "SEM": (0.18, 0.0, 1.0, 2.4, 0.45),
-    "Radio": (0.03, 0.4, 1.0, 0.2, 0.6),
-    "Other": (0.10, 0.3, 1.0, 0.1, 0.6),
+    "TV": (0.15, 0.6, 1.0, 0.6, 0.8),
+    "Digital": (0.08, 0.3, 1.0, 1.1, 0.8),
+    "Sponsorship": (0.35, 0.5, 1.0, 0.35, 0.8),
+    "Content Marketing": (0.03, 0.5, 1.0, 0.8, 0.8),
+    "Online marketing": (0.25, 0.2, 1.0, 1.4, 0.8),
+    "Affiliates": (0.08, 0.1, 1.0, 1.8, 0.8),
+    "SEM": (0.18, 0.0, 1.0, 2.4, 0.8),
+    "Radio": (0.03, 0.4, 1.0, 0.2, 0.8),
+    "Other": (0.10, 0.3, 1.0, 0.1, 0.8),
 }
 
 FULL_SCALE_ORDERS = 1_650_000
@@ -211,13 +211,18 @@ class TrueProcess:
 
 
 def _weekly_spend(rng: np.random.Generator, weeks: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
-    """Weekly company spend per channel in crore: a festive pattern times independent weekly moves."""
+    """Weekly company spend per channel in crore: a slowly wandering level times independent weekly moves.
+
+    Spend is deliberately not tied to the festive season, so channel effects are measurable apart from
+    seasonality (real plans are more confounded; see the benchmark notes).
+    """
     month = weeks.month.to_numpy()
-    festive = np.select([np.isin(month, [10, 11, 12]), month == 3, np.isin(month, [7, 8])], [1.5, 1.25, 0.7], 1.0)
     frame = {}
     for channel, (level, _decay, _half, _roi, vol) in CHANNEL_SPECS.items():
+        wander = np.exp(np.cumsum(rng.normal(0, 0.03, len(weeks))))
+        wander /= wander.mean()
         moves = rng.lognormal(-0.5 * vol**2, vol, len(weeks))
-        spend = level * scale * festive * moves
+        spend = level * scale * wander * moves
         if channel == "TV":
             spend *= rng.random(len(weeks)) < 0.8  # flighting: some weeks off air
         if channel in ("Radio", "Other"):

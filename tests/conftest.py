@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from gmvplanner.synth import SynthConfig, write_dataset
@@ -59,3 +61,48 @@ def artifacts_copy(trained, tmp_path) -> Path:
     dest = tmp_path / "artifacts"
     shutil.copytree(trained, dest)
     return dest
+
+
+def weekly_table(n_weeks: int = 120, seed: int = 5) -> tuple[pd.DataFrame, dict[str, float]]:
+    """A weekly marketing table with a known additive effect per channel (c: strong, d: none at all)."""
+    rng = np.random.default_rng(seed)
+    weeks = pd.date_range("2019-01-07", periods=n_weeks, freq="7D")
+    c = rng.uniform(0, 2, n_weeks)
+    d = rng.uniform(0, 2, n_weeks)
+    event = (rng.random(n_weeks) < 0.05).astype(float)
+    doy = weeks.day_of_year.to_numpy()
+    effect_c = 3000 * c / (c + 1.0)
+    y = 10000 + 800 * np.sin(2 * np.pi * doy / 365.25) + 2000 * event + effect_c + rng.normal(0, 150, n_weeks)
+    frame = pd.DataFrame({"date_week": weeks.strftime("%Y-%m-%d"), "y": y, "c": c, "d": d, "event": event})
+    return frame, {"c": float(effect_c.sum()), "d": 0.0}
+
+
+@pytest.fixture(scope="session")
+def weekly_csv(tmp_path_factory) -> Path:
+    frame, _ = weekly_table()
+    path = tmp_path_factory.mktemp("weekly") / "weekly.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained_mmm(tmp_path_factory, small_data) -> Path:
+    """Artifacts of the media-mix model trained by the real CLI on the small data's weekly media file."""
+    out = tmp_path_factory.mktemp("trained_mmm") / "artifacts"
+    result = run_cli(
+        "ecommerce_training.py",
+        "--orders",
+        small_data["orders"],
+        "--media",
+        small_data["media_weekly"],
+        "--start",
+        "2014-07-01",
+        "--end",
+        "2016-06-30",
+        "--model",
+        "mmm",
+        "--artifacts",
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

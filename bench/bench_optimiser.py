@@ -1,0 +1,60 @@
+"""The optimiser against the generator's truth: how much of the true best uplift its split achieves.
+
+Used by bench_truth.py. For one budget (the last 13 weeks' company spend, spent over the next 13 weeks)
+it compares, under the true media effect of the three subcategories:
+  true(recommended) - true(historical split)  vs  true(true optimum) - true(historical split).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from gmvplanner.optimize import _plan, historical_split, optimise_budget
+from gmvplanner.synth import TrueProcess
+from gmvplanner.transforms import geometric_adstock
+
+
+def _true_gmv(truth: TrueProcess, subs: list[str], plan: pd.DataFrame, carry: dict[str, float]) -> float:
+    spend = plan.set_index("week_start")
+    return float(sum(truth.media_gmv(spend, sub, pd.Series(carry)).to_numpy().sum() for sub in subs))
+
+
+def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
+    channels = art.channels
+    company = art.table("company_spend")
+    budget = float(company[channels].iloc[-n_weeks:].sum().sum())
+    result = optimise_budget(art, budget, n_weeks)
+    weeks = result.weeks
+    history = truth.weekly_spend_crore.loc[: weeks[0] - pd.Timedelta(days=1)]
+    carry = {c: float(geometric_adstock(history[c].to_numpy(), truth.decay[c])[-1]) for c in channels}
+    subs = art.subcategories
+
+    def true_of(x: np.ndarray) -> float:
+        return _true_gmv(truth, subs, _plan(weeks, channels, x), carry)
+
+    historical = historical_split(art).reindex(channels).to_numpy() * budget
+    recommended = result.table.set_index("channel").loc[channels, "recommended_crore"].to_numpy()
+    scale = true_of(historical)
+    best = minimize(
+        lambda x: -true_of(x) / scale,
+        historical,
+        method="SLSQP",
+        bounds=[(0, budget)] * len(channels),
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
+        options={"maxiter": 300, "ftol": 1e-12},
+    )
+    base, rec, opt = true_of(historical), true_of(recommended), true_of(best.x)
+    share = (rec - base) / (opt - base) * 100 if opt > base else float("nan")
+    print(
+        f"optimiser: budget {budget:.3f} crore over {n_weeks} weeks; true uplift of recommended "
+        f"{(rec - base) / 1e7:.4f} crore vs true optimum {(opt - base) / 1e7:.4f} crore ({share:.1f}%); "
+        f"model expected uplift {result.uplift / 1e7:.4f} crore ({result.method})"
+    )
+    print(
+        pd.DataFrame({"historical": historical, "recommended": recommended, "true_optimum": best.x}, index=channels)
+        .round(3)
+        .to_string()
+    )
+    return pd.DataFrame({"subcategory": subs, "optimiser_uplift_pct": share})

@@ -1,0 +1,116 @@
+"""How well trained artifacts recover the generator's known channel effects, and how good the optimiser's split is.
+
+    python bench/bench_truth.py --model forest|mmm [--media monthly|weekly]
+
+Trains on the embedded default data (generated if missing), then reports per subcategory:
+- share_mae_pts: mean absolute error of each channel's share of media-driven GMV, percentage points (target <= 5);
+- roi_spearman: rank correlation of estimated vs true ROI (target >= 0.8);
+- optimiser_uplift_pct: true uplift of the recommended split over the historical split, as % of the uplift of the
+  true optimum at the same budget and bounds (target >= 80).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from scipy.stats import spearmanr
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gmvplanner.artifacts import load_artifacts  # noqa: E402
+from gmvplanner.config import DATA_DIR  # noqa: E402
+from gmvplanner.features import spend_column  # noqa: E402
+from gmvplanner.model import ModelKind, TrainConfig  # noqa: E402
+from gmvplanner.pipeline import TrainingInputs, train  # noqa: E402
+from gmvplanner.synth import TrueProcess, ensure_default_data  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_optimiser import optimiser_vs_truth  # noqa: E402
+
+
+def true_contributions(truth: TrueProcess, history: pd.DataFrame, sub: str) -> pd.Series:
+    """True media-driven GMV per channel over the window's days (partial weeks pro rata)."""
+    effect = truth.media_gmv(truth.weekly_spend_crore, sub)
+    rows = history.loc[history["subcategory"] == sub].set_index("week_start")
+    effect = effect.reindex(rows.index)
+    return effect.mul(rows["days"] / 7.0, axis=0).sum()
+
+
+def recovery(art, truth: TrueProcess) -> pd.DataFrame:
+    history = art.table("history")
+    contributions = art.table("contributions")
+    out = []
+    for sub in art.subcategories:
+        est = contributions.loc[contributions["subcategory"] == sub].set_index("channel")
+        true = true_contributions(truth, history, sub)
+        rows = history.loc[history["subcategory"] == sub]
+        spend = pd.Series({c: rows[spend_column(c)].sum() for c in est.index})
+        true_share = true / true.sum()
+        est_share = est["incremental_gmv"].clip(lower=0) / est["incremental_gmv"].clip(lower=0).sum()
+        true_roi = true / spend
+        rho = spearmanr(est["roi"].reindex(true_roi.index), true_roi).statistic
+        out.append(
+            {"subcategory": sub, "share_mae_pts": float((est_share - true_share).abs().mean() * 100), "roi_spearman": float(rho)}
+        )
+        print(
+            pd.DataFrame(
+                {
+                    "true_share": true_share,
+                    "est_share": est_share,
+                    "true_roi": true_roi,
+                    "est_roi": est["roi"],
+                    "flag": est["flag"].str[:40],
+                }
+            )
+            .round(3)
+            .to_string()
+        )
+    return pd.DataFrame(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="forest", choices=[k.value for k in ModelKind])
+    parser.add_argument("--media", default="weekly", choices=["weekly", "monthly"])
+    parser.add_argument("--budget-weeks", type=int, default=13)
+    args = parser.parse_args()
+    paths = ensure_default_data(DATA_DIR)
+    truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
+    media = paths["media_weekly"] if args.media == "weekly" else paths["media"]
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        train(
+            TrainingInputs(
+                orders=paths["orders"],
+                media=media,
+                sale_calendar=paths["sales"],
+                nps=paths["nps"],
+                holidays=paths["holidays"],
+                start="2014-07-01",
+                end="2016-06-30",
+            ),
+            Path(tmp) / "art",
+            config=TrainConfig(model=ModelKind(args.model)),
+        )
+        seconds = time.perf_counter() - start
+        art = load_artifacts(Path(tmp) / "art")
+        result = recovery(art, truth)
+        result = result.merge(optimiser_vs_truth(art, truth, args.budget_weeks), on="subcategory", how="left")
+    print(result.round(3).to_string(index=False))
+    print(f"training {seconds:.1f} s ({args.model}, {args.media} media)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"truth_{args.model}_{args.media}.json").write_text(
+        json.dumps({"train_seconds": seconds, "per_subcategory": result.to_dict("records")}, indent=1)
+    )
+
+
+if __name__ == "__main__":
+    main()

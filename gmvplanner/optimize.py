@@ -1,0 +1,205 @@
+"""Split a budget across channels to maximise predicted GMV, within per-channel bounds, spending it exactly.
+
+The plan spreads each channel's total evenly over the horizon's weeks. With the media-mix model the
+predicted GMV is smooth in spend and is optimised directly (SLSQP). A forest's prediction is a step
+function, whose numerical gradient is zero almost everywhere (the classic "optimiser returns the start
+split" failure), so for a forest each channel's response over the horizon is sampled and fitted with a
+concave Hill curve, the sum of those curves is optimised, and both plans are then scored by the forest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import curve_fit, minimize
+
+from .artifacts import Artifacts
+from .errors import InputError
+from .load import _numeric, read_table
+from .model import ModelKind
+from .predict import scenario_totals
+
+__all__ = ["BudgetResult", "load_bounds", "historical_split", "optimise_budget"]
+
+
+@dataclass
+class BudgetResult:
+    """The recommended and historical splits (crore over the horizon) and their expected GMV (₹, 80% interval)."""
+
+    table: pd.DataFrame  # channel, min_crore, max_crore, historical_crore, recommended_crore, change_crore
+    weeks: pd.DatetimeIndex
+    historical_gmv: tuple[float, float, float]
+    recommended_gmv: tuple[float, float, float]
+    method: str
+
+    @property
+    def uplift(self) -> float:
+        return self.recommended_gmv[0] - self.historical_gmv[0]
+
+
+def load_bounds(path: Path | str, channels: list[str]) -> dict[str, tuple[float, float]]:
+    """Read `channel,min_crore,max_crore`; unknown channels, negatives and min > max name their row."""
+    path = Path(path)
+    raw = read_table(path).to_pandas()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    for col in ("channel", "min_crore", "max_crore"):
+        if col not in raw:
+            raise InputError(path, f"column '{col}' missing; expected channel,min_crore,max_crore", column=col)
+    lo = _numeric(path, "min_crore", raw["min_crore"]).fillna(0.0)
+    hi = _numeric(path, "max_crore", raw["max_crore"]).fillna(np.inf)
+    out = {}
+    for i, name in enumerate(raw["channel"].astype(str).str.strip()):
+        if name not in channels:
+            raise InputError(path, f"unknown channel '{name}'; the model knows {channels}", column="channel", row=i + 2)
+        if lo.iloc[i] < 0 or hi.iloc[i] < lo.iloc[i]:
+            raise InputError(path, f"bounds {lo.iloc[i]} to {hi.iloc[i]} crore are not a valid range", row=i + 2)
+        out[name] = (float(lo.iloc[i]), float(hi.iloc[i]))
+    return out
+
+
+def historical_split(artifacts: Artifacts, weeks: int = 52) -> pd.Series:
+    """Each channel's share of company spend over the last `weeks` weeks of the training data."""
+    company = artifacts.table("company_spend").sort_values("week_start").iloc[-weeks:]
+    totals = company[artifacts.channels].sum()
+    if totals.sum() <= 0:
+        return pd.Series(1.0 / len(totals), index=totals.index)
+    return totals / totals.sum()
+
+
+def _plan(weeks: pd.DatetimeIndex, channels: list[str], totals: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({"week_start": weeks})
+    for channel, total in zip(channels, totals):
+        frame[channel] = max(float(total), 0.0) / len(weeks)
+    return frame
+
+
+def _feasible_start(share: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:
+    """The historical split moved into the bounds while keeping the total (bisection on a common shift)."""
+
+    def total(shift: float) -> float:
+        return float(np.clip(share * budget + shift, lo, hi).sum())
+
+    a, b = -budget - hi[np.isfinite(hi)].sum() - 1.0, budget + 1.0
+    for _ in range(200):
+        mid = (a + b) / 2
+        a, b = (mid, b) if total(mid) < budget else (a, mid)
+    return np.clip(share * budget + (a + b) / 2, lo, hi)
+
+
+def _hill(x, a, k):
+    return a * x / (x + k)
+
+
+def _surrogate(gmv_of, channels: list[str], start: np.ndarray, hi: np.ndarray):
+    """Per-channel concave curves fitted to the model's response, others held at the start split."""
+    base = gmv_of(start)
+    curves = []
+    for j, _channel in enumerate(channels):
+        top = max(hi[j], 1e-9)
+        grid = np.linspace(0.0, top, 9)
+        values = []
+        for t in grid:
+            x = start.copy()
+            x[j] = t
+            values.append(gmv_of(x))
+        gain = np.asarray(values) - values[0]
+        try:
+            (a, k), _ = curve_fit(
+                _hill,
+                grid,
+                gain,
+                p0=(max(gain.max(), 1.0) * 2, top / 2),
+                bounds=([0.0, top * 1e-3], [np.inf, top * 100]),
+                maxfev=5000,
+            )
+        except (RuntimeError, ValueError):
+            a, k = 0.0, top
+        curves.append((a, k))
+    return base, curves
+
+
+def optimise_budget(
+    artifacts: Artifacts,
+    budget_crore: float,
+    n_weeks: int,
+    start: pd.Timestamp | None = None,
+    bounds: dict[str, tuple[float, float]] | None = None,
+) -> BudgetResult:
+    """Allocate `budget_crore` over `n_weeks` weeks across channels to maximise the three subcategories' GMV."""
+    channels = artifacts.channels
+    if budget_crore <= 0:
+        raise InputError("--budget", f"budget must be more than 0 crore; got {budget_crore}")
+    first = start or max(m.last_week for m in artifacts.models.values()) + pd.Timedelta(weeks=1)
+    weeks = pd.date_range(pd.Timestamp(first) - pd.Timedelta(days=pd.Timestamp(first).day_of_week), periods=n_weeks, freq="7D")
+    bounds = bounds or {}
+    lo = np.array([bounds.get(c, (0.0, budget_crore))[0] for c in channels])
+    hi = np.array([min(bounds.get(c, (0.0, budget_crore))[1], budget_crore) for c in channels])
+    if lo.sum() > budget_crore + 1e-9:
+        raise InputError("--bounds", f"the minimums add up to {lo.sum():.4g} crore, more than the budget {budget_crore:g}")
+    if hi.sum() < budget_crore - 1e-9:
+        raise InputError("--bounds", f"the maximums add up to {hi.sum():.4g} crore, less than the budget {budget_crore:g}")
+    share = historical_split(artifacts).reindex(channels).to_numpy()
+    historical = share * budget_crore
+    start_x = _feasible_start(share, lo, hi, budget_crore)
+
+    def gmv_of(x: np.ndarray) -> float:
+        return scenario_totals(artifacts, _plan(weeks, channels, x))[0]
+
+    scale = max(abs(gmv_of(start_x)), 1.0)
+    constraint = {"type": "eq", "fun": lambda x: x.sum() - budget_crore, "jac": lambda x: np.ones_like(x)}
+    smooth = all(m.kind is ModelKind.MMM for m in artifacts.models.values())
+    if smooth:
+        method = "SLSQP on the media-mix model's predicted GMV"
+        objective = lambda x: -gmv_of(x) / scale  # noqa: E731
+    else:
+        method = "SLSQP on concave curves fitted to the forest's per-channel response, plans scored by the forest"
+        _, curves = _surrogate(gmv_of, channels, start_x, hi)
+        objective = lambda x: -sum(_hill(x[j], a, k) for j, (a, k) in enumerate(curves)) / scale  # noqa: E731
+    solution = minimize(
+        objective,
+        start_x,
+        method="SLSQP",
+        bounds=list(zip(lo, hi)),
+        constraints=[constraint],
+        options={"maxiter": 200, "ftol": 1e-10, "eps": max(budget_crore, 1.0) * 1e-4},
+    )
+    x = np.clip(solution.x, lo, hi)
+    x = _exact_total(x, lo, hi, budget_crore)
+    if gmv_of(x) < gmv_of(start_x):
+        x = start_x  # never recommend a plan the model itself scores below the feasible historical split
+    table = pd.DataFrame(
+        {
+            "channel": channels,
+            "min_crore": lo,
+            "max_crore": hi,
+            "historical_crore": historical,
+            "recommended_crore": x,
+            "change_crore": x - historical,
+        }
+    )
+    return BudgetResult(
+        table=table,
+        weeks=weeks,
+        historical_gmv=scenario_totals(artifacts, _plan(weeks, channels, historical)),
+        recommended_gmv=scenario_totals(artifacts, _plan(weeks, channels, x)),
+        method=method,
+    )
+
+
+def _exact_total(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:
+    """Remove the solver's rounding so the plan spends the budget exactly, staying within bounds."""
+    x = x.copy()
+    for _ in range(len(x) + 1):
+        gap = budget - x.sum()
+        if abs(gap) <= 1e-12 * max(budget, 1.0):
+            break
+        room = (hi - x) if gap > 0 else (x - lo)
+        free = room > 0
+        if not free.any():
+            break
+        step = np.minimum(room[free], abs(gap) * room[free] / room[free].sum())
+        x[free] += np.sign(gap) * step
+    return x

@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from gmvplanner.artifacts import load_artifacts
+from gmvplanner.errors import InputError
+from gmvplanner.optimize import historical_split, load_bounds, optimise_budget
+
+from .conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def art(trained_mmm):
+    return load_artifacts(trained_mmm)
+
+
+def test_total_met_exactly_and_bounds_respected(art):
+    bounds = {"SEM": (0.01, 0.02), "TV": (0.005, 0.005), "Sponsorship": (0.0, 0.001)}
+    result = optimise_budget(art, 0.1, 8, bounds=bounds)
+    plan = result.table.set_index("channel")
+    assert plan["recommended_crore"].sum() == pytest.approx(0.1, abs=1e-12)
+    for channel, (lo, hi) in bounds.items():
+        assert lo - 1e-12 <= plan.loc[channel, "recommended_crore"] <= hi + 1e-12
+    assert (plan["recommended_crore"] >= -1e-12).all()
+    hist = historical_split(art)
+    np.testing.assert_allclose(plan["historical_crore"], hist.reindex(plan.index) * 0.1)
+    assert result.recommended_gmv[0] >= result.historical_gmv[0] - 1e-6
+
+
+def test_recommendation_does_not_return_the_start_split(art):
+    result = optimise_budget(art, 0.1, 13)
+    change = result.table["change_crore"].abs().sum()
+    assert change > 0.01 * 0.1  # it moved money
+    assert result.uplift > 0
+
+
+def test_infeasible_bounds_are_refused(art):
+    with pytest.raises(InputError, match="minimums add up to"):
+        optimise_budget(art, 0.1, 4, bounds={"SEM": (0.2, 0.3)})
+    with pytest.raises(InputError, match="maximums add up to"):
+        optimise_budget(art, 0.1, 4, bounds={c: (0.0, 0.001) for c in art.channels})
+
+
+def test_bounds_file_errors_name_the_row(tmp_path, art):
+    path = tmp_path / "bounds.csv"
+    path.write_text("channel,min_crore,max_crore\nSEM,0,1\nBillboards,0,1\n")
+    with pytest.raises(InputError, match=r"row 3, column 'channel': unknown channel 'Billboards'"):
+        load_bounds(path, art.channels)
+    path.write_text("channel,min_crore,max_crore\nSEM,2,1\n")
+    with pytest.raises(InputError, match="row 2"):
+        load_bounds(path, art.channels)
+
+
+def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_path):
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("channel,min_crore,max_crore\nTV,0.01,0.02\n")
+    out = tmp_path / "split.csv"
+    result = run_cli(
+        "ecommerce_testing.py",
+        "optimize",
+        "--artifacts",
+        trained_mmm,
+        "--budget",
+        "0.1",
+        "--weeks",
+        "8",
+        "--bounds",
+        bounds,
+        "--out",
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "expected GMV, historical split" in result.stdout and "80% interval" in result.stdout
+    import pandas as pd
+
+    split = pd.read_csv(out)
+    assert {"channel", "historical_crore", "recommended_crore"} <= set(split.columns)
+    assert split["recommended_crore"].sum() == pytest.approx(0.1)
+    tv = split.set_index("channel").loc["TV", "recommended_crore"]
+    assert 0.01 - 1e-9 <= tv <= 0.02 + 1e-9
