@@ -37,17 +37,30 @@ def main() -> None:
         sys.exit(f"{args.data} not found (the shared folder sits beside the project)")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        result = train_weekly(args.data, "date_week", "y", ["x1", "x2"], ["event_1", "event_2"], None, Path(tmp) / "a",
-                              TrainConfig(model=ModelKind(args.model), holdout_weeks=36))
+        result = train_weekly(
+            args.data,
+            "date_week",
+            "y",
+            ["x1", "x2"],
+            ["event_1", "event_2"],
+            None,
+            Path(tmp) / "a",
+            TrainConfig(model=ModelKind(args.model), holdout_weeks=36),
+        )
         seconds = time.perf_counter() - start
         contributions = pd.read_csv(Path(tmp) / "a" / "contributions.csv").set_index("channel")
     metrics = result.manifest["metrics"]["all"]
     share_x1 = float(contributions.loc["x1", "share"] * 100)
-    out = {"model": args.model, "seconds": round(seconds, 2), "holdout_mape_pct": round(metrics["model"]["mape"] * 100, 2),
-           "baseline_last_week_mape_pct": round(metrics["last_week"]["mape"] * 100, 2),
-           "baseline_mean13_mape_pct": round(metrics["mean_13_weeks"]["mape"] * 100, 2),
-           "share_x1_pct": round(share_x1, 2), "share_error_pts": round(abs(share_x1 - TRUE_SHARE_X1), 2),
-           "media_params": result.manifest["media_params"]["all"]}
+    out = {
+        "model": args.model,
+        "seconds": round(seconds, 2),
+        "holdout_mape_pct": round(metrics["model"]["mape"] * 100, 2),
+        "baseline_last_week_mape_pct": round(metrics["last_week"]["mape"] * 100, 2),
+        "baseline_mean13_mape_pct": round(metrics["mean_13_weeks"]["mape"] * 100, 2),
+        "share_x1_pct": round(share_x1, 2),
+        "share_error_pts": round(abs(share_x1 - TRUE_SHARE_X1), 2),
+        "media_params": result.manifest["media_params"]["all"],
+    }
     print(json.dumps(out, indent=1))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"peers_{args.model}.json").write_text(json.dumps(out, indent=1))

@@ -1,0 +1,279 @@
+"""What the Streamlit app asks of the package: train-if-missing, form inputs to scenarios, ranges, comparisons.
+
+No Streamlit here: the app passes plain values in and gets frames and messages back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
+from .config import ARTIFACTS_DIR, DATA_DIR
+from .errors import ArtifactError, InputError
+from .optimize import historical_split
+from .pipeline import Progress, TrainingInputs, TrainingResult, train
+from .predict import predict_scenario
+
+__all__ = [
+    "format_money",
+    "app_artifacts_dir",
+    "artifacts_key",
+    "ensure_trained",
+    "LeverRange",
+    "lever_ranges",
+    "recent_monthly_spend",
+    "form_scenario",
+    "extrapolation_warnings",
+    "weekly_to_monthly",
+    "monthly_to_weekly",
+    "compare_scenarios",
+    "validate_upload",
+    "retrain",
+    "PAYMENT_CHOICES",
+]
+
+PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
+
+
+def format_money(value: float, spend_factor: float = 1e7) -> str:
+    """Rupees as analysts read them: crore from 1 crore up, lakh below; other units as plain numbers."""
+    if spend_factor != 1e7:
+        return f"{value:,.0f}"
+    if abs(value) >= 1e7:
+        return f"₹ {value / 1e7:,.2f} crore"
+    return f"₹ {value / 1e5:,.2f} lakh"
+
+
+def app_artifacts_dir() -> Path:
+    """The folder the app loads: $GMV_ARTIFACTS, else artifacts/."""
+    return Path(os.environ.get("GMV_ARTIFACTS", ARTIFACTS_DIR))
+
+
+def artifacts_key(path: Path) -> str:
+    """Changes whenever the artifacts are replaced (the manifest's checksum), to refresh cached models."""
+    manifest = Path(path) / MANIFEST
+    return file_sha256(manifest) if manifest.exists() else ""
+
+
+def _trained_on_default(path: Path) -> bool:
+    try:
+        orders = json.loads((Path(path) / MANIFEST).read_text())["inputs"]["orders"]["path"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return False
+    return Path(orders).resolve().parent == DATA_DIR.resolve()
+
+
+def ensure_trained(path: Path, progress: Progress | None = None) -> bool:
+    """Train on the embedded default data when `path` has no artifacts yet, or has default-data artifacts
+    that this version cannot load (other libraries or feature schema); True if it trained.
+
+    Artifacts trained on the user's own files are never replaced here: their errors reach the user.
+    """
+    if (Path(path) / MANIFEST).exists():
+        try:
+            load_artifacts(path)
+            return False
+        except ArtifactError:
+            if not _trained_on_default(path):
+                raise
+    from .synth import ensure_default_data
+
+    report = progress or (lambda msg, frac: None)
+    report("generating the embedded default data (once, about 15 s)", 0.0)
+    paths = ensure_default_data(DATA_DIR)
+    train(
+        TrainingInputs(
+            orders=paths["orders"],
+            media=paths["media"],
+            sale_calendar=paths["sales"],
+            nps=paths["nps"],
+            holidays=paths["holidays"],
+        ),
+        path,
+        progress=report,
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class LeverRange:
+    """A lever's range in the training weeks and its recent default, with its unit."""
+
+    label: str
+    unit: str
+    low: float
+    high: float
+    default: float
+
+
+def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange]:
+    """Ranges of the form's levers in the training data of one subcategory."""
+    history = artifacts.table("history")
+    rows = history.loc[history["subcategory"] == subcategory]
+    defaults = artifacts.models[subcategory].lever_defaults
+    spec = {
+        "sla": ("delivery SLA", "days"),
+        "product_mrp": ("mean product MRP", "₹"),
+        "procurement_sla": ("procurement SLA", "days"),
+        "discount": ("discount vs MRP", "fraction"),
+    }
+    out = {}
+    for lever, (label, unit) in spec.items():
+        if lever in rows:
+            out[lever] = LeverRange(
+                label, unit, float(rows[lever].min()), float(rows[lever].max()), float(defaults.get(lever, rows[lever].median()))
+            )
+    return out
+
+
+def recent_monthly_spend(artifacts: Artifacts) -> float:
+    """Company spend per month over the last 13 weeks, in the artifacts' money unit."""
+    company = artifacts.table("company_spend").sort_values("week_start").iloc[-13:]
+    return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * 365.25 / 12)
+
+
+def form_scenario(
+    artifacts: Artifacts,
+    first_week: pd.Timestamp,
+    weeks: int,
+    subcategory: str,
+    *,
+    monthly_spend: float,
+    channel_shares: dict[str, float] | None = None,
+    sla: float | None = None,
+    product_mrp: float | None = None,
+    procurement_sla: float | None = None,
+    sale_days: float | None = None,
+    payment: str = "recent mix",
+    vertical: str | None = None,
+) -> pd.DataFrame:
+    """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
+
+    `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix) and
+    turned into weekly spend at 12/52 of a month per week.
+    """
+    shares = pd.Series(channel_shares) if channel_shares else historical_split(artifacts)
+    shares = shares.reindex(artifacts.channels).fillna(0.0)
+    if shares.sum() <= 0:
+        raise InputError("channel split", "the channel shares add up to 0; give at least one channel a share")
+    if (shares < 0).any():
+        raise InputError("channel split", f"negative share for {shares[shares < 0].index[0]}")
+    shares = shares / shares.sum()
+    start = pd.Timestamp(first_week)
+    start = start - pd.Timedelta(days=start.day_of_week)
+    frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
+    for channel in artifacts.channels:
+        frame[channel] = monthly_spend * 12 / 52 * shares[channel]
+    frame["subcategory"] = subcategory
+    for name, value in (
+        ("sla", sla),
+        ("product_mrp", product_mrp),
+        ("procurement_sla", procurement_sla),
+        ("sale_days", sale_days),
+    ):
+        frame[name] = np.nan if value is None else float(value)
+    frame["prepaid_share"] = {"COD": 0.0, "Prepaid": 1.0}.get(payment, np.nan)
+    frame["vertical"] = vertical if vertical and vertical != "recent mix" else None
+    return frame
+
+
+def extrapolation_warnings(
+    artifacts: Artifacts, subcategory: str, values: dict[str, float | None], monthly_spend: float | None = None
+) -> list[str]:
+    """Plain-words warnings for inputs outside what the model saw in training."""
+    out = []
+    for lever, rng in lever_ranges(artifacts, subcategory).items():
+        value = values.get(lever)
+        if value is None or np.isnan(value):
+            continue
+        if value < rng.low or value > rng.high:
+            out.append(
+                f"{rng.label} {value:,.2f} {rng.unit} is outside the training range {rng.low:,.2f} to "
+                f"{rng.high:,.2f}: the model is extrapolating, so treat the prediction with care."
+            )
+    if monthly_spend is not None:
+        company = artifacts.table("company_spend")
+        weekly = company[artifacts.channels].sum(axis=1) / company["days"] * 7
+        monthly = weekly * 52 / 12
+        if monthly_spend > monthly.max() * 1.05 or monthly_spend < monthly.min() * 0.95:
+            out.append(
+                f"monthly spend {monthly_spend:,.3f} is outside the training range {monthly.min():,.3f} to "
+                f"{monthly.max():,.3f} ({artifacts.money_unit}): the model is extrapolating."
+            )
+    return out
+
+
+def weekly_to_monthly(plan: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
+    """Weekly plan -> month totals (each week's spend assigned by its days to calendar months)."""
+    days = plan.loc[plan.index.repeat(7), ["week_start", *channels]].copy()
+    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(7), len(plan)), unit="D")
+    days[channels] = days[channels] / 7
+    days["month"] = days["date"].dt.to_period("M").astype(str)
+    return days.groupby("month", as_index=False)[channels].sum()
+
+
+def monthly_to_weekly(monthly: pd.DataFrame, weeks: pd.DatetimeIndex, channels: list[str]) -> pd.DataFrame:
+    """Month totals -> weekly plan, spreading each month evenly over its days inside the horizon."""
+    frame = pd.DataFrame({"week_start": weeks})
+    dates = weeks.to_numpy()[:, None] + np.arange(7).astype("timedelta64[D]")
+    months = pd.DatetimeIndex(dates.ravel()).to_period("M")
+    monthly = monthly.set_index("month")
+    days_in_horizon = pd.Series(months).value_counts()
+    for channel in channels:
+        daily = [monthly.loc[str(p), channel] / days_in_horizon[p] if str(p) in monthly.index else 0.0 for p in months]
+        frame[channel] = np.asarray(daily, float).reshape(len(weeks), 7).sum(axis=1)
+    return frame
+
+
+def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Predictions of each named scenario (column `scenario`) and a table of totals with differences.
+
+    Totals: one row per scenario and subcategory, GMV in the artifacts' money unit, and the
+    difference to the first scenario (absolute and %).
+    """
+    frames = [predict_scenario(artifacts, plan).assign(scenario=name) for name, plan in scenarios.items()]
+    predictions = pd.concat(frames, ignore_index=True)
+    totals = predictions.groupby(["scenario", "subcategory"], sort=False)["predicted_gmv"].sum().unstack()
+    totals["all subcategories"] = totals.sum(axis=1)
+    first = totals.iloc[0]
+    scale = artifacts.spend_factor
+    table = (totals / scale).round(4)
+    diff = ((totals - first) / scale).round(4).add_suffix(" vs first")
+    pct = ((totals / first - 1) * 100).round(2)[["all subcategories"]].rename(columns=lambda c: "% vs first")
+    return predictions, pd.concat([table, diff, pct], axis=1).reset_index()
+
+
+def validate_upload(path: Path, role: str) -> str:
+    """Read an uploaded file with the loader for its role; returns a one-line summary or raises InputError."""
+    from . import load
+
+    if role == "orders":
+        orders = load.load_orders(path)
+        return f"{len(orders):,} order rows, {orders['order_date'].min().date()} to {orders['order_date'].max().date()}"
+    if role == "media":
+        media = load.load_media(path)
+        return f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}"
+    loader = {"sale_calendar": load.load_sale_calendar, "nps": load.load_nps, "holidays": load.load_holidays}[role]
+    return f"{len(loader(path))} rows"
+
+
+def retrain(
+    files: dict[str, Path], artifacts_dir: Path, subcategories: list[str], progress: Progress | None = None
+) -> TrainingResult:
+    """Train on uploaded files; the old artifacts are replaced only if this succeeds."""
+    if "orders" not in files or "media" not in files:
+        raise InputError("upload", "both an orders file and a media file are needed to retrain")
+    inputs = TrainingInputs(
+        orders=files["orders"],
+        media=files["media"],
+        sale_calendar=files.get("sale_calendar"),
+        nps=files.get("nps"),
+        holidays=files.get("holidays"),
+    )
+    return train(inputs, artifacts_dir, subcategories, progress=progress)

@@ -1,0 +1,114 @@
+"""A real browser against a real `streamlit run app.py`: Debian's chromium driven by Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(trained_mmm):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; CI must install Debian's chromium (scripts/test.sh does)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    port = _free_port()
+    env = {**os.environ, "GMV_ARTIFACTS": str(trained_mmm)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_predict_in_a_real_browser(server, trained_mmm):
+    from playwright.sync_api import sync_playwright
+
+    from gmvplanner.artifacts import load_artifacts
+    from gmvplanner.optimize import historical_split
+    from gmvplanner.planner import form_scenario, lever_ranges, recent_monthly_spend
+    from gmvplanner.predict import predict_scenario
+
+    # what the form's defaults must give, computed here without the app
+    art = load_artifacts(trained_mmm)
+    sub = art.subcategories[0]
+    first = max(m.last_week for m in art.models.values()) + __import__("pandas").Timedelta(weeks=1)
+    levers = {k: round(r.default, 2) for k, r in lever_ranges(art, sub).items() if k != "discount"}
+    shares = dict(zip(art.channels, (historical_split(art) * 100).round(2).to_numpy()))
+    scenario = form_scenario(
+        art, first, 4, sub, monthly_spend=round(recent_monthly_spend(art), 4), channel_shares=shares, sale_days=0, **levers
+    )
+    expected = predict_scenario(art, scenario).query("subcategory == @sub")["predicted_gmv"]
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_text("Predict weekly GMV").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Predict", exact=True).click()
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        page.locator('[data-testid="stMetricValue"]').first.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)  # let Plotly finish drawing
+        page.screenshot(path=str(SCREENSHOTS / "predict.png"))
+        browser.close()
+    assert values[0] == f"₹ {expected.iloc[0] / 1e5:,.2f} lakh"  # the small test data sells lakhs a week
+    assert values[1] == f"₹ {expected.sum() / 1e5:,.2f} lakh"
+    assert (SCREENSHOTS / "predict.png").stat().st_size > 10_000
