@@ -22,8 +22,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _port() -> int:
@@ -43,9 +49,23 @@ def main() -> None:
     artifacts = Path(tmp) / "artifacts" if args.fresh else args.artifacts
     port = _port()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env={**os.environ, "GMV_ARTIFACTS": str(artifacts)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "GMV_ARTIFACTS": str(artifacts)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -74,8 +94,12 @@ def main() -> None:
             browser.close()
     finally:
         proc.terminate()
-    out = {"cold_start_to_first_chart_s": round(cold, 2), "fresh_artifacts": args.fresh,
-           "warm_rerun_median_s": round(statistics.median(warm), 3), "warm_rerun_max_s": round(max(warm), 3)}
+    out = {
+        "cold_start_to_first_chart_s": round(cold, 2),
+        "fresh_artifacts": args.fresh,
+        "warm_rerun_median_s": round(statistics.median(warm), 3),
+        "warm_rerun_max_s": round(max(warm), 3),
+    }
     print(json.dumps(out, indent=1))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"app{'_fresh' if args.fresh else ''}.json").write_text(json.dumps(out, indent=1))

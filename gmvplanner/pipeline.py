@@ -292,7 +292,14 @@ def _outputs(
         "channels": next(iter(models.values())).spec.channels,
         "model": config.model.value,
         "feature_names": {g: m.feature_names for g, m in models.items()},
-        "media_params": {g: {"decay": m.spec.decay, "half_saturation": m.spec.half_saturation} for g, m in models.items()},
+        "media_params": {
+            g: {
+                "decay": m.spec.decay,
+                "half_saturation": m.spec.half_saturation,
+                "ridge": getattr(m.estimator, "ridge", None),
+            }
+            for g, m in models.items()
+        },
         "metrics": {g: t.metrics for g, t in trained.items()},
         "train_config": {k: (list(v) if isinstance(v, tuple) else getattr(v, "value", v)) for k, v in config.__dict__.items()},
         "final_fit": "every week, holdout included, after validation",
