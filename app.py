@@ -237,6 +237,9 @@ def channels_page(art: Artifacts, key: str) -> None:
         "Incremental GMV = the model's GMV with actual spend minus its GMV with that channel's spend removed, "
         "over the training window. ROI = incremental GMV ÷ spend allocated to the subcategory."
     )
+    caution = planner.identification_caution(art)
+    if caution:
+        st.warning(caution)
     sub = st.selectbox("Subcategory", art.subcategories, key="channels_sub")
     contributions = art.table("contributions")
     mine = contributions.loc[contributions["subcategory"] == sub]
@@ -292,6 +295,9 @@ def budget_page(art: Artifacts, key: str) -> None:
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
         return
+    caution = planner.identification_caution(art)
+    if caution:
+        st.warning(caution)
     h, r = result.historical_gmv, result.recommended_gmv
     c1, c2, c3 = st.columns(3)
     c1.metric("Expected GMV, historical split", money(h[0], art), help=f"80% interval {money(h[1], art)} to {money(h[2], art)}")

@@ -267,6 +267,11 @@ def testing_main(argv: list[str] | None = None) -> int:
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
             print(f"expected GMV, {name}: {mean / scale:,.4g} {unit} (80% interval {lo / scale:,.4g} to {hi / scale:,.4g})")
         print(f"expected uplift: {result.uplift / scale:+,.4g} {unit}")
+        from .planner import identification_caution
+
+        caution = identification_caution(artifacts)
+        if caution:
+            print(f"caution: {caution}")
         if args.out:
             print(f"wrote {args.out}")
 

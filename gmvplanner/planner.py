@@ -21,6 +21,7 @@ from .pipeline import Progress, TrainingInputs, TrainingResult, train
 from .predict import predict_scenario
 
 __all__ = [
+    "identification_caution",
     "format_money",
     "app_artifacts_dir",
     "artifacts_key",
@@ -48,6 +49,18 @@ def format_money(value: float, spend_factor: float = 1e7) -> str:
     if abs(value) >= 1e7:
         return f"₹ {value / 1e7:,.2f} crore"
     return f"₹ {value / 1e5:,.2f} lakh"
+
+
+MONTHLY_CAUTION = (
+    "Spend was given monthly: two years hold only about 24 distinct spend levels per channel, too few to "
+    "separate nine channels. Treat channel ROI and the recommended split as indications, not measurements; "
+    "weekly spend (a dated media file) makes them measurable."
+)
+
+
+def identification_caution(artifacts: Artifacts) -> str | None:
+    """A plain-words caution when the spend data cannot support channel-level answers, else None."""
+    return MONTHLY_CAUTION if artifacts.manifest.get("window", {}).get("media_layout") == "monthly" else None
 
 
 def app_artifacts_dir() -> Path:

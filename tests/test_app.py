@@ -111,3 +111,11 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(app, trained_mmm):
         validate_upload(bad, "orders")
     assert app.button(key="retrain").disabled  # nothing valid uploaded: retraining is not offered
     assert {p.name: file_sha256(p) for p in trained_mmm.iterdir()} == before
+
+
+def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(trained))  # trained on the monthly media file
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.sidebar.radio[0].set_value("Channels").run()
+    assert not at.exception
+    assert any("Spend was given monthly" in w.value for w in at.warning)
