@@ -11,31 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))
 
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.app_server import CHROMIUM_FLAGS, running_app  # noqa: E402
 
 
 def main() -> None:
@@ -45,55 +30,25 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    tmp = tempfile.mkdtemp()
-    artifacts = Path(tmp) / "artifacts" if args.fresh else args.artifacts
-    port = _port()
+    artifacts = Path(tempfile.mkdtemp()) / "artifacts" if args.fresh else args.artifacts
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "GMV_ARTIFACTS": str(artifacts)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            page.get_by_text("Predict weekly GMV").wait_for(timeout=300_000)
+    with running_app(artifacts) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        page.get_by_text("Predict weekly GMV").wait_for(timeout=300_000)
+        page.get_by_role("button", name="Predict", exact=True).click()
+        page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+        cold = time.perf_counter() - started
+        warm = []
+        for weeks in (2, 5, 3, 6, 4, 7, 2):
+            page.get_by_label("Weeks to predict").fill(str(weeks))
+            t0 = time.perf_counter()
             page.get_by_role("button", name="Predict", exact=True).click()
-            page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
-            cold = time.perf_counter() - started
-            warm = []
-            for weeks in (2, 5, 3, 6, 4, 7, 2):
-                box = page.get_by_label("Weeks to predict")
-                box.fill(str(weeks))
-                t0 = time.perf_counter()
-                page.get_by_role("button", name="Predict", exact=True).click()
-                page.get_by_text(f"Predicted GMV over {weeks} week(s)").wait_for(timeout=30_000)
-                page.locator(".js-plotly-plot").first.wait_for()
-                warm.append(time.perf_counter() - t0)
-            browser.close()
-    finally:
-        proc.terminate()
+            page.get_by_text(f"Predicted GMV over {weeks} week(s)").wait_for(timeout=30_000)
+            page.locator(".js-plotly-plot").first.wait_for()
+            warm.append(time.perf_counter() - t0)
+        browser.close()
     out = {
         "cold_start_to_first_chart_s": round(cold, 2),
         "fresh_artifacts": args.fresh,

@@ -30,29 +30,32 @@ def small_data(tmp_path_factory) -> dict[str, Path]:
     return write_dataset(tmp_path_factory.mktemp("small_data"), SynthConfig(n_orders=SMALL_ORDERS, seed=11))
 
 
-@pytest.fixture(scope="session")
-def trained(tmp_path_factory, small_data) -> Path:
-    """Artifacts trained by the real training CLI on the small data set."""
-    out = tmp_path_factory.mktemp("trained") / "artifacts"
+def _train_cli(out: Path, small_data: dict[str, Path], media: str, *extra: str) -> Path:
+    """Train with the real CLI on the small data set (with every calendar) into `out`."""
     result = run_cli(
         "ecommerce_training.py",
         "--orders",
         small_data["orders"],
         "--media",
-        small_data["media"],
+        small_data[media],
         "--sale-calendar",
         small_data["sales"],
         "--nps",
         small_data["nps"],
         "--holidays",
         small_data["holidays"],
-        "--trees",
-        "60",
         "--artifacts",
         out,
+        *extra,
     )
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, small_data) -> Path:
+    """Forest artifacts trained by the real training CLI on the small data set's monthly media file."""
+    return _train_cli(tmp_path_factory.mktemp("trained") / "artifacts", small_data, "media", "--trees", "60")
 
 
 @pytest.fixture
@@ -87,22 +90,15 @@ def weekly_csv(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def trained_mmm(tmp_path_factory, small_data) -> Path:
-    """Artifacts of the media-mix model trained by the real CLI on the small data's weekly media file."""
-    out = tmp_path_factory.mktemp("trained_mmm") / "artifacts"
-    result = run_cli(
-        "ecommerce_training.py",
-        "--orders",
-        small_data["orders"],
-        "--media",
-        small_data["media_weekly"],
+    """Media-mix artifacts trained by the real CLI on the small data set's weekly media file."""
+    return _train_cli(
+        tmp_path_factory.mktemp("trained_mmm") / "artifacts",
+        small_data,
+        "media_weekly",
         "--start",
         "2014-07-01",
         "--end",
         "2016-06-30",
         "--model",
         "mmm",
-        "--artifacts",
-        out,
     )
-    assert result.returncode == 0, result.stderr
-    return out

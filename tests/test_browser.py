@@ -2,25 +2,16 @@
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from .app_server import CHROMIUM_FLAGS, running_app
 from .conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -29,41 +20,8 @@ def server(trained_mmm):
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; CI must install Debian's chromium (scripts/test.sh does)")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    port = _free_port()
-    env = {**os.environ, "GMV_ARTIFACTS": str(trained_mmm)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(trained_mmm) as url:
+        yield url
 
 
 def test_predict_in_a_real_browser(server, trained_mmm):
@@ -77,7 +35,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     # what the form's defaults must give, computed here without the app
     art = load_artifacts(trained_mmm)
     sub = art.subcategories[0]
-    first = max(m.last_week for m in art.models.values()) + __import__("pandas").Timedelta(weeks=1)
+    first = max(m.last_week for m in art.models.values()) + pd.Timedelta(weeks=1)
     levers = {k: round(r.default, 2) for k, r in lever_ranges(art, sub).items() if k != "discount"}
     shares = dict(zip(art.channels, (historical_split(art) * 100).round(2).to_numpy()))
     scenario = form_scenario(
@@ -87,18 +45,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
 
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_text("Predict weekly GMV").wait_for(timeout=60_000)
