@@ -98,19 +98,55 @@ def test_optimiser_page_meets_the_budget(app):
     assert any("uplift" in m.label for m in app.metric)
 
 
-def test_bad_upload_shows_an_error_and_keeps_the_model(app, trained_mmm):
-    before = {p.name: file_sha256(p) for p in trained_mmm.iterdir()}
-    _page(app, "Data & retrain")
-    # AppTest cannot drive st.file_uploader, so the page's validation is called the way the page calls it
-    from gmvplanner.errors import InputError
-    from gmvplanner.planner import validate_upload
+def _upload(at, key, path, name=None):
+    at.file_uploader(key=key).set_value((name or path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception
 
-    bad = trained_mmm.parent / "bad_orders.csv"
+
+def _snapshot(folder):
+    return {p.name: file_sha256(p) for p in folder.iterdir()}
+
+
+def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    before = _snapshot(artifacts_copy)
+    at.sidebar.radio[0].set_value("Data & retrain").run()
+    bad = tmp_path / "orders.csv"
     bad.write_text("order_date,gmv\n2015-01-01 10:00:00,5\n")
-    with pytest.raises(InputError, match="column 'units' missing"):
-        validate_upload(bad, "orders")
-    assert app.button(key="retrain").disabled  # nothing valid uploaded: retraining is not offered
-    assert {p.name: file_sha256(p) for p in trained_mmm.iterdir()} == before
+    _upload(at, "upload_orders", bad)
+    assert any("cannot be used" in e.value and "column 'units' missing" in e.value for e in at.error)
+    assert at.button(key="retrain").disabled
+    # valid files, but a subcategory the data does not have: training fails, the model stays
+    _upload(at, "upload_orders", small_data["orders"])
+    _upload(at, "upload_media", small_data["media"])
+    assert not at.button(key="retrain").disabled
+    at.text_input(key="retrain_subs").set_value("Drones").run()
+    at.button(key="retrain").click().run()
+    assert any("Training failed, the current model is unchanged" in e.value for e in at.error)
+    assert _snapshot(artifacts_copy) == before
+
+
+def test_successful_retrain_replaces_the_model(artifacts_copy, small_data, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    before = file_sha256(artifacts_copy / "manifest.json")
+    at.sidebar.radio[0].set_value("Data & retrain").run()
+    _upload(at, "upload_orders", small_data["orders"])
+    _upload(at, "upload_media", small_data["media"])
+    at.text_input(key="retrain_subs").set_value("HomeAudio").run()
+    at.button(key="retrain").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Retrained" in s.value for s in at.success)
+    assert file_sha256(artifacts_copy / "manifest.json") != before
+
+
+def test_scenario_upload_errors_in_plain_words(app, tmp_path):
+    _page(app, "Scenario planner")
+    bad = tmp_path / "scenario.csv"
+    bad.write_text("week_start,TV\n2016-07-04,1\n")
+    _upload(app, "plan_upload", bad)
+    assert any("Could not use this file" in e.value and "column 'Digital' missing" in e.value for e in app.error)
 
 
 def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkeypatch):
