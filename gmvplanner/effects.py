@@ -7,8 +7,9 @@ import pandas as pd
 
 from .features import design_matrix, spend_column
 from .model import SubcategoryModel, predict_rates
+from .transforms import geometric_adstock
 
-__all__ = ["window_gmv", "channel_contributions", "response_curves", "CURVE_MULTIPLIERS", "MIN_ACTIVE_WEEKS"]
+__all__ = ["window_gmv", "window_gmv_many", "channel_contributions", "response_curves", "CURVE_MULTIPLIERS", "MIN_ACTIVE_WEEKS"]
 
 CURVE_MULTIPLIERS = tuple(np.round(np.linspace(0.0, 3.0, 13), 2))
 MIN_ACTIVE_WEEKS = 8  # a channel on air fewer weeks than this cannot be told apart from the calendar
@@ -17,14 +18,25 @@ MIN_VARIATION = 0.1  # coefficient of variation of weekly spend below which an e
 
 def window_gmv(model: SubcategoryModel, weekly: pd.DataFrame, multipliers: dict[str, float] | None = None) -> float:
     """The model's total GMV (₹) over these weeks with each channel's spend scaled by `multipliers`."""
-    frame = weekly
-    if multipliers:
-        frame = weekly.copy()
-        for channel, factor in multipliers.items():
-            frame[spend_column(channel)] = frame[spend_column(channel)] * factor
-    X = design_matrix(frame, model.spec)
-    rates = predict_rates(model.estimator, X)[0]
-    return float((rates * frame["days"].to_numpy(float)).sum())
+    return float(window_gmv_many(model, weekly, [multipliers or {}])[0])
+
+
+def window_gmv_many(model: SubcategoryModel, weekly: pd.DataFrame, variants: list[dict[str, float]]) -> np.ndarray:
+    """Total GMV for many spend variants at once: features are built once, only the scaled channels'
+    carry-over columns are recomputed, and the model predicts every variant in one call."""
+    base = design_matrix(weekly, model.spec)
+    days = weekly["days"].to_numpy(float)
+    rates = {c: weekly[spend_column(c)].to_numpy(float) / days for c in model.spec.channels}
+    blocks = []
+    for variant in variants:
+        X = base.copy()
+        for channel, factor in variant.items():
+            scaled = rates[channel] * factor
+            X[f"adstock_{channel}"] = geometric_adstock(scaled, model.spec.decay[channel], initial=scaled[0])
+        blocks.append(X)
+    stacked = pd.concat(blocks, ignore_index=True)
+    per_day = predict_rates(model.estimator, stacked)[0].reshape(len(variants), len(weekly))
+    return (per_day * days).sum(axis=1)
 
 
 def _flag(spend: pd.Series, days: pd.Series, incremental: float) -> str:
@@ -47,12 +59,13 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     roi = incremental / spend; mroi = GMV from the next 1% of spend / that 1%; share = the channel's part
     of the positive incremental GMV.
     """
-    base = window_gmv(model, weekly)
+    channels = model.spec.channels
+    totals = window_gmv_many(model, weekly, [{}] + [{c: 0.0} for c in channels] + [{c: 1.01} for c in channels])
+    base, without, extra = totals[0], totals[1 : len(channels) + 1], totals[len(channels) + 1 :] - totals[0]
     rows = []
-    for channel in model.spec.channels:
+    for j, channel in enumerate(channels):
         spend = float(weekly[spend_column(channel)].sum())
-        incremental = base - window_gmv(model, weekly, {channel: 0.0})
-        extra = window_gmv(model, weekly, {channel: 1.01}) - base if spend > 0 else 0.0
+        incremental = float(base - without[j])
         rows.append(
             {
                 "subcategory": model.subcategory,
@@ -60,7 +73,7 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
                 "spend": spend,
                 "incremental_gmv": incremental,
                 "roi": incremental / spend if spend > 0 else np.nan,
-                "mroi": extra / (0.01 * spend) if spend > 0 else np.nan,
+                "mroi": float(extra[j]) / (0.01 * spend) if spend > 0 else np.nan,
                 "flag": _flag(weekly[spend_column(channel)], weekly["days"], incremental),
             }
         )
@@ -74,17 +87,14 @@ def response_curves(
     model: SubcategoryModel, weekly: pd.DataFrame, multipliers: tuple[float, ...] = CURVE_MULTIPLIERS
 ) -> pd.DataFrame:
     """Predicted window GMV as each channel's spend is scaled from 0x to 3x, the others held at actual."""
-    rows = []
-    for channel in model.spec.channels:
-        spend = float(weekly[spend_column(channel)].sum())
-        for m in multipliers:
-            rows.append(
-                {
-                    "subcategory": model.subcategory,
-                    "channel": channel,
-                    "multiplier": float(m),
-                    "spend": spend * m,
-                    "gmv": window_gmv(model, weekly, {channel: float(m)}),
-                }
-            )
-    return pd.DataFrame(rows)
+    pairs = [(c, float(m)) for c in model.spec.channels for m in multipliers]
+    totals = window_gmv_many(model, weekly, [{c: m} for c, m in pairs])
+    return pd.DataFrame(
+        {
+            "subcategory": model.subcategory,
+            "channel": [c for c, _ in pairs],
+            "multiplier": [m for _, m in pairs],
+            "spend": [float(weekly[spend_column(c)].sum()) * m for c, m in pairs],
+            "gmv": totals,
+        }
+    )

@@ -180,36 +180,35 @@ def _mmm_inputs(weekly: pd.DataFrame, template: FeatureSpec):
 
 def shared_media_params(
     groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig
-) -> dict[str, tuple[dict, dict, float]]:
-    """Carry-over and saturation shared by all groups: once on the training weeks (for validation), once on all."""
-    out = {}
-    for name, cut in (("validation", config.holdout_weeks), ("final", 0)):
-        inputs = []
-        for g, weekly in groups.items():
-            weekly = weekly.sort_values("week_start").reset_index(drop=True)
-            inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - cut], templates[g]))
-        out[name] = choose_media_params(inputs)
-    return out
+) -> tuple[dict, dict, float]:
+    """Carry-over, saturation and ridge shared by all groups, chosen on their training weeks only."""
+    inputs = []
+    for g, weekly in groups.items():
+        weekly = weekly.sort_values("week_start").reset_index(drop=True)
+        inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - config.holdout_weeks], templates[g]))
+    return choose_media_params(inputs)
 
 
-def _fit(
-    weekly: pd.DataFrame,
-    template: FeatureSpec,
-    config: TrainConfig,
-    oob: bool = False,
-    media_params: tuple[dict, dict, float] | None = None,
-):
-    """Choose carry-over (and saturation) on these weeks only, unless given; then fit. Returns (estimator, spec)."""
-    y = (weekly["gmv"] / weekly["days"]).to_numpy()
+def _choose(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig):
+    """Hyperparameters from time-ordered CV on these (training) weeks: decay per channel for the forest;
+    (decay, half-saturation multiple, ridge) for the media-mix model."""
     if config.model is ModelKind.MMM:
-        rates, controls, y, days = _mmm_inputs(weekly, template)
-        decay, mult, ridge = media_params or choose_media_params([(rates, controls, y, days)])
+        return choose_media_params([_mmm_inputs(weekly, template)])
+    return _forest_decay(weekly, template, config)
+
+
+def _fit(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig, hyper, oob: bool = False):
+    """Fit on these weeks with hyperparameters chosen before; returns (estimator, spec)."""
+    if config.model is ModelKind.MMM:
+        decay, mult, ridge = hyper
+        rates, _controls, y, _days = _mmm_inputs(weekly, template)
         level = {c: float(rates[c][rates[c] > 0].mean()) if (rates[c] > 0).any() else 1.0 for c in template.channels}
         half = {c: mult[c] * level[c] for c in template.channels}
         spec = _spec(weekly, template, decay, half)
         estimator = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=ridge)
         return estimator.fit(design_matrix(weekly, spec), y), spec
-    spec = _spec(weekly, template, _forest_decay(weekly, template, config))
+    spec = _spec(weekly, template, hyper)
+    y = (weekly["gmv"] / weekly["days"]).to_numpy()
     return _forest(config, oob=oob).fit(design_matrix(weekly, spec), y), spec
 
 
@@ -218,7 +217,7 @@ def train_subcategory(
     template: FeatureSpec,
     config: TrainConfig,
     spend_share: float,
-    media_params: dict[str, tuple[dict, dict, float]] | None = None,
+    media_params: tuple[dict, dict, float] | None = None,
 ) -> TrainedSubcategory:
     """Tune on the training weeks, score on the held-out last weeks, then refit on every week.
 
@@ -229,8 +228,8 @@ def train_subcategory(
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
     train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    media_params = media_params or {}
-    validation, spec_train = _fit(train, template, config, oob=True, media_params=media_params.get("validation"))
+    hyper = media_params if media_params is not None and config.model is ModelKind.MMM else _choose(train, template, config)
+    validation, spec_train = _fit(train, template, config, hyper, oob=True)
     X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
     rates = validation.predict(X_all)
     if isinstance(validation, RandomForestRegressor):
@@ -257,7 +256,8 @@ def train_subcategory(
     scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
     scores["model"]["kind"] = config.model.value
 
-    final, spec = _fit(weekly, template, config, media_params=media_params.get("final"))
+    # the shipped model keeps the hyperparameters chosen on the training weeks and refits on every week
+    final, spec = _fit(weekly, template, config, hyper)
     if isinstance(final, RandomForestRegressor):
         final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
     X = design_matrix(weekly, spec)
