@@ -180,13 +180,17 @@ def _mmm_inputs(weekly: pd.DataFrame, template: FeatureSpec):
 
 def shared_media_params(
     groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig
-) -> tuple[dict, dict, float]:
-    """Carry-over, saturation and ridge shared by all groups, chosen on their training weeks only."""
-    inputs = []
-    for g, weekly in groups.items():
-        weekly = weekly.sort_values("week_start").reset_index(drop=True)
-        inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - config.holdout_weeks], templates[g]))
-    return choose_media_params(inputs)
+) -> dict[str, tuple[dict, dict, float]]:
+    """Carry-over, saturation and ridge shared by all groups: chosen on the training weeks (for the
+    validation model) and, by the same procedure, on every week (for the shipped model)."""
+    out = {}
+    for name, cut in (("validation", config.holdout_weeks), ("final", 0)):
+        inputs = []
+        for g, weekly in groups.items():
+            weekly = weekly.sort_values("week_start").reset_index(drop=True)
+            inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - cut], templates[g]))
+        out[name] = choose_media_params(inputs)
+    return out
 
 
 def _choose(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig):
@@ -217,9 +221,11 @@ def train_subcategory(
     template: FeatureSpec,
     config: TrainConfig,
     spend_share: float,
-    media_params: tuple[dict, dict, float] | None = None,
+    media_params: dict[str, tuple[dict, dict, float]] | None = None,
 ) -> TrainedSubcategory:
-    """Tune on the training weeks, score on the held-out last weeks, then refit on every week.
+    """Tune on the training weeks and score on the held-out last weeks; then apply the same procedure
+    (tune by time-ordered CV, fit) to every week for the shipped model. The holdout metrics therefore
+    describe the procedure, and the holdout never touched the model they were computed from.
 
     `weekly` holds one group's consecutive weeks (see `features.weekly_table`); `template` names its
     channels and controls. The model predicts GMV per day of the week inside the window, so partial first
@@ -228,7 +234,8 @@ def train_subcategory(
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
     train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    hyper = media_params if media_params is not None and config.model is ModelKind.MMM else _choose(train, template, config)
+    shared = media_params if config.model is ModelKind.MMM else None
+    hyper = shared["validation"] if shared else _choose(train, template, config)
     validation, spec_train = _fit(train, template, config, hyper, oob=True)
     X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
     rates = validation.predict(X_all)
@@ -256,8 +263,7 @@ def train_subcategory(
     scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
     scores["model"]["kind"] = config.model.value
 
-    # the shipped model keeps the hyperparameters chosen on the training weeks and refits on every week
-    final, spec = _fit(weekly, template, config, hyper)
+    final, spec = _fit(weekly, template, config, shared["final"] if shared else _choose(weekly, template, config))
     if isinstance(final, RandomForestRegressor):
         final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
     X = design_matrix(weekly, spec)

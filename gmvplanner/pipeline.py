@@ -302,7 +302,7 @@ def _outputs(
         },
         "metrics": {g: t.metrics for g, t in trained.items()},
         "train_config": {k: (list(v) if isinstance(v, tuple) else getattr(v, "value", v)) for k, v in config.__dict__.items()},
-        "final_fit": "every week, holdout included, after validation",
+        "final_fit": "the validated procedure (time-ordered CV tuning, then fit) applied to every week",
     }
     tables = {
         "backtest": pd.concat([t.backtest for t in trained.values()], ignore_index=True),
