@@ -256,7 +256,10 @@ def testing_main(argv: list[str] | None = None) -> int:
 
         artifacts = load_artifacts(args.artifacts)
         bounds = load_bounds(args.bounds, artifacts.channels) if args.bounds else None
-        start = pd.Timestamp(args.start) if args.start else None
+        try:
+            start = pd.Timestamp(args.start) if args.start else None
+        except ValueError:
+            raise InputError("--start", f"cannot read date {args.start!r}; use YYYY-MM-DD") from None
         result = optimise_budget(artifacts, args.budget, args.weeks, start, bounds)
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -69,8 +69,11 @@ def company_weekly_crore(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def _window(inputs: TrainingInputs, media_start: pd.Timestamp, media_end: pd.Timestamp):
-    start = pd.Timestamp(inputs.start) if inputs.start else media_start
-    end = pd.Timestamp(inputs.end) if inputs.end else media_end
+    try:
+        start = pd.Timestamp(inputs.start) if inputs.start else media_start
+        end = pd.Timestamp(inputs.end) if inputs.end else media_end
+    except ValueError:
+        raise InputError("--start/--end", f"cannot read dates {inputs.start!r} / {inputs.end!r}; use YYYY-MM-DD") from None
     if end < start:
         raise InputError("--start/--end", f"end {end.date()} is before start {start.date()}")
     return start.normalize(), end.normalize()

@@ -184,3 +184,19 @@ def test_weekly_media_file_trains_too(small_data, tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = pd.read_json(tmp_path / "art" / "manifest.json", typ="series")
     assert manifest["window"]["media_layout"] == "dated"
+
+
+def test_unreadable_window_date_is_a_plain_error(small_data, tmp_path):
+    result = run_cli(
+        "ecommerce_training.py",
+        "--orders",
+        small_data["orders"],
+        "--media",
+        small_data["media"],
+        "--start",
+        "first of july",
+        "--artifacts",
+        tmp_path / "a",
+    )
+    assert result.returncode == 2 and "cannot read dates 'first of july'" in result.stderr
+    assert "Traceback" not in result.stderr
