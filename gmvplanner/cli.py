@@ -96,7 +96,7 @@ def training_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--subcategories",
         type=_subcategories,
-        default=DEFAULT_SUBCATEGORIES,
+        default=",".join(DEFAULT_SUBCATEGORIES),
         help="comma-separated product_analytic_sub_category values (default: %(default)s)",
     )
     p.add_argument(
