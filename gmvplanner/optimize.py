@@ -18,11 +18,13 @@ from scipy.optimize import curve_fit, minimize
 
 from .artifacts import Artifacts
 from .errors import InputError
+from .features import design_matrix
 from .load import _numeric, read_table
-from .model import ModelKind
-from .predict import scenario_totals
+from .model import ModelKind, predict_rates
+from .predict import _carry_in, scenario_totals, scenario_weekly
+from .transforms import geometric_adstock
 
-__all__ = ["BudgetResult", "load_bounds", "historical_split", "optimise_budget"]
+__all__ = ["PlanScorer", "BudgetResult", "load_bounds", "historical_split", "optimise_budget"]
 
 
 @dataclass
@@ -76,6 +78,43 @@ def _plan(weeks: pd.DatetimeIndex, channels: list[str], totals: np.ndarray) -> p
     return frame
 
 
+class PlanScorer:
+    """Predicted total GMV (₹, mean) of many plans at once, each spreading channel totals evenly over `weeks`.
+
+    Each subcategory's scenario features are built once; a plan changes only the carry-over columns,
+    and all plans go through the model in one call. Equal to `scenario_totals(...)[0]` for every plan
+    (tested), and about ten times faster inside the optimiser's loops.
+    """
+
+    def __init__(self, artifacts: Artifacts, weeks: pd.DatetimeIndex, channels: list[str]):
+        self.channels, self.n_weeks, self.factor = channels, len(weeks), artifacts.spend_factor
+        zero = _plan(weeks, channels, np.zeros(len(channels)))
+        history = artifacts.table("history")
+        self.parts = []
+        for model in artifacts.models.values():
+            weekly = scenario_weekly(zero, model, artifacts, history)
+            carry = _carry_in(model, weekly["week_start"].iloc[0])
+            self.parts.append((model, design_matrix(weekly, model.spec, carry), carry, weekly["days"].to_numpy(float)))
+
+    def totals(self, plans: np.ndarray) -> np.ndarray:
+        """Mean GMV of each row of `plans` (channel totals over the horizon, in the artifacts' unit)."""
+        plans = np.atleast_2d(np.asarray(plans, float))
+        out = np.zeros(len(plans))
+        for model, base, carry, days in self.parts:
+            blocks = []
+            for x in plans:
+                X = base.copy()
+                for j, channel in enumerate(self.channels):
+                    per_day = max(x[j], 0.0) / self.n_weeks * self.factor * model.spend_share / 7.0
+                    rate = np.full(self.n_weeks, per_day)
+                    init = rate[0] if carry is None else carry.get(channel, 0.0)
+                    X[f"adstock_{channel}"] = geometric_adstock(rate, model.spec.decay[channel], initial=init)
+                blocks.append(X)
+            rates = predict_rates(model.estimator, pd.concat(blocks, ignore_index=True))[0]
+            out += (rates.reshape(len(plans), -1) * days).sum(axis=1)
+        return out
+
+
 def _feasible_start(share: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:
     """The historical split moved into the bounds while keeping the total (bisection on a common shift)."""
 
@@ -93,23 +132,22 @@ def _hill(x, a, k):
     return a * x / (x + k)
 
 
-def _surrogate(gmv_of, channels: list[str], start: np.ndarray, hi: np.ndarray):
+def _surrogate(scorer: PlanScorer, start: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
     """Per-channel concave curves fitted to the model's response, others held at the start split."""
-    base = gmv_of(start)
+    n = len(start)
+    grids = [np.linspace(0.0, max(hi[j], 1e-9), 9) for j in range(n)]
+    plans = np.repeat(start[None, :], 9 * n, axis=0)
+    for j in range(n):
+        plans[9 * j : 9 * (j + 1), j] = grids[j]
+    values = scorer.totals(plans).reshape(n, 9)
     curves = []
-    for j, _channel in enumerate(channels):
-        top = max(hi[j], 1e-9)
-        grid = np.linspace(0.0, top, 9)
-        values = []
-        for t in grid:
-            x = start.copy()
-            x[j] = t
-            values.append(gmv_of(x))
-        gain = np.asarray(values) - values[0]
+    for j in range(n):
+        top = grids[j][-1]
+        gain = values[j] - values[j][0]
         try:
             (a, k), _ = curve_fit(
                 _hill,
-                grid,
+                grids[j],
                 gain,
                 p0=(max(gain.max(), 1.0) * 2, top / 2),
                 bounds=([0.0, top * 1e-3], [np.inf, top * 100]),
@@ -118,7 +156,7 @@ def _surrogate(gmv_of, channels: list[str], start: np.ndarray, hi: np.ndarray):
         except (RuntimeError, ValueError):
             a, k = 0.0, top
         curves.append((a, k))
-    return base, curves
+    return curves
 
 
 def optimise_budget(
@@ -145,26 +183,38 @@ def optimise_budget(
     historical = share * budget_crore
     start_x = _feasible_start(share, lo, hi, budget_crore)
 
+    scorer = PlanScorer(artifacts, weeks, channels)
+
     def gmv_of(x: np.ndarray) -> float:
-        return scenario_totals(artifacts, _plan(weeks, channels, x))[0]
+        return float(scorer.totals(x)[0])
 
     scale = max(abs(gmv_of(start_x)), 1.0)
+    step = max(budget_crore, 1.0) * 1e-4
     constraint = {"type": "eq", "fun": lambda x: x.sum() - budget_crore, "jac": lambda x: np.ones_like(x)}
     smooth = all(m.kind is ModelKind.MMM for m in artifacts.models.values())
     if smooth:
         method = "SLSQP on the media-mix model's predicted GMV"
-        objective = lambda x: -gmv_of(x) / scale  # noqa: E731
+
+        def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+            values = scorer.totals(np.vstack([x, x + step * np.eye(len(x))]))  # value and forward differences
+            return -values[0] / scale, -(values[1:] - values[0]) / step / scale
     else:
         method = "SLSQP on concave curves fitted to the forest's per-channel response, plans scored by the forest"
-        _, curves = _surrogate(gmv_of, channels, start_x, hi)
-        objective = lambda x: -sum(_hill(x[j], a, k) for j, (a, k) in enumerate(curves)) / scale  # noqa: E731
+        curves = _surrogate(scorer, start_x, hi)
+
+        def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+            value = sum(_hill(x[j], a, k) for j, (a, k) in enumerate(curves))
+            grad = np.array([a * k / (x[j] + k) ** 2 for j, (a, k) in enumerate(curves)])
+            return -value / scale, -grad / scale
+
     solution = minimize(
         objective,
         start_x,
+        jac=True,
         method="SLSQP",
         bounds=list(zip(lo, hi)),
         constraints=[constraint],
-        options={"maxiter": 200, "ftol": 1e-10, "eps": max(budget_crore, 1.0) * 1e-4},
+        options={"maxiter": 200, "ftol": 1e-10},
     )
     x = np.clip(solution.x, lo, hi)
     x = _exact_total(x, lo, hi, budget_crore)

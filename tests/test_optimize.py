@@ -77,3 +77,19 @@ def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_pat
     assert split["recommended_crore"].sum() == pytest.approx(0.1)
     tv = split.set_index("channel").loc["TV", "recommended_crore"]
     assert 0.01 - 1e-9 <= tv <= 0.02 + 1e-9
+
+
+@pytest.mark.parametrize("which", ["trained", "trained_mmm"])
+def test_plan_scorer_equals_the_scenario_predictor(which, request):
+    import pandas as pd
+
+    from gmvplanner.optimize import PlanScorer, _plan
+    from gmvplanner.predict import scenario_totals
+
+    art = load_artifacts(request.getfixturevalue(which))
+    weeks = pd.date_range("2016-07-04", periods=6, freq="7D")
+    rng = np.random.default_rng(0)
+    plans = rng.uniform(0, 0.05, (4, len(art.channels)))
+    scorer = PlanScorer(art, weeks, art.channels)
+    expected = [scenario_totals(art, _plan(weeks, art.channels, x))[0] for x in plans]
+    np.testing.assert_allclose(scorer.totals(plans), expected, rtol=1e-9)
