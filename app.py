@@ -298,6 +298,8 @@ def budget_page(art: Artifacts, key: str) -> None:
     caution = planner.identification_caution(art)
     if caution:
         st.warning(caution)
+    if result.note:
+        st.info(result.note)
     h, r = result.historical_gmv, result.recommended_gmv
     c1, c2, c3 = st.columns(3)
     c1.metric("Expected GMV, historical split", money(h[0], art), help=f"80% interval {money(h[1], art)} to {money(h[2], art)}")

@@ -124,7 +124,7 @@ def contribution_figure(contributions: pd.DataFrame, subcategory: str) -> go.Fig
     )
     return _layout(
         fig,
-        f"{subcategory}: GMV each channel added over the window (grey: flagged)",
+        f"{subcategory}: incremental GMV (grey: flagged)",
         "channel",
         x_title=f"incremental GMV ({unit})",
     )
@@ -140,7 +140,7 @@ def roi_figure(contributions: pd.DataFrame, subcategory: str) -> go.Figure:
         ]
     )
     fig.update_layout(barmode="group")
-    return _layout(fig, f"{subcategory}: GMV per rupee of spend", "channel", x_title="₹ GMV per ₹ spent")
+    return _layout(fig, f"{subcategory}: ROI by channel", "channel", x_title="₹ GMV per ₹ spent")
 
 
 def response_curve_figure(curves: pd.DataFrame, subcategory: str) -> go.Figure:

@@ -270,6 +270,8 @@ def testing_main(argv: list[str] | None = None) -> int:
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
             print(f"expected GMV, {name}: {mean / scale:,.4g} {unit} (80% interval {lo / scale:,.4g} to {hi / scale:,.4g})")
         print(f"expected uplift: {result.uplift / scale:+,.4g} {unit}")
+        if result.note:
+            print(f"note: {result.note}")
         from .planner import identification_caution
 
         caution = identification_caution(artifacts)

@@ -36,6 +36,7 @@ class BudgetResult:
     historical_gmv: tuple[float, float, float]
     recommended_gmv: tuple[float, float, float]
     method: str
+    note: str = ""  # said to the user when the recommendation is the historical split itself
 
     @property
     def uplift(self) -> float:
@@ -216,10 +217,18 @@ def optimise_budget(
         constraints=[constraint],
         options={"maxiter": 200, "ftol": 1e-10},
     )
-    x = np.clip(solution.x, lo, hi)
-    x = _exact_total(x, lo, hi, budget_crore)
+    x = _exact_total(np.clip(solution.x, lo, hi), lo, hi, budget_crore)
+    # the model itself picks how far to go from the start split towards the solver's answer: points on
+    # that line keep the total and the bounds, and a forest often prefers part of a surrogate's move
+    line = start_x + np.linspace(0.0, 1.0, 11)[:, None] * (x - start_x)
+    x = _exact_total(np.clip(line[int(np.argmax(scorer.totals(line)))], lo, hi), lo, hi, budget_crore)
+    note = ""
     if gmv_of(x) < gmv_of(start_x):
         x = start_x  # never recommend a plan the model itself scores below the feasible historical split
+        note = (
+            "The model found no split it scores above the historical one within these bounds, so the "
+            "recommendation is the historical split (moved inside the bounds)."
+        )
     table = pd.DataFrame(
         {
             "channel": channels,
@@ -236,6 +245,7 @@ def optimise_budget(
         historical_gmv=scenario_totals(artifacts, _plan(weeks, channels, historical)),
         recommended_gmv=scenario_totals(artifacts, _plan(weeks, channels, x)),
         method=method,
+        note=note,
     )
 
 
