@@ -14,7 +14,7 @@ from .config import PAYDAYS
 from .errors import InputError
 from .features import design_matrix, spend_column
 from .load import _dates, _numeric, read_table
-from .model import ModelKind, SubcategoryModel, predict_rates
+from .model import ModelKind, SubcategoryModel, predict_rates, tree_predictions
 
 __all__ = ["SCENARIO_LEVERS", "load_scenario", "scenario_weekly", "predict_scenario", "default_scenario", "scenario_totals"]
 
@@ -236,8 +236,7 @@ def scenario_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: floa
             mean_total += float((model.estimator.predict(X) * days).sum())
             variance += float(((model.estimator.resid_std_ * days) ** 2).sum())
         else:
-            X32 = np.ascontiguousarray(X.to_numpy(dtype=np.float32))
-            per_tree = np.array([(tree.tree_.predict(X32)[:, 0] * days).sum() for tree in model.estimator.estimators_])
+            per_tree = (tree_predictions(model.estimator, X) * days).sum(axis=1)
             draws = per_tree if draws is None else draws + per_tree
     lo_q, hi_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
     if draws is not None:
