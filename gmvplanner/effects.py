@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .features import design_matrix, spend_column
-from .model import SubcategoryModel, predict_rates
-from .transforms import geometric_adstock
+from .model import SubcategoryModel, variant_totals
 
 __all__ = ["window_gmv", "window_gmv_many", "channel_contributions", "response_curves", "CURVE_MULTIPLIERS", "MIN_ACTIVE_WEEKS"]
 
@@ -24,19 +23,10 @@ def window_gmv(model: SubcategoryModel, weekly: pd.DataFrame, multipliers: dict[
 def window_gmv_many(model: SubcategoryModel, weekly: pd.DataFrame, variants: list[dict[str, float]]) -> np.ndarray:
     """Total GMV for many spend variants at once: features are built once, only the scaled channels'
     carry-over columns are recomputed, and the model predicts every variant in one call."""
-    base = design_matrix(weekly, model.spec)
     days = weekly["days"].to_numpy(float)
     rates = {c: weekly[spend_column(c)].to_numpy(float) / days for c in model.spec.channels}
-    blocks = []
-    for variant in variants:
-        X = base.copy()
-        for channel, factor in variant.items():
-            scaled = rates[channel] * factor
-            X[f"adstock_{channel}"] = geometric_adstock(scaled, model.spec.decay[channel], initial=scaled[0])
-        blocks.append(X)
-    stacked = pd.concat(blocks, ignore_index=True)
-    per_day = predict_rates(model.estimator, stacked)[0].reshape(len(variants), len(weekly))
-    return (per_day * days).sum(axis=1)
+    scaled = [{c: rates[c] * factor for c, factor in variant.items()} for variant in variants]
+    return variant_totals(model, design_matrix(weekly, model.spec), days, scaled)
 
 
 def _flag(spend: pd.Series, days: pd.Series, incremental: float) -> str:

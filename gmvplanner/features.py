@@ -28,6 +28,8 @@ __all__ = [
     "daily_calendar",
     "weekly_table",
     "design_matrix",
+    "adstock_feature",
+    "with_spend_rates",
     "CALENDAR_FEATURES",
     "spend_column",
 ]
@@ -204,6 +206,23 @@ class FeatureSpec:
         return names + ["trend"] if self.trend and not self.calendar else names
 
 
+def adstock_feature(rate: np.ndarray, spec: FeatureSpec, channel: str, carry_in: dict[str, float] | None) -> np.ndarray:
+    """One channel's carry-over column from its spend per day; without `carry_in` the stock starts at
+    the first week's rate (as if that spend had run before)."""
+    init = rate[0] if carry_in is None else carry_in.get(channel, 0.0)
+    return geometric_adstock(rate, spec.decay[channel], initial=init)
+
+
+def with_spend_rates(
+    X: pd.DataFrame, spec: FeatureSpec, rates: dict[str, np.ndarray], carry_in: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """A copy of design matrix `X` with the named channels' spend per day replaced (carry-over recomputed)."""
+    out = X.copy()
+    for channel, rate in rates.items():
+        out[f"adstock_{channel}"] = adstock_feature(np.asarray(rate, float), spec, channel, carry_in)
+    return out
+
+
 def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, float] | None = None) -> pd.DataFrame:
     """Features for consecutive weeks of one group, in `spec.feature_names()` order.
 
@@ -215,8 +234,7 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
     for channel in spec.channels:
         col = spend_column(channel)
         rate = weekly[col].to_numpy(float) / days if col in weekly else np.zeros(len(days))
-        init = rate[0] if carry_in is None else carry_in.get(channel, 0.0)
-        X[f"adstock_{channel}"] = geometric_adstock(rate, spec.decay[channel], initial=init)
+        X[f"adstock_{channel}"] = adstock_feature(rate, spec, channel, carry_in)
     for col in spec.controls:
         X[col] = weekly[col].to_numpy(float) if col in weekly else np.full(len(days), spec.fill_values.get(col, 0.0))
     if spec.calendar:

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import TimeSeriesSplit
 
-from .features import FeatureSpec, design_matrix, spend_column
+from .features import FeatureSpec, design_matrix, spend_column, with_spend_rates
 from .mmm import MediaMixRegression, choose_media_params
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "metrics",
     "predict_rates",
     "tree_predictions",
+    "variant_totals",
 ]
 
 
@@ -125,6 +126,22 @@ def predict_rates(estimator, X: pd.DataFrame, coverage: float = 0.8):
     per_tree = tree_predictions(estimator, X)
     lo_q, hi_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
     return per_tree.mean(axis=0), np.quantile(per_tree, lo_q, axis=0), np.quantile(per_tree, hi_q, axis=0)
+
+
+def variant_totals(
+    model: SubcategoryModel,
+    base: pd.DataFrame,
+    days: np.ndarray,
+    variants: list[dict[str, np.ndarray]],
+    carry_in: dict[str, float] | None = None,
+) -> np.ndarray:
+    """Mean total GMV (₹) of many spend variants of one design matrix, predicted in one call.
+
+    Each variant maps channels to their spend per day; only those channels' carry-over is recomputed.
+    """
+    blocks = [with_spend_rates(base, model.spec, variant, carry_in) for variant in variants]
+    per_day = predict_rates(model.estimator, pd.concat(blocks, ignore_index=True))[0]
+    return (per_day.reshape(len(variants), len(base)) * days).sum(axis=1)
 
 
 def metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:

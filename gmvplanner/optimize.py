@@ -20,9 +20,8 @@ from .artifacts import Artifacts
 from .errors import InputError
 from .features import design_matrix
 from .load import _numeric, read_table
-from .model import ModelKind, predict_rates
+from .model import ModelKind, variant_totals
 from .predict import _carry_in, scenario_totals, scenario_weekly
-from .transforms import geometric_adstock
 
 __all__ = ["PlanScorer", "BudgetResult", "load_bounds", "historical_split", "optimise_budget"]
 
@@ -102,17 +101,9 @@ class PlanScorer:
         plans = np.atleast_2d(np.asarray(plans, float))
         out = np.zeros(len(plans))
         for model, base, carry, days in self.parts:
-            blocks = []
-            for x in plans:
-                X = base.copy()
-                for j, channel in enumerate(self.channels):
-                    per_day = max(x[j], 0.0) / self.n_weeks * self.factor * model.spend_share / 7.0
-                    rate = np.full(self.n_weeks, per_day)
-                    init = rate[0] if carry is None else carry.get(channel, 0.0)
-                    X[f"adstock_{channel}"] = geometric_adstock(rate, model.spec.decay[channel], initial=init)
-                blocks.append(X)
-            rates = predict_rates(model.estimator, pd.concat(blocks, ignore_index=True))[0]
-            out += (rates.reshape(len(plans), -1) * days).sum(axis=1)
+            per_day = np.clip(plans, 0.0, None) / self.n_weeks * self.factor * model.spend_share / 7.0
+            variants = [{c: np.full(self.n_weeks, p[j]) for j, c in enumerate(self.channels)} for p in per_day]
+            out += variant_totals(model, base, days, variants, carry)
         return out
 
 
