@@ -24,6 +24,7 @@ __all__ = [
     "ORDER_FIELDS",
     "MediaSpend",
     "read_table",
+    "read_spend",
     "load_orders",
     "load_media",
     "load_sale_calendar",
@@ -112,6 +113,15 @@ def _numeric(path: Path, name: str, values: pd.Series) -> pd.Series:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(path, f"cannot read number '{text.iloc[i]}'", column=name, row=i + 2)
     return number.astype(float)
+
+
+def read_spend(path: Path, name: str, values: pd.Series) -> pd.Series:
+    """A spend column: numbers, blank meaning 0; a negative amount names its row."""
+    spend = _numeric(path, name, values).fillna(0.0)
+    if (spend < 0).any():
+        i = int(np.flatnonzero((spend < 0).to_numpy())[0])
+        raise InputError(path, f"negative spend {spend.iloc[i]} for '{name}'", column=name, row=i + 2)
+    return spend
 
 
 def _dates(path: Path, name: str, values: pd.Series, formats: tuple[str, ...]) -> pd.Series:
@@ -272,11 +282,7 @@ def load_media(path: Path | str) -> MediaSpend:
     channels = [c for c in raw.columns if c not in skip and c.lower() != "total investment"]
     if not channels:
         raise InputError(path, "no channel columns found (e.g. TV, Digital, SEM)")
-    spend = pd.DataFrame({c: _numeric(path, c, raw[c]).fillna(0.0) for c in channels})
-    neg = spend < 0
-    if neg.to_numpy().any():
-        r, c = np.argwhere(neg.to_numpy())[0]
-        raise InputError(path, f"negative spend {spend.iat[r, c]} for '{channels[c]}'", column=channels[c], row=int(r) + 2)
+    spend = pd.DataFrame({c: read_spend(path, c, raw[c]) for c in channels})
     starts = pd.Series(pd.to_datetime(starts).to_numpy())
     ends = pd.Series(pd.to_datetime(ends).to_numpy())
     n_days = ((ends - starts).dt.days).to_numpy()

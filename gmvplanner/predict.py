@@ -13,7 +13,7 @@ from .artifacts import Artifacts
 from .config import PAYDAYS
 from .errors import InputError
 from .features import design_matrix, spend_column
-from .load import _dates, _numeric, read_table
+from .load import _dates, _numeric, read_spend, read_table
 from .model import ModelKind, SubcategoryModel, predict_rates, tree_predictions
 
 __all__ = ["SCENARIO_LEVERS", "load_scenario", "scenario_weekly", "predict_scenario", "default_scenario", "scenario_totals"]
@@ -52,11 +52,7 @@ def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
                 f"knows ({', '.join(channels)}); use 0 for none",
                 column=channel,
             )
-        values = _numeric(path, channel, raw[channel]).fillna(0.0)
-        if (values < 0).any():
-            i = int(np.flatnonzero((values < 0).to_numpy())[0])
-            raise InputError(path, f"negative spend {values.iloc[i]}", column=channel, row=i + 2)
-        frame[channel] = values.to_numpy()
+        frame[channel] = read_spend(path, channel, raw[channel]).to_numpy()
     for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
         if lever in raw:
             values = _numeric(path, lever, raw[lever])

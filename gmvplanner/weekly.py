@@ -10,7 +10,7 @@ import pandas as pd
 from .allocate import week_start
 from .errors import InputError
 from .features import spend_column
-from .load import _dates, _numeric, _require, read_table
+from .load import _dates, _numeric, _require, read_spend, read_table
 
 __all__ = ["load_weekly_table", "ALL_GROUP"]
 
@@ -38,11 +38,7 @@ def load_weekly_table(
         i = int(np.flatnonzero(frame["gmv"].isna().to_numpy())[0])
         raise InputError(path, "the target is blank", column=target, row=i + 2)
     for channel in channels:
-        spend = _numeric(path, channel, raw[channel]).fillna(0.0)
-        if (spend < 0).any():
-            i = int(np.flatnonzero((spend < 0).to_numpy())[0])
-            raise InputError(path, f"negative spend {spend.iloc[i]}", column=channel, row=i + 2)
-        frame[spend_column(channel)] = spend.to_numpy()
+        frame[spend_column(channel)] = read_spend(path, channel, raw[channel]).to_numpy()
     for control in controls:
         frame[control] = _numeric(path, control, raw[control]).to_numpy()
     dup = frame.duplicated(["subcategory", "week_start"])
