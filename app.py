@@ -39,13 +39,16 @@ def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataF
 
 def load_or_train() -> tuple[Artifacts, str]:
     path = planner.app_artifacts_dir()
-    if "artifacts_checked" not in st.session_state:  # once per session: loading is cached, this check is not
-        bar = st.progress(0.0, text="Checking the trained models")
-        trained = planner.ensure_trained(path, progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
-        bar.empty()
-        if trained:
-            get_artifacts.clear()
-        st.session_state["artifacts_checked"] = True
+    key = planner.artifacts_key(path)
+    if key:
+        try:
+            return get_artifacts(str(path), key), key  # the usual case: verified once, then cached
+        except ArtifactError:
+            pass  # default-data artifacts that no longer load are retrained below; any others raise there
+    bar = st.progress(0.0, text="First start: preparing the default data and training the models (about 30 s)")
+    planner.ensure_trained(path, progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
+    bar.empty()
+    get_artifacts.clear()
     key = planner.artifacts_key(path)
     return get_artifacts(str(path), key), key
 
