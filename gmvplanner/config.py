@@ -8,12 +8,6 @@ __all__ = [
     "ROOT",
     "DATA_DIR",
     "ARTIFACTS_DIR",
-    "DEFAULT_ORDERS",
-    "DEFAULT_MEDIA",
-    "DEFAULT_MEDIA_WEEKLY",
-    "DEFAULT_SALES",
-    "DEFAULT_NPS",
-    "DEFAULT_HOLIDAYS",
     "DEFAULT_SUBCATEGORIES",
     "ORDER_COLUMNS",
     "CHANNELS",
@@ -27,12 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 ARTIFACTS_DIR = ROOT / "artifacts"
 
-DEFAULT_ORDERS = DATA_DIR / "ConsumerElectronics.csv"
-DEFAULT_MEDIA = DATA_DIR / "MediaInvestment.csv"
-DEFAULT_MEDIA_WEEKLY = DATA_DIR / "MediaInvestmentWeekly.csv"
-DEFAULT_SALES = DATA_DIR / "SpecialSale.csv"
-DEFAULT_NPS = DATA_DIR / "MonthlyNPS.csv"
-DEFAULT_HOLIDAYS = DATA_DIR / "HolidayList.csv"
 
 DEFAULT_SUBCATEGORIES = ("CameraAccessory", "HomeAudio", "GamingAccessory")
 

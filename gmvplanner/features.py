@@ -21,7 +21,6 @@ from .transforms import geometric_adstock
 __all__ = [
     "FEATURE_SCHEMA",
     "LEVERS",
-    "CALENDAR_COUNTS",
     "SubcategoryEncoders",
     "FeatureSpec",
     "fit_encoders",
@@ -36,7 +35,6 @@ __all__ = [
 
 FEATURE_SCHEMA = 3  # bump when design_matrix changes meaning; artifacts from another schema are refused
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
-CALENDAR_COUNTS = ("sale_days", "holidays", "paydays")
 
 
 def spend_column(channel: str) -> str:
