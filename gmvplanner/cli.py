@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_SUBCATEGORIES, HOLDOUT_WEEKS, SEED
+from .config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_SUBCATEGORIES, HOLDOUT_WEEKS, MMM_POOLING, SEED
 from .errors import ArtifactError, InputError
 
 __all__ = ["training_main", "testing_main"]
@@ -65,6 +65,13 @@ def _model_kind(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -115,6 +122,13 @@ def training_parser() -> argparse.ArgumentParser:
         help="forest: Random Forest (default); mmm: media-mix regression with non-negative channel "
         "effects (choose it when its holdout metrics beat the forest's)",
     )
+    p.add_argument(
+        "--pooling",
+        type=_non_negative,
+        default=MMM_POOLING,
+        help="mmm only: how strongly a channel's ROI in one subcategory is pulled towards its ROI in the "
+        "others (partial pooling; 0 fits each subcategory alone; default: %(default)s)",
+    )
     p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=_positive_int, default=300, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -139,7 +153,13 @@ def training_main(argv: list[str] | None = None) -> int:
         from .model import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
 
-        config = TrainConfig(holdout_weeks=args.holdout_weeks, seed=args.seed, n_estimators=args.trees, model=args.model)
+        config = TrainConfig(
+            holdout_weeks=args.holdout_weeks,
+            seed=args.seed,
+            n_estimators=args.trees,
+            model=args.model,
+            pooling=args.pooling,
+        )
         started = time.perf_counter()
         progress = lambda msg, frac: log.info("[%3d%%] %s", round(100 * frac), msg)  # noqa: E731
         if args.weekly is not None:

@@ -11,8 +11,9 @@ import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import TimeSeriesSplit
 
+from .config import MMM_POOLING
 from .features import FeatureSpec, design_matrix, spend_column, with_spend_rates
-from .mmm import MediaMixRegression, choose_media_params
+from .mmm import MediaMixRegression, choose_media_params, fit_jointly
 
 __all__ = [
     "ModelKind",
@@ -21,6 +22,7 @@ __all__ = [
     "TrainedSubcategory",
     "train_subcategory",
     "shared_media_params",
+    "fit_media_mix",
     "feature_importances",
     "metrics",
     "predict_rates",
@@ -57,6 +59,7 @@ class TrainConfig:
     cv_splits: int = 3
     cv_estimators: int = 100
     min_train_weeks: int = 20
+    pooling: float = MMM_POOLING  # mmm: pull of a channel's ROI in a subcategory towards its ROI across subcategories
 
 
 @dataclass
@@ -229,16 +232,49 @@ def _choose(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig):
     return _forest_decay(weekly, template, config)
 
 
+def _mmm_design(weekly: pd.DataFrame, template: FeatureSpec, hyper):
+    """An unfitted media-mix regression for these weeks, its feature spec, design matrix and target."""
+    decay, mult, ridge = hyper
+    rates, _controls, y, _days = _mmm_inputs(weekly, template)
+    level = {c: float(rates[c][rates[c] > 0].mean()) if (rates[c] > 0).any() else 1.0 for c in template.channels}
+    half = {c: mult[c] * level[c] for c in template.channels}
+    spec = _spec(weekly, template, decay, half)
+    estimator = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=ridge)
+    return estimator, spec, design_matrix(weekly, spec), y
+
+
+def fit_media_mix(
+    groups: dict[str, pd.DataFrame],
+    templates: dict[str, FeatureSpec],
+    config: TrainConfig,
+    media_params: dict[str, tuple[dict, dict, float]],
+) -> dict[str, tuple[tuple, tuple]]:
+    """Every group's media-mix regression, fitted jointly with partial pooling of channel ROI
+    (`mmm.fit_jointly`): once on the training weeks with the validation hyperparameters, once on every
+    week with the final ones. Returns group -> ((validation estimator, spec), (final estimator, spec))."""
+    out: dict[str, list] = {g: [] for g in groups}
+    for stage, cut in (("validation", config.holdout_weeks), ("final", 0)):
+        designs = {}
+        for g, weekly in groups.items():
+            weekly = weekly.sort_values("week_start").reset_index(drop=True)
+            designs[g] = _mmm_design(weekly.iloc[: len(weekly) - cut], templates[g], media_params[stage])
+        fit_jointly(
+            [d[0] for d in designs.values()],
+            [d[2] for d in designs.values()],
+            [d[3] for d in designs.values()],
+            pool_groups=config.pooling,
+            pool_channels=config.pooling / 10,
+        )
+        for g, (estimator, spec, _X, _y) in designs.items():
+            out[g].append((estimator, spec))
+    return {g: (pair[0], pair[1]) for g, pair in out.items()}
+
+
 def _fit(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig, hyper, oob: bool = False):
     """Fit on these weeks with hyperparameters chosen before; returns (estimator, spec)."""
     if config.model is ModelKind.MMM:
-        decay, mult, ridge = hyper
-        rates, _controls, y, _days = _mmm_inputs(weekly, template)
-        level = {c: float(rates[c][rates[c] > 0].mean()) if (rates[c] > 0).any() else 1.0 for c in template.channels}
-        half = {c: mult[c] * level[c] for c in template.channels}
-        spec = _spec(weekly, template, decay, half)
-        estimator = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=ridge)
-        return estimator.fit(design_matrix(weekly, spec), y), spec
+        estimator, spec, X, y = _mmm_design(weekly, template, hyper)
+        return estimator.fit(X, y), spec
     spec = _spec(weekly, template, hyper)
     y = (weekly["gmv"] / weekly["days"]).to_numpy()
     return _forest(config, oob=oob).fit(design_matrix(weekly, spec), y), spec
@@ -249,7 +285,7 @@ def train_subcategory(
     template: FeatureSpec,
     config: TrainConfig,
     spend_share: float,
-    media_params: dict[str, tuple[dict, dict, float]] | None = None,
+    prefit: tuple[tuple, tuple] | None = None,
 ) -> TrainedSubcategory:
     """Tune on the training weeks and score on the held-out last weeks; then apply the same procedure
     (tune by time-ordered CV, fit) to every week for the shipped model. The holdout metrics therefore
@@ -262,9 +298,11 @@ def train_subcategory(
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
     train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    shared = media_params if config.model is ModelKind.MMM else None
-    hyper = shared["validation"] if shared else _choose(train, template, config)
-    validation, spec_train = _fit(train, template, config, hyper, oob=True)
+    if prefit is not None:  # fitted jointly with the other groups (see fit_media_mix)
+        (validation, spec_train), (final, spec) = prefit
+    else:
+        validation, spec_train = _fit(train, template, config, _choose(train, template, config), oob=True)
+        final, spec = _fit(weekly, template, config, _choose(weekly, template, config))
     X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
     rates = validation.predict(X_all)
     if isinstance(validation, RandomForestRegressor):
@@ -291,7 +329,6 @@ def train_subcategory(
     scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
     scores["model"]["kind"] = config.model.value
 
-    final, spec = _fit(weekly, template, config, shared["final"] if shared else _choose(weekly, template, config))
     if isinstance(final, RandomForestRegressor):
         final.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
     X = design_matrix(weekly, spec)

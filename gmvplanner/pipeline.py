@@ -18,7 +18,15 @@ from .effects import channel_contributions, response_curves
 from .errors import InputError
 from .features import LEVERS, FeatureSpec, daily_calendar, fit_encoders, spend_column, weekly_table
 from .load import load_holidays, load_media, load_nps, load_orders, load_sale_calendar
-from .model import ModelKind, TrainConfig, TrainedSubcategory, feature_importances, shared_media_params, train_subcategory
+from .model import (
+    ModelKind,
+    TrainConfig,
+    TrainedSubcategory,
+    feature_importances,
+    fit_media_mix,
+    shared_media_params,
+    train_subcategory,
+)
 from .weekly import load_weekly_table
 
 __all__ = ["TrainingInputs", "TrainingResult", "train", "train_weekly", "Progress"]
@@ -253,15 +261,16 @@ def _train_groups(
     spend_shares: dict[str, float],
     report: Progress,
 ) -> dict[str, TrainedSubcategory]:
-    """Train every group; the media-mix model first chooses carry-over and saturation jointly."""
-    media_params = None
+    """Train every group; the media-mix model first chooses carry-over and saturation for all groups,
+    then fits them jointly so channel ROI is partially pooled across groups."""
+    prefit = {}
     if config.model is ModelKind.MMM:
         report("choosing carry-over and saturation by time-ordered CV", 0.55)
-        media_params = shared_media_params(groups, templates, config)
+        prefit = fit_media_mix(groups, templates, config, shared_media_params(groups, templates, config))
     trained = {}
     for i, (group, rows) in enumerate(groups.items()):
         report(f"training {group}", 0.6 + 0.35 * i / len(groups))
-        trained[group] = train_subcategory(rows, templates[group], config, spend_shares[group], media_params)
+        trained[group] = train_subcategory(rows, templates[group], config, spend_shares[group], prefit.get(group))
         _log_metrics(group, trained[group])
     return trained
 
@@ -300,6 +309,7 @@ def _outputs(
                 "decay": m.spec.decay,
                 "half_saturation": m.spec.half_saturation,
                 "ridge": getattr(m.estimator, "ridge", None),
+                "pooling": {"groups": config.pooling, "channels": config.pooling / 10} if m.kind is ModelKind.MMM else None,
             }
             for g, m in models.items()
         },
