@@ -200,3 +200,11 @@ def test_unreadable_window_date_is_a_plain_error(small_data, tmp_path):
     )
     assert result.returncode == 2 and "cannot read dates 'first of july'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_mmm_records_its_pooling_and_refuses_a_negative_one(trained_mmm, small_data, tmp_path):
+    manifest = pd.read_json(trained_mmm / "manifest.json", typ="series")
+    assert manifest["media_params"]["HomeAudio"]["pooling"] == pytest.approx({"groups": 0.0015, "channels": 0.00015})
+    result = run_cli("ecommerce_training.py", "--model", "mmm", "--pooling", "-1", "--artifacts", tmp_path / "a")
+    assert result.returncode == 2 and "--pooling" in result.stderr and "must be 0 or more" in result.stderr
+    assert not (tmp_path / "a").exists()
