@@ -90,21 +90,36 @@ def fit_jointly(
         z = (controls - est.control_mean_) / est.control_scale_
         y = np.asarray(y, float)
         A = np.column_stack([np.ones(len(y)), media, z])
-        scale = max(float(np.abs(y).mean()), 1e-12)  # rows in relative units, so groups weigh alike
         spend = np.array([X[f"adstock_{c}"].to_numpy(float).mean() for c in est.channels])
         roi_per_coef = np.where(spend > 0, media.mean(axis=0) / np.where(spend > 0, spend, 1.0), 0.0)
-        blocks.append((A, y, z.shape[1], scale, roi_per_coef, est.ridge))
+        blocks.append((A, y, z.shape[1], roi_per_coef, est.ridge))
         totals.append((float(y.sum()), float(spend.sum()) * len(y)))
     # ROIs in units of the data's GMV per unit of spend, so the weights mean the same in any currency
     reference = sum(t[0] for t in totals) / max(sum(t[1] for t in totals), 1e-12)
-    blocks = [(A, y, n_ctrl, scale, roi / reference, ridge) for A, y, n_ctrl, scale, roi, ridge in blocks]
+    blocks = [(A, y, n_ctrl, roi / reference, ridge) for A, y, n_ctrl, roi, ridge in blocks]
+    for est, (A, y, *_), coef in zip(estimators, blocks, _solve_blocks(blocks, n_media, pool_groups, pool_channels)):
+        est.intercept_ = float(coef[0])
+        est.media_coef_ = coef[1 : 1 + n_media]
+        est.control_coef_ = coef[1 + n_media :]
+        resid = y - A @ coef
+        est.resid_std_ = float(np.sqrt((resid**2).sum() / max(len(y) - len(coef), 1)))
+    return estimators
+
+
+def _solve_blocks(blocks: list[tuple], n_media: int, pool_groups: float = 0.0, pool_channels: float = 0.0) -> list[np.ndarray]:
+    """The one bounded least-squares solve behind every fit: per block (A = [1, media, standardised
+    controls], y, number of controls, ROI per media coefficient, ridge), non-negative media
+    coefficients, ridge-shrunk controls and the pooling rows described in `fit_jointly`. Rows are in
+    units of each block's mean |y|, so groups of different size weigh alike. Returns each block's
+    coefficients."""
     sizes = [A.shape[1] for A, *_ in blocks]
     shared = sum(sizes)
     n_cols = shared + n_media + 1  # + shared channel ROIs + common ROI
     rows, rhs, lower = [], [], []
     offset = 0
-    for (A, y, n_ctrl, scale, roi_per_coef, ridge), size in zip(blocks, sizes):
+    for (A, y, n_ctrl, roi_per_coef, ridge), size in zip(blocks, sizes):
         n = len(y)
+        scale = max(float(np.abs(y).mean()), 1e-12)
         block = np.zeros((n, n_cols))
         block[:, offset : offset + size] = A / scale
         rows.append(block)
@@ -141,16 +156,7 @@ def fit_jointly(
         bounds=(np.array(lower)[used], np.inf),
         method="bvls" if A_all.shape[1] < 400 else "trf",
     ).x
-    offset = 0
-    for est, (A, y, *_), size in zip(estimators, blocks, sizes):
-        coef = solution[offset : offset + size]
-        est.intercept_ = float(coef[0])
-        est.media_coef_ = coef[1 : 1 + n_media]
-        est.control_coef_ = coef[1 + n_media :]
-        resid = y - A @ coef
-        est.resid_std_ = float(np.sqrt((resid**2).sum() / max(len(y) - size, 1)))
-        offset += size
-    return estimators
+    return [solution[offset - size : offset] for offset, size in zip(np.cumsum(sizes), sizes)]
 
 
 def _time_splits(n: int, n_splits: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -173,13 +179,7 @@ def _cv_wape(A_parts: tuple[np.ndarray, np.ndarray], y: np.ndarray, days: np.nda
         scale = np.where(scale > 0, scale, 1.0)
         z = (controls - mean) / scale
         A = np.column_stack([np.ones(len(y)), media, z])
-        n_media, n_ctrl = media.shape[1], z.shape[1]
-        penalty = np.zeros((n_ctrl, A.shape[1]))
-        penalty[:, 1 + n_media :] = np.sqrt(ridge * len(train)) * np.eye(n_ctrl)
-        lower = np.r_[-np.inf, np.zeros(n_media), np.full(n_ctrl, -np.inf)]
-        coef = lsq_linear(
-            np.vstack([A[train], penalty]), np.r_[y[train], np.zeros(n_ctrl)], bounds=(lower, np.inf), method="bvls"
-        ).x
+        coef = _solve_blocks([(A[train], y[train], z.shape[1], None, ridge)], media.shape[1])[0]
         pred = A[test] @ coef
         err += np.abs((pred - y[test]) * days[test]).sum()
         total += np.abs(y[test] * days[test]).sum()
