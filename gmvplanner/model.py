@@ -224,14 +224,6 @@ def shared_media_params(
     return out
 
 
-def _choose(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig):
-    """Hyperparameters from time-ordered CV on these (training) weeks: decay per channel for the forest;
-    (decay, half-saturation multiple, ridge) for the media-mix model."""
-    if config.model is ModelKind.MMM:
-        return choose_media_params([_mmm_inputs(weekly, template)])
-    return _forest_decay(weekly, template, config)
-
-
 def _mmm_design(weekly: pd.DataFrame, template: FeatureSpec, hyper):
     """An unfitted media-mix regression for these weeks, its feature spec, design matrix and target."""
     decay, mult, ridge = hyper
@@ -270,12 +262,9 @@ def fit_media_mix(
     return {g: (pair[0], pair[1]) for g, pair in out.items()}
 
 
-def _fit(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig, hyper, oob: bool = False):
-    """Fit on these weeks with hyperparameters chosen before; returns (estimator, spec)."""
-    if config.model is ModelKind.MMM:
-        estimator, spec, X, y = _mmm_design(weekly, template, hyper)
-        return estimator.fit(X, y), spec
-    spec = _spec(weekly, template, hyper)
+def _fit_forest(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig, oob: bool = False):
+    """Choose the carry-over by time-ordered CV on these weeks, then fit; returns (forest, spec)."""
+    spec = _spec(weekly, template, _forest_decay(weekly, template, config))
     y = (weekly["gmv"] / weekly["days"]).to_numpy()
     return _forest(config, oob=oob).fit(design_matrix(weekly, spec), y), spec
 
@@ -298,11 +287,14 @@ def train_subcategory(
     weekly = weekly.sort_values("week_start").reset_index(drop=True)
     n_hold = config.holdout_weeks
     train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    if prefit is not None:  # fitted jointly with the other groups (see fit_media_mix)
+    if config.model is ModelKind.MMM and prefit is None:  # a group on its own: the same mechanism, one group
+        group = {"one": weekly}
+        prefit = fit_media_mix(group, {"one": template}, config, shared_media_params(group, {"one": template}, config))["one"]
+    if prefit is not None:  # media-mix models, fitted jointly with the other groups (see fit_media_mix)
         (validation, spec_train), (final, spec) = prefit
     else:
-        validation, spec_train = _fit(train, template, config, _choose(train, template, config), oob=True)
-        final, spec = _fit(weekly, template, config, _choose(weekly, template, config))
+        validation, spec_train = _fit_forest(train, template, config, oob=True)
+        final, spec = _fit_forest(weekly, template, config)
     X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
     rates = validation.predict(X_all)
     if isinstance(validation, RandomForestRegressor):
