@@ -27,18 +27,15 @@ def test_training_prints_metrics_against_baselines(trained):
     assert len(metrics) == 9
 
 
+def _predict_example(artifacts, out):
+    """The real predict CLI on the committed example scenario."""
+    scenario = ROOT / "data" / "example_scenario.csv"
+    return run_cli("ecommerce_testing.py", "predict", "--artifacts", artifacts, "--scenario", scenario, "--out", out)
+
+
 def test_predict_example_scenario_end_to_end(trained, tmp_path):
     out = tmp_path / "pred.csv"
-    result = run_cli(
-        "ecommerce_testing.py",
-        "predict",
-        "--artifacts",
-        trained,
-        "--scenario",
-        ROOT / "data" / "example_scenario.csv",
-        "--out",
-        out,
-    )
+    result = _predict_example(trained, out)
     assert result.returncode == 0, result.stderr
     pred = pd.read_csv(out)
     assert list(pred.columns) == ["week_start", "subcategory", "predicted_gmv", "lower", "upper"]
@@ -46,32 +43,14 @@ def test_predict_example_scenario_end_to_end(trained, tmp_path):
     assert (pred["lower"] <= pred["predicted_gmv"]).all() and (pred["predicted_gmv"] <= pred["upper"]).all()
     assert (pred["predicted_gmv"] > 0).all()
     again = tmp_path / "again.csv"
-    run_cli(
-        "ecommerce_testing.py",
-        "predict",
-        "--artifacts",
-        trained,
-        "--scenario",
-        ROOT / "data" / "example_scenario.csv",
-        "--out",
-        again,
-    )
+    _predict_example(trained, again)
     pd.testing.assert_frame_equal(pred, pd.read_csv(again))
 
 
 def test_predict_refuses_tampered_artifacts(artifacts_copy, tmp_path):
     target = artifacts_copy / "model_CameraAccessory.joblib"
     target.write_bytes(target.read_bytes() + b"x")
-    result = run_cli(
-        "ecommerce_testing.py",
-        "predict",
-        "--artifacts",
-        artifacts_copy,
-        "--scenario",
-        ROOT / "data" / "example_scenario.csv",
-        "--out",
-        tmp_path / "p.csv",
-    )
+    result = _predict_example(artifacts_copy, tmp_path / "p.csv")
     assert result.returncode == 2
     assert "checksum of model_CameraAccessory.joblib" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "p.csv").exists()

@@ -9,25 +9,16 @@ from gmvplanner.weekly import load_weekly_table
 from .conftest import run_cli, weekly_table
 
 
+def _train_weekly(path, *options):
+    """The real training CLI on a weekly table with date_week, target y and channels c, d."""
+    return run_cli(
+        "ecommerce_training.py", "--weekly", path, "--date-col", "date_week", "--target", "y", "--channels", "c,d", *options
+    )
+
+
 def test_weekly_table_trains_end_to_end(weekly_csv, tmp_path):
     out = tmp_path / "art"
-    result = run_cli(
-        "ecommerce_training.py",
-        "--weekly",
-        weekly_csv,
-        "--date-col",
-        "date_week",
-        "--target",
-        "y",
-        "--channels",
-        "c,d",
-        "--controls",
-        "event",
-        "--model",
-        "mmm",
-        "--artifacts",
-        out,
-    )
+    result = _train_weekly(weekly_csv, "--controls", "event", "--model", "mmm", "--artifacts", out)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["subcategories"] == ["all"] and manifest["kind"] == "weekly"
@@ -44,23 +35,7 @@ def test_group_column_gives_one_model_per_group(tmp_path):
     table = pd.concat([a.assign(region="north"), b.assign(region="south")])
     path = tmp_path / "grouped.csv"
     table.to_csv(path, index=False)
-    result = run_cli(
-        "ecommerce_training.py",
-        "--weekly",
-        path,
-        "--date-col",
-        "date_week",
-        "--target",
-        "y",
-        "--channels",
-        "c,d",
-        "--group-col",
-        "region",
-        "--trees",
-        "30",
-        "--artifacts",
-        tmp_path / "art",
-    )
+    result = _train_weekly(path, "--group-col", "region", "--trees", "30", "--artifacts", tmp_path / "art")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "art" / "manifest.json").read_text())
     assert manifest["subcategories"] == ["north", "south"] and manifest["model"] == "forest"
