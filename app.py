@@ -60,6 +60,11 @@ def money(value: float, art: Artifacts) -> str:
 # ---------------------------------------------------------------- pages
 
 
+def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """An editable table whose first column (channel, week or month) labels the rows and stays fixed."""
+    return st.data_editor(frame, key=key, disabled=[frame.columns[0]], hide_index=True, width="stretch")
+
+
 def predict_page(art: Artifacts, key: str) -> None:
     st.header("Predict weekly GMV")
     st.caption(
@@ -105,12 +110,9 @@ def predict_page(art: Artifacts, key: str) -> None:
             key="predict_spend",
             help="Company-wide; split across channels by the table below.",
         )
-        split = st.data_editor(
+        split = table_editor(
             pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
-            key="predict_split",
-            disabled=["channel"],
-            hide_index=True,
-            width="stretch",
+            "predict_split",
         )
         submitted = st.form_submit_button("Predict", type="primary")
     if submitted:
@@ -182,13 +184,11 @@ def scenario_page(art: Artifacts, key: str) -> None:
     plan = st.session_state["plan"]
     grain = st.radio("Edit spend", ["weekly", "monthly"], horizontal=True, key="plan_grain")
     if grain == "weekly":
-        edited = st.data_editor(
-            plan[["week_start", *art.channels]], key="plan_editor", disabled=["week_start"], hide_index=True, width="stretch"
-        )
+        edited = table_editor(plan[["week_start", *art.channels]], "plan_editor")
         edited = edited.assign(week_start=pd.to_datetime(edited["week_start"]))
     else:
         monthly = planner.weekly_to_monthly(plan, art.channels)
-        edited_months = st.data_editor(monthly, key="plan_editor_monthly", disabled=["month"], hide_index=True, width="stretch")
+        edited_months = table_editor(monthly, "plan_editor_monthly")
         edited = planner.monthly_to_weekly(edited_months, pd.DatetimeIndex(plan["week_start"]), art.channels)
     edited[art.channels] = edited[art.channels].fillna(0.0).clip(lower=0.0)
     predictions = cached_predictions(art, key, edited)
@@ -282,13 +282,7 @@ def budget_page(art: Artifacts, key: str) -> None:
             key="budget_total",
         )
         weeks = c2.number_input("Horizon (weeks)", min_value=1, max_value=52, value=13, key="budget_weeks")
-        bounds = st.data_editor(
-            pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}),
-            key="budget_bounds",
-            disabled=["channel"],
-            hide_index=True,
-            width="stretch",
-        )
+        bounds = table_editor(pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}), "budget_bounds")
         run = st.form_submit_button("Optimise", type="primary")
     if run:
         limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
