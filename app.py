@@ -15,7 +15,7 @@ import streamlit as st
 from gmvplanner import charts, planner
 from gmvplanner.artifacts import Artifacts, load_artifacts
 from gmvplanner.errors import ArtifactError, InputError
-from gmvplanner.optimize import historical_split, optimise_budget
+from gmvplanner.optimize import INTERVAL_SCOPE, historical_split, optimise_budget
 from gmvplanner.predict import default_scenario, load_scenario, predict_scenario
 
 MAX_SCENARIOS = 3
@@ -304,7 +304,7 @@ def budget_page(art: Artifacts, key: str) -> None:
     c3.metric("Expected uplift", money(result.uplift, art), delta=f"{result.uplift / h[0] * 100:+.2f}%")
     st.caption(
         f"80% intervals: historical {money(h[1], art)} to {money(h[2], art)}; recommended {money(r[1], art)} to "
-        f"{money(r[2], art)}. Method: {result.method}."
+        f"{money(r[2], art)}. {INTERVAL_SCOPE} Method: {result.method}."
     )
     st.plotly_chart(charts.split_figure(result.table, art.money_unit), key="split_chart")
     st.dataframe(result.table.round(4), hide_index=True, key="split_table")

@@ -272,7 +272,7 @@ def testing_main(argv: list[str] | None = None) -> int:
         import pandas as pd
 
         from .artifacts import load_artifacts
-        from .optimize import load_bounds, optimise_budget
+        from .optimize import INTERVAL_SCOPE, load_bounds, optimise_budget
 
         artifacts = load_artifacts(args.artifacts)
         bounds = load_bounds(args.bounds, artifacts.channels) if args.bounds else None
@@ -290,6 +290,7 @@ def testing_main(argv: list[str] | None = None) -> int:
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
             print(f"expected GMV, {name}: {mean / scale:,.4g} {unit} (80% interval {lo / scale:,.4g} to {hi / scale:,.4g})")
         print(f"expected uplift: {result.uplift / scale:+,.4g} {unit}")
+        print(INTERVAL_SCOPE)
         if result.note:
             print(f"note: {result.note}")
         from .planner import identification_caution

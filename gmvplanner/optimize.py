@@ -23,7 +23,13 @@ from .load import _numeric, read_table
 from .model import ModelKind, variant_totals
 from .predict import _carry_in, scenario_totals, scenario_weekly
 
-__all__ = ["PlanScorer", "BudgetResult", "load_bounds", "historical_split", "optimise_budget"]
+__all__ = ["PlanScorer", "BudgetResult", "load_bounds", "historical_split", "optimise_budget", "INTERVAL_SCOPE"]
+
+# what the plans' intervals do and do not cover, said wherever they are shown
+INTERVAL_SCOPE = (
+    "The 80% intervals cover week-to-week variation around the model's prediction, not the uncertainty in each "
+    "channel's estimated effect, which can be larger: move large amounts in steps and measure the result."
+)
 
 
 @dataclass

@@ -70,6 +70,7 @@ def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert "expected GMV, historical split" in result.stdout and "80% interval" in result.stdout
+    assert "not the uncertainty in each channel's estimated effect" in result.stdout
     import pandas as pd
 
     split = pd.read_csv(out)
