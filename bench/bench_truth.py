@@ -93,15 +93,7 @@ def run(paths: dict[str, Path], model: str, media: str, budget_weeks: int, pooli
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         train(
-            TrainingInputs(
-                orders=paths["orders"],
-                media=paths["media_weekly"] if media == "weekly" else paths["media"],
-                sale_calendar=paths["sales"],
-                nps=paths["nps"],
-                holidays=paths["holidays"],
-                start="2014-07-01",
-                end="2016-06-30",
-            ),
+            TrainingInputs.from_dataset(paths, "2014-07-01", "2016-06-30", weekly_media=media == "weekly"),
             Path(tmp) / "art",
             config=TrainConfig(model=ModelKind(model), pooling=pooling),
         )

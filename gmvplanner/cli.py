@@ -179,16 +179,7 @@ def training_main(argv: list[str] | None = None) -> int:
         if args.orders is None:
             from .synth import ensure_default_data
 
-            paths = ensure_default_data(DATA_DIR)
-            inputs = TrainingInputs(
-                orders=paths["orders"],
-                media=paths["media"],
-                sale_calendar=paths["sales"],
-                nps=paths["nps"],
-                holidays=paths["holidays"],
-                start=args.start,
-                end=args.end,
-            )
+            inputs = TrainingInputs.from_dataset(ensure_default_data(DATA_DIR), args.start, args.end)
         else:
             inputs = TrainingInputs(
                 orders=args.orders,

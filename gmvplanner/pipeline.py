@@ -57,6 +57,22 @@ class TrainingInputs:
         }
         return {k: Path(v) for k, v in items.items() if v is not None}
 
+    @classmethod
+    def from_dataset(
+        cls, paths: dict[str, Path], start: str | None = None, end: str | None = None, weekly_media: bool = False
+    ) -> TrainingInputs:
+        """The files of a data set written by `synth.write_dataset` (the embedded default or a benchmark seed);
+        `weekly_media` picks its dated weekly spend file instead of the monthly one."""
+        return cls(
+            orders=paths["orders"],
+            media=paths["media_weekly" if weekly_media else "media"],
+            sale_calendar=paths["sales"],
+            nps=paths["nps"],
+            holidays=paths["holidays"],
+            start=start,
+            end=end,
+        )
+
 
 @dataclass
 class TrainingResult:

@@ -100,17 +100,7 @@ def ensure_trained(path: Path, progress: Progress | None = None) -> bool:
     report = progress or (lambda msg, frac: None)
     report("generating the embedded default data (once, about 15 s)", 0.0)
     paths = ensure_default_data(DATA_DIR)
-    train(
-        TrainingInputs(
-            orders=paths["orders"],
-            media=paths["media"],
-            sale_calendar=paths["sales"],
-            nps=paths["nps"],
-            holidays=paths["holidays"],
-        ),
-        path,
-        progress=report,
-    )
+    train(TrainingInputs.from_dataset(paths), path, progress=report)
     return True
 
 
