@@ -1,6 +1,6 @@
 """How well trained artifacts recover the generator's known channel effects, and how good the optimiser's split is.
 
-    python bench/bench_truth.py --model forest|mmm [--media monthly|weekly] [--seeds 7,1,2,3,4,5,6,8]
+    python bench/bench_truth.py --model forest|mmm [--media monthly|weekly] [--seeds 7,1,2,3,4,5,6,8] [--true-transforms]
 
 Trains on the embedded default data (seed 7, generated if missing) and, with --seeds, on further
 datasets from the same generator with other seeds (written once under bench/results/), then reports per
@@ -9,6 +9,8 @@ dataset and subcategory:
 - roi_spearman: rank correlation of estimated vs true ROI (target >= 0.8);
 - optimiser_uplift_pct: true uplift of the recommended split over the historical split, as % of the uplift of the
   true optimum at the same budget and bounds (target >= 80).
+--true-transforms hands the generator's own decay and half-saturation to training (through the real
+--transforms loader), so only the coefficients are estimated: a ceiling for the transform search.
 One dataset is one draw of the weekly noise: the same method's optimiser figure moves by 20 points or more
 from seed to seed, so judge a change on the mean over all eight seeds as well as on the default data.
 """
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from gmvplanner.artifacts import load_artifacts  # noqa: E402
 from gmvplanner.config import DATA_DIR, MMM_POOLING  # noqa: E402
 from gmvplanner.features import spend_column  # noqa: E402
+from gmvplanner.load import FixedTransforms, load_transforms  # noqa: E402
 from gmvplanner.model import ModelKind, TrainConfig  # noqa: E402
 from gmvplanner.pipeline import TrainingInputs, train  # noqa: E402
 from gmvplanner.synth import SynthConfig, TrueProcess, ensure_default_data  # noqa: E402
@@ -87,15 +90,33 @@ def dataset(seed: int) -> dict[str, Path]:
     return ensure_default_data(ROOT / "bench" / "results" / f"data_seed{seed}", SynthConfig(seed=seed))
 
 
-def run(paths: dict[str, Path], model: str, media: str, budget_weeks: int, pooling: float) -> tuple[pd.DataFrame, float]:
+def true_transforms(truth: TrueProcess, path: Path) -> FixedTransforms:
+    """The generator's decay and half-saturation, written as a --transforms file and read back by the real loader."""
+    spend = truth.weekly_spend_crore
+    rows = [
+        {
+            "channel": c,
+            "decay": truth.decay[c],
+            "half_saturation_multiple": truth.half_saturation_crore[c] / spend.loc[spend[c] > 0, c].mean(),
+        }
+        for c in truth.channels
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return load_transforms(path)
+
+
+def run(
+    paths: dict[str, Path], model: str, media: str, budget_weeks: int, pooling: float, given_truth: bool = False
+) -> tuple[pd.DataFrame, float]:
     """Train on one dataset and score the artifacts against its truth."""
     truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
     with tempfile.TemporaryDirectory() as tmp:
+        fixed = true_transforms(truth, Path(tmp) / "transforms.csv") if given_truth else None
         start = time.perf_counter()
         train(
             TrainingInputs.from_dataset(paths, "2014-07-01", "2016-06-30", weekly_media=media == "weekly"),
             Path(tmp) / "art",
-            config=TrainConfig(model=ModelKind(model), pooling=pooling),
+            config=TrainConfig(model=ModelKind(model), pooling=pooling, transforms=fixed),
         )
         seconds = time.perf_counter() - start
         art = load_artifacts(Path(tmp) / "art")
@@ -111,10 +132,15 @@ def main() -> None:
     parser.add_argument("--budget-weeks", type=int, default=13)
     parser.add_argument("--pooling", type=float, default=MMM_POOLING, help="mmm partial pooling (default: %(default)s)")
     parser.add_argument("--seeds", default=str(SynthConfig().seed), help="comma-separated generator seeds (default: 7)")
+    parser.add_argument(
+        "--true-transforms",
+        action="store_true",
+        help="mmm: give training the generator's own decay and half-saturation, so only coefficients are estimated",
+    )
     args = parser.parse_args()
     results, seconds = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:
-        result, took = run(dataset(seed), args.model, args.media, args.budget_weeks, args.pooling)
+        result, took = run(dataset(seed), args.model, args.media, args.budget_weeks, args.pooling, args.true_transforms)
         print(f"seed {seed}:")
         print(result.round(3).to_string(index=False))
         results.append(result.assign(seed=seed))
@@ -128,7 +154,8 @@ def main() -> None:
     print(f"training {np.mean(seconds):.1f} s per dataset ({args.model}, {args.media} media)")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"truth_{args.model}_{args.media}.json").write_text(
+    suffix = "_true_transforms" if args.true_transforms else ""
+    (out / f"truth_{args.model}_{args.media}{suffix}.json").write_text(
         json.dumps({"train_seconds": seconds, "per_subcategory": everything.to_dict("records")}, indent=1)
     )
 

@@ -129,6 +129,13 @@ def training_parser() -> argparse.ArgumentParser:
         help="mmm only: how strongly a channel's ROI in one subcategory is pulled towards its ROI in the "
         "others (partial pooling; 0 fits each subcategory alone; default: %(default)s)",
     )
+    p.add_argument(
+        "--transforms",
+        type=Path,
+        help="mmm only: CSV channel,decay,half_saturation_multiple fixing some channels' carry-over (weekly "
+        "decay in [0, 1)) and half-saturation (a multiple of the channel's mean spend in weeks it ran), e.g. "
+        "from a lift test; blank cells and channels left out are chosen by time-ordered CV",
+    )
     p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=_positive_int, default=300, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -148,8 +155,11 @@ def training_main(argv: list[str] | None = None) -> int:
             parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
+    if args.transforms is not None and args.model.value != "mmm":
+        parser.error("--transforms applies to the media-mix model; add --model mmm")
 
     def work() -> None:
+        from .load import load_transforms
         from .model import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
 
@@ -159,6 +169,7 @@ def training_main(argv: list[str] | None = None) -> int:
             n_estimators=args.trees,
             model=args.model,
             pooling=args.pooling,
+            transforms=load_transforms(args.transforms) if args.transforms else None,
         )
         started = time.perf_counter()
         progress = lambda msg, frac: log.info("[%3d%%] %s", round(100 * frac), msg)  # noqa: E731

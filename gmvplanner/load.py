@@ -30,6 +30,8 @@ __all__ = [
     "load_sale_calendar",
     "load_nps",
     "load_holidays",
+    "FixedTransforms",
+    "load_transforms",
 ]
 
 # column in the ElecKart file -> name used inside the pipeline
@@ -324,3 +326,57 @@ def load_nps(path: Path | str) -> pd.DataFrame:
     frame = _calendar(path, "NPS")
     frame["NPS"] = _numeric(Path(path), "NPS", pd.Series(frame["NPS"]))
     return frame
+
+
+@dataclass(frozen=True)
+class FixedTransforms:
+    """Carry-over and saturation an analyst fixes for some channels (media-mix model), for example from a
+    lift test or an earlier study; the time-ordered CV search chooses the rest."""
+
+    source: str
+    decay: dict[str, float]  # channel -> weekly carry-over decay in [0, 1)
+    half_saturation_multiple: dict[str, float]  # channel -> half-saturation / mean spend in weeks with spend
+
+    def check_channels(self, channels: list[str]) -> None:
+        """Raise naming the file when it names a channel the data does not have."""
+        unknown = sorted((set(self.decay) | set(self.half_saturation_multiple)) - set(channels))
+        if unknown:
+            raise InputError(self.source, f"unknown channel(s) {unknown}; the data has {channels}", column="channel")
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "decay": self.decay, "half_saturation_multiple": self.half_saturation_multiple}
+
+
+TRANSFORM_COLUMNS = ("channel", "decay", "half_saturation_multiple")
+
+
+def load_transforms(path: Path | str) -> FixedTransforms:
+    """Read `channel,decay,half_saturation_multiple`; a blank cell leaves that value to the CV search.
+
+    The half-saturation multiple is the spend (as a multiple of the channel's mean spend in the weeks it
+    ran) at which the channel gives half its maximum effect; 1 means half-saturated at typical spend.
+    """
+    path = Path(path)
+    raw = read_table(path).to_pandas()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    for col in TRANSFORM_COLUMNS:
+        if col not in raw:
+            raise InputError(path, f"column '{col}' missing; expected {','.join(TRANSFORM_COLUMNS)}", column=col)
+    decay = _numeric(path, "decay", raw["decay"])
+    multiple = _numeric(path, "half_saturation_multiple", raw["half_saturation_multiple"])
+    fixed_decay, fixed_multiple, seen = {}, {}, set()
+    for i, name in enumerate(raw["channel"].astype(str).str.strip()):
+        if name in seen:
+            raise InputError(path, f"channel '{name}' appears twice", column="channel", row=i + 2)
+        seen.add(name)
+        if not np.isnan(decay.iloc[i]):
+            if not 0 <= decay.iloc[i] < 1:
+                raise InputError(path, f"decay {decay.iloc[i]} is not in [0, 1)", column="decay", row=i + 2)
+            fixed_decay[name] = float(decay.iloc[i])
+        if not np.isnan(multiple.iloc[i]):
+            if not multiple.iloc[i] > 0:
+                raise InputError(
+                    path, f"{multiple.iloc[i]} is not a positive multiple", column="half_saturation_multiple", row=i + 2
+                )
+            fixed_multiple[name] = float(multiple.iloc[i])
+    return FixedTransforms(source=str(path), decay=fixed_decay, half_saturation_multiple=fixed_multiple)

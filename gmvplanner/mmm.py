@@ -191,6 +191,8 @@ def choose_media_params(
     n_splits: int = 5,
     passes: int = 2,
     min_gain: float = 0.001,
+    fixed_decay: dict[str, float] | None = None,
+    fixed_multiple: dict[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, float], float]:
     """Per-channel decay and half-saturation multiple, shared by all groups, by coordinate descent on CV WAPE.
 
@@ -200,10 +202,16 @@ def choose_media_params(
     give three times the evidence); coefficients stay per group. The half-saturation is returned as a
     multiple of each group's mean positive spend per day. The ridge on the controls is chosen first, from
     RIDGE_GRID at the starting media values. Every channel starts at decay 0.4 and multiple 1; a grid value
-    replaces the current one only when it lowers the CV WAPE by more than `min_gain`.
+    replaces the current one only when it lowers the CV WAPE by more than `min_gain`. Values in
+    `fixed_decay` / `fixed_multiple` (an analyst's, e.g. from a lift test) are kept as given and not searched.
     Returns (decay, half-saturation multiple, ridge).
     """
     channels = list(groups[0][0].columns)
+    fixed_decay, fixed_multiple = fixed_decay or {}, fixed_multiple or {}
+    decay = {c: fixed_decay.get(c, 0.4) for c in channels}
+    mult = {c: fixed_multiple.get(c, 1.0) for c in channels}
+    decay_options = {c: (decay[c],) if c in fixed_decay else DECAY_GRID for c in channels}
+    mult_options = {c: (mult[c],) if c in fixed_multiple else HALF_SATURATION_GRID for c in channels}
     prepared = []
     for rates, controls, y, days in groups:
         n = len(y)
@@ -212,13 +220,11 @@ def choose_media_params(
         stock = {
             (c, d): geometric_adstock(rates[c].to_numpy(float), d, initial=float(rates[c].iloc[0]))
             for c in channels
-            for d in DECAY_GRID
+            for d in decay_options[c]
         }
         weight = float(np.abs(y * days).sum())
         prepared.append((stock, level, controls.to_numpy(float), np.asarray(y, float), np.asarray(days, float), splits, weight))
     total_weight = sum(p[-1] for p in prepared)
-    decay = {c: 0.4 for c in channels}
-    mult = {c: 1.0 for c in channels}
 
     def media(group, dec, mul) -> np.ndarray:
         stock, level = group[0], group[1]
@@ -232,8 +238,8 @@ def choose_media_params(
     for _ in range(passes):
         changed = False
         for c in channels:
-            for d in DECAY_GRID:
-                for m in HALF_SATURATION_GRID:
+            for d in decay_options[c]:
+                for m in mult_options[c]:
                     if d == decay[c] and m == mult[c]:
                         continue
                     trial = score({**decay, c: d}, {**mult, c: m}, ridge)

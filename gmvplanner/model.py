@@ -13,6 +13,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from .config import MMM_POOLING
 from .features import FeatureSpec, design_matrix, spend_column, with_spend_rates
+from .load import FixedTransforms
 from .mmm import MediaMixRegression, choose_media_params, fit_jointly
 
 __all__ = [
@@ -60,6 +61,7 @@ class TrainConfig:
     cv_estimators: int = 100
     min_train_weeks: int = 20
     pooling: float = MMM_POOLING  # mmm: pull of a channel's ROI in a subcategory towards its ROI across subcategories
+    transforms: FixedTransforms | None = None  # mmm: carry-over / saturation the analyst fixed for some channels
 
 
 @dataclass
@@ -213,14 +215,22 @@ def shared_media_params(
     groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig
 ) -> dict[str, tuple[dict, dict, float]]:
     """Carry-over, saturation and ridge shared by all groups: chosen on the training weeks (for the
-    validation model) and, by the same procedure, on every week (for the shipped model)."""
+    validation model) and, by the same procedure, on every week (for the shipped model). Channels in
+    `config.transforms` keep the analyst's values."""
+    fixed = config.transforms
+    if fixed is not None:
+        fixed.check_channels(list(next(iter(templates.values())).channels))
     out = {}
     for name, cut in (("validation", config.holdout_weeks), ("final", 0)):
         inputs = []
         for g, weekly in groups.items():
             weekly = weekly.sort_values("week_start").reset_index(drop=True)
             inputs.append(_mmm_inputs(weekly.iloc[: len(weekly) - cut], templates[g]))
-        out[name] = choose_media_params(inputs)
+        out[name] = choose_media_params(
+            inputs,
+            fixed_decay=fixed.decay if fixed else None,
+            fixed_multiple=fixed.half_saturation_multiple if fixed else None,
+        )
     return out
 
 

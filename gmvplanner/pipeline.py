@@ -17,7 +17,7 @@ from .config import ARTIFACTS_DIR, CRORE, DEFAULT_SUBCATEGORIES
 from .effects import channel_contributions, response_curves
 from .errors import InputError
 from .features import LEVERS, FeatureSpec, daily_calendar, fit_encoders, spend_column, weekly_table
-from .load import load_holidays, load_media, load_nps, load_orders, load_sale_calendar
+from .load import FixedTransforms, load_holidays, load_media, load_nps, load_orders, load_sale_calendar
 from .model import (
     ModelKind,
     TrainConfig,
@@ -302,6 +302,15 @@ def _log_metrics(group: str, trained: TrainedSubcategory) -> None:
     )
 
 
+def _json_setting(value):
+    """A training setting as it is written to the manifest."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, FixedTransforms):
+        return value.to_json()
+    return getattr(value, "value", value)
+
+
 def _outputs(
     trained: dict[str, TrainedSubcategory], config: TrainConfig, weekly: dict[str, pd.DataFrame]
 ) -> tuple[dict, dict[str, pd.DataFrame]]:
@@ -330,7 +339,7 @@ def _outputs(
             for g, m in models.items()
         },
         "metrics": {g: t.metrics for g, t in trained.items()},
-        "train_config": {k: (list(v) if isinstance(v, tuple) else getattr(v, "value", v)) for k, v in config.__dict__.items()},
+        "train_config": {k: _json_setting(v) for k, v in config.__dict__.items()},
         "final_fit": "the validated procedure (time-ordered CV tuning, then fit) applied to every week",
     }
     tables = {

@@ -93,3 +93,18 @@ def test_pooling_weight_means_the_same_in_any_currency():
     in_thousands = fit_jointly(_estimators(3, half=2000.0), thousand, [y for _, y in groups], 1e-2, 1e-3)
     for a, b, X, X1000 in zip(in_rupees, in_thousands, [X for X, _ in groups], thousand):
         np.testing.assert_allclose(a.predict(X), b.predict(X1000), rtol=1e-6)
+
+
+def test_fixed_transforms_are_kept_and_the_rest_searched():
+    """An analyst's off-grid decay and multiple for one channel come back as given; the other is searched."""
+    rng = np.random.default_rng(2)
+    n = 160
+    rates = pd.DataFrame({"tv": rng.uniform(0, 2, n), "sem": rng.uniform(0, 2, n)})
+    stock = geometric_adstock(rates["sem"].to_numpy(), 0.6, initial=rates["sem"].iloc[0])
+    y = 500 + 100 * hill(rates["tv"].to_numpy(), 1.0) + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
+    controls = pd.DataFrame({"one": np.ones(n)})
+    decay, mult, _ = choose_media_params(
+        [(rates, controls, y, np.full(n, 7.0))], fixed_decay={"tv": 0.33}, fixed_multiple={"tv": 1.7}
+    )
+    assert (decay["tv"], mult["tv"]) == (0.33, 1.7)
+    assert decay["sem"] == 0.6

@@ -60,3 +60,50 @@ def test_weekly_errors_name_file_column_row(tmp_path):
 def test_weekly_needs_channels(weekly_csv):
     result = run_cli("ecommerce_training.py", "--weekly", weekly_csv)
     assert result.returncode == 2 and "--weekly needs --channels" in result.stderr
+
+
+def test_analyst_fixed_transforms_are_used_and_recorded(weekly_csv, tmp_path):
+    """--transforms keeps the analyst's carry-over and saturation for channel c (here its true ones) and
+    leaves channel d to the CV search; the manifest says which were fixed."""
+    fixed = tmp_path / "transforms.csv"
+    fixed.write_text("channel,decay,half_saturation_multiple\nc,0,1\nd,,\n")
+    out = tmp_path / "art"
+    result = _train_weekly(weekly_csv, "--controls", "event", "--model", "mmm", "--transforms", fixed, "--artifacts", out)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    params = manifest["media_params"]["all"]
+    frame, truth = weekly_table()
+    assert params["decay"]["c"] == 0.0
+    assert params["half_saturation"]["c"] == pytest.approx(frame["c"].mean() / 7)  # 1 x mean spend per day
+    assert manifest["train_config"]["transforms"] == {
+        "source": str(fixed),
+        "decay": {"c": 0.0},
+        "half_saturation_multiple": {"c": 1.0},
+    }
+    contributions = pd.read_csv(out / "contributions.csv").set_index("channel")
+    assert contributions.loc["c", "incremental_gmv"] == pytest.approx(truth["c"], rel=0.03)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("channel,decay,half_saturation_multiple\nc,1.2,1\n", "row 2, column 'decay': decay 1.2 is not in [0, 1)"),
+        ("channel,decay,half_saturation_multiple\nc,0.5,1\nTV,0.5,1\n", "unknown channel(s) ['TV']; the data has ['c', 'd']"),
+        ("channel,decay\nc,0.5\n", "column 'half_saturation_multiple' missing"),
+        ("channel,decay,half_saturation_multiple\nc,0.5,\nc,,2\n", "row 3, column 'channel': channel 'c' appears twice"),
+        ("channel,decay,half_saturation_multiple\nc,0.5,0\n", "row 2, column 'half_saturation_multiple': 0.0 is not a positive"),
+    ],
+)
+def test_bad_transforms_file_is_a_plain_error(weekly_csv, tmp_path, text, expected):
+    fixed = tmp_path / "transforms.csv"
+    fixed.write_text(text)
+    result = _train_weekly(weekly_csv, "--model", "mmm", "--transforms", fixed, "--artifacts", tmp_path / "art")
+    assert result.returncode == 2 and str(fixed) in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "art").exists()
+
+
+def test_transforms_need_the_media_mix_model(weekly_csv, tmp_path):
+    fixed = tmp_path / "transforms.csv"
+    fixed.write_text("channel,decay,half_saturation_multiple\nc,0,1\n")
+    result = _train_weekly(weekly_csv, "--transforms", fixed, "--artifacts", tmp_path / "art")
+    assert result.returncode == 2 and "--transforms applies to the media-mix model; add --model mmm" in result.stderr
