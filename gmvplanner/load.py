@@ -359,9 +359,7 @@ def load_transforms(path: Path | str) -> FixedTransforms:
     path = Path(path)
     raw = read_table(path).to_pandas()
     raw.columns = [str(c).strip() for c in raw.columns]
-    for col in TRANSFORM_COLUMNS:
-        if col not in raw:
-            raise InputError(path, f"column '{col}' missing; expected {','.join(TRANSFORM_COLUMNS)}", column=col)
+    _require(path, list(raw.columns), list(TRANSFORM_COLUMNS))
     decay = _numeric(path, "decay", raw["decay"])
     multiple = _numeric(path, "half_saturation_multiple", raw["half_saturation_multiple"])
     fixed_decay, fixed_multiple, seen = {}, {}, set()
