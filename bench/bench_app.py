@@ -1,6 +1,6 @@
 """Time the app as a user sees it, in Debian's chromium: cold start to first chart, and warm reruns.
 
-    python bench/bench_app.py [--artifacts DIR] [--fresh]
+    python -m bench.bench_app [--artifacts DIR] [--fresh]     (from the repo root, so `tests` is importable)
 
 cold start: `streamlit run` launched -> Predict submitted -> the Plotly chart drawn.
 --fresh: start from an empty artifacts folder, so the cold start includes training on the default data.
@@ -12,15 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.app_server import CHROMIUM_FLAGS, running_app  # noqa: E402
+from tests.e2e.app_server import CHROMIUM_FLAGS, ROOT, running_app
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from gmvplanner.optimize import _plan, historical_split, optimise_budget
+from gmvplanner.analysis.optimise import even_plan, historical_split, optimise_budget
+from gmvplanner.features.transforms import geometric_adstock
 from gmvplanner.synth import TrueProcess
-from gmvplanner.transforms import geometric_adstock
+from gmvplanner.units import RUPEES_IN_CRORE
 
 
 def _true_gmv(truth: TrueProcess, subs: list[str], plan: pd.DataFrame, carry: dict[str, float]) -> float:
@@ -32,10 +33,10 @@ def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
     subs = art.subcategories
 
     def true_of(x: np.ndarray) -> float:
-        return _true_gmv(truth, subs, _plan(weeks, channels, x), carry)
+        return _true_gmv(truth, subs, even_plan(weeks, channels, x), carry)
 
     historical = historical_split(art).reindex(channels).to_numpy() * budget
-    recommended = result.table.set_index("channel").loc[channels, "recommended_crore"].to_numpy()
+    recommended = result.table.set_index("channel").loc[channels, art.money.column("recommended")].to_numpy()
     scale = true_of(historical)
     best = minimize(
         lambda x: -true_of(x) / scale,
@@ -46,11 +47,12 @@ def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
         options={"maxiter": 300, "ftol": 1e-12},
     )
     base, rec, opt = true_of(historical), true_of(recommended), true_of(best.x)
+    crore = RUPEES_IN_CRORE.from_base
     share = (rec - base) / (opt - base) * 100 if opt > base else float("nan")
     print(
         f"optimiser: budget {budget:.3f} crore over {n_weeks} weeks; true uplift of recommended "
-        f"{(rec - base) / 1e7:.4f} crore vs true optimum {(opt - base) / 1e7:.4f} crore ({share:.1f}%); "
-        f"model expected uplift {result.uplift / 1e7:.4f} crore ({result.method})"
+        f"{crore(rec - base):.4f} crore vs true optimum {crore(opt - base):.4f} crore ({share:.1f}%); "
+        f"model expected uplift {crore(result.uplift):.4f} crore ({result.method})"
     )
     print(
         pd.DataFrame({"historical": historical, "recommended": recommended, "true_optimum": best.x}, index=channels)

@@ -23,11 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from gmvplanner.model import ModelKind, TrainConfig  # noqa: E402
-from gmvplanner.pipeline import train_weekly  # noqa: E402
+from gmvplanner.config import ROOT
+from gmvplanner.model.base import model_names
+from gmvplanner.model.training import TrainConfig
+from gmvplanner.pipeline import train_weekly
 
 PEERS = ROOT.parent / "shared" / "data" / "peers" / "mmm_example.csv"
 TRUE_SHARE_X1 = 80.66  # percent of the media effect over all 179 weeks
@@ -71,7 +70,7 @@ def true_structure_reference(frame: pd.DataFrame) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="mmm", choices=[k.value for k in ModelKind])
+    parser.add_argument("--model", default="mmm", choices=model_names())
     parser.add_argument("--data", type=Path, default=PEERS)
     args = parser.parse_args()
     if not args.data.exists():
@@ -86,11 +85,11 @@ def main() -> None:
             ["event_1", "event_2"],
             None,
             Path(tmp) / "a",
-            TrainConfig(model=ModelKind(args.model), holdout_weeks=HOLDOUT_WEEKS),
+            TrainConfig(model=args.model, holdout_weeks=HOLDOUT_WEEKS),
         )
         seconds = time.perf_counter() - start
         contributions = pd.read_csv(Path(tmp) / "a" / "contributions.csv").set_index("channel")
-    metrics = result.manifest["metrics"]["all"]
+    metrics = result.manifest.metrics["all"]
     share_x1 = float(contributions.loc["x1", "share"] * 100)
     out = {
         "model": args.model,
@@ -100,7 +99,7 @@ def main() -> None:
         "baseline_mean13_mape_pct": round(metrics["mean_13_weeks"]["mape"] * 100, 2),
         "share_x1_pct": round(share_x1, 2),
         "share_error_pts": round(abs(share_x1 - TRUE_SHARE_X1), 2),
-        "media_params": result.manifest["media_params"]["all"],
+        "media_params": result.manifest.media_params["all"],
         "true_structure_reference": true_structure_reference(pd.read_csv(args.data)),
     }
     print(json.dumps(out, indent=1))

@@ -17,10 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from gmvplanner.config import DATA_DIR  # noqa: E402
+from gmvplanner.config import DATA_DIR, ROOT
 
 
 def _child(args: list[str]) -> tuple[float, float]:
@@ -30,7 +27,6 @@ def _child(args: list[str]) -> tuple[float, float]:
     """
     code = (
         "import resource, runpy, sys; sys.argv = " + repr(args) + "; "
-        f"sys.path.insert(0, {str(ROOT)!r}); "
         "import contextlib\n"
         "with contextlib.suppress(SystemExit): runpy.run_path(sys.argv[0], run_name='__main__')\n"
         "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -66,8 +62,8 @@ def main() -> None:
         results["train_seconds"] = round(wall, 2)
         results["train_peak_mb"] = round(peak, 1)
 
-        from gmvplanner.artifacts import load_artifacts
-        from gmvplanner.predict import load_scenario, predict_scenario
+        from gmvplanner.analysis.scenarios import load_scenario, predict_scenario
+        from gmvplanner.model.artifacts import load_artifacts
 
         art = load_artifacts(tmp / "art")
         history = art.table("history")
@@ -81,7 +77,7 @@ def main() -> None:
         results["predict_rows"] = len(out)
         results["predict_ms_median"] = round(statistics.median(times), 1)
         results["predict_ms_p95"] = round(sorted(times)[int(0.95 * (len(times) - 1))], 1)
-        results["holdout"] = art.manifest["metrics"]
+        results["holdout"] = art.manifest.metrics
     print(json.dumps(results, indent=1))
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)

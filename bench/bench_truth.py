@@ -19,28 +19,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_optimiser import optimiser_vs_truth  # the script's own folder is on sys.path
 from scipy.stats import spearmanr
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from gmvplanner.artifacts import load_artifacts  # noqa: E402
-from gmvplanner.config import DATA_DIR, MMM_POOLING  # noqa: E402
-from gmvplanner.features import spend_column  # noqa: E402
-from gmvplanner.load import FixedTransforms, load_transforms  # noqa: E402
-from gmvplanner.model import ModelKind, TrainConfig  # noqa: E402
-from gmvplanner.pipeline import TrainingInputs, train  # noqa: E402
-from gmvplanner.synth import SynthConfig, TrueProcess, ensure_default_data  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
-from bench_optimiser import optimiser_vs_truth  # noqa: E402
+from gmvplanner.config import DATA_DIR, MMM_POOLING, ROOT, spend_column
+from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.model.base import model_names
+from gmvplanner.model.fixed_transforms import FixedTransforms, load_transforms
+from gmvplanner.model.training import TrainConfig
+from gmvplanner.pipeline import TrainingInputs, train
+from gmvplanner.synth import SynthConfig, TrueProcess, ensure_default_data
 
 
 def true_contributions(truth: TrueProcess, history: pd.DataFrame, sub: str) -> pd.Series:
@@ -116,7 +110,7 @@ def run(
         train(
             TrainingInputs.from_dataset(paths, "2014-07-01", "2016-06-30", weekly_media=media == "weekly"),
             Path(tmp) / "art",
-            config=TrainConfig(model=ModelKind(model), pooling=pooling, transforms=fixed),
+            config=TrainConfig(model=model, pooling=pooling, transforms=fixed),
         )
         seconds = time.perf_counter() - start
         art = load_artifacts(Path(tmp) / "art")
@@ -127,7 +121,7 @@ def run(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="forest", choices=[k.value for k in ModelKind])
+    parser.add_argument("--model", default="forest", choices=model_names())
     parser.add_argument("--media", default="weekly", choices=["weekly", "monthly"])
     parser.add_argument("--budget-weeks", type=int, default=13)
     parser.add_argument("--pooling", type=float, default=MMM_POOLING, help="mmm partial pooling (default: %(default)s)")

@@ -9,8 +9,9 @@ import time
 import traceback
 from pathlib import Path
 
-from .config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_SUBCATEGORIES, HOLDOUT_WEEKS, MMM_POOLING, SEED
+from .config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_MODEL, DEFAULT_SUBCATEGORIES, FOREST_TREES, HOLDOUT_WEEKS, MMM_POOLING, SEED
 from .errors import ArtifactError, InputError
+from .model.base import MODEL_KINDS, model_names
 
 __all__ = ["training_main", "testing_main"]
 
@@ -56,27 +57,29 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
-def _model_kind(text: str):
-    from .model import ModelKind
-
-    try:
-        return ModelKind.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _model_name(text: str) -> str:
+    if text not in MODEL_KINDS:
+        raise argparse.ArgumentTypeError(f"unknown model '{text}'; choose one of {model_names()}")
+    return text
 
 
-def _non_negative(text: str) -> float:
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
+def _bounded(cast, minimum: float, kind: str):
+    """An argparse type: `cast` the text and require at least `minimum`, with plain-words errors."""
+
+    def parse(text: str):
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind}, got '{text}'") from None
+        if not value >= minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more, got {text}")
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+_non_negative = _bounded(float, 0, "a number")
+_positive_int = _bounded(int, 1, "a whole number")
 
 
 def training_parser() -> argparse.ArgumentParser:
@@ -117,10 +120,10 @@ def training_parser() -> argparse.ArgumentParser:
     p.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="output folder (default: artifacts/)")
     p.add_argument(
         "--model",
-        type=_model_kind,
-        default="forest",
-        help="forest: Random Forest (default); mmm: media-mix regression with non-negative channel "
-        "effects (choose it when its holdout metrics beat the forest's)",
+        type=_model_name,
+        default=DEFAULT_MODEL,
+        help="; ".join(f"{name}: {kind.description}" for name, kind in MODEL_KINDS.items())
+        + " (default: %(default)s; compare their holdout metrics on your data)",
     )
     p.add_argument(
         "--pooling",
@@ -137,7 +140,7 @@ def training_parser() -> argparse.ArgumentParser:
         "from a lift test; blank cells and channels left out are chosen by time-ordered CV",
     )
     p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
-    p.add_argument("--trees", type=_positive_int, default=300, help="trees per forest (default: %(default)s)")
+    p.add_argument("--trees", type=_positive_int, default=FOREST_TREES, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return p
@@ -155,12 +158,12 @@ def training_main(argv: list[str] | None = None) -> int:
             parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
-    if args.transforms is not None and args.model.value != "mmm":
+    if args.transforms is not None and args.model != "mmm":
         parser.error("--transforms applies to the media-mix model; add --model mmm")
 
     def work() -> None:
-        from .load import load_transforms
-        from .model import TrainConfig
+        from .model.fixed_transforms import load_transforms
+        from .model.training import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
 
         config = TrainConfig(
@@ -208,8 +211,8 @@ def training_main(argv: list[str] | None = None) -> int:
 
 
 def _print_summary(result, seconds: float) -> None:
-    groups = result.manifest["subcategories"]
-    print(f"trained {len(groups)} model(s) ({result.manifest['model']}) in {seconds:.1f} s; artifacts in {result.artifacts}")
+    groups = result.manifest.subcategories
+    print(f"trained {len(groups)} model(s) ({result.manifest.model}) in {seconds:.1f} s; artifacts in {result.artifacts}")
     table = result.metrics.pivot(index="subcategory", columns="predictor", values="mape")
     print("holdout MAPE % (lower is better) of the model and two naive baselines:")
     print((table * 100).round(2).to_string())
@@ -238,10 +241,17 @@ def testing_parser() -> argparse.ArgumentParser:
         "optional per-channel bounds, to maximise the predicted GMV of every subcategory.",
     )
     op.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
-    op.add_argument("--budget", type=float, required=True, help="total budget over the horizon, crore ₹")
+    op.add_argument(
+        "--budget",
+        type=float,
+        required=True,
+        help="total budget over the horizon, crore ₹ (a weekly table's own unit for its artifacts)",
+    )
     op.add_argument("--weeks", type=_positive_int, required=True, help="horizon in weeks")
     op.add_argument("--start", help="first week, YYYY-MM-DD (default: the week after the training data)")
-    op.add_argument("--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon")
+    op.add_argument(
+        "--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon (min_units,max_units for a weekly table)"
+    )
     op.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     for q in (pr, op):
         q.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -255,17 +265,18 @@ def testing_main(argv: list[str] | None = None) -> int:
     _setup_logging(args.quiet)
 
     def predict() -> None:
-        from .artifacts import load_artifacts
-        from .predict import load_scenario, predict_scenario
+        from .analysis.scenarios import load_scenario, predict_scenario
+        from .model.artifacts import load_artifacts
 
         artifacts = load_artifacts(args.artifacts)
+        money = artifacts.money
         scenario = load_scenario(args.scenario, artifacts.channels)
         result = predict_scenario(artifacts, scenario)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(args.out, index=False)
-        totals = result.groupby("subcategory")[["predicted_gmv", "lower", "upper"]].sum() / 1e7
+        totals = money.from_base(result.groupby("subcategory")[["predicted_gmv", "lower", "upper"]].sum())
         print(
-            f"wrote {len(result)} rows to {args.out}; GMV summed over the weeks, crore ₹ "
+            f"wrote {len(result)} rows to {args.out}; GMV summed over the weeks, {money.name} "
             f"(lower/upper: sums of the weekly 80% bounds):"
         )
         print(totals.round(3).to_string())
@@ -273,11 +284,13 @@ def testing_main(argv: list[str] | None = None) -> int:
     def optimize() -> None:
         import pandas as pd
 
-        from .artifacts import load_artifacts
-        from .optimize import INTERVAL_SCOPE, load_bounds, optimise_budget
+        from .analysis.optimise import INTERVAL_SCOPE, load_bounds, optimise_budget
+        from .model.artifacts import load_artifacts
+        from .planner import identification_caution
 
         artifacts = load_artifacts(args.artifacts)
-        bounds = load_bounds(args.bounds, artifacts.channels) if args.bounds else None
+        money = artifacts.money
+        bounds = load_bounds(args.bounds, artifacts.channels, money) if args.bounds else None
         try:
             start = pd.Timestamp(args.start) if args.start else None
         except ValueError:
@@ -286,17 +299,16 @@ def testing_main(argv: list[str] | None = None) -> int:
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             result.table.to_csv(args.out, index=False)
-        unit, scale = artifacts.money_unit, artifacts.spend_factor
+        unit, shown = money.name, money.from_base
+        columns = ["channel", *(money.column(c) for c in ("historical", "recommended", "change"))]
         print(f"budget {args.budget:g} ({unit}) over {args.weeks} weeks from {result.weeks[0].date()}; {result.method}")
-        print(result.table[["channel", "historical_crore", "recommended_crore", "change_crore"]].round(4).to_string(index=False))
+        print(result.table[columns].round(4).to_string(index=False))
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
-            print(f"expected GMV, {name}: {mean / scale:,.4g} {unit} (80% interval {lo / scale:,.4g} to {hi / scale:,.4g})")
-        print(f"expected uplift: {result.uplift / scale:+,.4g} {unit}")
+            print(f"expected GMV, {name}: {shown(mean):,.4g} {unit} (80% interval {shown(lo):,.4g} to {shown(hi):,.4g})")
+        print(f"expected uplift: {shown(result.uplift):+,.4g} {unit}")
         print(INTERVAL_SCOPE)
         if result.note:
             print(f"note: {result.note}")
-        from .planner import identification_caution
-
         caution = identification_caution(artifacts)
         if caution:
             print(f"caution: {caution}")

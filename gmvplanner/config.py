@@ -11,11 +11,16 @@ __all__ = [
     "DEFAULT_SUBCATEGORIES",
     "ORDER_COLUMNS",
     "CHANNELS",
-    "CRORE",
     "SEED",
     "HOLDOUT_WEEKS",
+    "RECENT_WEEKS",
+    "MIN_TRAIN_WEEKS",
+    "PLAN_WEEKS",
     "MMM_POOLING",
+    "DEFAULT_MODEL",
+    "FOREST_TREES",
     "PAYDAYS",
+    "spend_column",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,11 +65,20 @@ CHANNELS = (
     "Other",
 )
 
-CRORE = 1e7  # rupees in one crore
 SEED = 42
-HOLDOUT_WEEKS = 8
+HOLDOUT_WEEKS = 8  # last weeks kept out of fitting and tuning, for honest metrics
+RECENT_WEEKS = 13  # "recent history": lever defaults, spend shares, baselines and run rates look this far back
+MIN_TRAIN_WEEKS = 20  # fewer training weeks than this cannot fit a model
+PLAN_WEEKS = 13  # default horizon of a scenario or a budget
 # media-mix model: weight pulling a channel's ROI in one subcategory towards its ROI in the others.
 # About where the time-ordered CV error (not the known truth), summed over the generated datasets of
 # seeds 7, 1, 2 and 3, was lowest; see bench/bench_truth.py --pooling.
 MMM_POOLING = 1.5e-3
+DEFAULT_MODEL = "forest"  # the --model used when none is given
+FOREST_TREES = 300  # trees per Random Forest
 PAYDAYS = (1, 15)  # days of the month treated as paydays
+
+
+def spend_column(channel: str) -> str:
+    """Name of a channel's spend column in a weekly table (spend allocated to the subcategory, base money unit)."""
+    return f"spend_{channel}"

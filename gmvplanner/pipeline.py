@@ -4,35 +4,34 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .allocate import daily_spend_rupees, monthly_gmv_shares, week_start, weekly_allocated_spend
-from .artifacts import file_sha256, write_artifacts
-from .clean import clean_orders
-from .config import ARTIFACTS_DIR, CRORE, DEFAULT_SUBCATEGORIES
-from .effects import channel_contributions, response_curves
+from .analysis.effects import channel_contributions, response_curves
+from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
+from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
+from .data.calendars import load_holidays, load_nps, load_sale_calendar
+from .data.clean import clean_orders
+from .data.media import load_media
+from .data.orders import load_orders
+from .data.weekly_input import load_weekly_table
+from .dates import week_start
 from .errors import InputError
-from .features import LEVERS, FeatureSpec, daily_calendar, fit_encoders, spend_column, weekly_table
-from .load import FixedTransforms, load_holidays, load_media, load_nps, load_orders, load_sale_calendar
-from .model import (
-    ModelKind,
-    TrainConfig,
-    TrainedSubcategory,
-    feature_importances,
-    fit_media_mix,
-    shared_media_params,
-    train_subcategory,
-)
-from .weekly import load_weekly_table
+from .features.design import LEVERS, FeatureSpec
+from .features.encoders import fit_encoders
+from .features.table import daily_calendar, weekly_table
+from .manifest import Manifest, Window
+from .model.artifacts import file_sha256, write_artifacts
+from .model.fixed_transforms import FixedTransforms
+from .model.metrics import feature_importances
+from .model.training import Progress, TrainConfig, TrainedSubcategory, train_groups
+from .units import OWN_UNITS, RUPEES_IN_CRORE, MoneyUnit
 
 __all__ = ["TrainingInputs", "TrainingResult", "train", "train_weekly", "Progress"]
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, float], None]  # (message, fraction done)
 
 
 @dataclass
@@ -79,7 +78,7 @@ class TrainingResult:
     """Where the artifacts went and the headline numbers."""
 
     artifacts: Path
-    manifest: dict
+    manifest: Manifest
     metrics: pd.DataFrame
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -87,7 +86,7 @@ class TrainingResult:
 def company_weekly_crore(daily: pd.DataFrame) -> pd.DataFrame:
     """Company spend per ISO week in crore, with the number of the week's days inside the window."""
     weeks = week_start(daily.index)
-    out = (daily / CRORE).groupby(weeks).sum()
+    out = RUPEES_IN_CRORE.from_base(daily).groupby(weeks).sum()
     out.insert(0, "days", daily.groupby(weeks).size())
     return out.rename_axis("week_start").reset_index()
 
@@ -167,7 +166,7 @@ def train(
         )
     stage("features", 0.55)
 
-    recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=13)]
+    recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=RECENT_WEEKS)]
     recent_share = recent.groupby("subcategory", observed=True)["gmv"].sum() / recent["gmv"].sum()
     channels = media.channels
     templates = {
@@ -178,18 +177,17 @@ def train(
     trained = _train_groups(groups, templates, config, {s: float(recent_share.get(s, 0.0)) for s in subcategories}, report)
     stage("train", 0.95)
 
-    manifest, tables = _outputs(trained, config, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
-    manifest.update(
-        {
-            "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.paths().items()},
-            "window": {"start": str(start.date()), "end": str(end.date()), "weeks": int(n_weeks), "media_layout": media.layout},
-            "kind": "orders",
-        }
-    )
+    tables = _tables(trained, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
     tables.update({"cleaning_report": cleaned.report, "history": weekly, "company_spend": company_weekly_crore(daily)})
+    manifest = _manifest(
+        trained,
+        config,
+        kind="orders",
+        money=RUPEES_IN_CRORE,
+        window=Window(str(start.date()), str(end.date()), int(n_weeks), media.layout),
+        inputs=inputs.paths(),
+    )
     models = {sub: t.model for sub, t in trained.items()}
-    manifest["spend_unit"] = "rupees (media files are read in crore; 1 crore = 1e7 rupees)"
-    manifest["spend_factor"] = CRORE
     written = write_artifacts(Path(artifacts_dir), models, encoders, tables, manifest)
     stage("write", 1.0)
     log.info("artifacts written to %s", written)
@@ -230,36 +228,35 @@ def train_weekly(
         for g in groups
     }
     spend_cols = [spend_column(c) for c in channels]
-    recent = weekly.loc[weekly["week_start"] > weekly["week_start"].max() - pd.Timedelta(weeks=13)]
+    recent = weekly.loc[weekly["week_start"] > weekly["week_start"].max() - pd.Timedelta(weeks=RECENT_WEEKS)]
     by_group = recent.groupby("subcategory")[spend_cols].sum().sum(axis=1)
     shares = (by_group / by_group.sum()).to_dict() if by_group.sum() > 0 else {g: 1 / len(groups) for g in groups}
     trained = _train_groups(groups, templates, config, shares, report)
-    manifest, tables = _outputs(trained, config, groups)
+    tables = _tables(trained, groups)
     company = weekly.groupby("week_start")[spend_cols].sum()
     company.columns = list(channels)
     company.insert(0, "days", 7)
-    manifest.update(
-        {
-            "inputs": {"weekly": {"path": str(path), "sha256": file_sha256(Path(path))}},
-            "window": {
-                "start": str(weekly["week_start"].min().date()),
-                "end": str((weekly["week_start"].max() + pd.Timedelta(days=6)).date()),
-                "weeks": int(weekly["week_start"].nunique()),
-                "media_layout": "weekly table",
-            },
-            "kind": "weekly",
-            "weekly_columns": {
-                "date": date_col,
-                "target": target,
-                "channels": list(channels),
-                "controls": list(controls),
-                "group": group_col,
-            },
-            "spend_unit": "the weekly table's own units",
-            "spend_factor": 1.0,
-        }
-    )
     tables.update({"history": weekly, "company_spend": company.reset_index()})
+    manifest = _manifest(
+        trained,
+        config,
+        kind="weekly",
+        money=OWN_UNITS,
+        window=Window(
+            str(weekly["week_start"].min().date()),
+            str((weekly["week_start"].max() + pd.Timedelta(days=6)).date()),
+            int(weekly["week_start"].nunique()),
+            "weekly table",
+        ),
+        inputs={"weekly": Path(path)},
+        weekly_columns={
+            "date": date_col,
+            "target": target,
+            "channels": list(channels),
+            "controls": list(controls),
+            "group": group_col,
+        },
+    )
     written = write_artifacts(Path(artifacts_dir), {g: t.model for g, t in trained.items()}, {}, tables, manifest)
     report("written", 1.0)
     return TrainingResult(
@@ -277,28 +274,22 @@ def _train_groups(
     spend_shares: dict[str, float],
     report: Progress,
 ) -> dict[str, TrainedSubcategory]:
-    """Train every group; the media-mix model first chooses carry-over and saturation for all groups,
-    then fits them jointly so channel ROI is partially pooled across groups."""
-    prefit = {}
-    if config.model is ModelKind.MMM:
-        report("choosing carry-over and saturation by time-ordered CV", 0.55)
-        prefit = fit_media_mix(groups, templates, config, shared_media_params(groups, templates, config))
-    trained = {}
-    for i, (group, rows) in enumerate(groups.items()):
-        report(f"training {group}", 0.6 + 0.35 * i / len(groups))
-        trained[group] = train_subcategory(rows, templates[group], config, spend_shares[group], prefit.get(group))
-        _log_metrics(group, trained[group])
+    """Train every group with the configured model kind and log each group's holdout figures."""
+    trained = train_groups(groups, templates, config, spend_shares, report)
+    for group, result in trained.items():
+        _log_metrics(group, result)
     return trained
 
 
 def _log_metrics(group: str, trained: TrainedSubcategory) -> None:
     m = trained.metrics
     log.info(
-        "%s: holdout WAPE %.3f (last week %.3f, 13-week mean %.3f)",
+        "%s: holdout WAPE %.3f (last week %.3f, %d-week mean %.3f)",
         group,
         m["model"]["wape"],
         m["last_week"]["wape"],
-        m["mean_13_weeks"]["wape"],
+        RECENT_WEEKS,
+        m[f"mean_{RECENT_WEEKS}_weeks"]["wape"],
     )
 
 
@@ -308,13 +299,49 @@ def _json_setting(value):
         return list(value)
     if isinstance(value, FixedTransforms):
         return value.to_json()
-    return getattr(value, "value", value)
+    return value
 
 
-def _outputs(
-    trained: dict[str, TrainedSubcategory], config: TrainConfig, weekly: dict[str, pd.DataFrame]
-) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """The manifest entries and tables every training path writes (orders or weekly table)."""
+def _manifest(
+    trained: dict[str, TrainedSubcategory],
+    config: TrainConfig,
+    *,
+    kind: str,
+    money: MoneyUnit,
+    window: Window,
+    inputs: dict[str, Path],
+    weekly_columns: dict | None = None,
+) -> Manifest:
+    """The one place a manifest is built (the writer only stamps checksums and versions on it)."""
+    models = {g: t.model for g, t in trained.items()}
+    return Manifest(
+        kind=kind,
+        model=config.model,
+        subcategories=list(trained),
+        channels=list(next(iter(models.values())).spec.channels),
+        money=money,
+        window=window,
+        inputs={role: {"path": str(p), "sha256": file_sha256(Path(p))} for role, p in inputs.items()},
+        feature_names={g: m.feature_names for g, m in models.items()},
+        media_params={
+            g: {
+                "decay": m.spec.decay,
+                "half_saturation": m.spec.half_saturation,
+                "ridge": None,
+                "pooling": None,
+                **m.estimator.settings(),
+            }
+            for g, m in models.items()
+        },
+        metrics={g: t.metrics for g, t in trained.items()},
+        train_config={k: _json_setting(v) for k, v in config.__dict__.items()},
+        created=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        weekly_columns=weekly_columns,
+    )
+
+
+def _tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables every training path writes (orders or weekly table)."""
     models = {g: t.model for g, t in trained.items()}
     contributions = pd.concat([channel_contributions(m, weekly[g]) for g, m in models.items()], ignore_index=True)
     curves = pd.concat([response_curves(m, weekly[g]) for g, m in models.items()], ignore_index=True)
@@ -323,25 +350,6 @@ def _outputs(
         for g, t in trained.items()
         for name, v in t.metrics.items()
     ]
-    manifest = {
-        "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        "subcategories": list(trained),
-        "channels": next(iter(models.values())).spec.channels,
-        "model": config.model.value,
-        "feature_names": {g: m.feature_names for g, m in models.items()},
-        "media_params": {
-            g: {
-                "decay": m.spec.decay,
-                "half_saturation": m.spec.half_saturation,
-                "ridge": getattr(m.estimator, "ridge", None),
-                "pooling": {"groups": config.pooling, "channels": config.pooling / 10} if m.kind is ModelKind.MMM else None,
-            }
-            for g, m in models.items()
-        },
-        "metrics": {g: t.metrics for g, t in trained.items()},
-        "train_config": {k: _json_setting(v) for k, v in config.__dict__.items()},
-        "final_fit": "the validated procedure (time-ordered CV tuning, then fit) applied to every week",
-    }
     tables = {
         "backtest": pd.concat([t.backtest for t in trained.values()], ignore_index=True),
         "metrics": pd.DataFrame(metric_rows),
@@ -352,4 +360,4 @@ def _outputs(
     flagged = contributions.loc[contributions["flag"] != ""]
     for row in flagged.itertuples():
         log.info("%s / %s: %s", row.subcategory, row.channel, row.flag)
-    return manifest, tables
+    return tables

@@ -13,42 +13,37 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
-from .config import ARTIFACTS_DIR, DATA_DIR
+from .analysis.optimise import BudgetResult, historical_split
+from .analysis.scenarios import predict_scenario
+from .config import ARTIFACTS_DIR, DATA_DIR, RECENT_WEEKS
 from .errors import ArtifactError, InputError
-from .optimize import historical_split
+from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
-from .predict import predict_scenario
 
 __all__ = [
     "identification_caution",
-    "format_money",
+    "verticals",
     "app_artifacts_dir",
     "artifacts_key",
     "ensure_trained",
     "LeverRange",
     "lever_ranges",
     "recent_monthly_spend",
+    "recent_budget",
     "form_scenario",
     "extrapolation_warnings",
     "weekly_to_monthly",
     "monthly_to_weekly",
     "compare_scenarios",
+    "gmv_by_subcategory",
+    "uplift_percent",
+    "metrics_table",
     "validate_upload",
     "retrain",
     "PAYMENT_CHOICES",
 ]
 
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
-
-
-def format_money(value: float, spend_factor: float = 1e7) -> str:
-    """Rupees as analysts read them: crore from 1 crore up, lakh below; other units as plain numbers."""
-    if spend_factor != 1e7:
-        return f"{value:,.0f}"
-    if abs(value) >= 1e7:
-        return f"₹ {value / 1e7:,.2f} crore"
-    return f"₹ {value / 1e5:,.2f} lakh"
 
 
 MONTHLY_CAUTION = (
@@ -60,7 +55,13 @@ MONTHLY_CAUTION = (
 
 def identification_caution(artifacts: Artifacts) -> str | None:
     """A plain-words caution when the spend data cannot support channel-level answers, else None."""
-    return MONTHLY_CAUTION if artifacts.manifest.get("window", {}).get("media_layout") == "monthly" else None
+    return MONTHLY_CAUTION if artifacts.manifest.window.media_layout == "monthly" else None
+
+
+def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:
+    """The product verticals a scenario can name for this subcategory (none for a weekly table)."""
+    encoders = artifacts.encoders.get(subcategory)
+    return encoders.vertical_names() if encoders is not None else []
 
 
 def app_artifacts_dir() -> Path:
@@ -136,9 +137,15 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
 
 
 def recent_monthly_spend(artifacts: Artifacts) -> float:
-    """Company spend per month over the last 13 weeks, in the artifacts' money unit."""
-    company = artifacts.table("company_spend").sort_values("week_start").iloc[-13:]
+    """Company spend per month over the last RECENT_WEEKS weeks, in the artifacts' input money unit."""
+    company = artifacts.table("company_spend").sort_values("week_start").iloc[-RECENT_WEEKS:]
     return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * 365.25 / 12)
+
+
+def recent_budget(artifacts: Artifacts) -> float:
+    """Company spend over the last RECENT_WEEKS weeks, in the input money unit (the Budget page's default total)."""
+    company = artifacts.table("company_spend").sort_values("week_start")
+    return float(company[artifacts.channels].iloc[-RECENT_WEEKS:].to_numpy().sum())
 
 
 def form_scenario(
@@ -207,7 +214,7 @@ def extrapolation_warnings(
         if monthly_spend > monthly.max() * 1.05 or monthly_spend < monthly.min() * 0.95:
             out.append(
                 f"monthly spend {monthly_spend:,.3f} is outside the training range {monthly.min():,.3f} to "
-                f"{monthly.max():,.3f} ({artifacts.money_unit}): the model is extrapolating."
+                f"{monthly.max():,.3f} ({artifacts.money.name}): the model is extrapolating."
             )
     return out
 
@@ -222,7 +229,12 @@ def weekly_to_monthly(plan: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
 
 
 def monthly_to_weekly(monthly: pd.DataFrame, weeks: pd.DatetimeIndex, channels: list[str]) -> pd.DataFrame:
-    """Month totals -> weekly plan, spreading each month evenly over its days inside the horizon."""
+    """Month totals -> weekly plan, spreading each month evenly over its days inside the horizon.
+
+    Each channel's total over the horizon is kept exactly (months outside it are dropped). A week that straddles
+    two months carries both months' daily rates, and `weekly_to_monthly` spreads a week evenly over its days, so
+    showing the result by month again can move a little spend between those two months.
+    """
     frame = pd.DataFrame({"week_start": weeks})
     dates = weeks.to_numpy()[:, None] + np.arange(7).astype("timedelta64[D]")
     months = pd.DatetimeIndex(dates.ravel()).to_period("M")
@@ -237,7 +249,7 @@ def monthly_to_weekly(monthly: pd.DataFrame, weeks: pd.DatetimeIndex, channels: 
 def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Predictions of each named scenario (column `scenario`) and a table of totals with differences.
 
-    Totals: one row per scenario and subcategory, GMV in the artifacts' money unit, and the
+    Totals: one row per scenario and subcategory, GMV in the artifacts' input money unit, and the
     difference to the first scenario (absolute and %).
     """
     frames = [predict_scenario(artifacts, plan).assign(scenario=name) for name, plan in scenarios.items()]
@@ -245,24 +257,49 @@ def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) 
     totals = predictions.groupby(["scenario", "subcategory"], sort=False)["predicted_gmv"].sum().unstack()
     totals["all subcategories"] = totals.sum(axis=1)
     first = totals.iloc[0]
-    scale = artifacts.spend_factor
-    table = (totals / scale).round(4)
-    diff = ((totals - first) / scale).round(4).add_suffix(" vs first")
+    money = artifacts.money
+    table = money.from_base(totals).round(4)
+    diff = money.from_base(totals - first).round(4).add_suffix(" vs first")
     pct = ((totals / first - 1) * 100).round(2)[["all subcategories"]].rename(columns=lambda c: "% vs first")
     return predictions, pd.concat([table, diff, pct], axis=1).reset_index()
 
 
+def gmv_by_subcategory(predictions: pd.DataFrame) -> pd.Series:
+    """Predicted GMV (base unit) summed over the weeks, per subcategory (by name)."""
+    return predictions.groupby("subcategory")["predicted_gmv"].sum()
+
+
+def uplift_percent(result: BudgetResult) -> float | None:
+    """The recommended split's expected GMV over the historical split's, as a % change (None if that is 0)."""
+    historical = result.historical_gmv[0]
+    return None if historical == 0 else result.uplift / historical * 100
+
+
+METRIC_LABELS = {"wape": "WAPE %", "mape": "MAPE %", "r2": "R²"}
+
+
+def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
+    """Held-out metrics of one subcategory's model beside the naive baselines, as shown: one row per predictor,
+    WAPE and MAPE in %, R² as it is."""
+    metrics = artifacts.table("metrics")
+    rows = metrics.loc[metrics["subcategory"] == subcategory].drop(columns="subcategory").reset_index(drop=True)
+    rows = rows.assign(**{c: rows[c] * 100 for c in ("wape", "mape") if c in rows})
+    return rows.rename(columns=METRIC_LABELS)
+
+
 def validate_upload(path: Path, role: str) -> str:
     """Read an uploaded file with the loader for its role; returns a one-line summary or raises InputError."""
-    from . import load
+    from .data import calendars
+    from .data.media import load_media
+    from .data.orders import load_orders
 
     if role == "orders":
-        orders = load.load_orders(path)
+        orders = load_orders(path)
         return f"{len(orders):,} order rows, {orders['order_date'].min().date()} to {orders['order_date'].max().date()}"
     if role == "media":
-        media = load.load_media(path)
+        media = load_media(path)
         return f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}"
-    loader = {"sale_calendar": load.load_sale_calendar, "nps": load.load_nps, "holidays": load.load_holidays}[role]
+    loader = {"sale_calendar": calendars.load_sale_calendar, "nps": calendars.load_nps, "holidays": calendars.load_holidays}[role]
     return f"{len(loader(path))} rows"
 
 

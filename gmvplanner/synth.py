@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pac
 
-from .config import CRORE, ORDER_COLUMNS
-from .transforms import geometric_adstock, hill
+from .config import ORDER_COLUMNS
+from .features.transforms import geometric_adstock, hill
+from .units import CRORE
 
 __all__ = ["SynthConfig", "TrueProcess", "generate", "write_dataset", "SUBCATEGORY_SPECS"]
 

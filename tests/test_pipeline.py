@@ -2,10 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner.artifacts import load_artifacts
-from gmvplanner.clean import clean_orders
-from gmvplanner.load import load_orders
-from gmvplanner.model import metrics
+from gmvplanner.data.clean import clean_orders
+from gmvplanner.data.orders import load_orders
+from gmvplanner.manifest import Window
+from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.model.metrics import metrics
 
 
 def test_metrics_values():
@@ -49,19 +50,19 @@ def test_backtest_covers_every_week_with_holdout_last(trained):
     assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split"]
     for _sub, rows in backtest.groupby("subcategory"):
         rows = rows.sort_values("week_start")
-        assert len(rows) == art.manifest["window"]["weeks"]
+        assert len(rows) == art.manifest.window.weeks
         assert rows["split"].tolist() == ["train"] * (len(rows) - 8) + ["holdout"] * 8
 
 
 def test_manifest_has_provenance(trained, small_data):
     manifest = load_artifacts(trained).manifest
-    assert manifest["window"] == {"start": "2014-07-01", "end": "2016-06-30", "weeks": 105, "media_layout": "monthly"}
-    assert manifest["subcategories"] == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
-    assert len(manifest["channels"]) == 9
-    assert set(manifest["inputs"]) == {"orders", "media", "sale_calendar", "nps", "holidays"}
-    assert len(manifest["inputs"]["orders"]["sha256"]) == 64
-    for sub in manifest["subcategories"]:
+    assert manifest.window == Window(start="2014-07-01", end="2016-06-30", weeks=105, media_layout="monthly")
+    assert manifest.subcategories == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
+    assert len(manifest.channels) == 9
+    assert set(manifest.inputs) == {"orders", "media", "sale_calendar", "nps", "holidays"}
+    assert len(manifest.inputs["orders"]["sha256"]) == 64
+    for sub in manifest.subcategories:
         for predictor in ("model", "last_week", "mean_13_weeks"):
-            assert 0 <= manifest["metrics"][sub][predictor]["wape"] < 1
-        assert any(name.startswith("adstock_") for name in manifest["feature_names"][sub])
-    assert "scikit-learn" in manifest["libraries"]
+            assert 0 <= manifest.metrics[sub][predictor]["wape"] < 1
+        assert any(name.startswith("adstock_") for name in manifest.feature_names[sub])
+    assert "scikit-learn" in manifest.libraries

@@ -1,0 +1,46 @@
+"""What every page shares: the cached artifacts and predictions, the current (artifacts, key), the table editor.
+
+Caches live here, in an imported module, so they survive reruns and page switches; the page files themselves
+are run afresh by `st.navigation` on every rerun.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from gmvplanner import planner
+from gmvplanner.analysis.scenarios import predict_scenario
+from gmvplanner.model.artifacts import Artifacts, load_artifacts
+
+__all__ = ["get_artifacts", "current", "cached_predictions", "cached_comparison", "table_editor"]
+
+
+@st.cache_resource(show_spinner=False)
+def get_artifacts(path: str, key: str) -> Artifacts:
+    """Loaded once per artifacts version and shared read-only by every session (`key` changes on retrain)."""
+    return load_artifacts(path)
+
+
+def current() -> tuple[Artifacts, str]:
+    """The artifacts the app serves and their key (the manifest's checksum), from the cache the frame filled."""
+    path = planner.app_artifacts_dir()
+    key = planner.artifacts_key(path)
+    return get_artifacts(str(path), key), key
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_predictions(_artifacts: Artifacts, key: str, plan: pd.DataFrame) -> pd.DataFrame:
+    """`predict_scenario` for one plan, cached per artifacts version and plan."""
+    return predict_scenario(_artifacts, plan)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`planner.compare_scenarios` for the saved plans, cached per artifacts version and plans."""
+    return planner.compare_scenarios(_artifacts, plans)
+
+
+def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """An editable table whose first column (channel, week or month) labels the rows and stays fixed."""
+    return st.data_editor(frame, key=key, disabled=[frame.columns[0]], hide_index=True, width="stretch")

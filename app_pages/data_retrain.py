@@ -1,0 +1,74 @@
+"""Data & retrain page: upload files in the ElecKart layout, check each on upload, retrain without risking the model."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.common import current, get_artifacts
+from gmvplanner import planner
+from gmvplanner.errors import ArtifactError, InputError
+
+ROLES = {
+    "orders": "Orders (ConsumerElectronics layout)",
+    "media": "Media spend (monthly or dated, crore ₹)",
+    "sale_calendar": "Special-sale calendar (optional)",
+    "nps": "Monthly NPS (optional)",
+    "holidays": "Holidays (optional)",
+}
+
+
+def uploads_ui() -> dict[str, Path]:
+    """One uploader per role; each new file is saved and checked once. Returns the roles whose file passed."""
+    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="gmv-upload-")))
+    valid = st.session_state.setdefault("valid_uploads", {})
+    for role, label in ROLES.items():
+        uploaded = st.file_uploader(label, type=["csv", "parquet"], key=f"upload_{role}")
+        if uploaded is None:
+            valid.pop(role, None)
+            continue
+        path = folder / f"{role}{Path(uploaded.name).suffix}"
+        if st.session_state.get(f"upload_id_{role}") != uploaded.file_id:
+            path.write_bytes(uploaded.getvalue())
+            st.session_state[f"upload_id_{role}"] = uploaded.file_id
+            try:
+                st.session_state[f"upload_msg_{role}"] = ("ok", f"{uploaded.name}: {planner.validate_upload(path, role)}")
+                valid[role] = path
+            except InputError as exc:
+                st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {exc}")
+                valid.pop(role, None)
+        kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
+        (st.success if kind == "ok" else st.error)(message)
+    return valid
+
+
+def main() -> None:
+    art, _ = current()
+    st.header("Data & retrain")
+    st.caption(
+        "Upload your own files in the ElecKart layout (CSV or Parquet). Each file is checked when uploaded; "
+        "the current model is replaced only when the new training succeeds."
+    )
+    valid = uploads_ui()
+    subs = st.text_input("Subcategories to model (comma-separated)", value=",".join(art.subcategories), key="retrain_subs")
+    ready = "orders" in valid and "media" in valid
+    if st.button("Retrain", type="primary", disabled=not ready, key="retrain"):
+        bar = st.progress(0.0, text="Training")
+        try:
+            planner.retrain(
+                dict(valid),
+                planner.app_artifacts_dir(),
+                [s.strip() for s in subs.split(",") if s.strip()],
+                progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
+            )
+            get_artifacts.clear()
+            st.success("Retrained; every page now uses the new model.")
+        except (InputError, ArtifactError) as exc:
+            st.error(f"Training failed, the current model is unchanged: {exc}")
+    if not ready:
+        st.info("Upload at least an orders file and a media file to retrain.")
+
+
+main()

@@ -1,0 +1,39 @@
+"""Model report page: the backtest, held-out metrics beside naive baselines, feature importance, the cleaning report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import current
+from gmvplanner import planner
+from gmvplanner.reporting import charts
+
+
+def main() -> None:
+    art, _ = current()
+    manifest = art.manifest
+    st.header("Model report")
+    st.caption(
+        f"Model: {manifest.model}; window {manifest.window.start} to {manifest.window.end} "
+        f"({manifest.window.weeks} weeks); trained {manifest.created}."
+    )
+    sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
+    st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")
+    st.subheader("Held-out weeks: the model beside two naive baselines")
+    st.dataframe(
+        planner.metrics_table(art, sub),
+        hide_index=True,
+        key="metrics_table",
+        column_config={
+            "WAPE %": st.column_config.NumberColumn(format="%.2f"),
+            "MAPE %": st.column_config.NumberColumn(format="%.2f"),
+            "R²": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    st.plotly_chart(charts.importance_figure(art.table("feature_importances"), sub), key="importance_chart")
+    if (art.path / "cleaning_report.csv").exists():
+        st.subheader("Cleaning report")
+        st.dataframe(art.table("cleaning_report"), hide_index=True, key="cleaning_table")
+
+
+main()

@@ -1,0 +1,121 @@
+"""Predict page: weekly GMV of one subcategory for the week, levers and spend set in one form, with an 80% interval."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import cached_predictions, current, table_editor
+from gmvplanner import planner
+from gmvplanner.analysis.optimise import historical_split
+from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
+from gmvplanner.model.artifacts import Artifacts
+from gmvplanner.reporting import charts
+
+LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
+
+
+def form_ui(art: Artifacts, sub: str) -> dict | None:
+    """The Predict form; its values (arguments of `planner.form_scenario`) once submitted, else None."""
+    ranges = planner.lever_ranges(art, sub)
+    recent = planner.recent_monthly_spend(art)
+    with st.form("predict_form"):
+        c1, c2, c3 = st.columns(3)
+        first = c1.date_input("Order week (any day in it; weeks start on Monday)", value=art.next_week.date(), key="predict_week")
+        weeks = c1.number_input("Weeks to predict", min_value=1, max_value=PLAN_WEEKS, value=4, key="predict_weeks")
+        levers = {}
+        for lever, step in LEVER_STEPS:
+            if lever in ranges:
+                r = ranges[lever]
+                levers[lever] = c2.number_input(
+                    f"{r.label[0].upper()}{r.label[1:]} ({r.unit})",
+                    min_value=0.0,
+                    value=round(r.default, 2),
+                    step=step,
+                    key=f"predict_{lever}",
+                    help=f"Training range {r.low:,.2f} to {r.high:,.2f} {r.unit}.",
+                )
+        sale = c3.slider("Special-sale days per week", 0, 7, 0, key="predict_sale")
+        payment = c3.selectbox(
+            "Payment type",
+            planner.PAYMENT_CHOICES,
+            key="predict_payment",
+            help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
+        )
+        vertical = c3.selectbox("Product vertical", ["recent mix", *planner.verticals(art, sub)], key="predict_vertical")
+        spend = st.number_input(
+            f"Marketing spend, monthly total ({art.money.name})",
+            min_value=0.0,
+            value=round(recent, 4),
+            step=max(round(recent / 20, 3), 0.001),
+            format="%.4f",
+            key="predict_spend",
+            help="Company-wide; split across channels by the table below.",
+        )
+        split = table_editor(
+            pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
+            "predict_split",
+        )
+        if not st.form_submit_button("Predict", type="primary"):
+            return None
+    return {
+        "first_week": pd.Timestamp(first),
+        "weeks": int(weeks),
+        "monthly_spend": spend,
+        "channel_shares": dict(zip(split["channel"], split["share %"].fillna(0.0))),
+        "sale_days": sale,
+        "payment": payment,
+        "vertical": vertical,
+        "levers": levers,
+    }
+
+
+def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> None:
+    """The submitted scenario's forecast: headline numbers, the chart and the weekly table."""
+    for warning in st.session_state.get("predict_warnings", []):
+        st.warning(warning)
+    money = art.money
+    result = cached_predictions(art, key, scenario)
+    mine = result.loc[result["subcategory"] == sub]
+    first = mine.iloc[0]
+    interval = f"{money.format(first['lower'])} to {money.format(first['upper'])}"
+    m1, m2 = st.columns(2)
+    m1.metric(
+        f"Predicted GMV, week of {first['week_start'].date()} ({first['week_start'].strftime('%B %Y')})",
+        money.format(first["predicted_gmv"]),
+        help=f"80% interval {interval}",
+    )
+    m2.metric(f"Predicted GMV over {len(mine)} week(s)", money.format(planner.gmv_by_subcategory(mine)[sub]))
+    st.caption(f"Week 1 80% interval: {interval}.")
+    history = art.table("backtest").query("subcategory == @sub")[["week_start", "actual_gmv"]]
+    st.plotly_chart(charts.forecast_figure(history, mine, sub, money=money), key="predict_chart")
+    gmv_columns = ("predicted_gmv", "lower", "upper")
+    st.dataframe(
+        mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(f"{c} ({money.name})", format="%.4f") for c in gmv_columns},
+    )
+
+
+def main() -> None:
+    art, key = current()
+    st.header("Predict weekly GMV")
+    st.caption(
+        "Set the week, the product and order levers and the marketing spend; the model predicts weekly GMV "
+        f"with an 80% interval. Defaults are the last {RECENT_WEEKS} training weeks."
+    )
+    sub = st.selectbox("Subcategory", art.subcategories, key="predict_sub")
+    values = form_ui(art, sub)
+    if values is not None:
+        levers = values.pop("levers")
+        first_week, weeks = values.pop("first_week"), values.pop("weeks")
+        st.session_state["predict_scenario"] = planner.form_scenario(art, first_week, weeks, sub, **values, **levers)
+        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, levers, values["monthly_spend"])
+    scenario = st.session_state.get("predict_scenario")
+    if scenario is None or scenario["subcategory"].iloc[0] != sub:
+        st.info("Press **Predict** to see the forecast.")
+        return
+    forecast_ui(art, key, sub, scenario)
+
+
+main()

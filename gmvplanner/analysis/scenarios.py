@@ -1,0 +1,247 @@
+"""Spend scenarios: read them, turn them into each subcategory's design matrix (one path), predict weekly GMV.
+
+Predictions carry an 80% interval from the model's predictive distribution (a forest's trees, a regression's
+residual spread). Prediction, scenario totals and the optimiser's plan scorer all build features through
+`scenario_designs`, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import PLAN_WEEKS, RECENT_WEEKS, spend_column
+from ..data import readers
+from ..dates import paydays_in_weeks, week_start
+from ..errors import InputError
+from ..features.design import design_matrix
+from ..model.artifacts import Artifacts
+from ..model.base import PredictiveTotal
+from ..model.training import SubcategoryModel
+
+__all__ = [
+    "SCENARIO_LEVERS",
+    "ScenarioDesign",
+    "load_scenario",
+    "scenario_weekly",
+    "scenario_designs",
+    "predict_scenario",
+    "default_scenario",
+    "scenario_totals",
+]
+
+# optional scenario columns -> (meaning, unit, lowest, highest)
+SCENARIO_LEVERS = {
+    "product_mrp": ("mean product MRP", "₹", 0.0, None),
+    "discount": ("mean discount vs MRP", "fraction 0-1", 0.0, 0.95),
+    "sla": ("mean delivery SLA", "days", 0.0, 60.0),
+    "procurement_sla": ("mean procurement SLA", "days", 0.0, 60.0),
+    "prepaid_share": ("share of orders paid up front (the rest COD)", "fraction 0-1", 0.0, 1.0),
+    "sale_days": ("special-sale days in the week", "days 0-7", 0.0, 7.0),
+    "holidays": ("public holidays in the week", "days 0-7", 0.0, 7.0),
+    "nps": ("net promoter score", "points", -100.0, 100.0),
+}
+
+
+def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
+    """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
+
+    Optional columns: subcategory (levers then apply to that subcategory only), vertical (one name or a
+    mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every row of a week.
+    """
+    path = Path(path)
+    raw = readers.read_frame(path, ["week_start"])
+    frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
+    frame["week_start"] = week_start(frame["week_start"])
+    for channel in channels:
+        if channel not in raw:
+            raise InputError(
+                path,
+                f"column '{channel}' missing: give spend in crore for every channel the model "
+                f"knows ({', '.join(channels)}); use 0 for none",
+                column=channel,
+            )
+        frame[channel] = readers.spend(path, channel, raw[channel]).to_numpy()
+    for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
+        if lever in raw:
+            values = readers.numeric(path, lever, raw[lever])
+            bad = (values < lo) | ((values > hi) if hi is not None else False)
+            readers.fail_at_first(path, bad, lambda i, v=values, u=unit: f"{v.iloc[i]} is outside the allowed range ({u})", lever)
+            frame[lever] = values.to_numpy()
+    for text_col in ("subcategory", "vertical"):
+        if text_col in raw:
+            frame[text_col] = raw[text_col].astype(object).where(raw[text_col].notna(), None).to_numpy()
+    weeks = frame["week_start"].drop_duplicates().sort_values()
+    gaps = weeks.diff().dropna()
+    if (gaps != pd.Timedelta(weeks=1)).any():
+        i = int(np.flatnonzero((gaps != pd.Timedelta(weeks=1)).to_numpy())[0]) + 1
+        raise InputError(
+            path,
+            f"weeks must follow each other; after {weeks.iloc[i - 1].date()} comes {weeks.iloc[i].date()}",
+            column="week_start",
+        )
+    per_week = frame.groupby("week_start")[channels].nunique()
+    if (per_week > 1).to_numpy().any():
+        week = per_week.index[(per_week > 1).any(axis=1)][0]
+        raise InputError(
+            path, f"spend differs between rows of week {week.date()}; spend is company-wide, give the same on every row of a week"
+        )
+    return frame
+
+
+def _vertical_mix(text: str | None) -> dict[str, float] | None:
+    if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
+        return None
+    mix = {}
+    for part in str(text).split(";"):
+        name, _, weight = part.partition(":")
+        mix[name.strip()] = float(weight) if weight.strip() else 1.0
+    return mix
+
+
+def scenario_weekly(
+    scenario: pd.DataFrame, model: SubcategoryModel, artifacts: Artifacts, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One subcategory's scenario weeks as a weekly table (the same columns training used).
+
+    Spend is company crore x the subcategory's recent GMV share. Omitted levers take recent history;
+    sale days and holidays take the same ISO week a year earlier, when the history has it.
+    """
+    sub = model.subcategory
+    rows = scenario
+    if "subcategory" in scenario:
+        mine = scenario["subcategory"].isna() | (scenario["subcategory"] == sub)
+        rows = scenario.loc[mine]
+    rows = rows.drop_duplicates("week_start").sort_values("week_start").reset_index(drop=True)
+    weeks = pd.DatetimeIndex(rows["week_start"])
+    n = len(rows)
+    out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, 7)}
+    for channel in model.spec.channels:
+        crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(n)
+        out[spend_column(channel)] = artifacts.money.to_base(crore) * model.spend_share
+    defaults = model.lever_defaults
+    for control in model.spec.controls:
+        given = rows[control].to_numpy(float) if control in rows else np.full(n, np.nan)
+        out[control] = np.where(np.isnan(given), defaults.get(control, model.spec.fill_values.get(control, 0.0)), given)
+    encoders = artifacts.encoders.get(sub)
+    if encoders is not None:
+        _apply_mixes(out, rows, encoders)
+    if not model.spec.calendar:
+        return pd.DataFrame(out)
+    last_year = None
+    if history is not None:
+        h = history.loc[history["subcategory"] == sub].set_index("week_start")
+        last_year = h.reindex(weeks - pd.Timedelta(weeks=52))
+    for col in ("sale_days", "holidays"):
+        given = rows[col].to_numpy(float) if col in rows else np.full(n, np.nan)
+        fallback = last_year[col].to_numpy(float) if last_year is not None else np.zeros(n)
+        out[col] = np.where(np.isnan(given), np.nan_to_num(fallback), given)
+    out["paydays"] = paydays_in_weeks(weeks)
+    nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(n, np.nan)
+    out["nps"] = np.where(np.isnan(nps), defaults.get("nps", 50.0), nps)
+    return pd.DataFrame(out)
+
+
+def _apply_mixes(out: dict, rows: pd.DataFrame, encoders) -> None:
+    """Overwrite mix columns where the scenario names a vertical (mix) or a prepaid share."""
+    n_vert = len(encoders.vertical.get_feature_names_out())
+    names = encoders.mix_columns()
+    if "vertical" in rows:
+        for i, text in enumerate(rows["vertical"]):
+            mix = _vertical_mix(text)
+            if mix:
+                for col, value in zip(names[:n_vert], encoders.mix("vertical", mix)):
+                    out[col][i] = value
+    if "prepaid_share" in rows:
+        for i, share in enumerate(rows["prepaid_share"].to_numpy(float)):
+            if not np.isnan(share):
+                for col, value in zip(names[n_vert:], encoders.mix("payment", {"Prepaid": share, "COD": 1.0 - share})):
+                    out[col][i] = value
+
+
+@dataclass(frozen=True)
+class ScenarioDesign:
+    """One subcategory's scenario weeks as the model sees them: the weekly rows, the design matrix, the
+    carry-over stock coming in from training, and the days per week."""
+
+    bundle: SubcategoryModel
+    weekly: pd.DataFrame
+    X: pd.DataFrame
+    carry_in: dict[str, float] | None
+    days: np.ndarray
+
+
+def scenario_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.DataFrame | None = None) -> list[ScenarioDesign]:
+    """The one path from a scenario to each subcategory's design matrix (subcategories the scenario leaves
+    out are skipped)."""
+    history = artifacts.table("history") if history is None else history
+    designs = []
+    for bundle in artifacts.models.values():
+        weekly = scenario_weekly(scenario, bundle, artifacts, history)
+        if weekly.empty:
+            continue
+        carry = bundle.carry_in(weekly["week_start"].iloc[0])
+        designs.append(
+            ScenarioDesign(bundle, weekly, design_matrix(weekly, bundle.spec, carry), carry, weekly["days"].to_numpy(float))
+        )
+    return designs
+
+
+def predict_scenario(
+    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Weekly GMV per subcategory: week_start, subcategory, predicted_gmv, lower, upper (₹)."""
+    frames = []
+    for design in scenario_designs(artifacts, scenario, history):
+        mean, lo, hi = design.bundle.predictive(design.X).interval(coverage)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "week_start": design.weekly["week_start"],
+                    "subcategory": design.bundle.subcategory,
+                    "predicted_gmv": mean * design.days,
+                    "lower": lo * design.days,
+                    "upper": hi * design.days,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The next `weeks` weeks with spend at last year's level for the same weeks, scaled to the recent run rate.
+
+    The run-rate factor is spend over the last RECENT_WEEKS (13) weeks divided by spend over the same weeks a year
+    earlier; without a year of history it is 1 and weeks with no match take the recent weekly mean.
+    """
+    company = artifacts.table("company_spend").set_index("week_start").sort_index()
+    channels = artifacts.channels
+    weekly = company[channels].div(company["days"], axis=0) * 7  # full-week equivalents
+    last = weekly.index[-1]
+    start = start or last + pd.Timedelta(weeks=1)
+    future = pd.date_range(start, periods=weeks, freq="7D")
+    recent = weekly.iloc[-RECENT_WEEKS:]
+    year_before = weekly.reindex(recent.index - pd.Timedelta(weeks=52))
+    scale = recent.to_numpy().sum() / year_before.to_numpy().sum() if year_before.notna().all().all() else 1.0
+    if not np.isfinite(scale) or scale <= 0:
+        scale = 1.0
+    base = weekly.reindex(future - pd.Timedelta(weeks=52)).reset_index(drop=True)
+    base = base.fillna(recent.mean()) * scale
+    out = pd.DataFrame({"week_start": future})
+    for channel in channels:
+        out[channel] = base[channel].to_numpy().round(6)
+    return out
+
+
+def scenario_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8) -> tuple[float, float, float]:
+    """Total GMV (₹) over every week and subcategory of a scenario, with a central `coverage` interval.
+
+    Subcategories' predictive totals add draw by draw (for forests, tree i of each subcategory summed) and
+    noise variance by variance (weeks and subcategories taken as independent).
+    """
+    totals = [design.bundle.predictive(design.X).total(design.days) for design in scenario_designs(artifacts, scenario)]
+    total: PredictiveTotal = sum(totals[1:], totals[0])
+    return total.interval(coverage)

@@ -1,0 +1,1 @@
+"""Input data: the reading contract, orders, media, calendars, weekly tables; cleaning and spend allocation."""

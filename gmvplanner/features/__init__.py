@@ -1,0 +1,1 @@
+"""Features: the media maths (carry-over, saturation), encoders, the weekly table and the design matrix."""

@@ -1,0 +1,138 @@
+"""The weekly design matrix: how a group's weekly rows become model features (shared by training and scenarios).
+
+Spend enters as adstocked spend per day; partial weeks work because everything is per day of the week inside
+the window (`days`). `FeatureSpec` records how one group's features are built, so a scenario is built the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import spend_column
+from .transforms import geometric_adstock
+
+__all__ = [
+    "FEATURE_SCHEMA",
+    "LEVERS",
+    "CALENDAR_FEATURES",
+    "FeatureSpec",
+    "design_matrix",
+    "adstock_feature",
+    "with_spend_rates",
+    "fitted_spec",
+    "spend_rates",
+]
+
+FEATURE_SCHEMA = 4  # bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
+LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
+CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
+TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
+
+
+@dataclass
+class FeatureSpec:
+    """How one group's weekly rows become features: channels, carry-over and saturation, controls, column order.
+
+    `controls` are weekly-table columns used as they are (levers, mixes, or a weekly table's own
+    controls); `calendar` adds the ElecKart calendar features. `half_saturation` (₹ per day) is used by
+    the media-mix regression; the forest's splits do not change under a monotone transform, so it ignores it.
+    """
+
+    channels: list[str]
+    decay: dict[str, float]
+    controls: list[str]
+    fill_values: dict[str, float] = field(default_factory=dict)  # medians for missing control values
+    calendar: bool = True
+    half_saturation: dict[str, float] = field(default_factory=dict)
+    fourier: int = 0  # yearly sine/cosine pairs from the date (weekly tables, which bring no calendar)
+    trend: bool = False  # a linear trend in years (the ElecKart calendar features include one already)
+
+    def feature_names(self) -> list[str]:
+        names = [f"adstock_{c}" for c in self.channels] + list(self.controls)
+        if self.calendar:
+            names += list(CALENDAR_FEATURES)
+        names += [f"{f}{k}" for k in range(1, self.fourier + 1) for f in ("season_sin", "season_cos")]
+        return names + ["trend"] if self.trend and not self.calendar else names
+
+
+def adstock_feature(rate: np.ndarray, spec: FeatureSpec, channel: str, carry_in: dict[str, float] | None) -> np.ndarray:
+    """One channel's carry-over column from its spend per day; without `carry_in` the stock starts at
+    the first week's rate (as if that spend had run before)."""
+    init = rate[0] if carry_in is None else carry_in.get(channel, 0.0)
+    return geometric_adstock(rate, spec.decay[channel], initial=init)
+
+
+def with_spend_rates(
+    X: pd.DataFrame, spec: FeatureSpec, rates: dict[str, np.ndarray], carry_in: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """A copy of design matrix `X` with the named channels' spend per day replaced (carry-over recomputed)."""
+    out = X.copy()
+    for channel, rate in rates.items():
+        out[f"adstock_{channel}"] = adstock_feature(np.asarray(rate, float), spec, channel, carry_in)
+    return out
+
+
+def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, float] | None = None) -> pd.DataFrame:
+    """Features for consecutive weeks of one group, in `spec.feature_names()` order.
+
+    Spend enters as adstocked spend per day. `carry_in` is each channel's stock before the first week;
+    without it the stock starts at the first week's rate (as if that spend had run before).
+    """
+    days = weekly["days"].to_numpy(float)
+    X = {}
+    for channel in spec.channels:
+        col = spend_column(channel)
+        rate = weekly[col].to_numpy(float) / days if col in weekly else np.zeros(len(days))
+        X[f"adstock_{channel}"] = adstock_feature(rate, spec, channel, carry_in)
+    for col in spec.controls:
+        X[col] = weekly[col].to_numpy(float) if col in weekly else np.full(len(days), spec.fill_values.get(col, 0.0))
+    if spec.calendar:
+        X["sale_share"] = weekly["sale_days"].to_numpy(float) / days
+        X["holiday_share"] = weekly["holidays"].to_numpy(float) / days
+        X["payday_share"] = weekly["paydays"].to_numpy(float) / days
+        X["nps"] = weekly["nps"].to_numpy(float)
+        thursday = pd.DatetimeIndex(weekly["week_start"]) + pd.Timedelta(days=3)
+        X["month"] = thursday.month.to_numpy(float)
+        woy = thursday.isocalendar().week.to_numpy(float)
+        X["woy_sin"] = np.sin(2 * np.pi * woy / 52.18)
+        X["woy_cos"] = np.cos(2 * np.pi * woy / 52.18)
+    starts = pd.DatetimeIndex(weekly["week_start"])
+    if spec.calendar or spec.trend:
+        X["trend"] = ((starts - TREND_ORIGIN).days / 365.25).to_numpy(float)
+    doy = (starts + pd.Timedelta(days=3)).day_of_year.to_numpy(float)
+    for k in range(1, spec.fourier + 1):
+        X[f"season_sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
+        X[f"season_cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
+    frame = pd.DataFrame(X, index=weekly.index)[spec.feature_names()]
+    for col, value in spec.fill_values.items():
+        if col in frame:
+            frame[col] = frame[col].fillna(value)
+    return frame
+
+
+def fitted_spec(
+    weekly: pd.DataFrame, template: FeatureSpec, decay: dict[str, float], half_saturation: dict[str, float] | None = None
+) -> FeatureSpec:
+    """`template` completed for these weeks: the chosen carry-over and saturation, and medians to fill gaps."""
+    fill = {c: float(weekly[c].median()) if c in weekly and weekly[c].notna().any() else 0.0 for c in template.controls}
+    if template.calendar:
+        fill["nps"] = float(weekly["nps"].median()) if weekly["nps"].notna().any() else 50.0
+    return FeatureSpec(
+        channels=template.channels,
+        decay=decay,
+        controls=template.controls,
+        fill_values=fill,
+        calendar=template.calendar,
+        half_saturation=half_saturation or {},
+        fourier=template.fourier,
+        trend=template.trend,
+    )
+
+
+def spend_rates(weekly: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
+    """Each channel's spend per day of each week (base money unit)."""
+    days = weekly["days"].to_numpy(float)
+    return pd.DataFrame({c: weekly[spend_column(c)].to_numpy(float) / days for c in channels})

@@ -1,0 +1,206 @@
+"""Write trained models atomically with a manifest, and load them only when everything checks out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import joblib
+import pandas as pd
+
+from .. import __version__
+from ..dates import next_week
+from ..errors import ArtifactError
+from ..features.design import FEATURE_SCHEMA
+from ..features.encoders import SubcategoryEncoders
+from ..manifest import Manifest
+from ..units import MoneyUnit
+from .training import SubcategoryModel
+
+__all__ = ["Artifacts", "library_versions", "file_sha256", "write_artifacts", "load_artifacts", "CHECKED_LIBRARIES"]
+
+MANIFEST = "manifest.json"
+CHECKED_LIBRARIES = ("scikit-learn", "numpy", "joblib", "pandas")
+README = """# GMV Planner artifacts
+
+Written by `python ecommerce_training.py`; do not edit by hand (the checksums in manifest.json
+make the loader refuse changed files). Contents:
+
+- `model_<subcategory>.joblib`, `encoders_<subcategory>.joblib`: the fitted model with its feature
+  spec, and the fitted vertical / payment-type encoders, one pair per subcategory;
+- `manifest.json`: library versions, input checksums, modelling window, subcategories, channels,
+  feature names, metrics and the checksum of every file here;
+- `backtest.csv`: week_start, subcategory, actual_gmv, predicted_gmv, split (train or holdout);
+- `cleaning_report.csv`: rows and GMV dropped or blanked per reason;
+- `history.csv`: the weekly training table; `feature_importances.csv`; `metrics.csv`.
+"""
+
+
+def library_versions() -> dict[str, str]:
+    """Versions that decide whether a pickle is safe to load here."""
+    out = {lib: version(lib) for lib in CHECKED_LIBRARIES}
+    out["python"] = platform.python_version()
+    out["gmvplanner"] = __version__
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 8 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(8 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name)
+
+
+def _replaceable(dest: Path) -> bool:
+    """Only an empty folder or an earlier artifacts folder may be replaced."""
+    if not dest.exists():
+        return True
+    entries = {p.name for p in dest.iterdir()}
+    return not entries or MANIFEST in entries or entries <= {"README.md", ".gitkeep"}
+
+
+def write_artifacts(
+    dest: Path,
+    models: dict[str, SubcategoryModel],
+    encoders: dict[str, SubcategoryEncoders],
+    tables: dict[str, pd.DataFrame],
+    manifest: Manifest,
+) -> Path:
+    """Write everything into a temporary sibling folder, then swap it in; `dest` is never half-written."""
+    dest = Path(dest)
+    if not _replaceable(dest):
+        raise ArtifactError(f"{dest} holds files that are not GMV Planner artifacts; choose an empty or new folder")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    try:
+        files = {}
+        for sub, model in models.items():
+            files[sub] = {"model": f"model_{_slug(sub)}.joblib"}
+            joblib.dump(model, tmp / files[sub]["model"], compress=3)
+            if sub in encoders:  # weekly tables have no categorical levers to encode
+                files[sub]["encoders"] = f"encoders_{_slug(sub)}.joblib"
+                joblib.dump(encoders[sub], tmp / files[sub]["encoders"], compress=3)
+        for name, table in tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False)
+        (tmp / "README.md").write_text(README)
+        manifest = manifest.stamped(
+            subcategory_files=files,
+            libraries=library_versions(),
+            feature_schema=FEATURE_SCHEMA,
+            files={p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.name != MANIFEST},
+        )
+        (tmp / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=1, default=str))
+        old = None
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+            dest.rename(old)
+        tmp.rename(dest)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+@dataclass
+class Artifacts:
+    """A verified, loaded artifacts folder."""
+
+    path: Path
+    manifest: Manifest
+    models: dict[str, SubcategoryModel]
+    encoders: dict[str, SubcategoryEncoders]
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def subcategories(self) -> list[str]:
+        return list(self.models)
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self.manifest.channels)
+
+    @property
+    def money(self) -> MoneyUnit:
+        """How spend is given (crore ₹, or a weekly table's own unit) and how money is shown."""
+        return self.manifest.money
+
+    @property
+    def last_week(self) -> pd.Timestamp:
+        """The last trained week (a Monday)."""
+        return max(m.last_week for m in self.models.values())
+
+    @property
+    def next_week(self) -> pd.Timestamp:
+        """The first week after the training data: where forecasts start by default."""
+        return next_week(self.last_week)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A CSV written beside the models (backtest, history, cleaning_report, ...); read once, then a copy."""
+        if name not in self._tables:
+            frame = pd.read_csv(self.path / f"{name}.csv")
+            if "week_start" in frame:
+                frame["week_start"] = pd.to_datetime(frame["week_start"])
+            self._tables[name] = frame
+        return self._tables[name].copy()
+
+
+def load_artifacts(path: Path | str) -> Artifacts:
+    """Load after checking file checksums, library versions, feature schema and feature names.
+
+    Checksums are verified before anything is unpickled, so a changed file is never executed.
+    """
+    path = Path(path)
+    manifest_path = path / MANIFEST
+    if not manifest_path.exists():
+        raise ArtifactError(f"{path}: no {MANIFEST}; train first with: python ecommerce_training.py --artifacts {path}")
+    try:
+        manifest = Manifest.from_json(json.loads(manifest_path.read_text()))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"{manifest_path}: unreadable manifest ({type(exc).__name__}: {exc}); retrain") from None
+    for name, digest in manifest.files.items():
+        file = path / name
+        if not file.exists():
+            raise ArtifactError(f"{path}: {name} listed in the manifest is missing; retrain")
+        if file_sha256(file) != digest:
+            raise ArtifactError(f"{path}: checksum of {name} does not match the manifest (changed after training); retrain")
+    here = library_versions()
+    for lib in CHECKED_LIBRARIES:
+        trained = manifest.libraries.get(lib)
+        if trained != here[lib]:
+            raise ArtifactError(
+                f"{path}: trained with {lib} {trained}, this machine has {here[lib]}; retrain, or install {lib}=={trained}"
+            )
+    if manifest.feature_schema != FEATURE_SCHEMA:
+        raise ArtifactError(
+            f"{path}: built with feature schema {manifest.feature_schema}, this code uses {FEATURE_SCHEMA}; retrain"
+        )
+    models, encoders = {}, {}
+    for sub, names in manifest.subcategory_files.items():
+        model = joblib.load(path / names["model"])
+        expected = manifest.feature_names[sub]
+        if model.feature_names != expected or model.spec.feature_names() != expected:
+            missing = sorted(set(expected) ^ set(model.feature_names))
+            raise ArtifactError(
+                f"{path}: model for {sub} was trained with other features than the manifest lists "
+                f"(differing: {missing or 'order'}); retrain"
+            )
+        models[sub] = model
+        if "encoders" in names:
+            encoders[sub] = joblib.load(path / names["encoders"])
+    return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)

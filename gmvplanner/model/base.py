@@ -1,0 +1,165 @@
+"""The interface every model kind implements, its predictive distribution, and the registry behind `--model`.
+
+Pipeline, effects, scenarios, the optimiser and the app talk to models only through `GmvModel`; a new kind is
+a new module in this package that subclasses it and is decorated with `@register`. Nothing else learns its class.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from ..features.design import FeatureSpec, with_spend_rates
+
+if TYPE_CHECKING:
+    from .training import TrainConfig
+
+__all__ = ["Predictive", "PredictiveTotal", "GmvModel", "register", "model_kind", "model_names", "check_columns"]
+
+
+def _quantiles(coverage: float) -> tuple[float, float]:
+    return (1 - coverage) / 2, 1 - (1 - coverage) / 2
+
+
+@dataclass(frozen=True)
+class PredictiveTotal:
+    """The predictive distribution of a total (₹): equally weighted draws plus independent normal noise.
+
+    Totals of several groups add draw by draw (draw i of each group summed: a forest's tree i, a refit i)
+    and variance by variance.
+    """
+
+    draws: np.ndarray  # (n_draws,)
+    variance: float = 0.0
+
+    def __add__(self, other: PredictiveTotal) -> PredictiveTotal:
+        return PredictiveTotal(self.draws + other.draws, self.variance + other.variance)
+
+    @property
+    def mean(self) -> float:
+        return float(self.draws.mean())
+
+    def interval(self, coverage: float = 0.8) -> tuple[float, float, float]:
+        """Mean and a central `coverage` interval."""
+        lo_q, hi_q = _quantiles(coverage)
+        mean = self.mean
+        spread_lo, spread_hi = np.quantile(self.draws, [lo_q, hi_q]) - mean
+        z = float(norm.ppf(hi_q)) * np.sqrt(self.variance)
+        return mean, mean + spread_lo - z, mean + spread_hi + z
+
+
+@dataclass(frozen=True)
+class Predictive:
+    """The predictive distribution of GMV per day for some weeks: draws (e.g. one per tree) plus normal noise."""
+
+    draws: np.ndarray  # (n_draws, rows)
+    noise_sd: np.ndarray  # (rows,)
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.draws.mean(axis=0)
+
+    def interval(self, coverage: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-row mean and central `coverage` interval."""
+        lo_q, hi_q = _quantiles(coverage)
+        half = norm.ppf(hi_q) * self.noise_sd
+        return self.mean, np.quantile(self.draws, lo_q, axis=0) - half, np.quantile(self.draws, hi_q, axis=0) + half
+
+    def total(self, days: np.ndarray) -> PredictiveTotal:
+        """The distribution of the GMV summed over these weeks (`days` per week)."""
+        return PredictiveTotal((self.draws * days).sum(axis=1), float(((self.noise_sd * days) ** 2).sum()))
+
+
+def check_columns(expected: list[str], X: pd.DataFrame) -> None:
+    """Refuse a design matrix whose columns are not the model's, in its order."""
+    if list(X.columns) != list(expected):
+        raise ValueError(f"features {list(X.columns)} differ from the model's {list(expected)}")
+
+
+class GmvModel(ABC):
+    """A fitted model of one group's (subcategory's) GMV per day from its weekly design matrix."""
+
+    name: ClassVar[str]  # the --model value
+    description: ClassVar[str]  # one line for --help
+    smooth_in_spend: ClassVar[bool]  # True: GMV is smooth in spend, so a gradient-based optimiser can use it directly
+
+    @classmethod
+    @abstractmethod
+    def fit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, validation: bool
+    ) -> dict[str, tuple[GmvModel, FeatureSpec]]:
+        """Tune and fit every group on its weekly rows (already cut to the weeks to fit on).
+
+        `templates` name each group's channels and controls; the returned spec records the chosen carry-over
+        and saturation. `validation` is True for the model scored on held-out weeks, False for the shipped one.
+        """
+
+    @property
+    @abstractmethod
+    def feature_names(self) -> list[str]:
+        """The design-matrix columns, in the order the model expects them."""
+
+    @abstractmethod
+    def predictive(self, X: pd.DataFrame) -> Predictive:
+        """The predictive distribution of GMV per day for each row of `X`."""
+
+    @abstractmethod
+    def importances(self) -> pd.Series:
+        """Each feature's share of the model's explanation (sums to 1), indexed by feature name."""
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Mean GMV per day for each row of `X`."""
+        return self.predictive(X).mean
+
+    def backtest(self, X: pd.DataFrame, n_train: int) -> np.ndarray:
+        """GMV per day for the rows the model was fitted on (the first `n_train`) and those after; a kind
+        that can give honest in-sample figures (out-of-bag) does so."""
+        return self.predict(X)
+
+    def media_response(
+        self,
+        X: pd.DataFrame,
+        spec: FeatureSpec,
+        days: np.ndarray,
+        variants: list[dict[str, np.ndarray]],
+        carry_in: dict[str, float] | None = None,
+    ) -> np.ndarray:
+        """Mean total GMV (₹) of many spend variants of the design matrix `X`, predicted in one call.
+
+        Each variant maps channels to their spend per day; only those channels' carry-over is recomputed.
+        Effects, response curves and the optimiser all ask this question.
+        """
+        blocks = [with_spend_rates(X, spec, variant, carry_in) for variant in variants]
+        per_day = self.predict(pd.concat(blocks, ignore_index=True))
+        return (per_day.reshape(len(variants), len(X)) * days).sum(axis=1)
+
+    def settings(self) -> dict:
+        """Fitted settings worth recording in the manifest (beyond the feature spec)."""
+        return {}
+
+
+MODEL_KINDS: dict[str, type[GmvModel]] = {}
+
+
+def register(kind: type[GmvModel]) -> type[GmvModel]:
+    """Class decorator: make a model kind selectable by its `name`."""
+    MODEL_KINDS[kind.name] = kind
+    return kind
+
+
+def model_names() -> list[str]:
+    """Every registered --model name."""
+    return list(MODEL_KINDS)
+
+
+def model_kind(name: str) -> type[GmvModel]:
+    """The model kind called `name`; an unknown name lists the valid ones."""
+    try:
+        return MODEL_KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown model '{name}'; choose one of {model_names()}") from None

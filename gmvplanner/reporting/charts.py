@@ -1,0 +1,208 @@
+"""Plotly figures from tidy frames: each function takes data and returns a `go.Figure` (no Streamlit here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..units import RUPEES_IN_CRORE, MoneyUnit
+
+__all__ = [
+    "forecast_figure",
+    "scenario_comparison_figure",
+    "contribution_figure",
+    "roi_figure",
+    "response_curve_figure",
+    "backtest_figure",
+    "importance_figure",
+    "split_figure",
+]
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "week starting (Monday)") -> go.Figure:
+    fig.update_layout(
+        title=title,
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 60, "l": 60, "r": 20, "b": 60},
+    )
+    return fig
+
+
+def forecast_figure(
+    history: pd.DataFrame, forecast: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE
+) -> go.Figure:
+    """Actual weekly GMV, then the prediction with its 80% band.
+
+    `history`: week_start, actual_gmv (₹); `forecast`: week_start, predicted_gmv, lower, upper (₹).
+    """
+    div, unit = money.axis(pd.concat([history["actual_gmv"], forecast["upper"]]))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=history["week_start"], y=history["actual_gmv"] / div, name="actual GMV", line={"color": "#444"}))
+    fig.add_trace(
+        go.Scatter(
+            x=forecast["week_start"],
+            y=forecast["upper"] / div,
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=forecast["week_start"],
+            y=forecast["lower"] / div,
+            mode="lines",
+            fill="tonexty",
+            line={"width": 0},
+            fillcolor="rgba(31,119,180,0.2)",
+            name="80% interval",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=forecast["week_start"],
+            y=forecast["predicted_gmv"] / div,
+            name="predicted GMV",
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+        )
+    )
+    return _layout(fig, f"{subcategory}: weekly GMV, actual and predicted", f"GMV ({unit})")
+
+
+def scenario_comparison_figure(predictions: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Weekly GMV of each saved scenario (column `scenario`) for one subcategory, with 80% bands."""
+    fig = go.Figure()
+    rows = predictions.loc[predictions["subcategory"] == subcategory]
+    div, unit = money.axis(rows["upper"])
+    for i, (name, frame) in enumerate(rows.groupby("scenario", sort=False)):
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=frame["week_start"],
+                y=frame["predicted_gmv"] / div,
+                name=str(name),
+                mode="lines+markers",
+                line={"color": color},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "visible": True,
+                    "thickness": 1,
+                    "array": (frame["upper"] - frame["predicted_gmv"]) / div,
+                    "arrayminus": (frame["predicted_gmv"] - frame["lower"]) / div,
+                },
+            )
+        )
+    return _layout(fig, f"{subcategory}: predicted weekly GMV by scenario (bars: 80% interval)", f"GMV ({unit})")
+
+
+def contribution_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Incremental GMV per channel; flagged channels in grey."""
+    rows = contributions.loc[contributions["subcategory"] == subcategory].sort_values("incremental_gmv")
+    colors = ["#bbbbbb" if str(f) not in ("", "nan") else PALETTE[2] for f in rows["flag"].fillna("")]
+    div, unit = money.axis(rows["incremental_gmv"])
+    fig = go.Figure(
+        go.Bar(
+            x=rows["incremental_gmv"] / div,
+            y=rows["channel"],
+            orientation="h",
+            marker_color=colors,
+            hovertext=rows["flag"].fillna(""),
+            name="incremental GMV",
+        )
+    )
+    return _layout(
+        fig,
+        f"{subcategory}: incremental GMV (grey: flagged)",
+        "channel",
+        x_title=f"incremental GMV ({unit})",
+    )
+
+
+def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """ROI and marginal ROI per channel (₹ of GMV per ₹ of spend)."""
+    rows = contributions.loc[contributions["subcategory"] == subcategory].sort_values("roi")
+    fig = go.Figure(
+        [
+            go.Bar(x=rows["roi"], y=rows["channel"], orientation="h", name="ROI (average)", marker_color=PALETTE[0]),
+            go.Bar(x=rows["mroi"], y=rows["channel"], orientation="h", name="marginal ROI (next 1%)", marker_color=PALETTE[1]),
+        ]
+    )
+    fig.update_layout(barmode="group")
+    per = "₹ GMV per ₹ spent" if money.rupees else "GMV per unit spent"
+    return _layout(fig, f"{subcategory}: ROI by channel", "channel", x_title=per)
+
+
+def response_curve_figure(curves: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Window GMV as each channel's spend is scaled 0x-3x, as the change from actual spend."""
+    rows = curves.loc[curves["subcategory"] == subcategory]
+    div, unit = money.axis(rows["gmv"] - rows["gmv"].min())
+    fig = go.Figure()
+    for i, (channel, frame) in enumerate(rows.groupby("channel", sort=False)):
+        actual = frame.loc[(frame["multiplier"] - 1.0).abs().idxmin(), "gmv"]
+        fig.add_trace(
+            go.Scatter(
+                x=frame["multiplier"],
+                y=(frame["gmv"] - actual) / div,
+                name=str(channel),
+                mode="lines+markers",
+                line={"color": PALETTE[i % len(PALETTE)]},
+            )
+        )
+    fig.add_vline(x=1.0, line_dash="dot", annotation_text="actual spend")
+    return _layout(
+        fig,
+        f"{subcategory}: response curves (others held at actual)",
+        f"GMV change vs actual ({unit})",
+        x_title="spend multiplier (1 = actual)",
+    )
+
+
+def backtest_figure(backtest: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Actual vs predicted weekly GMV; the held-out weeks shaded."""
+    rows = backtest.loc[backtest["subcategory"] == subcategory].sort_values("week_start")
+    div, unit = money.axis(rows["actual_gmv"])
+    fig = go.Figure(
+        [
+            go.Scatter(x=rows["week_start"], y=rows["actual_gmv"] / div, name="actual", line={"color": "#444"}),
+            go.Scatter(x=rows["week_start"], y=rows["predicted_gmv"] / div, name="predicted", line={"color": PALETTE[0]}),
+        ]
+    )
+    hold = rows.loc[rows["split"] == "holdout", "week_start"]
+    if len(hold):
+        fig.add_vrect(
+            x0=hold.min() - pd.Timedelta(days=3),
+            x1=hold.max() + pd.Timedelta(days=3),
+            fillcolor="orange",
+            opacity=0.15,
+            line_width=0,
+            annotation_text="held out",
+        )
+    return _layout(fig, f"{subcategory}: backtest (train weeks: out-of-bag; held-out weeks: never seen)", f"GMV ({unit})")
+
+
+def importance_figure(importances: pd.DataFrame, subcategory: str, top: int = 15) -> go.Figure:
+    """The most important features of one subcategory's model."""
+    rows = importances.loc[importances["subcategory"] == subcategory].nlargest(top, "importance").iloc[::-1]
+    fig = go.Figure(go.Bar(x=rows["importance"], y=rows["feature"], orientation="h", marker_color=PALETTE[4]))
+    return _layout(fig, f"{subcategory}: feature importance (share of the model's total)", "feature", x_title="importance")
+
+
+def split_figure(table: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Historical vs recommended spend per channel (the optimiser's table, in the input money unit)."""
+    historical, recommended = money.column("historical"), money.column("recommended")
+    fig = go.Figure(
+        [
+            go.Bar(x=table["channel"], y=table[historical], name="historical split", marker_color="#999"),
+            go.Bar(x=table["channel"], y=table[recommended], name="recommended split", marker_color=PALETTE[2]),
+        ]
+    )
+    fig.update_layout(barmode="group")
+    return _layout(fig, "Budget by channel over the horizon", f"spend ({money.name})", x_title="channel")

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from gmvplanner.analysis.effects import window_gmv
+from gmvplanner.model.artifacts import load_artifacts
+
+
+@pytest.fixture(scope="module")
+def art(trained_mmm):
+    return load_artifacts(trained_mmm)
+
+
+def test_contributions_columns_and_roi(art):
+    contributions = art.table("contributions")
+    for col in ("subcategory", "channel", "spend", "incremental_gmv", "roi", "mroi"):
+        assert col in contributions
+    assert len(contributions) == 3 * 9
+    active = contributions.loc[contributions["spend"] > 0]
+    np.testing.assert_allclose(active["roi"], active["incremental_gmv"] / active["spend"])
+    assert (contributions["incremental_gmv"] >= -1e-6).all()  # non-negative media effects
+
+
+def test_zero_spend_gives_no_channel_effect_and_curves_rise(art):
+    curves = art.table("response_curves")
+    history = art.table("history")
+    for sub, model in art.models.items():
+        weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
+        contributions = art.table("contributions").query("subcategory == @sub").set_index("channel")
+        base = window_gmv(model, weekly)
+        for channel in model.spec.channels:
+            curve = curves.query("subcategory == @sub and channel == @channel").sort_values("multiplier")
+            at_zero = curve["gmv"].iloc[0]
+            assert curve["spend"].iloc[0] == 0
+            assert base - at_zero == pytest.approx(contributions.loc[channel, "incremental_gmv"], rel=1e-9, abs=1e-3)
+            assert (np.diff(curve["gmv"].to_numpy()) >= -1e-6).all()  # more spend never lowers GMV here
+            gains = np.diff(curve["gmv"].to_numpy())
+            assert gains[-1] <= gains[0] + 1e-6  # diminishing returns
+
+
+def test_contributions_add_up_for_an_additive_model(art):
+    history = art.table("history")
+    for sub, model in art.models.items():
+        weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
+        no_media = window_gmv(model, weekly, {c: 0.0 for c in model.spec.channels})
+        total = art.table("contributions").query("subcategory == @sub")["incremental_gmv"].sum()
+        assert window_gmv(model, weekly) - no_media == pytest.approx(total, rel=1e-9)
+
+
+def test_zero_or_unmeasurable_effects_are_flagged_not_silently_zero(art):
+    contributions = art.table("contributions")
+    flags = contributions["flag"].fillna("")
+    no_effect = contributions["incremental_gmv"] <= 0
+    assert (flags[no_effect] != "").all()
+    assert flags[no_effect].str.contains("no positive effect|not measurable|no spend").all()

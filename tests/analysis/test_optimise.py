@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+
+from gmvplanner.analysis.optimise import historical_split, load_bounds, optimise_budget
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import load_artifacts
+
+from ..helpers import optimize_cli
+
+
+@pytest.fixture(scope="module")
+def art(trained_mmm):
+    return load_artifacts(trained_mmm)
+
+
+def test_total_met_exactly_and_bounds_respected(art):
+    bounds = {"SEM": (0.01, 0.02), "TV": (0.005, 0.005), "Sponsorship": (0.0, 0.001)}
+    result = optimise_budget(art, 0.1, 8, bounds=bounds)
+    plan = result.table.set_index("channel")
+    assert plan["recommended_crore"].sum() == pytest.approx(0.1, abs=1e-12)
+    for channel, (lo, hi) in bounds.items():
+        assert lo - 1e-12 <= plan.loc[channel, "recommended_crore"] <= hi + 1e-12
+    assert (plan["recommended_crore"] >= -1e-12).all()
+    hist = historical_split(art)
+    np.testing.assert_allclose(plan["historical_crore"], hist.reindex(plan.index) * 0.1)
+    assert result.recommended_gmv[0] >= result.historical_gmv[0] - 1e-6
+
+
+def test_recommendation_does_not_return_the_start_split(art):
+    result = optimise_budget(art, 0.1, 13)
+    change = result.table["change_crore"].abs().sum()
+    assert change > 0.01 * 0.1  # it moved money
+    assert result.uplift > 0
+
+
+def test_infeasible_bounds_are_refused(art):
+    with pytest.raises(InputError, match="minimums add up to"):
+        optimise_budget(art, 0.1, 4, bounds={"SEM": (0.2, 0.3)})
+    with pytest.raises(InputError, match="maximums add up to"):
+        optimise_budget(art, 0.1, 4, bounds={c: (0.0, 0.001) for c in art.channels})
+
+
+def test_bounds_file_errors_name_the_row(tmp_path, art):
+    path = tmp_path / "bounds.csv"
+    path.write_text("channel,min_crore,max_crore\nSEM,0,1\nBillboards,0,1\n")
+    with pytest.raises(InputError, match=r"row 3, column 'channel': unknown channel 'Billboards'"):
+        load_bounds(path, art.channels, art.money)
+    path.write_text("channel,min_crore,max_crore\nSEM,2,1\n")
+    with pytest.raises(InputError, match="row 2"):
+        load_bounds(path, art.channels, art.money)
+
+
+def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_path):
+    result, out = optimize_cli(trained_mmm, tmp_path, "channel,min_crore,max_crore\nTV,0.01,0.02\n", "0.1", "8")
+    assert result.returncode == 0, result.stderr
+    assert "expected GMV, historical split" in result.stdout and "80% interval" in result.stdout
+    assert "not the uncertainty in each channel's estimated effect" in result.stdout
+    import pandas as pd
+
+    split = pd.read_csv(out)
+    assert {"channel", "historical_crore", "recommended_crore"} <= set(split.columns)
+    assert split["recommended_crore"].sum() == pytest.approx(0.1)
+    tv = split.set_index("channel").loc["TV", "recommended_crore"]
+    assert 0.01 - 1e-9 <= tv <= 0.02 + 1e-9
+
+
+@pytest.mark.parametrize("which", ["trained", "trained_mmm"])
+def test_plan_scorer_equals_the_scenario_predictor(which, request):
+    import pandas as pd
+
+    from gmvplanner.analysis.optimise import PlanScorer, even_plan
+    from gmvplanner.analysis.scenarios import scenario_totals
+
+    art = load_artifacts(request.getfixturevalue(which))
+    weeks = pd.date_range("2016-07-04", periods=6, freq="7D")
+    rng = np.random.default_rng(0)
+    plans = rng.uniform(0, 0.05, (4, len(art.channels)))
+    scorer = PlanScorer(art, weeks, art.channels)
+    expected = [scenario_totals(art, even_plan(weeks, art.channels, x))[0] for x in plans]
+    np.testing.assert_allclose(scorer.totals(plans), expected, rtol=1e-9)
+
+
+def test_feasible_start_keeps_the_total_and_the_bounds():
+    from gmvplanner.analysis.optimise import feasible_start
+
+    share = np.array([0.7, 0.2, 0.1])
+    lo, hi = np.array([0.0, 3.0, 0.0]), np.array([4.0, 10.0, 10.0])
+    x = feasible_start(share, lo, hi, 10.0)
+    assert x.sum() == pytest.approx(10.0) and (x >= lo - 1e-9).all() and (x <= hi + 1e-9).all()
+    assert x[0] == pytest.approx(4.0)  # capped at its maximum
+    np.testing.assert_allclose(feasible_start(share, np.zeros(3), np.full(3, 10.0), 10.0), share * 10.0)
+
+
+def test_exact_total_removes_rounding_within_bounds():
+    from gmvplanner.analysis.optimise import exact_total
+
+    lo, hi = np.zeros(3), np.array([5.0, 5.0, 0.5])
+    x = exact_total(np.array([4.9, 4.0, 0.5]), lo, hi, 10.0)
+    assert x.sum() == pytest.approx(10.0, abs=1e-12) and (x <= hi).all()
+    assert x[2] == 0.5  # no room left there
+    y = exact_total(np.array([6.0, 4.0, 0.5]), lo, np.full(3, 10.0), 10.0)
+    assert y.sum() == pytest.approx(10.0, abs=1e-12) and (y >= 0).all()

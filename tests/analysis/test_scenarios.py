@@ -1,0 +1,51 @@
+import pandas as pd
+import pytest
+
+from gmvplanner.analysis.scenarios import default_scenario, load_scenario, predict_scenario
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import load_artifacts
+
+
+@pytest.fixture(scope="module")
+def art(trained):
+    return load_artifacts(trained)
+
+
+def _write(tmp_path, frame):
+    path = tmp_path / "scenario.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_default_scenario_is_next_13_weeks_at_last_years_level(art):
+    scenario = default_scenario(art)
+    assert len(scenario) == 13
+    assert scenario["week_start"].iloc[0] == pd.Timestamp("2016-07-04")
+    assert list(scenario.columns[1:]) == art.channels
+    assert (scenario[art.channels] >= 0).all().all() and scenario[art.channels].to_numpy().sum() > 0
+
+
+def test_levers_change_the_prediction_and_defaults_are_recent_history(art, tmp_path):
+    base = default_scenario(art, weeks=4)
+    plain = predict_scenario(art, load_scenario(_write(tmp_path, base), art.channels))
+    sale = base.assign(sale_days=7, discount=0.45)
+    on_sale = predict_scenario(art, load_scenario(_write(tmp_path, sale), art.channels))
+    assert on_sale["predicted_gmv"].sum() > plain["predicted_gmv"].sum()
+
+
+def test_missing_channel_column(art, tmp_path):
+    path = _write(tmp_path, default_scenario(art, weeks=2).drop(columns="SEM"))
+    with pytest.raises(InputError, match="column 'SEM'.*missing"):
+        load_scenario(path, art.channels)
+
+
+def test_out_of_range_lever_names_row(art, tmp_path):
+    frame = default_scenario(art, weeks=3).assign(discount=[0.2, 1.7, 0.2])
+    with pytest.raises(InputError, match=r"row 3, column 'discount'"):
+        load_scenario(_write(tmp_path, frame), art.channels)
+
+
+def test_weeks_must_be_consecutive(art, tmp_path):
+    frame = default_scenario(art, weeks=3).drop(index=1)
+    with pytest.raises(InputError, match="weeks must follow each other"):
+        load_scenario(_write(tmp_path, frame), art.channels)

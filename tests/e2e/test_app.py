@@ -1,0 +1,210 @@
+"""The Streamlit app through streamlit.testing.v1.AppTest: every page, the Predict form against the CLI,
+saved scenarios, the optimiser, the frame's plain-words errors and a bad upload that must keep the old model.
+
+Pages are reached as a user reaches them, through `st.navigation`: `AppTest.switch_page` accepts only a file that
+the app registered as a page, then `run()` renders it inside the frame (sidebar, error handling).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gmvplanner import planner
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import file_sha256
+
+from ..helpers import ROOT, run_cli
+
+PAGES = {  # title in the page list -> the page's file
+    "Predict": "app_pages/predict.py",
+    "Scenario planner": "app_pages/scenario_planner.py",
+    "Channels": "app_pages/channels.py",
+    "Budget optimiser": "app_pages/budget_optimiser.py",
+    "Model report": "app_pages/model_report.py",
+    "Data & retrain": "app_pages/data_retrain.py",
+}
+
+
+@pytest.fixture
+def app(trained_mmm, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(trained_mmm))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    return at
+
+
+def _table_with(at, column):
+    """The displayed table that has `column` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _go(at, name):
+    """Open a page through the app's navigation."""
+    return at.switch_page(PAGES[name]).run()
+
+
+def _page(at, name):
+    _go(at, name)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_without_errors(app, name):
+    _page(app, name)
+    assert app.header[0].value
+    # the shared frame is drawn around every page
+    assert app.sidebar.title[0].value == "GMV Planner"
+    assert app.sidebar.caption[0].value == "3 subcategories · 9 channels · model: mmm · money in crore ₹"
+
+
+def test_the_app_opens_on_predict(app):
+    assert app.header[0].value == "Predict weekly GMV"
+
+
+def test_a_forecast_survives_a_visit_to_another_page(app):
+    _page(app, "Predict")
+    next(b for b in app.button if b.label == "Predict").click().run()
+    shown = app.metric[0].value
+    _page(app, "Channels")
+    assert not app.metric
+    _page(app, "Predict")
+    assert app.metric[0].value == shown  # the submitted scenario is kept in the session, not in the page
+
+
+@pytest.mark.parametrize(
+    "error, shown",
+    [
+        (InputError("budget", "no spend to plan"), "budget: no spend to plan"),
+        (RuntimeError("boom"), "Something went wrong on this page (RuntimeError: boom). Your inputs are kept"),
+    ],
+)
+def test_a_failing_page_says_so_in_plain_words(app, monkeypatch, error, shown):
+    def fail(artifacts):
+        raise error
+
+    monkeypatch.setattr(planner, "recent_budget", fail)
+    _go(app, "Budget optimiser")
+    assert not app.exception  # no traceback
+    assert [e.value for e in app.error if shown in e.value]
+    assert app.header[0].value == "Budget optimiser"  # the page up to the failure, inside the frame
+
+
+def test_predict_form_matches_the_cli(app, tmp_path, trained_mmm):
+    _page(app, "Predict")
+    app.number_input(key="predict_weeks").set_value(3)
+    app.slider(key="predict_sale").set_value(2)
+    app.selectbox(key="predict_payment").set_value("Prepaid")
+    next(b for b in app.button if b.label == "Predict").click().run()
+    assert not app.exception and not app.error
+    scenario = app.session_state["predict_scenario"]
+    shown = _table_with(app, "predicted_gmv")
+    path = tmp_path / "scenario.csv"
+    scenario.to_csv(path, index=False)
+    result = run_cli(
+        "ecommerce_testing.py", "predict", "--artifacts", trained_mmm, "--scenario", path, "--out", tmp_path / "out.csv"
+    )
+    assert result.returncode == 0, result.stderr
+    cli = pd.read_csv(tmp_path / "out.csv").query("subcategory == @scenario.subcategory.iloc[0]")
+    assert len(shown) == 3
+    np.testing.assert_allclose(shown["predicted_gmv"].to_numpy() * 1e7, cli["predicted_gmv"].to_numpy(), rtol=1e-9)
+    first = f"₹ {cli['predicted_gmv'].iloc[0] / 1e5:,.2f} lakh"
+    assert app.metric[0].value == first
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_extrapolation_warning(app):
+    _page(app, "Predict")
+    app.number_input(key="predict_sla").set_value(45.0)
+    next(b for b in app.button if b.label == "Predict").click().run()
+    assert any("extrapolating" in w.value for w in app.warning)
+
+
+def test_save_and_compare_two_scenarios(app):
+    _page(app, "Scenario planner")
+    app.text_input(key="scenario_name").set_value("Plan A").run()
+    app.button(key="save_scenario").click().run()
+    plan = app.session_state["plan"].copy()
+    plan["SEM"] = plan["SEM"] * 3
+    app.session_state["plan"] = plan
+    app.run()
+    app.text_input(key="scenario_name").set_value("More SEM").run()
+    app.button(key="save_scenario").click().run()
+    assert not app.exception and not app.error
+    assert list(app.session_state["scenarios"]) == ["Plan A", "More SEM"]
+    totals = _table_with(app, "all subcategories vs first")
+    assert list(totals["scenario"].unique()) == ["Plan A", "More SEM"]
+    more = totals.loc[totals["scenario"] == "More SEM", "all subcategories vs first"].iloc[0]
+    assert more > 0  # three times the SEM spend adds GMV under the media-mix model
+    assert len(app.get("plotly_chart")) >= 1
+
+
+def test_optimiser_page_meets_the_budget(app):
+    _page(app, "Budget optimiser")
+    app.number_input(key="budget_total").set_value(0.05)
+    next(b for b in app.button if b.label == "Optimise").click().run()
+    assert not app.exception and not app.error
+    table = _table_with(app, "recommended_crore")
+    assert table["recommended_crore"].sum() == pytest.approx(0.05, abs=1e-3)
+    assert any("uplift" in m.label for m in app.metric)
+
+
+def _upload(at, key, path, name=None):
+    at.file_uploader(key=key).set_value((name or path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception
+
+
+def _snapshot(folder):
+    return {p.name: file_sha256(p) for p in folder.iterdir()}
+
+
+def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    before = _snapshot(artifacts_copy)
+    _go(at, "Data & retrain")
+    bad = tmp_path / "orders.csv"
+    bad.write_text("order_date,gmv\n2015-01-01 10:00:00,5\n")
+    _upload(at, "upload_orders", bad)
+    assert any("cannot be used" in e.value and "column 'units' missing" in e.value for e in at.error)
+    assert at.button(key="retrain").disabled
+    # valid files, but a subcategory the data does not have: training fails, the model stays
+    _upload(at, "upload_orders", small_data["orders"])
+    _upload(at, "upload_media", small_data["media"])
+    assert not at.button(key="retrain").disabled
+    at.text_input(key="retrain_subs").set_value("Drones").run()
+    at.button(key="retrain").click().run()
+    assert any("Training failed, the current model is unchanged" in e.value for e in at.error)
+    assert _snapshot(artifacts_copy) == before
+
+
+def test_successful_retrain_replaces_the_model(artifacts_copy, small_data, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    before = file_sha256(artifacts_copy / "manifest.json")
+    _go(at, "Data & retrain")
+    _upload(at, "upload_orders", small_data["orders"])
+    _upload(at, "upload_media", small_data["media"])
+    at.text_input(key="retrain_subs").set_value("HomeAudio").run()
+    at.button(key="retrain").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Retrained" in s.value for s in at.success)
+    assert file_sha256(artifacts_copy / "manifest.json") != before
+
+
+def test_scenario_upload_errors_in_plain_words(app, tmp_path):
+    _page(app, "Scenario planner")
+    bad = tmp_path / "scenario.csv"
+    bad.write_text("week_start,TV\n2016-07-04,1\n")
+    _upload(app, "plan_upload", bad)
+    assert any("Could not use this file" in e.value and "column 'Digital' missing" in e.value for e in app.error)
+
+
+def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkeypatch):
+    monkeypatch.setenv("GMV_ARTIFACTS", str(trained))  # trained on the monthly media file
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    _go(at, "Channels")
+    assert not at.exception
+    assert any("Spend was given monthly" in w.value for w in at.warning)

@@ -1,0 +1,69 @@
+"""Helpers shared by the tests: the real CLIs run as a user runs them, and small tables built in code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_ORDERS = 60_000
+
+
+def run_cli(script: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run one of the real top-level scripts the way a user would."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
+
+
+def optimize_cli(
+    artifacts: Path, folder: Path, bounds_csv: str, budget: str, weeks: str
+) -> tuple[subprocess.CompletedProcess, Path]:
+    """The real optimize CLI with a bounds file written from `bounds_csv`; returns the run and its --out path."""
+    bounds, out = folder / "bounds.csv", folder / "split.csv"
+    bounds.write_text(bounds_csv)
+    result = run_cli(
+        "ecommerce_testing.py",
+        *("optimize", "--artifacts", artifacts, "--budget", budget, "--weeks", weeks, "--bounds", bounds, "--out", out),
+    )
+    return result, out
+
+
+def train_cli(out: Path, small_data: dict[str, Path], media: str, *extra: str) -> Path:
+    """Train with the real CLI on the small data set (with every calendar) into `out`."""
+    result = run_cli(
+        "ecommerce_training.py",
+        "--orders",
+        small_data["orders"],
+        "--media",
+        small_data[media],
+        "--sale-calendar",
+        small_data["sales"],
+        "--nps",
+        small_data["nps"],
+        "--holidays",
+        small_data["holidays"],
+        "--artifacts",
+        out,
+        *extra,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def weekly_table(n_weeks: int = 120, seed: int = 5) -> tuple[pd.DataFrame, dict[str, float]]:
+    """A weekly marketing table with a known additive effect per channel (c: strong, d: none at all)."""
+    rng = np.random.default_rng(seed)
+    weeks = pd.date_range("2019-01-07", periods=n_weeks, freq="7D")
+    c = rng.uniform(0, 2, n_weeks)
+    d = rng.uniform(0, 2, n_weeks)
+    event = (rng.random(n_weeks) < 0.05).astype(float)
+    doy = weeks.day_of_year.to_numpy()
+    effect_c = 3000 * c / (c + 1.0)
+    y = 10000 + 800 * np.sin(2 * np.pi * doy / 365.25) + 2000 * event + effect_c + rng.normal(0, 150, n_weeks)
+    frame = pd.DataFrame({"date_week": weeks.strftime("%Y-%m-%d"), "y": y, "c": c, "d": d, "event": event})
+    return frame, {"c": float(effect_c.sum()), "d": 0.0}

@@ -1,0 +1,91 @@
+import json
+
+import joblib
+import pandas as pd
+import pytest
+
+from gmvplanner.errors import ArtifactError
+from gmvplanner.model.artifacts import file_sha256, load_artifacts
+from gmvplanner.model.training import TrainConfig
+from gmvplanner.pipeline import TrainingInputs, train
+
+
+def _edit_manifest(folder, change):
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def test_loads_clean_artifacts(trained):
+    art = load_artifacts(trained)
+    assert art.subcategories == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
+
+
+def test_tampered_model_is_refused(artifacts_copy):
+    target = artifacts_copy / "model_HomeAudio.joblib"
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="checksum of model_HomeAudio.joblib does not match"):
+        load_artifacts(artifacts_copy)
+
+
+def test_missing_file_is_refused(artifacts_copy):
+    (artifacts_copy / "encoders_GamingAccessory.joblib").unlink()
+    with pytest.raises(ArtifactError, match="encoders_GamingAccessory.joblib listed in the manifest is missing"):
+        load_artifacts(artifacts_copy)
+
+
+def test_other_library_version_is_refused(artifacts_copy):
+    _edit_manifest(artifacts_copy, lambda m: m["libraries"].update({"scikit-learn": "0.24.2"}))
+    with pytest.raises(ArtifactError, match="trained with scikit-learn 0.24.2, this machine has"):
+        load_artifacts(artifacts_copy)
+
+
+def test_other_features_are_refused(artifacts_copy):
+    _edit_manifest(artifacts_copy, lambda m: m["feature_names"]["HomeAudio"].append("adstock_Billboards"))
+    with pytest.raises(ArtifactError, match="HomeAudio was trained with other features.*adstock_Billboards"):
+        load_artifacts(artifacts_copy)
+
+
+def test_other_feature_schema_is_refused(artifacts_copy):
+    _edit_manifest(artifacts_copy, lambda m: m.update({"feature_schema": 0}))
+    with pytest.raises(ArtifactError, match="feature schema 0"):
+        load_artifacts(artifacts_copy)
+
+
+def test_no_manifest(tmp_path):
+    with pytest.raises(ArtifactError, match="no manifest.json; train first"):
+        load_artifacts(tmp_path)
+
+
+def test_failure_while_writing_keeps_old_artifacts(artifacts_copy, small_data, monkeypatch):
+    before = {p.name: file_sha256(p) for p in artifacts_copy.iterdir()}
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(joblib, "dump", broken_dump)
+    inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
+    with pytest.raises(OSError, match="disk full"):
+        train(inputs, artifacts_copy, ["HomeAudio"], TrainConfig(n_estimators=10, decay_grid=(0.0,)))
+    assert {p.name: file_sha256(p) for p in artifacts_copy.iterdir()} == before
+    assert not [p for p in artifacts_copy.parent.iterdir() if p.name.startswith(".artifacts")]
+
+
+def test_same_seed_same_models(small_data, tmp_path):
+    inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
+    config = TrainConfig(n_estimators=20, decay_grid=(0.0, 0.5))
+    a = train(inputs, tmp_path / "a", ["GamingAccessory"], config)
+    b = train(inputs, tmp_path / "b", ["GamingAccessory"], config)
+    pd.testing.assert_frame_equal(pd.read_csv(a.artifacts / "backtest.csv"), pd.read_csv(b.artifacts / "backtest.csv"))
+
+
+def test_refuses_to_replace_a_folder_of_other_files(small_data, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious")
+    inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
+    with pytest.raises(ArtifactError, match="not GMV Planner artifacts"):
+        train(inputs, tmp_path / "mine", ["GamingAccessory"], TrainConfig(n_estimators=10, decay_grid=(0.0,)))
+    assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"

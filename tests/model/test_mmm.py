@@ -1,0 +1,110 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmvplanner.features.transforms import geometric_adstock, hill
+from gmvplanner.model.mmm import MediaMixModel, MediaMixRegression, choose_media_params, fit_jointly
+
+
+def _data(n=150, seed=0):
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(0, 4, n), rng.uniform(0, 4, n)
+    season = np.sin(np.arange(n) / 8)
+    y = 100 + 50 * hill(a, 2.0) + 0 * b + 10 * season + rng.normal(0, 1, n)
+    X = pd.DataFrame({"adstock_a": a, "adstock_b": b, "season": season})
+    return X, y
+
+
+def test_recovers_coefficients_and_keeps_absent_effect_at_zero():
+    X, y = _data()
+    model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0}).fit(X, y)
+    assert model.media_coef_[0] == pytest.approx(50, rel=0.05)
+    assert model.media_coef_[1] == pytest.approx(0.0, abs=1.0)
+    assert (model.media_coef_ >= 0).all()
+    mean, lo, hi = MediaMixModel(model).predictive(X).interval(0.8)
+    assert (lo < mean).all() and (mean < hi).all()
+    assert np.mean((y >= lo) & (y <= hi)) == pytest.approx(0.8, abs=0.1)
+
+
+def test_cv_search_finds_the_true_carry_over():
+    rng = np.random.default_rng(1)
+    n = 160
+    spend = rng.uniform(0, 2, n)
+    stock = geometric_adstock(spend, 0.6, initial=spend[0])
+    y = 500 + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
+    rates = pd.DataFrame({"tv": spend})
+    controls = pd.DataFrame({"one": np.ones(n)})
+    decay, mult, ridge = choose_media_params([(rates, controls, y, np.full(n, 7.0))])
+    assert decay["tv"] == 0.6
+    assert ridge > 0
+
+
+def _groups(roi_b: tuple[float, ...], n=104, noise=3.0, seed=5):
+    """Groups sharing channel a's effect; channel b's true effect differs by group, its spend barely moves."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for effect_b in roi_b:
+        a = rng.uniform(0, 4, n)
+        b = rng.uniform(1.8, 2.2, n)  # little variation: b is hard to measure in any one group
+        y = 200 + 60 * hill(a, 2.0) + effect_b * hill(b, 2.0) + rng.normal(0, noise, n)
+        out.append((pd.DataFrame({"adstock_a": a, "adstock_b": b, "trend": np.arange(n) / 52}), y))
+    return out
+
+
+def _estimators(k, half=2.0):
+    return [MediaMixRegression(channels=("a", "b"), half_saturation={"a": half, "b": half}) for _ in range(k)]
+
+
+def _roi(est, X):
+    """Average ROI of each channel: GMV per day at mean spend over that spend."""
+    media = np.column_stack([hill(X[f"adstock_{c}"].to_numpy(), est.half_saturation[c]) for c in est.channels])
+    spend = np.array([X[f"adstock_{c}"].mean() for c in est.channels])
+    return est.media_coef_ * media.mean(axis=0) / spend
+
+
+def test_joint_fit_without_pooling_equals_separate_fits():
+    groups = _groups((10.0, 30.0, 50.0))
+    joint = fit_jointly(_estimators(3), [X for X, _ in groups], [y for _, y in groups])
+    for est, (X, y) in zip(joint, groups):
+        alone = _estimators(1)[0].fit(X, y)
+        np.testing.assert_allclose(est.media_coef_, alone.media_coef_, rtol=1e-8, atol=1e-8)
+        np.testing.assert_allclose(est.predict(X), alone.predict(X), rtol=1e-10)
+
+
+def test_pooling_pulls_a_channels_roi_towards_the_other_groups():
+    groups = _groups((0.0, 40.0, 80.0), noise=6.0)
+    Xs, ys = [X for X, _ in groups], [y for _, y in groups]
+    spread = []
+    for weight in (0.0, 1e-3, 1e-1, 10.0):
+        fitted = fit_jointly(_estimators(3), Xs, ys, pool_groups=weight)
+        rois = np.array([_roi(est, X) for est, X in zip(fitted, Xs)])
+        spread.append(rois[:, 1].std())
+        # the well-measured channel keeps its effect whatever the pooling
+        np.testing.assert_allclose([est.media_coef_[0] for est in fitted], 60, rtol=0.1)
+    assert spread[0] > 0.01
+    assert spread == sorted(spread, reverse=True)
+    assert spread[-1] < 0.05 * spread[0]
+
+
+def test_pooling_weight_means_the_same_in_any_currency():
+    groups = _groups((0.0, 40.0, 80.0), noise=6.0)
+    in_rupees = fit_jointly(_estimators(3), [X for X, _ in groups], [y for _, y in groups], 1e-2, 1e-3)
+    thousand = [X.assign(adstock_a=X["adstock_a"] * 1000, adstock_b=X["adstock_b"] * 1000) for X, _ in groups]
+    in_thousands = fit_jointly(_estimators(3, half=2000.0), thousand, [y for _, y in groups], 1e-2, 1e-3)
+    for a, b, X, X1000 in zip(in_rupees, in_thousands, [X for X, _ in groups], thousand):
+        np.testing.assert_allclose(a.predict(X), b.predict(X1000), rtol=1e-6)
+
+
+def test_fixed_transforms_are_kept_and_the_rest_searched():
+    """An analyst's off-grid decay and multiple for one channel come back as given; the other is searched."""
+    rng = np.random.default_rng(2)
+    n = 160
+    rates = pd.DataFrame({"tv": rng.uniform(0, 2, n), "sem": rng.uniform(0, 2, n)})
+    stock = geometric_adstock(rates["sem"].to_numpy(), 0.6, initial=rates["sem"].iloc[0])
+    y = 500 + 100 * hill(rates["tv"].to_numpy(), 1.0) + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
+    controls = pd.DataFrame({"one": np.ones(n)})
+    decay, mult, _ = choose_media_params(
+        [(rates, controls, y, np.full(n, 7.0))], fixed_decay={"tv": 0.33}, fixed_multiple={"tv": 1.7}
+    )
+    assert (decay["tv"], mult["tv"]) == (0.33, 1.7)
+    assert decay["sem"] == 0.6

@@ -1,0 +1,206 @@
+"""The service layer the app calls (gmvplanner.planner): spend by week and by month, the Predict form as a
+scenario, extrapolation warnings, the form's defaults and the tables the pages show."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmvplanner import planner
+from gmvplanner.analysis.optimise import BudgetResult, historical_split
+from gmvplanner.config import RECENT_WEEKS
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import load_artifacts
+
+CHANNELS = ["TV", "SEM"]
+
+
+@pytest.fixture(scope="module")
+def art(trained_mmm):
+    return load_artifacts(trained_mmm)
+
+
+def _weekly_plan(start="2016-06-27", weeks=6, seed=3):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
+    for channel in CHANNELS:
+        frame[channel] = rng.uniform(0.0, 1.0, weeks)
+    return frame
+
+
+# ---------------------------------------------------------------- weekly <-> monthly
+
+
+def test_weekly_to_monthly_splits_a_week_by_its_days_in_each_month():
+    # Monday 2016-06-27: four days in June (27-30), three in July
+    plan = pd.DataFrame({"week_start": pd.to_datetime(["2016-06-27"]), "TV": [7.0], "SEM": [14.0]})
+    monthly = planner.weekly_to_monthly(plan, CHANNELS)
+    assert monthly["month"].tolist() == ["2016-06", "2016-07"]
+    np.testing.assert_allclose(monthly["TV"], [4.0, 3.0])
+    np.testing.assert_allclose(monthly["SEM"], [8.0, 6.0])
+
+
+def test_weekly_to_monthly_keeps_every_channels_total():
+    plan = _weekly_plan(weeks=13)
+    monthly = planner.weekly_to_monthly(plan, CHANNELS)
+    assert monthly["month"].tolist() == ["2016-06", "2016-07", "2016-08", "2016-09"]
+    np.testing.assert_allclose(monthly[CHANNELS].sum(), plan[CHANNELS].sum(), rtol=1e-12)
+
+
+def test_monthly_to_weekly_spreads_each_month_evenly_over_its_days_in_the_horizon():
+    weeks = pd.date_range("2016-06-27", periods=5, freq="7D")  # 27 June to 31 July: 4 June days, 31 July days
+    monthly = pd.DataFrame({"month": ["2016-06", "2016-07"], "TV": [4.0, 31.0], "SEM": [0.0, 62.0]})
+    weekly = planner.monthly_to_weekly(monthly, weeks, CHANNELS)
+    assert weekly["week_start"].tolist() == list(weeks)
+    np.testing.assert_allclose(weekly["TV"], [4.0 + 3.0, 7.0, 7.0, 7.0, 7.0])  # 1 a day in June and in July
+    np.testing.assert_allclose(weekly["SEM"], [6.0, 14.0, 14.0, 14.0, 14.0])
+    np.testing.assert_allclose(weekly[CHANNELS].sum(), monthly[CHANNELS].sum(), rtol=1e-12)
+
+
+def test_a_month_only_partly_in_the_horizon_is_spent_on_its_days_inside_it():
+    weeks = pd.date_range("2016-07-04", periods=2, freq="7D")  # 4 to 17 July
+    monthly = pd.DataFrame({"month": ["2016-07"], "TV": [14.0], "SEM": [28.0]})
+    weekly = planner.monthly_to_weekly(monthly, weeks, CHANNELS)
+    np.testing.assert_allclose(weekly["TV"], [7.0, 7.0])
+    np.testing.assert_allclose(weekly["SEM"], [14.0, 14.0])
+
+
+def test_months_outside_the_horizon_are_dropped_and_missing_months_spend_nothing():
+    weeks = pd.date_range("2016-07-04", periods=2, freq="7D")
+    monthly = pd.DataFrame({"month": ["2016-05", "2016-07"], "TV": [100.0, 14.0], "SEM": [100.0, 0.0]})
+    weekly = planner.monthly_to_weekly(monthly, weeks, CHANNELS)
+    assert weekly["TV"].sum() == pytest.approx(14.0)
+    assert weekly["SEM"].sum() == 0.0
+    none = planner.monthly_to_weekly(monthly.iloc[:1], weeks, CHANNELS)
+    assert none[CHANNELS].to_numpy().sum() == 0.0
+
+
+def test_weekly_to_monthly_and_back_keeps_each_channels_total():
+    plan = _weekly_plan(weeks=13)  # 27 June to 25 September
+    weekly = planner.monthly_to_weekly(planner.weekly_to_monthly(plan, CHANNELS), pd.DatetimeIndex(plan["week_start"]), CHANNELS)
+    np.testing.assert_allclose(weekly[CHANNELS].sum(), plan[CHANNELS].sum(), rtol=1e-12)
+    # within a month the spend is now even, so the weeks wholly inside July are equal
+    assert weekly.set_index("week_start").loc["2016-07-04":"2016-07-25", "TV"].nunique() == 1
+
+
+def test_an_even_daily_rate_survives_the_round_trip_unchanged():
+    plan = _weekly_plan(weeks=13).assign(TV=7.0, SEM=14.0)
+    weekly = planner.monthly_to_weekly(planner.weekly_to_monthly(plan, CHANNELS), pd.DatetimeIndex(plan["week_start"]), CHANNELS)
+    np.testing.assert_allclose(weekly[CHANNELS], plan[CHANNELS], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- the Predict form as a scenario
+
+
+def test_form_scenario_states_the_form_as_a_scenario_file(art):
+    sub = art.subcategories[0]
+    shares = {channel: 0.0 for channel in art.channels} | {"TV": 1.0, "SEM": 3.0}
+    scenario = planner.form_scenario(
+        art,
+        pd.Timestamp("2016-07-06"),  # a Wednesday: the week starts on Monday 4 July
+        3,
+        sub,
+        monthly_spend=0.52,
+        channel_shares=shares,
+        sla=5.0,
+        sale_days=2,
+        payment="Prepaid",
+        vertical="recent mix",
+    )
+    assert scenario["week_start"].tolist() == list(pd.date_range("2016-07-04", periods=3, freq="7D"))
+    weekly = 0.52 * 12 / 52
+    np.testing.assert_allclose(scenario["TV"], weekly * 0.25)
+    np.testing.assert_allclose(scenario["SEM"], weekly * 0.75)
+    assert (scenario[[c for c in art.channels if c not in ("TV", "SEM")]] == 0).all().all()
+    assert (scenario["subcategory"] == sub).all()
+    assert (scenario["sla"] == 5.0).all() and (scenario["sale_days"] == 2.0).all()
+    assert scenario["product_mrp"].isna().all() and scenario["procurement_sla"].isna().all()  # left to the model
+    assert (scenario["prepaid_share"] == 1.0).all()
+    assert scenario["vertical"].isna().all()
+
+
+def test_form_scenario_defaults_to_the_historical_split_and_recent_mixes(art):
+    scenario = planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, vertical="Lens")
+    split = historical_split(art)
+    np.testing.assert_allclose(scenario[art.channels].iloc[0].to_numpy(), (12 / 52 * split).to_numpy())
+    assert scenario["prepaid_share"].isna().all()  # 'recent mix'
+    assert (scenario["vertical"] == "Lens").all()
+    cod = planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, payment="COD")
+    assert (cod["prepaid_share"] == 0.0).all()
+
+
+@pytest.mark.parametrize(
+    "shares, message",
+    [({"TV": 0.0}, "add up to 0"), ({"TV": 2.0, "SEM": -1.0}, "negative share for SEM")],
+)
+def test_form_scenario_refuses_a_split_it_cannot_use(art, shares, message):
+    with pytest.raises(InputError, match=message):
+        planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, channel_shares=shares)
+
+
+# ---------------------------------------------------------------- warnings, defaults, display tables
+
+
+def test_no_warning_inside_the_training_ranges(art):
+    sub = art.subcategories[0]
+    defaults = {lever: r.default for lever, r in planner.lever_ranges(art, sub).items()}
+    assert planner.extrapolation_warnings(art, sub, defaults, planner.recent_monthly_spend(art)) == []
+    assert planner.extrapolation_warnings(art, sub, {"sla": float("nan"), "product_mrp": None}) == []
+
+
+def test_levers_and_spend_outside_the_training_ranges_are_named(art):
+    sub = art.subcategories[0]
+    sla = planner.lever_ranges(art, sub)["sla"]
+    warnings = planner.extrapolation_warnings(art, sub, {"sla": sla.high + 10}, monthly_spend=1e6)
+    assert len(warnings) == 2
+    assert warnings[0].startswith(f"delivery SLA {sla.high + 10:,.2f} days is outside the training range {sla.low:,.2f}")
+    assert "extrapolating" in warnings[0]
+    assert warnings[1].startswith("monthly spend 1,000,000.000 is outside the training range")
+    assert "(crore ₹)" in warnings[1]
+
+
+def test_verticals_are_the_ones_the_encoder_knows(art):
+    sub = art.subcategories[0]
+    names = planner.verticals(art, sub)
+    history = art.table("history")
+    assert names and "unknown" not in names
+    assert all(isinstance(n, str) for n in names)
+    # every vertical the model has its own mix column for can be chosen
+    own = [c.removeprefix("mix_vertical_") for c in history if c.startswith("mix_vertical_") and "infrequent" not in c]
+    rows = history.loc[history["subcategory"] == sub, [f"mix_vertical_{v}" for v in own]].dropna(axis=1, how="all")
+    assert {c.removeprefix("mix_vertical_") for c in rows} <= set(names)
+    assert planner.verticals(replace(art, encoders={}), sub) == []  # a weekly table has none
+
+
+def test_recent_spend_defaults_are_the_last_recent_weeks_of_company_spend(art, trained_mmm):
+    company = pd.read_csv(trained_mmm / "company_spend.csv")  # sorted by week already
+    recent = company.iloc[-RECENT_WEEKS:]
+    spend = recent[art.channels].to_numpy().sum()
+    assert planner.recent_budget(art) == pytest.approx(spend, rel=1e-12)
+    per_month = spend / recent["days"].sum() * 365.25 / 12
+    assert planner.recent_monthly_spend(art) == pytest.approx(per_month, rel=1e-12)
+
+
+def test_metrics_table_shows_errors_in_percent(art, trained_mmm):
+    sub = art.subcategories[0]
+    raw = pd.read_csv(trained_mmm / "metrics.csv").query("subcategory == @sub").reset_index(drop=True)
+    table = planner.metrics_table(art, sub)
+    assert table.columns.tolist() == ["predictor", "WAPE %", "MAPE %", "R²"]
+    assert table["predictor"].tolist() == raw["predictor"].tolist()
+    np.testing.assert_allclose(table["WAPE %"], raw["wape"] * 100)
+    np.testing.assert_allclose(table["MAPE %"], raw["mape"] * 100)
+    np.testing.assert_allclose(table["R²"], raw["r2"])
+
+
+def test_gmv_by_subcategory_and_uplift_percent():
+    predictions = pd.DataFrame({"subcategory": ["b", "a", "b"], "predicted_gmv": [1.0, 2.0, 4.0]})
+    assert planner.gmv_by_subcategory(predictions).to_dict() == {"a": 2.0, "b": 5.0}
+    result = BudgetResult(pd.DataFrame(), pd.DatetimeIndex([]), (200.0, 0.0, 0.0), (230.0, 0.0, 0.0), "test")
+    assert planner.uplift_percent(result) == pytest.approx(15.0)
+    assert planner.uplift_percent(replace(result, historical_gmv=(0.0, 0.0, 0.0))) is None
+
+
+def test_identification_caution_only_for_monthly_spend(art, trained):
+    assert planner.identification_caution(art) is None  # dated (weekly) spend
+    assert "Spend was given monthly" in planner.identification_caution(load_artifacts(trained))
