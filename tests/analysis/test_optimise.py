@@ -100,3 +100,22 @@ def test_exact_total_removes_rounding_within_bounds():
     assert x[2] == 0.5  # no room left there
     y = exact_total(np.array([6.0, 4.0, 0.5]), lo, np.full(3, 10.0), 10.0)
     assert y.sum() == pytest.approx(10.0, abs=1e-12) and (y >= 0).all()
+
+
+def test_bounds_follow_their_channel_names_in_any_order(trained_mmm, tmp_path):
+    """Regression for a bug all three peers had: bounds listed in another order than the model's channels
+    must still bind the channel they name."""
+    art = load_artifacts(trained_mmm)
+    channels = art.channels  # not alphabetical: TV, Digital, Sponsorship, ...
+    listed = sorted(channels, reverse=True)
+    limits = {c: (0.001 * (i + 1), 0.001 * (i + 1) + 0.002) for i, c in enumerate(listed)}
+    path = tmp_path / "bounds.csv"
+    path.write_text("channel,min_crore,max_crore\n" + "".join(f"{c},{lo},{hi}\n" for c, (lo, hi) in limits.items()))
+    bounds = load_bounds(path, channels, art.money)
+    assert bounds == pytest.approx(limits)
+    budget = sum(lo for lo, _ in limits.values()) + 0.005
+    table = optimise_budget(art, budget, 8, bounds=bounds).table.set_index("channel")
+    for channel, (lo, hi) in limits.items():
+        assert lo - 1e-9 <= table.loc[channel, "recommended_crore"] <= hi + 1e-9, channel
+        assert table.loc[channel, "min_crore"] == lo and table.loc[channel, "max_crore"] == hi
+    assert table["recommended_crore"].sum() == pytest.approx(budget)
