@@ -68,7 +68,7 @@ def recovery(art, truth: TrueProcess) -> pd.DataFrame:
                     "est_share": est_share,
                     "true_roi": true_roi,
                     "est_roi": est["roi"],
-                    "flag": est["flag"].fillna("").astype(str).str[:40],
+                    "flag": est["flag"].astype(object).where(est["flag"].notna(), "").astype(str).str[:40],
                 }
             )
             .round(3)
