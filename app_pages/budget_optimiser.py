@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, table_editor
+from app_pages.common import current, page_header, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, optimise_budget
 from gmvplanner.config import PLAN_WEEKS
@@ -35,18 +35,17 @@ def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]]]
 
 def main() -> None:
     art, _ = current()
-    money = art.money
-    st.header("Budget optimiser")
-    st.caption(
+    page_header(
+        "Budget optimiser",
         "Split a total budget across channels to maximise the predicted GMV of every subcategory, within "
-        "per-channel bounds. Each channel's total is spread evenly over the weeks."
+        "per-channel bounds. Each channel's total is spread evenly over the weeks.",
     )
     submitted = form_ui(art)
     if submitted is not None:
         budget, weeks, limits = submitted
         with st.spinner("Optimising (a few seconds)..."):
             st.session_state["budget_result"] = optimise_budget(art, budget, weeks, bounds=limits)
-    result = st.session_state.get("budget_result")
+    result, money = st.session_state.get("budget_result"), art.money
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
         return

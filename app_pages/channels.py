@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import current
+from app_pages.common import current, page_header
 from gmvplanner import planner
 from gmvplanner.reporting import charts
 
@@ -12,10 +12,10 @@ from gmvplanner.reporting import charts
 def main() -> None:
     art, _ = current()
     money = art.money
-    st.header("What each channel added")
-    st.caption(
+    page_header(
+        "What each channel added",
         "Incremental GMV = the model's GMV with actual spend minus its GMV with that channel's spend removed, "
-        "over the training window. ROI = incremental GMV ÷ spend allocated to the subcategory."
+        "over the training window. ROI = incremental GMV ÷ spend allocated to the subcategory.",
     )
     caution = planner.identification_caution(art)
     if caution:

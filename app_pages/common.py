@@ -13,7 +13,7 @@ from gmvplanner import planner
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
 
-__all__ = ["get_artifacts", "current", "cached_predictions", "cached_comparison", "table_editor"]
+__all__ = ["get_artifacts", "current", "page_header", "cached_predictions", "cached_comparison", "table_editor"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,6 +27,12 @@ def current() -> tuple[Artifacts, str]:
     path = planner.app_artifacts_dir()
     key = planner.artifacts_key(path)
     return get_artifacts(str(path), key), key
+
+
+def page_header(title: str, explanation: str) -> None:
+    """A page's title and one caption saying what it shows and how to read it."""
+    st.header(title)
+    st.caption(explanation)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

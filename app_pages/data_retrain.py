@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import current, get_artifacts
+from app_pages.common import current, get_artifacts, page_header
 from gmvplanner import planner
 from gmvplanner.errors import ArtifactError, InputError
 
@@ -46,10 +46,10 @@ def uploads_ui() -> dict[str, Path]:
 
 def main() -> None:
     art, _ = current()
-    st.header("Data & retrain")
-    st.caption(
+    page_header(
+        "Data & retrain",
         "Upload your own files in the ElecKart layout (CSV or Parquet). Each file is checked when uploaded; "
-        "the current model is replaced only when the new training succeeds."
+        "the current model is replaced only when the new training succeeds.",
     )
     valid = uploads_ui()
     subs = st.text_input("Subcategories to model (comma-separated)", value=",".join(art.subcategories), key="retrain_subs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import current
+from app_pages.common import current, page_header
 from gmvplanner import planner
 from gmvplanner.reporting import charts
 
@@ -12,10 +12,10 @@ from gmvplanner.reporting import charts
 def main() -> None:
     art, _ = current()
     manifest = art.manifest
-    st.header("Model report")
-    st.caption(
+    page_header(
+        "Model report",
         f"Model: {manifest.model}; window {manifest.window.start} to {manifest.window.end} "
-        f"({manifest.window.weeks} weeks); trained {manifest.created}."
+        f"({manifest.window.weeks} weeks); trained {manifest.created}.",
     )
     sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
     st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")

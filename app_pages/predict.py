@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached_predictions, current, table_editor
+from app_pages.common import cached_predictions, current, page_header, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
@@ -99,10 +99,10 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> N
 
 def main() -> None:
     art, key = current()
-    st.header("Predict weekly GMV")
-    st.caption(
+    page_header(
+        "Predict weekly GMV",
         "Set the week, the product and order levers and the marketing spend; the model predicts weekly GMV "
-        f"with an 80% interval. Defaults are the last {RECENT_WEEKS} training weeks."
+        f"with an 80% interval. Defaults are the last {RECENT_WEEKS} training weeks.",
     )
     sub = st.selectbox("Subcategory", art.subcategories, key="predict_sub")
     values = form_ui(art, sub)

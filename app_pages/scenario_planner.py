@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached_comparison, cached_predictions, current, table_editor
+from app_pages.common import cached_comparison, cached_predictions, current, page_header, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.scenarios import default_scenario, load_scenario
 from gmvplanner.config import PLAN_WEEKS
@@ -65,10 +65,10 @@ def save_ui(edited: pd.DataFrame) -> None:
 
 def main() -> None:
     art, key = current()
-    st.header("Scenario planner")
-    st.caption(
+    page_header(
+        "Scenario planner",
         f"Spend per channel in {art.money.name} per week (or month). The default plan is the next {PLAN_WEEKS} weeks "
-        "at last year's level for the same weeks, scaled to the recent run rate."
+        "at last year's level for the same weeks, scaled to the recent run rate.",
     )
     if "plan" not in st.session_state:
         st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
