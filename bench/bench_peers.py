@@ -1,6 +1,6 @@
 """GMV Planner on the public PyMC-Marketing example (shared/data/peers/mmm_example.csv), against its known truth.
 
-    python bench/bench_peers.py [--model mmm|forest]
+    python bench/bench_peers.py [--model hybrid|mmm|forest]   (default: the default model)
 
 Trains through the weekly-table path with the last 36 weeks held out and reports the holdout MAPE and
 the error of the two channels' shares of media-driven GMV. Truth (SOURCES.md): over all 179 weeks
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gmvplanner.config import ROOT
+from gmvplanner.config import DEFAULT_MODEL, ROOT
 from gmvplanner.model.base import model_names
 from gmvplanner.model.training import TrainConfig
 from gmvplanner.pipeline import train_weekly
@@ -70,7 +70,7 @@ def true_structure_reference(frame: pd.DataFrame) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="mmm", choices=model_names())
+    parser.add_argument("--model", default=DEFAULT_MODEL, choices=model_names())
     parser.add_argument("--data", type=Path, default=PEERS)
     args = parser.parse_args()
     if not args.data.exists():

@@ -1,6 +1,6 @@
 """How well trained artifacts recover the generator's known channel effects, and how good the optimiser's split is.
 
-    python bench/bench_truth.py --model forest|mmm [--media monthly|weekly] [--seeds 7,1,2,3,4,5,6,8] [--true-transforms]
+    python bench/bench_truth.py [--model hybrid|mmm|forest] [--media monthly|weekly] [--seeds 7,1,2,3,4,5,6,8] [--true-transforms]
 
 Trains on the embedded default data (seed 7, generated if missing) and, with --seeds, on further
 datasets from the same generator with other seeds (written once under bench/results/), then reports per
@@ -8,7 +8,8 @@ dataset and subcategory:
 - share_mae_pts: mean absolute error of each channel's share of media-driven GMV, percentage points (target <= 5);
 - roi_spearman: rank correlation of estimated vs true ROI (target >= 0.8);
 - optimiser_uplift_pct: true uplift of the recommended split over the historical split, as % of the uplift of the
-  true optimum at the same budget and bounds (target >= 80).
+  true optimum at the same budget and bounds (target >= 80);
+- holdout_wape_pct: WAPE of weekly GMV on the held-out last weeks, from the training manifest.
 --true-transforms hands the generator's own decay and half-saturation to training (through the real
 --transforms loader), so only the coefficients are estimated: a ceiling for the transform search.
 One dataset is one draw of the weekly noise: the same method's optimiser figure moves by 20 points or more
@@ -28,7 +29,7 @@ import pandas as pd
 from bench_optimiser import optimiser_vs_truth  # the script's own folder is on sys.path
 from scipy.stats import spearmanr
 
-from gmvplanner.config import DATA_DIR, MMM_POOLING, ROOT, spend_column
+from gmvplanner.config import DATA_DIR, DEFAULT_MODEL, MMM_POOLING, ROOT, spend_column
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.model.base import model_names
 from gmvplanner.model.fixed_transforms import FixedTransforms, load_transforms
@@ -116,12 +117,13 @@ def run(
         art = load_artifacts(Path(tmp) / "art")
         result = recovery(art, truth)
         result = result.merge(optimiser_vs_truth(art, truth, budget_weeks), on="subcategory", how="left")
+        result["holdout_wape_pct"] = [100 * art.manifest.metrics[s]["model"]["wape"] for s in result["subcategory"]]
     return result, seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="forest", choices=model_names())
+    parser.add_argument("--model", default=DEFAULT_MODEL, choices=model_names())
     parser.add_argument("--media", default="weekly", choices=["weekly", "monthly"])
     parser.add_argument("--budget-weeks", type=int, default=13)
     parser.add_argument("--pooling", type=float, default=MMM_POOLING, help="mmm partial pooling (default: %(default)s)")
@@ -141,7 +143,9 @@ def main() -> None:
         seconds.append(took)
     everything = pd.concat(results, ignore_index=True)
     if len(results) > 1:
-        by_seed = everything.groupby("seed", sort=False)[["share_mae_pts", "roi_spearman", "optimiser_uplift_pct"]].mean()
+        by_seed = everything.groupby("seed", sort=False)[
+            ["share_mae_pts", "roi_spearman", "optimiser_uplift_pct", "holdout_wape_pct"]
+        ].mean()
         print("mean over subcategories, per seed:")
         print(by_seed.round(3).to_string())
         print("mean over seeds:", by_seed.mean().round(3).to_dict())

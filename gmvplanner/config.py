@@ -74,7 +74,7 @@ PLAN_WEEKS = 13  # default horizon of a scenario or a budget
 # About where the time-ordered CV error (not the known truth), summed over the generated datasets of
 # seeds 7, 1, 2 and 3, was lowest; see bench/bench_truth.py --pooling.
 MMM_POOLING = 1.5e-3
-DEFAULT_MODEL = "forest"  # the --model used when none is given
+DEFAULT_MODEL = "hybrid"  # the --model used when none is given (see README: which model and why)
 FOREST_TREES = 300  # trees per Random Forest
 PAYDAYS = (1, 15)  # days of the month treated as paydays
 

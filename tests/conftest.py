@@ -20,8 +20,8 @@ def small_data(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, small_data) -> Path:
-    """Forest artifacts trained by the real training CLI on the small data set's monthly media file."""
-    return train_cli(tmp_path_factory.mktemp("trained") / "artifacts", small_data, "media", "--trees", "60")
+    """Forest artifacts (the seed's model, no longer the default) from the real training CLI on the monthly media file."""
+    return train_cli(tmp_path_factory.mktemp("trained") / "artifacts", small_data, "media", "--model", "forest", "--trees", "60")
 
 
 @pytest.fixture

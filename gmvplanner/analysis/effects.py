@@ -9,7 +9,15 @@ from ..config import spend_column
 from ..features.design import design_matrix, spend_rates
 from ..model.training import SubcategoryModel
 
-__all__ = ["window_gmv", "window_gmv_many", "channel_contributions", "response_curves", "CURVE_MULTIPLIERS", "MIN_ACTIVE_WEEKS"]
+__all__ = [
+    "window_gmv",
+    "window_gmv_many",
+    "window_gmv_draws",
+    "channel_contributions",
+    "response_curves",
+    "CURVE_MULTIPLIERS",
+    "MIN_ACTIVE_WEEKS",
+]
 
 CURVE_MULTIPLIERS = tuple(np.round(np.linspace(0.0, 3.0, 13), 2))
 MIN_ACTIVE_WEEKS = 8  # a channel on air fewer weeks than this cannot be told apart from the calendar
@@ -30,6 +38,15 @@ def window_gmv_many(model: SubcategoryModel, weekly: pd.DataFrame, variants: lis
     return model.estimator.media_response(design_matrix(weekly, model.spec), model.spec, days, scaled)
 
 
+def window_gmv_draws(model: SubcategoryModel, weekly: pd.DataFrame, variants: list[dict[str, float]]) -> np.ndarray | None:
+    """`window_gmv_many` under every bootstrap refit of the channel effects, shape (variants, draws); None for a
+    model without draws."""
+    days = weekly["days"].to_numpy(float)
+    rates = spend_rates(weekly, model.spec.channels)
+    scaled = [{c: rates[c].to_numpy() * factor for c, factor in variant.items()} for variant in variants]
+    return model.estimator.media_response_draws(design_matrix(weekly, model.spec), model.spec, days, scaled)
+
+
 def _flag(spend: pd.Series, days: pd.Series, incremental: float) -> str:
     rate = spend / days
     active = int((rate > 0).sum())
@@ -48,7 +65,8 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
 
     incremental = GMV with actual spend minus GMV with that channel's spend removed (carry-over too);
     roi = incremental / spend; mroi = GMV from the next 1% of spend / that 1%; share = the channel's part
-    of the positive incremental GMV.
+    of the positive incremental GMV. Models with bootstrap refits of their channel effects (hybrid, mmm) add
+    incremental_gmv_lower/upper and roi_lower/upper: the 80% interval over those refits (estimation uncertainty).
     """
     channels = model.spec.channels
     totals = window_gmv_many(model, weekly, [{}] + [{c: 0.0} for c in channels] + [{c: 1.01} for c in channels])
@@ -71,6 +89,19 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     frame = pd.DataFrame(rows)
     positive = frame["incremental_gmv"].clip(lower=0)
     frame.insert(6, "share", positive / positive.sum() if positive.sum() > 0 else 0.0)
+    draws = window_gmv_draws(model, weekly, [{}] + [{c: 0.0} for c in channels])
+    if draws is not None:
+        incremental = draws[0][None, :] - draws[1:]  # (channels, draws)
+        point = frame["incremental_gmv"].to_numpy()
+        lower, upper = np.quantile(incremental, [0.1, 0.9], axis=1)
+        lower, upper = np.minimum(lower, point), np.maximum(upper, point)  # the interval always holds the estimate
+        spend = frame["spend"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roi_lower, roi_upper = np.where(spend > 0, lower / spend, np.nan), np.where(spend > 0, upper / spend, np.nan)
+        frame["incremental_gmv_lower"], frame["incremental_gmv_upper"] = lower, upper
+        frame["roi_lower"], frame["roi_upper"] = roi_lower, roi_upper
+        uncertain = (lower <= 0) & (frame["flag"] == "") & (frame["incremental_gmv"] > 0)
+        frame.loc[uncertain, "flag"] = "uncertain: its 80% interval reaches zero, so the data cannot tell this effect from none"
     return frame
 
 

@@ -3,4 +3,4 @@
 Importing the package registers every kind, so `--model` names resolve wherever the package is used.
 """
 
-from . import forest, mmm  # noqa: F401  (registers the model kinds)
+from . import forest, hybrid, mmm  # noqa: F401  (registers the model kinds)

@@ -87,6 +87,7 @@ class GmvModel(ABC):
     name: ClassVar[str]  # the --model value
     description: ClassVar[str]  # one line for --help
     smooth_in_spend: ClassVar[bool]  # True: GMV is smooth in spend, so a gradient-based optimiser can use it directly
+    accepts_transforms: ClassVar[bool] = False  # True: an analyst's --transforms (carry-over, saturation) apply
 
     @classmethod
     @abstractmethod
@@ -137,6 +138,18 @@ class GmvModel(ABC):
         blocks = [with_spend_rates(X, spec, variant, carry_in) for variant in variants]
         per_day = self.predict(pd.concat(blocks, ignore_index=True))
         return (per_day.reshape(len(variants), len(X)) * days).sum(axis=1)
+
+    def media_response_draws(
+        self,
+        X: pd.DataFrame,
+        spec: FeatureSpec,
+        days: np.ndarray,
+        variants: list[dict[str, np.ndarray]],
+        carry_in: dict[str, float] | None = None,
+    ) -> np.ndarray | None:
+        """`media_response` under every draw of the estimated effects, shape (variants, draws): what intervals on
+        channel answers and the risk-aware optimiser need. None for a kind without such draws."""
+        return None
 
     def settings(self) -> dict:
         """Fitted settings worth recording in the manifest (beyond the feature spec)."""

@@ -16,12 +16,12 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
-from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates
+from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates, with_spend_rates
 from ..features.transforms import geometric_adstock, hill
 from .base import GmvModel, Predictive, check_columns, register
 
 if TYPE_CHECKING:
-    pass
+    from .training import TrainConfig
 
 __all__ = [
     "MediaMixModel",
@@ -64,6 +64,15 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         z = (controls - self.control_mean_) / self.control_scale_
         return self.intercept_ + media @ self.media_coef_ + z @ self.control_coef_
 
+    def predict_draws(self, X: pd.DataFrame) -> np.ndarray | None:
+        """GMV per day under every bootstrap refit, shape (draws, rows); None when fitted without draws."""
+        check_is_fitted(self, "media_coef_")
+        if getattr(self, "coef_draws_", None) is None:
+            return None
+        media, controls = self._design(X)
+        z = (controls - self.control_mean_) / self.control_scale_
+        return self.coef_draws_ @ np.column_stack([np.ones(len(X)), media, z]).T
+
 
 def fit_jointly(
     estimators: list[MediaMixRegression],
@@ -71,8 +80,15 @@ def fit_jointly(
     ys: list[np.ndarray],
     pool_groups: float = 0.0,
     pool_channels: float = 0.0,
+    draws: int = 0,
+    block_weeks: int = 6,
+    seed: int = 0,
 ) -> list[MediaMixRegression]:
     """Fit several groups' regressions in one least-squares problem, with partial pooling of channel ROI.
+
+    With `draws` > 0 it also refits the coefficients on that many moving-block bootstrap resamples of the
+    weeks (blocks of `block_weeks`, the same week positions for every group, transforms held fixed) and keeps
+    them in `coef_draws_`: the estimation uncertainty of every channel answer and of the optimiser's plans.
 
     Each group keeps its own intercept, media and control coefficients. A channel's average ROI in a
     group (its GMV per day at mean spend, divided by that spend) is pulled towards the channel's ROI
@@ -110,7 +126,26 @@ def fit_jointly(
         est.control_coef_ = coef[1 + n_media :]
         resid = y - A @ coef
         est.resid_std_ = float(np.sqrt((resid**2).sum() / max(len(y) - len(coef), 1)))
+        est.coef_draws_ = None
+    if draws > 0:
+        rng = np.random.default_rng(seed)
+        samples = []
+        for _ in range(draws):
+            resampled = []
+            for A, y, n_ctrl, roi, ridge in blocks:
+                idx = moving_block_indices(len(y), block_weeks, rng)
+                resampled.append((A[idx], y[idx], n_ctrl, roi, ridge))
+            samples.append(_solve_blocks(resampled, n_media, pool_groups, pool_channels))
+        for g, est in enumerate(estimators):
+            est.coef_draws_ = np.array([sample[g] for sample in samples])
     return estimators
+
+
+def moving_block_indices(n: int, block: int, rng: np.random.Generator) -> np.ndarray:
+    """Row positions of one circular moving-block bootstrap resample of `n` consecutive weeks."""
+    block = max(1, min(block, n))
+    starts = rng.integers(0, n, size=-(-n // block))
+    return ((starts[:, None] + np.arange(block)[None, :]) % n).ravel()[:n]
 
 
 def _solve_blocks(blocks: list[tuple], n_media: int, pool_groups: float = 0.0, pool_channels: float = 0.0) -> list[np.ndarray]:
@@ -283,6 +318,7 @@ class MediaMixModel(GmvModel):
     name = "mmm"
     description = "media-mix regression with non-negative channel effects, pooled across subcategories"
     smooth_in_spend = True
+    accepts_transforms = True
 
     def __init__(self, regression: MediaMixRegression, pooling: dict[str, float] | None = None):
         self.regression = regression
@@ -293,22 +329,59 @@ class MediaMixModel(GmvModel):
         """Carry-over, saturation and ridge shared by all groups (chosen by time-ordered CV on these weeks;
         channels in `config.transforms` keep the analyst's values), then every group's regression fitted
         jointly with partial pooling of channel ROI (`fit_jointly`)."""
+        draws = 0 if validation else config.bootstrap_draws
+        return cls.fit_with(groups, templates, config, cls.search(groups, templates, config), draws=draws)
+
+    @staticmethod
+    def search(
+        groups: dict[str, pd.DataFrame],
+        templates: dict[str, FeatureSpec],
+        config: TrainConfig,
+        offsets: dict[str, np.ndarray] | None = None,
+    ) -> tuple[dict, dict, float]:
+        """(decay, half-saturation multiple, ridge) shared by all groups, by time-ordered CV on these weeks.
+
+        `offsets` (GMV per day per week) are subtracted from each group's target first: the part another
+        model explains (the hybrid's forest)."""
         fixed = config.transforms
         if fixed is not None:
             fixed.check_channels(list(next(iter(templates.values())).channels))
-        hyper = choose_media_params(
-            [_mmm_inputs(weekly, templates[g]) for g, weekly in groups.items()],
+        inputs = []
+        for g, weekly in groups.items():
+            rates, controls, y, days = _mmm_inputs(weekly, templates[g])
+            inputs.append((rates, controls, y - offsets[g] if offsets else y, days))
+        return choose_media_params(
+            inputs,
             fixed_decay=fixed.decay if fixed else None,
             fixed_multiple=fixed.half_saturation_multiple if fixed else None,
         )
+
+    @classmethod
+    def fit_with(
+        cls,
+        groups: dict[str, pd.DataFrame],
+        templates: dict[str, FeatureSpec],
+        config: TrainConfig,
+        hyper: tuple[dict, dict, float],
+        offsets: dict[str, np.ndarray] | None = None,
+        draws: int = 0,
+    ) -> dict[str, tuple[MediaMixModel, FeatureSpec]]:
+        """Every group's regression with these transforms, fitted jointly with partial pooling of channel ROI,
+        to GMV per day minus `offsets` when given; `draws` bootstrap refits of the coefficients kept too."""
         designs = {g: _unfitted(weekly, templates[g], hyper) for g, weekly in groups.items()}
         pooling = {"groups": config.pooling, "channels": config.pooling / 10}
+        targets = [(w["gmv"] / w["days"]).to_numpy(float) for w in groups.values()]
+        if offsets:
+            targets = [y - offsets[g] for y, g in zip(targets, groups)]
         fit_jointly(
             [d[0] for d in designs.values()],
             [d[2] for d in designs.values()],
-            [(w["gmv"] / w["days"]).to_numpy(float) for w in groups.values()],
+            targets,
             pool_groups=pooling["groups"],
             pool_channels=pooling["channels"],
+            draws=draws,
+            block_weeks=config.bootstrap_block_weeks,
+            seed=config.seed,
         )
         return {g: (cls(est, pooling), spec) for g, (est, spec, _X) in designs.items()}
 
@@ -324,6 +397,17 @@ class MediaMixModel(GmvModel):
         """The fitted mean with normal noise of the residual spread (the same width every week)."""
         mean = self.predict(X)
         return Predictive(draws=mean[None, :], noise_sd=np.full(len(mean), self.regression.resid_std_))
+
+    def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:
+        """Total GMV of each spend variant under every bootstrap refit, shape (variants, draws)."""
+        blocks = [with_spend_rates(X, spec, variant, carry_in) for variant in variants]
+        stacked = pd.concat(blocks, ignore_index=True)
+        check_columns(self.feature_names, stacked)
+        per_day = self.regression.predict_draws(stacked)
+        if per_day is None:
+            return None
+        per_day = per_day.reshape(len(per_day), len(variants), len(X))
+        return (per_day * days).sum(axis=2).T
 
     def importances(self) -> pd.Series:
         """Each feature's coefficient times its spread (saturated media columns are in [0, 1))."""

@@ -37,6 +37,10 @@ class TrainConfig:
     min_train_weeks: int = MIN_TRAIN_WEEKS
     pooling: float = MMM_POOLING  # mmm: pull of a channel's ROI in a subcategory towards its ROI across subcategories
     transforms: FixedTransforms | None = None  # mmm: carry-over / saturation the analyst fixed for some channels
+    backfit_rounds: int = 2  # hybrid: rounds of (forest on the media part's residual, media part refitted)
+    hybrid_min_leaf: int = 5  # hybrid: smallest leaf of the residual forest (it fits noise below this)
+    bootstrap_draws: int = 100  # hybrid, mmm: moving-block bootstrap refits behind intervals and the optimiser's risk
+    bootstrap_block_weeks: int = 6  # about three half-lives of a 0.7 weekly carry-over
 
     def __post_init__(self) -> None:
         model_kind(self.model)  # an unknown name fails here, listing the valid ones

@@ -52,3 +52,18 @@ def test_zero_or_unmeasurable_effects_are_flagged_not_silently_zero(art):
     no_effect = contributions["incremental_gmv"] <= 0
     assert (flags[no_effect] != "").all()
     assert flags[no_effect].str.contains("no positive effect|not measurable|no spend").all()
+
+
+def test_channel_answers_carry_ordered_80_percent_intervals(trained_mmm):
+    import pandas as pd
+
+    contributions = pd.read_csv(trained_mmm / "contributions.csv")
+    for low, mid, high in (
+        ("incremental_gmv_lower", "incremental_gmv", "incremental_gmv_upper"),
+        ("roi_lower", "roi", "roi_upper"),
+    ):
+        rows = contributions.dropna(subset=[mid])
+        assert (rows[low] <= rows[mid] + 1e-6).all() and (rows[mid] <= rows[high] + 1e-6).all()
+    assert (contributions["incremental_gmv_upper"] > contributions["incremental_gmv_lower"]).any()
+    flagged = contributions.loc[contributions["incremental_gmv_lower"] <= 0]
+    assert flagged["flag"].fillna("").ne("").all()  # an interval reaching zero is always said in words

@@ -119,3 +119,14 @@ def test_bounds_follow_their_channel_names_in_any_order(trained_mmm, tmp_path):
         assert lo - 1e-9 <= table.loc[channel, "recommended_crore"] <= hi + 1e-9, channel
         assert table.loc[channel, "min_crore"] == lo and table.loc[channel, "max_crore"] == hi
     assert table["recommended_crore"].sum() == pytest.approx(budget)
+
+
+def test_uplift_interval_probability_and_risk_aversion(trained_mmm):
+    art = load_artifacts(trained_mmm)
+    neutral = optimise_budget(art, 0.1, 8)
+    lo, hi = neutral.uplift_interval
+    assert lo <= hi and 0.0 <= neutral.p_beats_historical <= 1.0
+    cautious = optimise_budget(art, 0.1, 8, risk_aversion=5.0)
+    # caution moves less money away from the historical split
+    assert cautious.table["change_crore"].abs().sum() <= neutral.table["change_crore"].abs().sum() + 1e-9
+    assert cautious.recommended_gmv[0] <= neutral.recommended_gmv[0] + 1e-6  # caution costs expected GMV, never adds

@@ -35,7 +35,7 @@ def test_group_column_gives_one_model_per_group(tmp_path):
     table = pd.concat([a.assign(region="north"), b.assign(region="south")])
     path = tmp_path / "grouped.csv"
     table.to_csv(path, index=False)
-    result = _train_weekly(path, "--group-col", "region", "--trees", "30", "--artifacts", tmp_path / "art")
+    result = _train_weekly(path, "--group-col", "region", "--model", "forest", "--trees", "30", "--artifacts", tmp_path / "art")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "art" / "manifest.json").read_text())
     assert manifest["subcategories"] == ["north", "south"] and manifest["model"] == "forest"
@@ -105,5 +105,6 @@ def test_bad_transforms_file_is_a_plain_error(weekly_csv, tmp_path, text, expect
 def test_transforms_need_the_media_mix_model(weekly_csv, tmp_path):
     fixed = tmp_path / "transforms.csv"
     fixed.write_text("channel,decay,half_saturation_multiple\nc,0,1\n")
-    result = _train_weekly(weekly_csv, "--transforms", fixed, "--artifacts", tmp_path / "art")
-    assert result.returncode == 2 and "--transforms applies to the media-mix model; add --model mmm" in result.stderr
+    result = _train_weekly(weekly_csv, "--model", "forest", "--transforms", fixed, "--artifacts", tmp_path / "art")
+    assert result.returncode == 2
+    assert "--transforms does not apply to --model forest; use one of ['mmm', 'hybrid']" in result.stderr

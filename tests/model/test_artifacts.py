@@ -69,14 +69,14 @@ def test_failure_while_writing_keeps_old_artifacts(artifacts_copy, small_data, m
     monkeypatch.setattr(joblib, "dump", broken_dump)
     inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
     with pytest.raises(OSError, match="disk full"):
-        train(inputs, artifacts_copy, ["HomeAudio"], TrainConfig(n_estimators=10, decay_grid=(0.0,)))
+        train(inputs, artifacts_copy, ["HomeAudio"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
     assert {p.name: file_sha256(p) for p in artifacts_copy.iterdir()} == before
     assert not [p for p in artifacts_copy.parent.iterdir() if p.name.startswith(".artifacts")]
 
 
 def test_same_seed_same_models(small_data, tmp_path):
     inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
-    config = TrainConfig(n_estimators=20, decay_grid=(0.0, 0.5))
+    config = TrainConfig(model="forest", n_estimators=20, decay_grid=(0.0, 0.5))
     a = train(inputs, tmp_path / "a", ["GamingAccessory"], config)
     b = train(inputs, tmp_path / "b", ["GamingAccessory"], config)
     pd.testing.assert_frame_equal(pd.read_csv(a.artifacts / "backtest.csv"), pd.read_csv(b.artifacts / "backtest.csv"))
@@ -87,5 +87,5 @@ def test_refuses_to_replace_a_folder_of_other_files(small_data, tmp_path):
     (tmp_path / "mine" / "thesis.docx").write_text("precious")
     inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
     with pytest.raises(ArtifactError, match="not GMV Planner artifacts"):
-        train(inputs, tmp_path / "mine", ["GamingAccessory"], TrainConfig(n_estimators=10, decay_grid=(0.0,)))
+        train(inputs, tmp_path / "mine", ["GamingAccessory"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
     assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"

@@ -108,3 +108,25 @@ def test_fixed_transforms_are_kept_and_the_rest_searched():
     )
     assert (decay["tv"], mult["tv"]) == (0.33, 1.7)
     assert decay["sem"] == 0.6
+
+
+def test_bootstrap_refits_scatter_around_the_fit():
+    from gmvplanner.model.mmm import moving_block_indices
+
+    X, y = _data()
+    model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
+    fit_jointly([model], [X], [y], draws=50, block_weeks=6, seed=3)
+    assert model.coef_draws_.shape == (50, 1 + 2 + 1)
+    assert (model.coef_draws_[:, 1:3] >= 0).all()
+    assert model.coef_draws_[:, 1].mean() == pytest.approx(model.media_coef_[0], rel=0.05)
+    assert 0 < model.coef_draws_[:, 1].std() < 5
+    draws = model.predict_draws(X)
+    assert draws.shape == (50, len(X)) and np.allclose(draws.mean(axis=0), model.predict(X), rtol=0.02)
+    idx = moving_block_indices(20, 6, np.random.default_rng(0))
+    assert len(idx) == 20 and all((b - a) % 20 == 1 for a, b in zip(idx[:5], idx[1:6]))
+
+
+def test_no_draws_unless_asked():
+    X, y = _data()
+    model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0}).fit(X, y)
+    assert model.predict_draws(X) is None

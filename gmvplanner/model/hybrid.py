@@ -1,0 +1,152 @@
+"""The hybrid model kind: a structural media part for the channels, a Random Forest for what it leaves unexplained.
+
+The media part is the pooled media-mix regression (carry-over, saturation, non-negative channel effects, trend,
+seasonality and linear controls). The forest sees only the product and order levers and the calendar (MRP,
+discount, SLAs, payment and vertical mix, sale days, holidays, paydays, NPS), never spend, trend or season, so it
+cannot blur or take the channels' effects. The two are fitted by backfitting: the forest is fitted to the media
+part's residual, the media part is refitted to GMV minus the forest's out-of-bag prediction, and so on.
+Channel effects, response curves and the optimiser read the media part; predictions add both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+
+from ..features.design import design_matrix
+from .base import GmvModel, Predictive, register
+from .forest import tree_predictions
+from .mmm import MediaMixModel
+
+__all__ = ["HybridModel", "forest_columns"]
+
+STRUCTURAL = ("trend", "month", "woy_sin", "woy_cos")  # the media part's, not the forest's: a forest cannot extrapolate
+
+
+def forest_columns(feature_names: list[str]) -> list[str]:
+    """The design columns the forest may use: everything but spend, trend and seasonality."""
+    return [c for c in feature_names if not c.startswith(("adstock_", "season_")) and c not in STRUCTURAL]
+
+
+def _residual_forest(X: pd.DataFrame, residual: np.ndarray, config) -> tuple[RandomForestRegressor | None, np.ndarray]:
+    """A forest on the residual and its out-of-bag prediction (0 where a week was never out of bag).
+
+    When the out-of-bag prediction does not explain the residual (R² at or below 0), the forest would only add
+    its own noise to the media part's target and to every prediction: it is dropped (None, zeros).
+    """
+    forest = RandomForestRegressor(
+        n_estimators=config.n_estimators,
+        min_samples_leaf=config.hybrid_min_leaf,
+        max_features=config.max_features,
+        oob_score=True,
+        bootstrap=True,
+        random_state=config.seed,
+        n_jobs=-1,
+    ).fit(X, residual)
+    oob = np.nan_to_num(forest.oob_prediction_)
+    explained = 1.0 - float(((residual - oob) ** 2).sum()) / max(float(((residual - residual.mean()) ** 2).sum()), 1e-300)
+    if explained <= 0.0:
+        return None, np.zeros(len(residual))
+    return forest, oob
+
+
+@register
+class HybridModel(GmvModel):
+    """Media part (pooled media-mix regression) plus a lever forest on its residual."""
+
+    name = "hybrid"
+    description = (
+        "media-mix regression for the channels, trend and season, plus a Random Forest per subcategory on what it "
+        "leaves unexplained (product and order levers, never spend)"
+    )
+    smooth_in_spend = True  # the forest never sees spend, so GMV is as smooth in spend as the media part
+    accepts_transforms = True  # they fix the media part's carry-over and saturation
+
+    def __init__(self, media: MediaMixModel, forest: RandomForestRegressor | None, columns: list[str], noise_sd: float):
+        self.media = media
+        self.forest = forest
+        self.columns = columns
+        self.noise_sd = noise_sd
+        self.oob_: np.ndarray = np.zeros(0)  # the forest's out-of-bag prediction on the fitted weeks (backtest)
+
+    @classmethod
+    def fit_groups(cls, groups, templates, config, validation):
+        """Backfit `config.backfit_rounds` rounds. Carry-over and saturation are chosen once, by time-ordered CV
+        on GMV as the media-mix kind does (choosing them again on GMV minus the forest's out-of-bag estimate
+        picked worse half-saturations: that estimate adds noise); each round refits the residual forests and
+        then the media coefficients on GMV minus the forests' out-of-bag prediction."""
+        hyper = MediaMixModel.search(groups, templates, config)
+        media = MediaMixModel.fit_with(groups, templates, config, hyper)
+        targets = {g: (w["gmv"] / w["days"]).to_numpy(float) for g, w in groups.items()}
+        designs = {g: design_matrix(w, media[g][1]) for g, w in groups.items()}
+        columns = {g: forest_columns(list(X.columns)) for g, X in designs.items()}
+        forests: dict[str, tuple[RandomForestRegressor | None, np.ndarray]] = {}
+        for _round in range(config.backfit_rounds):
+            for g, X in designs.items():
+                residual = targets[g] - media[g][0].predict(X)
+                forests[g] = _residual_forest(X[columns[g]], residual, config) if columns[g] else (None, np.zeros(len(X)))
+            offsets = {g: oob for g, (_f, oob) in forests.items()}
+            if all(f is None for f, _oob in forests.values()):
+                break  # nothing left for a forest: the media part as fitted is the model
+            media = MediaMixModel.fit_with(groups, templates, config, hyper, offsets)
+            designs = {g: design_matrix(w, media[g][1]) for g, w in groups.items()}
+        if not validation:  # the shipped model also keeps bootstrap refits of the media coefficients
+            offsets = {g: oob for g, (_f, oob) in forests.items()}
+            media = MediaMixModel.fit_with(groups, templates, config, hyper, offsets, draws=config.bootstrap_draws)
+        out = {}
+        for g, (forest, oob) in forests.items():
+            fitted, spec = media[g]
+            residual = targets[g] - fitted.predict(designs[g]) - oob
+            noise = float(np.sqrt((residual**2).sum() / max(len(residual) - len(fitted.feature_names) - 1, 1)))
+            if forest is not None and not validation:
+                forest.set_params(n_jobs=1)  # scenarios are a few rows
+            model = cls(fitted, forest, columns[g], noise)
+            model.oob_ = oob
+            out[g] = (model, spec)
+        return out
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.media.feature_names
+
+    def forest_part(self, X: pd.DataFrame) -> np.ndarray:
+        """The forest's GMV per day for each row (0 without lever columns)."""
+        if self.forest is None:
+            return np.zeros(len(X))
+        return tree_predictions(self.forest, X[self.columns]).mean(axis=0)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.media.predict(X) + self.forest_part(X)
+
+    def predictive(self, X: pd.DataFrame) -> Predictive:
+        """The mean with normal noise of the out-of-bag residual spread."""
+        mean = self.predict(X)
+        return Predictive(draws=mean[None, :], noise_sd=np.full(len(mean), self.noise_sd))
+
+    def backtest(self, X: pd.DataFrame, n_train: int) -> np.ndarray:
+        """Out-of-bag forest part on the fitted weeks, so training weeks are scored as honestly as held-out ones."""
+        rates = self.predict(X)
+        n = min(n_train, len(self.oob_))
+        rates[:n] = self.media.predict(X.iloc[:n]) + self.oob_[:n]
+        return rates
+
+    def media_response(self, X, spec, days, variants, carry_in=None) -> np.ndarray:
+        """Only the media part moves with spend; the forest's part is added once."""
+        return self.media.media_response(X, spec, days, variants, carry_in) + float((self.forest_part(X) * days).sum())
+
+    def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:
+        draws = self.media.media_response_draws(X, spec, days, variants, carry_in)
+        return None if draws is None else draws + float((self.forest_part(X) * days).sum())
+
+    def importances(self) -> pd.Series:
+        """The media part's weights, plus the forest's importances scaled by the spread of its prediction."""
+        media = self.media.importances()
+        if self.forest is None:
+            return media
+        spread = float(np.std(self.oob_))  # GMV per day, like the media part's weights
+        forest = pd.Series(self.forest.feature_importances_ * spread, index=[f"forest: {c}" for c in self.columns])
+        return pd.concat([media, forest])
+
+    def settings(self) -> dict:
+        return {**self.media.settings(), "forest_columns": self.columns, "noise_sd": self.noise_sd}
