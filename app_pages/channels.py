@@ -29,12 +29,23 @@ def main() -> None:
     c1.plotly_chart(charts.contribution_figure(contributions, sub, money=money), key="contrib_chart")
     c2.plotly_chart(charts.roi_figure(contributions, sub, money=art.money), key="roi_chart")
     st.plotly_chart(charts.response_curve_figure(art.table("response_curves"), sub, money=money), key="curve_chart")
+    if "incremental_gmv_lower" in mine:
+        st.caption(
+            "Lower and upper: the 80% interval of the estimate over 100 bootstrap refits of the channel effects "
+            "(carry-over and saturation held at their chosen values)."
+        )
+    amounts = {
+        "spend": "spend",
+        "incremental_gmv": "incremental GMV",
+        "incremental_gmv_lower": "incremental GMV, lower",
+        "incremental_gmv_upper": "incremental GMV, upper",
+    }
+    amounts = {col: label for col, label in amounts.items() if col in mine}
     st.dataframe(
-        mine.assign(spend=money.from_base(mine["spend"]), incremental_gmv=money.from_base(mine["incremental_gmv"])),
+        mine.assign(**{col: money.from_base(mine[col]) for col in amounts}),
         hide_index=True,
         column_config={
-            "spend": st.column_config.NumberColumn(f"spend ({money.name})", format="%.4f"),
-            "incremental_gmv": st.column_config.NumberColumn(f"incremental GMV ({money.name})", format="%.4f"),
+            **{col: st.column_config.NumberColumn(f"{label} ({money.name})", format="%.4f") for col, label in amounts.items()},
             "share": st.column_config.NumberColumn("share of media GMV", format="percent"),
         },
     )

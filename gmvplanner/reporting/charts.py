@@ -21,6 +21,18 @@ __all__ = [
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
 
+def _interval_bars(rows: pd.DataFrame, column: str, div: float = 1.0) -> dict | None:
+    """Asymmetric error bars from `<column>_lower/_upper` when the table has them (an 80% interval)."""
+    if f"{column}_lower" not in rows:
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (rows[f"{column}_upper"] - rows[column]) / div,
+        "arrayminus": (rows[column] - rows[f"{column}_lower"]) / div,
+    }
+
+
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "week starting (Monday)") -> go.Figure:
     fig.update_layout(
         title=title,
@@ -116,6 +128,7 @@ def contribution_figure(contributions: pd.DataFrame, subcategory: str, money: Mo
             marker_color=colors,
             hovertext=rows["flag"].fillna(""),
             name="incremental GMV",
+            error_x=_interval_bars(rows, "incremental_gmv", div),
         )
     )
     return _layout(
@@ -131,7 +144,14 @@ def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit =
     rows = contributions.loc[contributions["subcategory"] == subcategory].sort_values("roi")
     fig = go.Figure(
         [
-            go.Bar(x=rows["roi"], y=rows["channel"], orientation="h", name="ROI (average)", marker_color=PALETTE[0]),
+            go.Bar(
+                x=rows["roi"],
+                y=rows["channel"],
+                orientation="h",
+                name="ROI (average, 80% interval)",
+                marker_color=PALETTE[0],
+                error_x=_interval_bars(rows, "roi"),
+            ),
             go.Bar(x=rows["mroi"], y=rows["channel"], orientation="h", name="marginal ROI (next 1%)", marker_color=PALETTE[1]),
         ]
     )

@@ -49,3 +49,26 @@ def test_split_figure_bars():
     table = pd.DataFrame({"channel": ["TV", "SEM"], "historical_crore": [1.0, 2.0], "recommended_crore": [0.5, 2.5]})
     fig = charts.split_figure(table)
     assert [list(t.y) for t in fig.data] == [[1.0, 2.0], [0.5, 2.5]]
+
+
+def test_channel_charts_draw_the_interval_when_the_table_has_one():
+    contributions = pd.DataFrame(
+        {
+            "subcategory": "A",
+            "channel": ["TV", "SEM"],
+            "incremental_gmv": [2e7, 1e7],
+            "incremental_gmv_lower": [1e7, 0.0],
+            "incremental_gmv_upper": [3e7, 1.5e7],
+            "roi": [2.0, 1.0],
+            "roi_lower": [1.0, 0.0],
+            "roi_upper": [3.0, 1.5],
+            "mroi": [1.0, 0.5],
+            "flag": ["", "uncertain"],
+        }
+    )
+    bar = charts.contribution_figure(contributions, "A").data[0]
+    assert list(bar.error_x.array) == [0.5, 1.0] and list(bar.error_x.arrayminus) == [1.0, 1.0]  # crore, sorted
+    roi = charts.roi_figure(contributions, "A").data[0]
+    assert list(roi.error_x.arrayminus) == [1.0, 1.0]
+    without = charts.contribution_figure(contributions.drop(columns=["incremental_gmv_lower", "incremental_gmv_upper"]), "A")
+    assert without.data[0].error_x.array is None
