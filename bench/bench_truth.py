@@ -9,7 +9,8 @@ dataset and subcategory:
 - roi_spearman: rank correlation of estimated vs true ROI (target >= 0.8);
 - optimiser_uplift_pct: true uplift of the recommended split over the historical split, as % of the uplift of the
   true optimum at the same budget and bounds (target >= 80);
-- holdout_wape_pct: WAPE of weekly GMV on the held-out last weeks, from the training manifest.
+- holdout_wape_pct: WAPE of weekly GMV on the held-out last weeks, from the training manifest;
+- roi_coverage_pct: share of channels whose true ROI lies inside the 80% interval (hybrid, mmm; target 65-95).
 --true-transforms hands the generator's own decay and half-saturation to training (through the real
 --transforms loader), so only the coefficients are estimated: a ceiling for the transform search.
 One dataset is one draw of the weekly noise: the same method's optimiser figure moves by 20 points or more
@@ -59,9 +60,16 @@ def recovery(art, truth: TrueProcess) -> pd.DataFrame:
         est_share = est["incremental_gmv"].clip(lower=0) / est["incremental_gmv"].clip(lower=0).sum()
         true_roi = true / spend
         rho = spearmanr(est["roi"].reindex(true_roi.index), true_roi).statistic
-        out.append(
-            {"subcategory": sub, "share_mae_pts": float((est_share - true_share).abs().mean() * 100), "roi_spearman": float(rho)}
-        )
+        row = {
+            "subcategory": sub,
+            "share_mae_pts": float((est_share - true_share).abs().mean() * 100),
+            "roi_spearman": float(rho),
+        }
+        if "roi_lower" in est:  # share of channels whose true ROI lies inside the 80% interval
+            lower, upper = est["roi_lower"].reindex(true_roi.index), est["roi_upper"].reindex(true_roi.index)
+            inside = (true_roi >= lower - 1e-12) & (true_roi <= upper + 1e-12)
+            row["roi_coverage_pct"] = float(inside[spend > 0].mean() * 100)
+        out.append(row)
         print(
             pd.DataFrame(
                 {

@@ -242,11 +242,17 @@ def testing_parser() -> argparse.ArgumentParser:
         "optional per-channel bounds, to maximise the predicted GMV of every subcategory.",
     )
     op.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
-    op.add_argument(
+    amount = op.add_mutually_exclusive_group(required=True)
+    amount.add_argument(
         "--budget",
-        type=float,
-        required=True,
+        type=_bounded(float, 1e-12, "an amount"),
         help="total budget over the horizon, crore ₹ (a weekly table's own unit for its artifacts)",
+    )
+    amount.add_argument(
+        "--target-roi",
+        type=_bounded(float, 1e-12, "a number"),
+        help="instead of --budget: find the largest budget whose best split still earns this marginal ROI "
+        "(₹ of GMV per ₹ of the next spend), and split it",
     )
     op.add_argument("--weeks", type=_positive_int, required=True, help="horizon in weeks")
     op.add_argument("--start", help="first week, YYYY-MM-DD (default: the week after the training data)")
@@ -260,6 +266,11 @@ def testing_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="hybrid and mmm: maximise the expected uplift less this many spreads of it over the bootstrap refits of "
         "the channel effects (0.84: about its 20th percentile; default: %(default)s, the expected uplift)",
+    )
+    op.add_argument(
+        "--max-change",
+        type=_bounded(float, 0, "a fraction"),
+        help="keep every channel within this fraction of its historical amount (e.g. 0.3, Meridian's default)",
     )
     for q in (pr, op):
         q.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -292,7 +303,7 @@ def testing_main(argv: list[str] | None = None) -> int:
     def optimize() -> None:
         import pandas as pd
 
-        from .analysis.optimise import INTERVAL_SCOPE, load_bounds, optimise_budget
+        from .analysis.optimise import INTERVAL_SCOPE, budget_for_target_roi, load_bounds, optimise_budget
         from .model.artifacts import load_artifacts
         from .planner import identification_caution
 
@@ -303,13 +314,18 @@ def testing_main(argv: list[str] | None = None) -> int:
             start = pd.Timestamp(args.start) if args.start else None
         except ValueError:
             raise InputError("--start", f"cannot read date {args.start!r}; use YYYY-MM-DD") from None
-        result = optimise_budget(artifacts, args.budget, args.weeks, start, bounds, args.risk_aversion)
+        if args.target_roi is not None:
+            budget, result, found = budget_for_target_roi(artifacts, args.target_roi, args.weeks, start, bounds, args.max_change)
+            print(f"largest budget with a marginal ROI of at least {args.target_roi:g}: {budget:,.4g} ({money.name}); {found}")
+        else:
+            budget = args.budget
+            result = optimise_budget(artifacts, budget, args.weeks, start, bounds, args.risk_aversion, args.max_change)
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             result.table.to_csv(args.out, index=False)
         unit, shown = money.name, money.from_base
         columns = ["channel", *(money.column(c) for c in ("historical", "recommended", "change"))]
-        print(f"budget {args.budget:g} ({unit}) over {args.weeks} weeks from {result.weeks[0].date()}; {result.method}")
+        print(f"budget {budget:g} ({unit}) over {args.weeks} weeks from {result.weeks[0].date()}; {result.method}")
         print(result.table[columns].round(4).to_string(index=False))
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
             print(f"expected GMV, {name}: {shown(mean):,.4g} {unit} (80% interval {shown(lo):,.4g} to {shown(hi):,.4g})")

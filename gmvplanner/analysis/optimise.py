@@ -31,6 +31,8 @@ __all__ = [
     "feasible_start",
     "exact_total",
     "optimise_budget",
+    "marginal_roi",
+    "budget_for_target_roi",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
 ]
@@ -198,23 +200,38 @@ def optimise_budget(
     start: pd.Timestamp | None = None,
     bounds: dict[str, tuple[float, float]] | None = None,
     risk_aversion: float = RISK_AVERSION,
+    max_change: float | None = None,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the predicted
-    GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits)."""
+    GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits).
+
+    `max_change` (e.g. 0.3, as Meridian's default) keeps every channel within that fraction of its historical
+    amount at this budget, on top of `bounds`.
+    """
     channels, money = artifacts.channels, artifacts.money
-    if budget <= 0:
-        raise InputError("--budget", f"budget must be more than 0 {money.name}; got {budget}")
+    if not (np.isfinite(budget) and budget > 0):
+        raise InputError("--budget", f"budget must be a finite amount above 0 {money.name}; got {budget}")
     first = start or artifacts.next_week
     weeks = pd.date_range(pd.Timestamp(first) - pd.Timedelta(days=pd.Timestamp(first).day_of_week), periods=n_weeks, freq="7D")
     bounds = bounds or {}
     lo = np.array([bounds.get(c, (0.0, budget))[0] for c in channels])
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])
+    share = historical_split(artifacts).reindex(channels).to_numpy()
+    historical = share * budget
+    if max_change is not None:
+        lo, hi = np.maximum(lo, historical * (1 - max_change)), np.minimum(hi, historical * (1 + max_change))
+        clash = np.flatnonzero(lo > hi + 1e-12)
+        if len(clash):
+            c = channels[clash[0]]
+            raise InputError(
+                "--max-change",
+                f"'{c}' cannot stay within {max_change:.0%} of its historical {historical[clash[0]]:.4g} {money.name} "
+                f"and inside its bounds {bounds.get(c)}; widen one of them",
+            )
     if lo.sum() > budget + 1e-9:
         raise InputError("--bounds", f"the minimums add up to {lo.sum():.4g} {money.name}, more than the budget {budget:g}")
     if hi.sum() < budget - 1e-9:
         raise InputError("--bounds", f"the maximums add up to {hi.sum():.4g} {money.name}, less than the budget {budget:g}")
-    share = historical_split(artifacts).reindex(channels).to_numpy()
-    historical = share * budget
     start_x = feasible_start(share, lo, hi, budget)
 
     scorer = PlanScorer(artifacts, weeks, channels)
@@ -299,6 +316,56 @@ def optimise_budget(
         uplift_interval=uplift_interval,
         p_beats_historical=p_beats,
     )
+
+
+def marginal_roi(artifacts: Artifacts, result: BudgetResult, step: float = 0.01) -> float:
+    """GMV from the next `step` (1%) of the recommended plan's spend, per unit of that spend (₹ per ₹)."""
+    column = artifacts.money.column("recommended")
+    plan = result.table.set_index("channel").loc[artifacts.channels, column].to_numpy()
+    scorer = PlanScorer(artifacts, result.weeks, artifacts.channels)
+    base, more = scorer.totals(np.vstack([plan, plan * (1 + step)]))
+    return float((more - base) / artifacts.money.to_base(plan.sum() * step))
+
+
+def budget_for_target_roi(
+    artifacts: Artifacts,
+    target_roi: float,
+    n_weeks: int,
+    start: pd.Timestamp | None = None,
+    bounds: dict[str, tuple[float, float]] | None = None,
+    max_change: float | None = None,
+    lowest: float | None = None,
+    highest: float | None = None,
+) -> tuple[float, BudgetResult, str]:
+    """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
+    efficiency, Meridian's flexible budget), by bisection between `lowest` and `highest` (default: 0.05 and 4
+    times the spend of the last n_weeks). Returns (budget, its optimised split, a note)."""
+    if not (np.isfinite(target_roi) and target_roi > 0):
+        raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
+    company = artifacts.table("company_spend").sort_values("week_start")
+    recent = float(company[artifacts.channels].iloc[-n_weeks:].to_numpy().sum()) or 1.0
+    low, high = lowest or 0.05 * recent, highest or 4.0 * recent
+
+    def solve(budget: float) -> tuple[BudgetResult, float]:
+        result = optimise_budget(artifacts, budget, n_weeks, start, bounds, max_change=max_change)
+        return result, marginal_roi(artifacts, result)
+
+    high_result, high_mroi = solve(high)
+    if high_mroi >= target_roi:
+        return high, high_result, f"the marginal ROI is still {high_mroi:.2f} at {high:.4g}, the largest budget tried"
+    low_result, low_mroi = solve(low)
+    if low_mroi < target_roi:
+        return low, low_result, f"even {low:.4g}, the smallest budget tried, earns a marginal ROI of only {low_mroi:.2f}"
+    for _ in range(12):
+        mid = (low * high) ** 0.5
+        mid_result, mid_mroi = solve(mid)
+        if mid_mroi >= target_roi:
+            low, low_result, low_mroi = mid, mid_result, mid_mroi
+        else:
+            high = mid
+        if high / low < 1.01:
+            break
+    return low, low_result, f"marginal ROI {low_mroi:.2f} at this budget (target {target_roi:g})"
 
 
 def exact_total(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:

@@ -5,7 +5,7 @@ from gmvplanner.analysis.optimise import historical_split, load_bounds, optimise
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import load_artifacts
 
-from ..helpers import optimize_cli
+from ..helpers import optimize_cli, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,36 @@ def test_uplift_interval_probability_and_risk_aversion(trained_mmm):
     # caution moves less money away from the historical split
     assert cautious.table["change_crore"].abs().sum() <= neutral.table["change_crore"].abs().sum() + 1e-9
     assert cautious.recommended_gmv[0] <= neutral.recommended_gmv[0] + 1e-6  # caution costs expected GMV, never adds
+
+
+def test_max_change_keeps_every_channel_near_its_history(trained_mmm):
+    art = load_artifacts(trained_mmm)
+    result = optimise_budget(art, 0.1, 8, max_change=0.3)
+    table = result.table
+    assert (table["recommended_crore"] >= 0.7 * table["historical_crore"] - 1e-9).all()
+    assert (table["recommended_crore"] <= 1.3 * table["historical_crore"] + 1e-9).all()
+    assert table["recommended_crore"].sum() == pytest.approx(0.1)
+    with pytest.raises(InputError, match="--max-change.*'TV' cannot stay within 30%"):
+        optimise_budget(art, 0.1, 8, bounds={"TV": (0.0, 0.0)}, max_change=0.3)
+
+
+def test_target_roi_finds_the_budget_where_the_marginal_roi_reaches_it(trained_mmm):
+    from gmvplanner.analysis.optimise import budget_for_target_roi, marginal_roi
+
+    art = load_artifacts(trained_mmm)
+    target = marginal_roi(art, optimise_budget(art, 0.1, 8))
+    budget, result, note = budget_for_target_roi(art, target, 8)
+    assert budget == pytest.approx(0.1, rel=0.05)
+    assert marginal_roi(art, result) >= target
+    assert result.table["recommended_crore"].sum() == pytest.approx(budget)
+    assert marginal_roi(art, optimise_budget(art, 0.2, 8)) < target  # more budget, lower marginal ROI
+
+
+def test_optimize_cli_with_a_target_roi(trained_mmm):
+    result = run_cli("ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--target-roi", "0.5", "--weeks", "8")
+    assert result.returncode == 0, result.stderr
+    assert "largest budget with a marginal ROI of at least 0.5" in result.stdout
+    both = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--target-roi", "1", "--budget", "1", "--weeks", "8"
+    )
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
