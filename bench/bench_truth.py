@@ -31,6 +31,7 @@ from bench_optimiser import optimiser_vs_truth  # the script's own folder is on 
 from scipy.stats import spearmanr
 
 from gmvplanner.config import DATA_DIR, DEFAULT_MODEL, MMM_POOLING, ROOT, spend_column
+from gmvplanner.data.lift_tests import load_lift_tests
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.model.base import model_names
 from gmvplanner.model.fixed_transforms import FixedTransforms, load_transforms
@@ -109,7 +110,13 @@ def true_transforms(truth: TrueProcess, path: Path) -> FixedTransforms:
 
 
 def run(
-    paths: dict[str, Path], model: str, media: str, budget_weeks: int, pooling: float, given_truth: bool = False
+    paths: dict[str, Path],
+    model: str,
+    media: str,
+    budget_weeks: int,
+    pooling: float,
+    given_truth: bool = False,
+    calibrate: bool = False,
 ) -> tuple[pd.DataFrame, float]:
     """Train on one dataset and score the artifacts against its truth."""
     truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
@@ -119,7 +126,12 @@ def run(
         train(
             TrainingInputs.from_dataset(paths, "2014-07-01", "2016-06-30", weekly_media=media == "weekly"),
             Path(tmp) / "art",
-            config=TrainConfig(model=model, pooling=pooling, transforms=fixed),
+            config=TrainConfig(
+                model=model,
+                pooling=pooling,
+                transforms=fixed,
+                lift_tests=load_lift_tests(paths["lift_tests"]) if calibrate else None,
+            ),
         )
         seconds = time.perf_counter() - start
         art = load_artifacts(Path(tmp) / "art")
@@ -141,10 +153,23 @@ def main() -> None:
         action="store_true",
         help="mmm: give training the generator's own decay and half-saturation, so only coefficients are estimated",
     )
+    parser.add_argument(
+        "--lift-tests",
+        action="store_true",
+        help="calibrate with the data set's LiftTests.csv (the generator's lift tests on its three largest channels)",
+    )
     args = parser.parse_args()
     results, seconds = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:
-        result, took = run(dataset(seed), args.model, args.media, args.budget_weeks, args.pooling, args.true_transforms)
+        result, took = run(
+            dataset(seed),
+            args.model,
+            args.media,
+            args.budget_weeks,
+            args.pooling,
+            given_truth=args.true_transforms,
+            calibrate=args.lift_tests,
+        )
         print(f"seed {seed}:")
         print(result.round(3).to_string(index=False))
         results.append(result.assign(seed=seed))
@@ -160,7 +185,7 @@ def main() -> None:
     print(f"training {np.mean(seconds):.1f} s per dataset ({args.model}, {args.media} media)")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    suffix = "_true_transforms" if args.true_transforms else ""
+    suffix = ("_true_transforms" if args.true_transforms else "") + ("_lift_tests" if args.lift_tests else "")
     (out / f"truth_{args.model}_{args.media}{suffix}.json").write_text(
         json.dumps({"train_seconds": seconds, "per_subcategory": everything.to_dict("records")}, indent=1)
     )

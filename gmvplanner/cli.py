@@ -139,6 +139,12 @@ def training_parser() -> argparse.ArgumentParser:
         "decay in [0, 1)) and half-saturation (a multiple of the channel's mean spend in weeks it ran), e.g. "
         "from a lift test; blank cells and channels left out are chosen by time-ordered CV",
     )
+    p.add_argument(
+        "--lift-tests",
+        type=Path,
+        help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (crore),delta_gmv (₹),sigma (₹)"
+        "[,subcategory] that calibrate the channel effects; see README",
+    )
     p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=_positive_int, default=FOREST_TREES, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
@@ -158,11 +164,13 @@ def training_main(argv: list[str] | None = None) -> int:
             parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
-    if args.transforms is not None and not MODEL_KINDS[args.model].accepts_transforms:
-        takers = [name for name, kind in MODEL_KINDS.items() if kind.accepts_transforms]
-        parser.error(f"--transforms does not apply to --model {args.model}; use one of {takers}")
+    takers = [name for name, kind in MODEL_KINDS.items() if kind.accepts_transforms]
+    for option, value in (("--transforms", args.transforms), ("--lift-tests", args.lift_tests)):
+        if value is not None and not MODEL_KINDS[args.model].accepts_transforms:
+            parser.error(f"{option} does not apply to --model {args.model}; use one of {takers}")
 
     def work() -> None:
+        from .data.lift_tests import load_lift_tests
         from .model.fixed_transforms import load_transforms
         from .model.training import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
@@ -174,6 +182,7 @@ def training_main(argv: list[str] | None = None) -> int:
             model=args.model,
             pooling=args.pooling,
             transforms=load_transforms(args.transforms) if args.transforms else None,
+            lift_tests=load_lift_tests(args.lift_tests) if args.lift_tests else None,
         )
         started = time.perf_counter()
         progress = lambda msg, frac: log.info("[%3d%%] %s", round(100 * frac), msg)  # noqa: E731

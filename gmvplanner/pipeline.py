@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +24,6 @@ from .features.encoders import fit_encoders
 from .features.table import daily_calendar, weekly_table
 from .manifest import Manifest, Window
 from .model.artifacts import file_sha256, write_artifacts
-from .model.fixed_transforms import FixedTransforms
 from .model.metrics import feature_importances
 from .model.training import Progress, TrainConfig, TrainedSubcategory, train_groups
 from .units import OWN_UNITS, RUPEES_IN_CRORE, MoneyUnit
@@ -151,6 +150,9 @@ def train(
 
     daily = daily_spend_rupees(media, start, end)
     shares = monthly_gmv_shares(orders, start, end)
+    if config.lift_tests is not None:
+        config.lift_tests.check_names(media.channels, list(subcategories))
+        config = replace(config, lift_tests=config.lift_tests.spread_for(shares, RUPEES_IN_CRORE))
     spend = weekly_allocated_spend(daily, shares)
     stage("allocate", 0.45)
 
@@ -211,6 +213,8 @@ def train_weekly(
     of the date plus a linear trend, since a weekly table brings no sale or holiday calendar.
     """
     config = config or TrainConfig()
+    if config.lift_tests is not None:
+        raise InputError("--lift-tests", "calibrates training from orders and media; a weekly table cannot use it yet")
     report = progress or (lambda msg, frac: None)
     started = time.perf_counter()
     report("loading the weekly table", 0.0)
@@ -297,7 +301,7 @@ def _json_setting(value):
     """A training setting as it is written to the manifest."""
     if isinstance(value, tuple):
         return list(value)
-    if isinstance(value, FixedTransforms):
+    if hasattr(value, "to_json"):  # FixedTransforms, LiftTests
         return value.to_json()
     return value
 

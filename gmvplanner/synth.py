@@ -17,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pac
 
-from .config import ORDER_COLUMNS
+from .config import DEFAULT_SUBCATEGORIES, ORDER_COLUMNS
 from .features.transforms import geometric_adstock, hill
 from .units import CRORE
 
-__all__ = ["SynthConfig", "TrueProcess", "generate", "write_dataset", "SUBCATEGORY_SPECS"]
+__all__ = ["SynthConfig", "TrueProcess", "generate", "write_dataset", "lift_tests", "SUBCATEGORY_SPECS"]
 
 log = logging.getLogger(__name__)
 
@@ -498,6 +498,38 @@ def _orders_csv(orders: pd.DataFrame, path: Path) -> None:
         fh.write(memoryview(buffers[2])[offsets[0] : offsets[-1]])
 
 
+def lift_tests(truth: TrueProcess, subcategories: list[str], seed: int, n_tests: int = 3) -> pd.DataFrame:
+    """Realistic lift tests from the true process: on each of the `n_tests` channels with the largest true effect,
+    4 weeks with half as much spend again, in the year before the last 13 weeks. `delta_gmv` is the true extra GMV
+    of `subcategories` over the test's days (carry-over after it is not measured) plus noise of the stated
+    `sigma` (15% of the true lift, as a well-powered test reports). Its own random stream, so the other files do not change."""
+    rng = np.random.default_rng(seed + 1_000)
+    spend = truth.weekly_spend_crore
+    effect = sum(truth.media_gmv(spend, sub).sum() for sub in subcategories)
+    rows = []
+    for k, channel in enumerate(effect.sort_values(ascending=False).index[:n_tests]):
+        first = len(spend) - 13 - 40 + 12 * k
+        weeks = spend.index[first : first + 4]
+        extra = 0.5 * max(float(spend.loc[weeks, channel].sum()), float(spend[channel].mean()) * 4)
+        more = spend.copy()
+        more.loc[weeks, channel] += extra / 4
+        true_lift = sum(
+            (truth.media_gmv(more, sub)[channel] - truth.media_gmv(spend, sub)[channel]).loc[weeks].sum() for sub in subcategories
+        )
+        sigma = max(0.15 * true_lift, 1e4)
+        rows.append(
+            {
+                "channel": channel,
+                "start": weeks[0].strftime("%Y-%m-%d"),
+                "end": (weeks[-1] + pd.Timedelta(days=6)).strftime("%Y-%m-%d"),
+                "delta_spend": round(extra, 6),
+                "delta_gmv": round(float(true_lift + rng.normal(0, sigma)), 2),
+                "sigma": round(sigma, 2),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
     """Generate and write every file into `folder`; returns the paths by role."""
     config = config or SynthConfig()
@@ -512,6 +544,7 @@ def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, 
         "holidays": folder / "HolidayList.csv",
         "nps": folder / "MonthlyNPS.csv",
         "truth": folder / "truth.json",
+        "lift_tests": folder / "LiftTests.csv",
     }
     _orders_csv(tables["orders"], paths["orders"])
     tables["media_monthly"].to_csv(paths["media"], index=False)
@@ -524,6 +557,7 @@ def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, 
     paths["truth"].write_text(
         json.dumps({"config": config.__dict__ | {"subcategories": list(config.subcategories)}, **truth.to_json()}, indent=1)
     )
+    lift_tests(truth, list(DEFAULT_SUBCATEGORIES), config.seed).to_csv(paths["lift_tests"], index=False)
     log.info("wrote %d order rows to %s", len(tables["orders"]), paths["orders"])
     return paths
 
@@ -536,6 +570,7 @@ DEFAULT_FILES = (
     "HolidayList.csv",
     "MonthlyNPS.csv",
     "truth.json",
+    "LiftTests.csv",
 )
 
 
@@ -549,7 +584,7 @@ def ensure_default_data(folder: Path, config: SynthConfig | None = None) -> dict
     import tempfile
 
     folder = Path(folder)
-    roles = ("orders", "media", "media_weekly", "sales", "holidays", "nps", "truth")
+    roles = ("orders", "media", "media_weekly", "sales", "holidays", "nps", "truth", "lift_tests")
     paths = {role: folder / name for role, name in zip(roles, DEFAULT_FILES)}
     if all(p.exists() for p in paths.values()):
         return paths

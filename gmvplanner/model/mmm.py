@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
+from ..config import spend_column
 from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates, with_spend_rates
 from ..features.transforms import geometric_adstock, hill
 from .base import GmvModel, Predictive, check_columns, register
@@ -83,8 +84,14 @@ def fit_jointly(
     draws: int = 0,
     block_weeks: int = 6,
     seed: int = 0,
+    lift: list[tuple[int, dict[int, float], float, float]] | None = None,
 ) -> list[MediaMixRegression]:
     """Fit several groups' regressions in one least-squares problem, with partial pooling of channel ROI.
+
+    `lift` calibrates with experiments: each (channel index, {group index: z}, delta_gmv, sigma) says that
+    sum over groups of the channel's coefficient times z (the GMV per unit coefficient the test's extra spend adds
+    over its days) was measured as delta_gmv with standard error sigma. Each becomes one least-squares row,
+    weighted against the week rows by their residual spread (from a first fit without it), as a likelihood would.
 
     With `draws` > 0 it also refits the coefficients on that many moving-block bootstrap resamples of the
     weeks (blocks of `block_weeks`, the same week positions for every group, transforms held fixed) and keeps
@@ -120,7 +127,22 @@ def fit_jointly(
     # ROIs in units of the data's GMV per unit of spend, so the weights mean the same in any currency
     reference = sum(t[0] for t in totals) / max(sum(t[1] for t in totals), 1e-12)
     blocks = [(A, y, n_ctrl, roi / reference, ridge) for A, y, n_ctrl, roi, ridge in blocks]
-    for est, (A, y, *_), coef in zip(estimators, blocks, _solve_blocks(blocks, n_media, pool_groups, pool_channels)):
+    solution = _solve_blocks(blocks, n_media, pool_groups, pool_channels)
+    extra = None
+    if lift:
+        spread = np.mean(
+            [np.sqrt(((y - A @ c) ** 2).mean()) / max(float(np.abs(y).mean()), 1e-12) for (A, y, *_), c in zip(blocks, solution)]
+        )
+        starts = np.cumsum([0] + [b[0].shape[1] for b in blocks])
+        extra = []
+        for channel, z_by_group, delta_gmv, sigma in lift:
+            row = np.zeros(starts[-1])
+            for g, z in z_by_group.items():
+                row[starts[g] + 1 + channel] = z
+            weight = spread / sigma
+            extra.append((row * weight, delta_gmv * weight))
+        solution = _solve_blocks(blocks, n_media, pool_groups, pool_channels, extra)
+    for est, (A, y, *_), coef in zip(estimators, blocks, solution):
         est.intercept_ = float(coef[0])
         est.media_coef_ = coef[1 : 1 + n_media]
         est.control_coef_ = coef[1 + n_media :]
@@ -135,7 +157,7 @@ def fit_jointly(
             for A, y, n_ctrl, roi, ridge in blocks:
                 idx = moving_block_indices(len(y), block_weeks, rng)
                 resampled.append((A[idx], y[idx], n_ctrl, roi, ridge))
-            samples.append(_solve_blocks(resampled, n_media, pool_groups, pool_channels))
+            samples.append(_solve_blocks(resampled, n_media, pool_groups, pool_channels, extra))
         for g, est in enumerate(estimators):
             est.coef_draws_ = np.array([sample[g] for sample in samples])
     return estimators
@@ -148,7 +170,13 @@ def moving_block_indices(n: int, block: int, rng: np.random.Generator) -> np.nda
     return ((starts[:, None] + np.arange(block)[None, :]) % n).ravel()[:n]
 
 
-def _solve_blocks(blocks: list[tuple], n_media: int, pool_groups: float = 0.0, pool_channels: float = 0.0) -> list[np.ndarray]:
+def _solve_blocks(
+    blocks: list[tuple],
+    n_media: int,
+    pool_groups: float = 0.0,
+    pool_channels: float = 0.0,
+    extra: list[tuple[np.ndarray, float]] | None = None,
+) -> list[np.ndarray]:
     """The one bounded least-squares solve behind every fit: per block (A = [1, media, standardised
     controls], y, number of controls, ROI per media coefficient, ridge), non-negative media
     coefficients, ridge-shrunk controls and the pooling rows described in `fit_jointly`. Rows are in
@@ -185,6 +213,9 @@ def _solve_blocks(blocks: list[tuple], n_media: int, pool_groups: float = 0.0, p
         pool[:, -1] = -np.sqrt(pool_channels * n_all)
         rows.append(pool)
         rhs.append(np.zeros(n_media))
+    for row, target in extra or []:  # calibration rows over the blocks' coefficients (see fit_jointly)
+        rows.append(np.r_[row, np.zeros(n_cols - len(row))][None, :])
+        rhs.append(np.array([target]))
     lower += [0.0] * (n_media + 1)
     used = np.ones(n_cols, bool)
     if pool_groups <= 0:
@@ -311,6 +342,38 @@ def _unfitted(weekly: pd.DataFrame, template: FeatureSpec, hyper) -> tuple[Media
     return estimator, spec, design_matrix(weekly, spec)
 
 
+def _lift_rows(tests, groups: dict[str, pd.DataFrame], specs: dict[str, FeatureSpec]) -> list[tuple]:
+    """Each lift test inside these weeks as (channel index, {group index: z}, delta_gmv, sigma) for `fit_jointly`.
+
+    z is the saturated carry-over the test's extra spend adds, summed over the test's days: the model predicts
+    coefficient x z of extra GMV per unit coefficient. Carry-over after the test's last day is not counted, as
+    the test measured only its own days. A test reaching outside the fitted weeks (e.g. into a holdout) is left out.
+    """
+    channels = next(iter(specs.values())).channels
+    names = list(groups)
+    rows = []
+    for test in tests.spread:
+        z_by_group = {}
+        for g, extra in test["groups"].items():
+            if g not in groups:
+                continue
+            weekly, spec = groups[g], specs[g]
+            aligned = extra.set_index("week_start").reindex(pd.DatetimeIndex(weekly["week_start"]))
+            if aligned["extra"].notna().sum() < len(extra):
+                z_by_group = {}
+                break
+            c = test["channel"]
+            days = weekly["days"].to_numpy(float)
+            rate = weekly[spend_column(c)].to_numpy(float) / days
+            more = rate + aligned["extra"].fillna(0.0).to_numpy() / days
+            before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
+            after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
+            z_by_group[names.index(g)] = float((aligned["test_days"].fillna(0.0).to_numpy() * (after - before)).sum())
+        if z_by_group:
+            rows.append((channels.index(test["channel"]), z_by_group, float(test["delta_gmv"]), float(test["sigma"])))
+    return rows
+
+
 @register
 class MediaMixModel(GmvModel):
     """The media-mix regression as a model kind: smooth in spend, channel effects never negative."""
@@ -379,6 +442,7 @@ class MediaMixModel(GmvModel):
             targets,
             pool_groups=pooling["groups"],
             pool_channels=pooling["channels"],
+            lift=_lift_rows(config.lift_tests, groups, {g: d[1] for g, d in designs.items()}) if config.lift_tests else None,
             draws=draws,
             block_weeks=config.bootstrap_block_weeks,
             seed=config.seed,

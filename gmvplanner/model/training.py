@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT_MODEL, FOREST_TREES, HOLDOUT_WEEKS, MIN_TRAIN_WEEKS, MMM_POOLING, RECENT_WEEKS, SEED
+from ..data.lift_tests import LiftTests
 from ..features.design import FeatureSpec, design_matrix
 from .base import GmvModel, Predictive, model_kind
 from .fixed_transforms import FixedTransforms
@@ -41,6 +42,7 @@ class TrainConfig:
     hybrid_min_leaf: int = 5  # hybrid: smallest leaf of the residual forest (it fits noise below this)
     bootstrap_draws: int = 100  # hybrid, mmm: moving-block bootstrap refits behind intervals and the optimiser's risk
     bootstrap_block_weeks: int = 6  # about three half-lives of a 0.7 weekly carry-over
+    lift_tests: LiftTests | None = None  # hybrid, mmm: experiments that calibrate the channel coefficients
 
     def __post_init__(self) -> None:
         model_kind(self.model)  # an unknown name fails here, listing the valid ones

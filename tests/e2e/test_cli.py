@@ -226,3 +226,19 @@ def test_weekly_table_artifacts_optimise_in_their_own_units(weekly_artifacts, tm
     assert split["recommended_units"].sum() == pytest.approx(13.0)
     assert split.loc["d", "recommended_units"] <= 3.0 + 1e-9
     assert "budget 13 (units of the weekly table)" in result.stdout and "crore" not in result.stdout
+
+
+def test_lift_tests_calibrate_training_and_are_recorded(small_data, tmp_path):
+    lift = pd.read_csv(small_data["lift_tests"])
+    assert len(lift) == 3 and (lift["sigma"] > 0).all()  # the generator writes three tests from its truth
+    args = ["--start", "2014-07-01", "--end", "2016-06-30", "--subcategories", "HomeAudio,CameraAccessory,GamingAccessory"]
+    result = run_cli(
+        "ecommerce_training.py",
+        *("--orders", small_data["orders"], "--media", small_data["media_weekly"], *args),
+        *("--model", "mmm", "--lift-tests", small_data["lift_tests"], "--artifacts", tmp_path / "art"),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = pd.read_json(tmp_path / "art" / "manifest.json", typ="series")
+    assert manifest["train_config"]["lift_tests"]["tests"] == 3
+    forest = run_cli("ecommerce_training.py", "--model", "forest", "--lift-tests", small_data["lift_tests"])
+    assert forest.returncode == 2 and "--lift-tests does not apply to --model forest" in forest.stderr

@@ -130,3 +130,21 @@ def test_no_draws_unless_asked():
     X, y = _data()
     model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0}).fit(X, y)
     assert model.predict_draws(X) is None
+
+
+def test_a_lift_test_pulls_its_channel_towards_the_measured_lift():
+    X, y = _data()
+
+    def fitted(lift=None):
+        model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
+        return fit_jointly([model], [X], [y], lift=lift)[0]
+
+    free = fitted()
+    z = 10.0  # GMV per unit coefficient the test's extra spend adds over its days
+    measured = 1.5 * free.media_coef_[0] * z
+    sharp = fitted([(0, {0: z}, measured, 0.01 * measured)])
+    sharper = fitted([(0, {0: z}, measured, 1e-4 * measured)])
+    vague = fitted([(0, {0: z}, measured, 1e6 * measured)])
+    gaps = [abs(m.media_coef_[0] * z - measured) for m in (free, sharp, sharper)]
+    assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.05 * measured  # the surer the test, the closer
+    assert vague.media_coef_[0] == pytest.approx(free.media_coef_[0], rel=1e-3)  # a vague test changes nothing
