@@ -139,16 +139,9 @@ class GmvModel(ABC):
         per_day = self.predict(pd.concat(blocks, ignore_index=True))
         return (per_day.reshape(len(variants), len(X)) * days).sum(axis=1)
 
-    def media_response_draws(
-        self,
-        X: pd.DataFrame,
-        spec: FeatureSpec,
-        days: np.ndarray,
-        variants: list[dict[str, np.ndarray]],
-        carry_in: dict[str, float] | None = None,
-    ) -> np.ndarray | None:
-        """`media_response` under every draw of the estimated effects, shape (variants, draws): what intervals on
-        channel answers and the risk-aware optimiser need. None for a kind without such draws."""
+    def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:
+        """`media_response` (same arguments) under every draw of the estimated effects, shape (variants, draws):
+        what intervals on channel answers and the risk-aware optimiser need. None for a kind without such draws."""
         return None
 
     def settings(self) -> dict:

@@ -15,13 +15,16 @@ from .base import GmvModel, Predictive, check_columns, register
 if TYPE_CHECKING:
     from .training import TrainConfig
 
-__all__ = ["ForestModel", "tree_predictions"]
+__all__ = ["ForestModel", "make_forest", "tree_predictions"]
 
 
-def _forest(config: TrainConfig, n_estimators: int | None = None, oob: bool = False) -> RandomForestRegressor:
+def make_forest(
+    config: TrainConfig, n_estimators: int | None = None, oob: bool = False, min_samples_leaf: int | None = None
+) -> RandomForestRegressor:
+    """An unfitted, seeded Random Forest with the configured size (all cores while fitting)."""
     return RandomForestRegressor(
         n_estimators=n_estimators or config.n_estimators,
-        min_samples_leaf=config.min_samples_leaf,
+        min_samples_leaf=min_samples_leaf or config.min_samples_leaf,
         max_features=config.max_features,
         oob_score=oob,
         bootstrap=True,
@@ -53,7 +56,7 @@ def _choose_decay(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConf
         X = design_matrix(weekly, fitted_spec(weekly, template, {c: decay for c in template.channels}))
         err, total = 0.0, 0.0
         for train_idx, test_idx in splitter.split(X):
-            forest = _forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
+            forest = make_forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
             pred = forest.predict(X.iloc[test_idx]) * weekly["days"].to_numpy()[test_idx]
             err += np.abs(pred - gmv[test_idx]).sum()
             total += gmv[test_idx].sum()
@@ -82,7 +85,7 @@ class ForestModel(GmvModel):
         for group, weekly in groups.items():
             spec = fitted_spec(weekly, templates[group], _choose_decay(weekly, templates[group], config))
             y = (weekly["gmv"] / weekly["days"]).to_numpy()
-            forest = _forest(config, oob=validation).fit(design_matrix(weekly, spec), y)
+            forest = make_forest(config, oob=validation).fit(design_matrix(weekly, spec), y)
             if not validation:
                 forest.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
             out[group] = (cls(forest), spec)

@@ -16,7 +16,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 from ..features.design import design_matrix
 from .base import GmvModel, Predictive, register
-from .forest import tree_predictions
+from .forest import make_forest, tree_predictions
 from .mmm import MediaMixModel
 
 __all__ = ["HybridModel", "forest_columns"]
@@ -35,15 +35,7 @@ def _residual_forest(X: pd.DataFrame, residual: np.ndarray, config) -> tuple[Ran
     When the out-of-bag prediction does not explain the residual (R² at or below 0), the forest would only add
     its own noise to the media part's target and to every prediction: it is dropped (None, zeros).
     """
-    forest = RandomForestRegressor(
-        n_estimators=config.n_estimators,
-        min_samples_leaf=config.hybrid_min_leaf,
-        max_features=config.max_features,
-        oob_score=True,
-        bootstrap=True,
-        random_state=config.seed,
-        n_jobs=-1,
-    ).fit(X, residual)
+    forest = make_forest(config, oob=True, min_samples_leaf=config.hybrid_min_leaf).fit(X, residual)
     oob = np.nan_to_num(forest.oob_prediction_)
     explained = 1.0 - float(((residual - oob) ** 2).sum()) / max(float(((residual - residual.mean()) ** 2).sum()), 1e-300)
     if explained <= 0.0:
