@@ -148,3 +148,17 @@ def test_a_lift_test_pulls_its_channel_towards_the_measured_lift():
     gaps = [abs(m.media_coef_[0] * z - measured) for m in (free, sharp, sharper)]
     assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.05 * measured  # the surer the test, the closer
     assert vague.media_coef_[0] == pytest.approx(free.media_coef_[0], rel=1e-3)  # a vague test changes nothing
+
+
+def test_the_fast_single_block_solve_matches_the_general_one():
+    from gmvplanner.model.mmm import _solve_blocks, _solve_one
+
+    rng = np.random.default_rng(4)
+    for n_media, n_ctrl in ((1, 0), (4, 3), (9, 12)):
+        n = 80
+        A = np.column_stack([np.ones(n), rng.uniform(0, 1, (n, n_media)), rng.normal(size=(n, n_ctrl))])
+        beta = np.r_[100, rng.uniform(-20, 40, n_media), rng.normal(0, 5, n_ctrl)]  # some media effects negative
+        y = A @ beta + rng.normal(0, 3, n)
+        fast, general = _solve_one(A, y, n_media, 0.03), _solve_blocks([(A, y, n_ctrl, None, 0.03)], n_media)[0]
+        assert (fast[1 : 1 + n_media] >= 0).all()
+        np.testing.assert_allclose(A @ fast, A @ general, rtol=1e-9)
