@@ -176,9 +176,8 @@ def main() -> None:
         seconds.append(took)
     everything = pd.concat(results, ignore_index=True)
     if len(results) > 1:
-        by_seed = everything.groupby("seed", sort=False)[
-            ["share_mae_pts", "roi_spearman", "optimiser_uplift_pct", "holdout_wape_pct"]
-        ].mean()
+        measures = ("share_mae_pts", "roi_spearman", "optimiser_uplift_pct", "holdout_wape_pct", "roi_coverage_pct")
+        by_seed = everything.groupby("seed", sort=False)[[m for m in measures if m in everything]].mean()
         print("mean over subcategories, per seed:")
         print(by_seed.round(3).to_string())
         print("mean over seeds:", by_seed.mean().round(3).to_dict())
