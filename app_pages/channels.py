@@ -22,7 +22,7 @@ def main() -> None:
         st.warning(caution)
     sub = st.selectbox("Subcategory", art.subcategories, key="channels_sub")
     contributions = art.table("contributions")
-    mine = contributions.loc[contributions["subcategory"] == sub]
+    mine = contributions.loc[contributions["subcategory"] == sub].assign(flag=lambda f: f["flag"].fillna(""))
     for row in mine.loc[mine["flag"].fillna("") != ""].itertuples():
         st.warning(f"**{row.channel}**: {row.flag}")
     c1, c2 = st.columns(2)
