@@ -164,9 +164,9 @@ def training_main(argv: list[str] | None = None) -> int:
             parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
-    takers = [name for name, kind in MODEL_KINDS.items() if kind.accepts_transforms]
+    takers = [name for name, kind in MODEL_KINDS.items() if kind.has_media_part]
     for option, value in (("--transforms", args.transforms), ("--lift-tests", args.lift_tests)):
-        if value is not None and not MODEL_KINDS[args.model].accepts_transforms:
+        if value is not None and not MODEL_KINDS[args.model].has_media_part:
             parser.error(f"{option} does not apply to --model {args.model}; use one of {takers}")
 
     def work() -> None:

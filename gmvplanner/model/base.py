@@ -19,7 +19,16 @@ from ..features.design import FeatureSpec, with_spend_rates
 if TYPE_CHECKING:
     from .training import TrainConfig
 
-__all__ = ["Predictive", "PredictiveTotal", "GmvModel", "register", "model_kind", "model_names", "check_columns"]
+__all__ = [
+    "Predictive",
+    "PredictiveTotal",
+    "GmvModel",
+    "register",
+    "model_kind",
+    "model_names",
+    "check_columns",
+    "spend_variants",
+]
 
 
 def _quantiles(coverage: float) -> tuple[float, float]:
@@ -75,6 +84,13 @@ class Predictive:
         return PredictiveTotal((self.draws * days).sum(axis=1), float(((self.noise_sd * days) ** 2).sum()))
 
 
+def spend_variants(
+    X: pd.DataFrame, spec: FeatureSpec, variants: list[dict[str, np.ndarray]], carry_in: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """One design matrix stacking a copy of `X` per spend variant (only the varied channels' carry-over recomputed)."""
+    return pd.concat([with_spend_rates(X, spec, variant, carry_in) for variant in variants], ignore_index=True)
+
+
 def check_columns(expected: list[str], X: pd.DataFrame) -> None:
     """Refuse a design matrix whose columns are not the model's, in its order."""
     if list(X.columns) != list(expected):
@@ -87,7 +103,7 @@ class GmvModel(ABC):
     name: ClassVar[str]  # the --model value
     description: ClassVar[str]  # one line for --help
     smooth_in_spend: ClassVar[bool]  # True: GMV is smooth in spend, so a gradient-based optimiser can use it directly
-    accepts_transforms: ClassVar[bool] = False  # True: an analyst's --transforms (carry-over, saturation) apply
+    has_media_part: ClassVar[bool] = False  # True: a structural media part, so --transforms and --lift-tests apply
 
     @classmethod
     @abstractmethod
@@ -135,8 +151,7 @@ class GmvModel(ABC):
         Each variant maps channels to their spend per day; only those channels' carry-over is recomputed.
         Effects, response curves and the optimiser all ask this question.
         """
-        blocks = [with_spend_rates(X, spec, variant, carry_in) for variant in variants]
-        per_day = self.predict(pd.concat(blocks, ignore_index=True))
+        per_day = self.predict(spend_variants(X, spec, variants, carry_in))
         return (per_day.reshape(len(variants), len(X)) * days).sum(axis=1)
 
     def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:

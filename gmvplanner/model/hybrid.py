@@ -53,7 +53,7 @@ class HybridModel(GmvModel):
         "leaves unexplained (product and order levers, never spend)"
     )
     smooth_in_spend = True  # the forest never sees spend, so GMV is as smooth in spend as the media part
-    accepts_transforms = True  # they fix the media part's carry-over and saturation
+    has_media_part = True  # --transforms and --lift-tests act on the media part
 
     def __init__(self, media: MediaMixModel, forest: RandomForestRegressor | None, columns: list[str], noise_sd: float):
         self.media = media

@@ -17,9 +17,9 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
 from ..config import spend_column
-from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates, with_spend_rates
+from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates
 from ..features.transforms import geometric_adstock, hill
-from .base import GmvModel, Predictive, check_columns, register
+from .base import GmvModel, Predictive, check_columns, register, spend_variants
 
 if TYPE_CHECKING:
     from .training import TrainConfig
@@ -28,6 +28,8 @@ __all__ = [
     "MediaMixModel",
     "MediaMixRegression",
     "fit_jointly",
+    "solve_blocks",
+    "solve_one",
     "choose_media_params",
     "DECAY_GRID",
     "HALF_SATURATION_GRID",
@@ -127,7 +129,7 @@ def fit_jointly(
     # ROIs in units of the data's GMV per unit of spend, so the weights mean the same in any currency
     reference = sum(t[0] for t in totals) / max(sum(t[1] for t in totals), 1e-12)
     blocks = [(A, y, n_ctrl, roi / reference, ridge) for A, y, n_ctrl, roi, ridge in blocks]
-    solution = _solve_blocks(blocks, n_media, pool_groups, pool_channels)
+    solution = solve_blocks(blocks, n_media, pool_groups, pool_channels)
     extra = None
     if lift:
         spread = np.mean(
@@ -141,7 +143,7 @@ def fit_jointly(
                 row[starts[g] + 1 + channel] = z
             weight = spread / sigma
             extra.append((row * weight, delta_gmv * weight))
-        solution = _solve_blocks(blocks, n_media, pool_groups, pool_channels, extra)
+        solution = solve_blocks(blocks, n_media, pool_groups, pool_channels, extra)
     for est, (A, y, *_), coef in zip(estimators, blocks, solution):
         est.intercept_ = float(coef[0])
         est.media_coef_ = coef[1 : 1 + n_media]
@@ -157,7 +159,7 @@ def fit_jointly(
             for A, y, n_ctrl, roi, ridge in blocks:
                 idx = moving_block_indices(len(y), block_weeks, rng)
                 resampled.append((A[idx], y[idx], n_ctrl, roi, ridge))
-            samples.append(_solve_blocks(resampled, n_media, pool_groups, pool_channels, extra))
+            samples.append(solve_blocks(resampled, n_media, pool_groups, pool_channels, extra))
         for g, est in enumerate(estimators):
             est.coef_draws_ = np.array([sample[g] for sample in samples])
     return estimators
@@ -170,7 +172,7 @@ def moving_block_indices(n: int, block: int, rng: np.random.Generator) -> np.nda
     return ((starts[:, None] + np.arange(block)[None, :]) % n).ravel()[:n]
 
 
-def _solve_blocks(
+def solve_blocks(
     blocks: list[tuple],
     n_media: int,
     pool_groups: float = 0.0,
@@ -243,12 +245,12 @@ def _time_splits(n: int, n_splits: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(TimeSeriesSplit(n_splits=k, test_size=test).split(np.arange(n)))
 
 
-def _solve_one(A: np.ndarray, y: np.ndarray, n_media: int, ridge: float) -> np.ndarray:
-    """`_solve_blocks` for one block without pooling, about twenty times faster (the CV search's inner loop).
+def solve_one(A: np.ndarray, y: np.ndarray, n_media: int, ridge: float) -> np.ndarray:
+    """`solve_blocks` for one block without pooling, about twenty times faster (the CV search's inner loop).
 
     Variable projection: the free columns (intercept and ridge-shrunk controls) are projected out, the media
     coefficients solve a non-negative least-squares problem on what is left (scipy's NNLS), and the free ones
-    follow. Same rows and weights as `_solve_blocks`, so the same optimum.
+    follow. Same rows and weights as `solve_blocks`, so the same optimum.
     """
     n = len(y)
     scale = max(float(np.abs(y).mean()), 1e-12)
@@ -281,7 +283,7 @@ def _cv_wape(A_parts: tuple[np.ndarray, np.ndarray], y: np.ndarray, days: np.nda
         scale = np.where(scale > 0, scale, 1.0)
         z = (controls - mean) / scale
         A = np.column_stack([np.ones(len(y)), media, z])
-        coef = _solve_one(A[train], y[train], media.shape[1], ridge)
+        coef = solve_one(A[train], y[train], media.shape[1], ridge)
         pred = A[test] @ coef
         err += np.abs((pred - y[test]) * days[test]).sum()
         total += np.abs(y[test] * days[test]).sum()
@@ -410,7 +412,7 @@ class MediaMixModel(GmvModel):
     name = "mmm"
     description = "media-mix regression with non-negative channel effects, pooled across subcategories"
     smooth_in_spend = True
-    accepts_transforms = True
+    has_media_part = True
 
     def __init__(self, regression: MediaMixRegression, pooling: dict[str, float] | None = None):
         self.regression = regression
@@ -493,8 +495,7 @@ class MediaMixModel(GmvModel):
 
     def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:
         """Total GMV of each spend variant under every bootstrap refit, shape (variants, draws)."""
-        blocks = [with_spend_rates(X, spec, variant, carry_in) for variant in variants]
-        stacked = pd.concat(blocks, ignore_index=True)
+        stacked = spend_variants(X, spec, variants, carry_in)
         check_columns(self.feature_names, stacked)
         per_day = self.regression.predict_draws(stacked)
         if per_day is None:

@@ -151,7 +151,7 @@ def test_a_lift_test_pulls_its_channel_towards_the_measured_lift():
 
 
 def test_the_fast_single_block_solve_matches_the_general_one():
-    from gmvplanner.model.mmm import _solve_blocks, _solve_one
+    from gmvplanner.model.mmm import solve_blocks, solve_one
 
     rng = np.random.default_rng(4)
     for n_media, n_ctrl in ((1, 0), (4, 3), (9, 12)):
@@ -159,6 +159,6 @@ def test_the_fast_single_block_solve_matches_the_general_one():
         A = np.column_stack([np.ones(n), rng.uniform(0, 1, (n, n_media)), rng.normal(size=(n, n_ctrl))])
         beta = np.r_[100, rng.uniform(-20, 40, n_media), rng.normal(0, 5, n_ctrl)]  # some media effects negative
         y = A @ beta + rng.normal(0, 3, n)
-        fast, general = _solve_one(A, y, n_media, 0.03), _solve_blocks([(A, y, n_ctrl, None, 0.03)], n_media)[0]
+        fast, general = solve_one(A, y, n_media, 0.03), solve_blocks([(A, y, n_ctrl, None, 0.03)], n_media)[0]
         assert (fast[1 : 1 + n_media] >= 0).all()
         np.testing.assert_allclose(A @ fast, A @ general, rtol=1e-9)
