@@ -8,13 +8,22 @@ import streamlit as st
 from app_pages.common import current, page_header, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, optimise_budget
-from gmvplanner.config import PLAN_WEEKS
+from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, PLAN_WEEKS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 
+MOVE_LIMITS = {
+    f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak)": AUTO,
+    "no limit": None,
+    "10%": 0.1,
+    "20%": 0.2,
+    "30%": 0.3,
+    "50%": 0.5,
+}
 
-def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]]] | None:
-    """The budget, horizon and per-channel bounds (input money unit) once submitted, else None."""
+
+def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]], float | str | None] | None:
+    """The budget, horizon, per-channel bounds (input money unit) and largest move per channel once submitted."""
     recent = planner.recent_budget(art)
     with st.form("budget_form"):
         c1, c2 = st.columns(2)
@@ -26,11 +35,19 @@ def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]]]
             key="budget_total",
         )
         weeks = c2.number_input("Horizon (weeks)", min_value=1, max_value=52, value=PLAN_WEEKS, key="budget_weeks")
+        move = st.selectbox(
+            "Largest move per channel, from its historical share",
+            list(MOVE_LIMITS),
+            key="budget_max_change",
+            help="Weak evidence supports only small moves: by default each channel stays within "
+            f"{AUTO_MAX_CHANGE:.0%} of its historical amount when the data adequacy check (Model report) finds "
+            "the evidence weak.",
+        )
         bounds = table_editor(pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}), "budget_bounds")
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
-    return budget, int(weeks), limits
+    return budget, int(weeks), limits, MOVE_LIMITS[move]
 
 
 def main() -> None:
@@ -42,9 +59,9 @@ def main() -> None:
     )
     submitted = form_ui(art)
     if submitted is not None:
-        budget, weeks, limits = submitted
+        budget, weeks, limits, max_change = submitted
         with st.spinner("Optimising (a few seconds)..."):
-            st.session_state["budget_result"] = optimise_budget(art, budget, weeks, bounds=limits)
+            st.session_state["budget_result"] = optimise_budget(art, budget, weeks, bounds=limits, max_change=max_change)
     result, money = st.session_state.get("budget_result"), art.money
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
@@ -62,6 +79,13 @@ def main() -> None:
     c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"80% interval {historical}")
     c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"80% interval {recommended}")
     c3.metric("Expected uplift", money.format(result.uplift), delta=None if uplift is None else f"{uplift:+.2f}%")
+    if result.uplift_interval is not None:
+        lo, hi = result.uplift_interval
+        st.markdown(
+            f"**Uplift, counting the uncertainty of the channel estimates:** 80% interval {money.format(lo)} to "
+            f"{money.format(hi)}; the recommended split beats the historical one in "
+            f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
+        )
     st.caption(f"80% intervals: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} Method: {result.method}.")
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
     st.dataframe(result.table.round(4), hide_index=True, key="split_table")

@@ -31,24 +31,11 @@ def main() -> None:
     st.plotly_chart(charts.response_curve_figure(art.table("response_curves"), sub, money=money), key="curve_chart")
     if "incremental_gmv_lower" in mine:
         st.caption(
-            "Lower and upper: the 80% interval of the estimate over 100 bootstrap refits of the channel effects "
-            "(carry-over and saturation held at their chosen values)."
+            "80% intervals: the spread of each answer over 100 moving-block bootstrap refits of the channel effects "
+            "(weeks resampled in blocks, carry-over and saturation held at their chosen values). An interval that "
+            "reaches zero means the data cannot tell the effect from none."
         )
-    amounts = {
-        "spend": "spend",
-        "incremental_gmv": "incremental GMV",
-        "incremental_gmv_lower": "incremental GMV, lower",
-        "incremental_gmv_upper": "incremental GMV, upper",
-    }
-    amounts = {col: label for col, label in amounts.items() if col in mine}
-    st.dataframe(
-        mine.assign(**{col: money.from_base(mine[col]) for col in amounts}),
-        hide_index=True,
-        column_config={
-            **{col: st.column_config.NumberColumn(f"{label} ({money.name})", format="%.4f") for col, label in amounts.items()},
-            "share": st.column_config.NumberColumn("share of media GMV", format="percent"),
-        },
-    )
+    st.dataframe(planner.channel_table(art, sub), hide_index=True, key="channel_table")
 
 
 main()

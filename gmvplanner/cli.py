@@ -9,7 +9,18 @@ import time
 import traceback
 from pathlib import Path
 
-from .config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_MODEL, DEFAULT_SUBCATEGORIES, FOREST_TREES, HOLDOUT_WEEKS, MMM_POOLING, SEED
+from .config import (
+    ARTIFACTS_DIR,
+    AUTO,
+    AUTO_MAX_CHANGE,
+    DATA_DIR,
+    DEFAULT_MODEL,
+    DEFAULT_SUBCATEGORIES,
+    FOREST_TREES,
+    HOLDOUT_WEEKS,
+    MMM_POOLING,
+    SEED,
+)
 from .errors import ArtifactError, InputError
 from .model.base import MODEL_KINDS, model_names
 
@@ -79,6 +90,20 @@ def _bounded(cast, minimum: float, kind: str):
 
 
 _non_negative = _bounded(float, 0, "a number")
+
+
+def _max_change(text: str) -> float | str | None:
+    """--max-change: a fraction of 0 or more, 'none' (no limit) or 'auto'."""
+    if text.strip().lower() in ("none", "off"):
+        return None
+    if text.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return _bounded(float, 0, "a fraction, 'none' or 'auto'")(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3, 'none' or '{AUTO}', got '{text}'") from None
+
+
 _positive_int = _bounded(int, 1, "a whole number")
 
 
@@ -278,8 +303,11 @@ def testing_parser() -> argparse.ArgumentParser:
     )
     op.add_argument(
         "--max-change",
-        type=_bounded(float, 0, "a fraction"),
-        help="keep every channel within this fraction of its historical amount (e.g. 0.3, Meridian's default)",
+        type=_max_change,
+        default=AUTO,
+        help="keep every channel within this fraction of its historical amount (e.g. 0.3, Meridian's default); "
+        f"'none' for no limit; default '{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check "
+        "found the evidence weak (e.g. spend given per month), else no limit",
     )
     for q in (pr, op):
         q.add_argument("--quiet", action="store_true", help="only print warnings and errors")

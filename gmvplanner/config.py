@@ -20,6 +20,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "FOREST_TREES",
     "PAYDAYS",
+    "AUTO",
+    "AUTO_MAX_CHANGE",
     "spend_column",
 ]
 
@@ -77,6 +79,11 @@ MMM_POOLING = 1.5e-3
 DEFAULT_MODEL = "hybrid"  # the --model used when none is given (see README: which model and why)
 FOREST_TREES = 300  # trees per Random Forest
 PAYDAYS = (1, 15)  # days of the month treated as paydays
+# optimiser --max-change auto: when the data adequacy check (analysis/adequacy.py) finds the evidence weak, no
+# channel moves more than this fraction of its historical amount (Meridian's default). On generated data with
+# monthly spend the unlimited optimiser lost GMV against the truth; see bench/bench_truth.py --media monthly.
+AUTO = "auto"
+AUTO_MAX_CHANGE = 0.3
 
 
 def spend_column(channel: str) -> str:

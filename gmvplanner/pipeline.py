@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.adequacy import ADEQUACY_COLUMNS, data_adequacy
 from .analysis.effects import channel_contributions, response_curves
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
@@ -361,6 +362,13 @@ def _tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.DataFra
         "contributions": contributions,
         "response_curves": curves,
     }
+    tables["adequacy"] = pd.concat(
+        [data_adequacy(weekly[g], m.spec.channels, 1 + len(m.feature_names)).assign(subcategory=g) for g, m in models.items()],
+        ignore_index=True,
+    )[["subcategory", *ADEQUACY_COLUMNS]]
+    for g, rows in tables["adequacy"].groupby("subcategory", sort=False):
+        if rows["data_warning"].iloc[0]:
+            log.warning("%s: data adequacy: %s", g, rows["data_warning"].iloc[0])
     flagged = contributions.loc[contributions["flag"] != ""]
     for row in flagged.itertuples():
         log.info("%s / %s: %s", row.subcategory, row.channel, row.flag)

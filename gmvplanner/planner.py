@@ -22,6 +22,8 @@ from .pipeline import Progress, TrainingInputs, TrainingResult, train
 
 __all__ = [
     "identification_caution",
+    "adequacy_table",
+    "channel_table",
     "verticals",
     "app_artifacts_dir",
     "artifacts_key",
@@ -54,8 +56,54 @@ MONTHLY_CAUTION = (
 
 
 def identification_caution(artifacts: Artifacts) -> str | None:
-    """A plain-words caution when the spend data cannot support channel-level answers, else None."""
-    return MONTHLY_CAUTION if artifacts.manifest.window.media_layout == "monthly" else None
+    """A plain-words caution when the data cannot support channel-level answers (the data adequacy check written
+    at training), else None. Artifacts written before that check get the monthly-spend caution."""
+    if "adequacy.csv" not in artifacts.manifest.files:
+        return MONTHLY_CAUTION if artifacts.manifest.window.media_layout == "monthly" else None
+    warnings = artifacts.table("adequacy")["data_warning"].astype("string").fillna("")
+    found = list(dict.fromkeys(w for w in warnings if w))
+    return "Data adequacy: " + "; ".join(found) + "." if found else None
+
+
+def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
+    """One subcategory's channel answers with plain column names: money in the artifacts' unit, each estimate
+    beside its 80% interval as text ("low to high") when the model has bootstrap refits."""
+    money = artifacts.money
+    rows = artifacts.table("contributions").query("subcategory == @subcategory").reset_index(drop=True)
+    table = pd.DataFrame({"channel": rows["channel"], f"spend ({money.name})": money.from_base(rows["spend"]).round(4)})
+    shown = {
+        "incremental_gmv": (f"incremental GMV ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
+        "roi": ("ROI", lambda v: v, "{:.2f}"),
+        "mroi": ("marginal ROI", lambda v: v, "{:.2f}"),
+        "share": ("share of media GMV (%)", lambda v: 100 * v, "{:.1f}"),
+    }
+    for column, (label, convert, fmt) in shown.items():
+        table[label] = convert(rows[column]).round(4)
+        if f"{column}_lower" in rows:
+            low, high = convert(rows[f"{column}_lower"]), convert(rows[f"{column}_upper"])
+            table[f"{label}, 80% interval"] = [
+                "" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}" for lo, hi in zip(low, high)
+            ]
+    table["flag"] = rows["flag"].astype("string").fillna("")
+    return table
+
+
+def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame | None:
+    """The data adequacy check for one subcategory with plain column names (None for artifacts without it)."""
+    if "adequacy.csv" not in artifacts.manifest.files:
+        return None
+    rows = artifacts.table("adequacy").query("subcategory == @subcategory")
+    return pd.DataFrame(
+        {
+            "channel": rows["channel"],
+            "data points per effect": rows["points_per_parameter"],
+            "spend moves only monthly": rows["spend_moves_monthly"].map({True: "yes", False: "no"}),
+            "weeks with spend": rows["active_weeks"],
+            "strongest correlation with another channel": rows["max_correlation"],
+            "moves with": rows["correlated_with"].astype("string").fillna(""),
+            "warning": rows["channel_warning"].astype("string").fillna(""),
+        }
+    )
 
 
 def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:

@@ -203,4 +203,4 @@ def test_gmv_by_subcategory_and_uplift_percent():
 
 def test_identification_caution_only_for_monthly_spend(art, trained):
     assert planner.identification_caution(art) is None  # dated (weekly) spend
-    assert "Spend was given monthly" in planner.identification_caution(load_artifacts(trained))
+    assert "spend changes only once a month" in planner.identification_caution(load_artifacts(trained))

@@ -8,6 +8,7 @@ import pandas as pd
 from ..config import spend_column
 from ..features.design import design_matrix, spend_rates
 from ..model.training import SubcategoryModel
+from .adequacy import MAX_CORRELATION, spend_correlations
 
 __all__ = [
     "window_gmv",
@@ -47,7 +48,7 @@ def window_gmv_draws(model: SubcategoryModel, weekly: pd.DataFrame, variants: li
     return model.estimator.media_response_draws(design_matrix(weekly, model.spec), model.spec, days, scaled)
 
 
-def _flag(spend: pd.Series, days: pd.Series, incremental: float) -> str:
+def _flag(spend: pd.Series, days: pd.Series, incremental: float, moves_with: tuple[str, float] | None = None) -> str:
     rate = spend / days
     active = int((rate > 0).sum())
     if active == 0:
@@ -55,9 +56,25 @@ def _flag(spend: pd.Series, days: pd.Series, incremental: float) -> str:
     variation = float(rate.std() / rate.mean()) if rate.mean() > 0 else 0.0
     if active < MIN_ACTIVE_WEEKS or variation < MIN_VARIATION:
         return f"not measurable: spend ran {active} weeks with variation {variation:.2f}; effect cannot be separated"
+    if moves_with is not None:
+        other, corr = moves_with
+        return (
+            f"not identifiable: its spend moves with {other}'s (correlation {corr:.2f}), so the data cannot split "
+            "the effect between the two"
+        )
     if incremental <= 0:
         return "no positive effect found: the model attributes no GMV to this channel"
     return ""
+
+
+def _quantiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """10th and 90th percentiles per row, NaN for rows without a finite value (a channel with no spend)."""
+    lower, upper = np.full(len(values), np.nan), np.full(len(values), np.nan)
+    for i, row in enumerate(values):
+        row = row[np.isfinite(row)]
+        if len(row):
+            lower[i], upper[i] = np.quantile(row, [0.1, 0.9])
+    return lower, upper
 
 
 def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.DataFrame:
@@ -66,14 +83,20 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     incremental = GMV with actual spend minus GMV with that channel's spend removed (carry-over too);
     roi = incremental / spend; mroi = GMV from the next 1% of spend / that 1%; share = the channel's part
     of the positive incremental GMV. Models with bootstrap refits of their channel effects (hybrid, mmm) add
-    incremental_gmv_lower/upper and roi_lower/upper: the 80% interval over those refits (estimation uncertainty).
+    `*_lower` / `*_upper` for incremental_gmv, roi, mroi and share: the 80% interval over those refits
+    (estimation uncertainty), widened where needed to hold the estimate.
     """
     channels = model.spec.channels
-    totals = window_gmv_many(model, weekly, [{}] + [{c: 0.0} for c in channels] + [{c: 1.01} for c in channels])
+    variants = [{}] + [{c: 0.0} for c in channels] + [{c: 1.01} for c in channels]
+    totals = window_gmv_many(model, weekly, variants)
     base, without, extra = totals[0], totals[1 : len(channels) + 1], totals[len(channels) + 1 :] - totals[0]
+    corr = spend_correlations(weekly, list(channels))
     rows = []
     for j, channel in enumerate(channels):
         spend = float(weekly[spend_column(channel)].sum())
+        others = corr.loc[channel].drop(channel).abs()
+        partner = str(others.idxmax()) if len(others) else None
+        moves_with = (partner, float(corr.loc[channel, partner])) if partner and others.max() > MAX_CORRELATION else None
         incremental = float(base - without[j])
         rows.append(
             {
@@ -83,24 +106,33 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
                 "incremental_gmv": incremental,
                 "roi": incremental / spend if spend > 0 else np.nan,
                 "mroi": float(extra[j]) / (0.01 * spend) if spend > 0 else np.nan,
-                "flag": _flag(weekly[spend_column(channel)], weekly["days"], incremental),
+                "flag": _flag(weekly[spend_column(channel)], weekly["days"], incremental, moves_with),
             }
         )
     frame = pd.DataFrame(rows)
     positive = frame["incremental_gmv"].clip(lower=0)
     frame.insert(6, "share", positive / positive.sum() if positive.sum() > 0 else 0.0)
-    draws = window_gmv_draws(model, weekly, [{}] + [{c: 0.0} for c in channels])
+    draws = window_gmv_draws(model, weekly, variants)
     if draws is not None:
-        incremental = draws[0][None, :] - draws[1:]  # (channels, draws)
-        point = frame["incremental_gmv"].to_numpy()
-        lower, upper = np.quantile(incremental, [0.1, 0.9], axis=1)
-        lower, upper = np.minimum(lower, point), np.maximum(upper, point)  # the interval always holds the estimate
+        n = len(channels)
         spend = frame["spend"].to_numpy()
+        paid = np.where(spend > 0, spend, np.nan)[:, None]
+        incremental = draws[0][None, :] - draws[1 : n + 1]  # (channels, draws)
+        positive = incremental.clip(min=0)
+        total = positive.sum(axis=0, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            roi_lower, roi_upper = np.where(spend > 0, lower / spend, np.nan), np.where(spend > 0, upper / spend, np.nan)
-        frame["incremental_gmv_lower"], frame["incremental_gmv_upper"] = lower, upper
-        frame["roi_lower"], frame["roi_upper"] = roi_lower, roi_upper
-        uncertain = (lower <= 0) & (frame["flag"] == "") & (frame["incremental_gmv"] > 0)
+            per_draw = {
+                "incremental_gmv": incremental,
+                "roi": incremental / paid,
+                "mroi": (draws[n + 1 :] - draws[0][None, :]) / (0.01 * paid),
+                "share": np.where(total > 0, positive / np.where(total > 0, total, 1.0), 0.0),
+            }
+        for name, values in per_draw.items():
+            point = frame[name].to_numpy(float)
+            lower, upper = _quantiles(values)
+            # the interval always holds the estimate
+            frame[f"{name}_lower"], frame[f"{name}_upper"] = np.fmin(lower, point), np.fmax(upper, point)
+        uncertain = (frame["incremental_gmv_lower"] <= 0) & (frame["flag"] == "") & (frame["incremental_gmv"] > 0)
         frame.loc[uncertain, "flag"] = "uncertain: its 80% interval reaches zero, so the data cannot tell this effect from none"
     return frame
 

@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import curve_fit, minimize
 
+from ..config import AUTO, AUTO_MAX_CHANGE
 from ..data import readers
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
+from .adequacy import evidence_is_weak
 from .scenarios import scenario_designs, scenario_totals
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "budget_for_target_roi",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
+    "resolve_max_change",
 ]
 
 # --risk-aversion: the optimiser maximises expected uplift less this many spreads of it over the bootstrap refits
@@ -62,6 +65,7 @@ class BudgetResult:
     note: str = ""  # said to the user when the recommendation is the historical split itself
     uplift_interval: tuple[float, float] | None = None  # 80% interval of the uplift over the estimation draws
     p_beats_historical: float | None = None  # share of the estimation draws in which the plan beats the historical split
+    max_change: float | None = None  # the limit on each channel's move from its historical amount, when one applied
 
     @property
     def uplift(self) -> float:
@@ -193,6 +197,16 @@ def _surrogate(scorer: PlanScorer, start: np.ndarray, hi: np.ndarray) -> list[tu
     return curves
 
 
+def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> tuple[float | None, str]:
+    """The limit on each channel's move (a fraction, or None) and why: `AUTO` means `AUTO_MAX_CHANGE` when the
+    training data's adequacy check found the evidence weak, else no limit."""
+    if max_change != AUTO:
+        return max_change, "" if max_change is None else "as asked"
+    if "adequacy.csv" not in artifacts.manifest.files or not evidence_is_weak(artifacts.table("adequacy")):
+        return None, ""
+    return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
+
+
 def optimise_budget(
     artifacts: Artifacts,
     budget: float,
@@ -200,13 +214,14 @@ def optimise_budget(
     start: pd.Timestamp | None = None,
     bounds: dict[str, tuple[float, float]] | None = None,
     risk_aversion: float = RISK_AVERSION,
-    max_change: float | None = None,
+    max_change: float | str | None = AUTO,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the predicted
     GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits).
 
     `max_change` (e.g. 0.3, as Meridian's default) keeps every channel within that fraction of its historical
-    amount at this budget, on top of `bounds`.
+    amount at this budget, on top of `bounds`; `AUTO` applies `AUTO_MAX_CHANGE` when the evidence is weak
+    (`resolve_max_change`), None never limits.
     """
     channels, money = artifacts.channels, artifacts.money
     if not (np.isfinite(budget) and budget > 0):
@@ -218,6 +233,7 @@ def optimise_budget(
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])
     share = historical_split(artifacts).reindex(channels).to_numpy()
     historical = share * budget
+    max_change, limit_reason = resolve_max_change(artifacts, max_change)
     if max_change is not None:
         lo, hi = np.maximum(lo, historical * (1 - max_change)), np.minimum(hi, historical * (1 + max_change))
         clash = np.flatnonzero(lo > hi + 1e-12)
@@ -311,10 +327,12 @@ def optimise_budget(
         weeks=weeks,
         historical_gmv=scenario_totals(artifacts, even_plan(weeks, channels, historical)),
         recommended_gmv=scenario_totals(artifacts, even_plan(weeks, channels, x)),
-        method=method,
+        method=method
+        + (f"; each channel within {max_change:.0%} of its historical amount ({limit_reason})" if max_change is not None else ""),
         note=note,
         uplift_interval=uplift_interval,
         p_beats_historical=p_beats,
+        max_change=max_change,
     )
 
 
@@ -333,7 +351,7 @@ def budget_for_target_roi(
     n_weeks: int,
     start: pd.Timestamp | None = None,
     bounds: dict[str, tuple[float, float]] | None = None,
-    max_change: float | None = None,
+    max_change: float | str | None = AUTO,
     lowest: float | None = None,
     highest: float | None = None,
 ) -> tuple[float, BudgetResult, str]:

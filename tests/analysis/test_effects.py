@@ -61,6 +61,8 @@ def test_channel_answers_carry_ordered_80_percent_intervals(trained_mmm):
     for low, mid, high in (
         ("incremental_gmv_lower", "incremental_gmv", "incremental_gmv_upper"),
         ("roi_lower", "roi", "roi_upper"),
+        ("mroi_lower", "mroi", "mroi_upper"),
+        ("share_lower", "share", "share_upper"),
     ):
         rows = contributions.dropna(subset=[mid])
         assert (rows[low] <= rows[mid] + 1e-6).all() and (rows[mid] <= rows[high] + 1e-6).all()

@@ -149,6 +149,15 @@ def test_optimiser_page_meets_the_budget(app):
     table = _table_with(app, "recommended_crore")
     assert table["recommended_crore"].sum() == pytest.approx(0.05, abs=1e-3)
     assert any("uplift" in m.label for m in app.metric)
+    assert any("beats the historical one in" in m.value for m in app.markdown)  # the uplift's own interval
+
+
+def test_channels_page_shows_every_answer_with_its_interval(app):
+    _page(app, "Channels")
+    assert not app.exception
+    table = _table_with(app, "ROI, 80% interval")
+    for label in ("incremental GMV (crore ₹), 80% interval", "marginal ROI, 80% interval", "share of media GMV (%), 80% interval"):
+        assert table[label].str.contains(" to ").all()
 
 
 def _upload(at, key, path, name=None):
@@ -207,4 +216,8 @@ def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkey
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     _go(at, "Channels")
     assert not at.exception
-    assert any("Spend was given monthly" in w.value for w in at.warning)
+    assert any("spend changes only once a month" in w.value for w in at.warning)
+    _go(at, "Model report")
+    assert not at.exception
+    table = _table_with(at, "spend moves only monthly")
+    assert (table["spend moves only monthly"] == "yes").all()
