@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages.common import cached_comparison, cached_predictions, current, page_header, table_editor
 from gmvplanner import planner
-from gmvplanner.analysis.scenarios import default_scenario, load_scenario
+from gmvplanner.analysis.scenarios import default_scenario, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -29,7 +29,7 @@ def upload_ui(art: Artifacts) -> None:
         path = Path(tmp) / uploaded.name
         path.write_bytes(uploaded.getvalue())
         try:
-            st.session_state["plan"] = load_scenario(path, art.channels)
+            st.session_state["plan"] = load_scenario(path, art.channels, known_verticals(art))
             st.success(f"Loaded {uploaded.name}: {st.session_state['plan']['week_start'].nunique()} weeks.")
         except InputError as exc:
             st.error(f"Could not use this file: {exc}")

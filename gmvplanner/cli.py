@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 import traceback
@@ -21,6 +22,7 @@ from .config import (
     MMM_POOLING,
     SEED,
 )
+from .data.limits import MAX_AMOUNT
 from .errors import ArtifactError, InputError
 from .model.base import MODEL_KINDS, model_names
 
@@ -65,7 +67,11 @@ def _subcategories(text: str) -> tuple[str, ...]:
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(s.strip() for s in text.split(",") if s.strip())
+    names = tuple(s.strip() for s in text.split(",") if s.strip())
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"'{repeated[0]}' is named twice")
+    return names
 
 
 def _model_name(text: str) -> str:
@@ -74,18 +80,20 @@ def _model_name(text: str) -> str:
     return text
 
 
-def _bounded(cast, minimum: float, kind: str):
-    """An argparse type: `cast` the text and require at least `minimum`, with plain-words errors."""
+def _bounded(cast, minimum: float, kind: str, maximum: float = MAX_AMOUNT):
+    """An argparse type: `cast` the text and require a finite value from `minimum` to `maximum`, in plain words."""
 
     def parse(text: str):
         try:
             value = cast(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {kind}, got '{text}'") from None
-        if not value >= minimum:
-            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more, got {text}")
+        if not (value >= minimum and value <= maximum):  # NaN fails both
+            low, high = (f"{minimum:,}", f"{maximum:,}") if cast is int else (f"{minimum:g}", f"{maximum:g}")
+            raise argparse.ArgumentTypeError(f"must be a finite value from {low} to {high}, got {text}")
         return value
 
+    parse.__name__ = kind  # argparse names the type in some messages
     return parse
 
 
@@ -104,11 +112,20 @@ def _max_change(text: str) -> float | str | None:
         raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3, 'none' or '{AUTO}', got '{text}'") from None
 
 
-_positive_int = _bounded(int, 1, "a whole number")
+_positive_int = _bounded(int, 1, "a whole number", maximum=1_000_000)
+_seed = _bounded(int, 0, "a whole number from 0 to 2**32 - 1", maximum=2**32 - 1)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line, like every other error here (exit 2)."""
+
+    def error(self, message: str):
+        print(f"error: {message} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def training_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="ecommerce_training.py",
         description="Train one Random Forest per product subcategory on order data and marketing spend, and write "
         "models, encoders, a manifest, a backtest and a cleaning report to the artifacts folder. "
@@ -170,7 +187,7 @@ def training_parser() -> argparse.ArgumentParser:
         help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (crore),delta_gmv (₹),sigma (₹)"
         "[,subcategory] that calibrate the channel effects; see README",
     )
-    p.add_argument("--seed", type=int, default=SEED, help="random seed (default: %(default)s)")
+    p.add_argument("--seed", type=_seed, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=_positive_int, default=FOREST_TREES, help="trees per forest (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="only print warnings and errors")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
@@ -187,6 +204,18 @@ def training_main(argv: list[str] | None = None) -> int:
             parser.error("--weekly replaces --orders/--media; give one or the other")
         if not args.channels:
             parser.error("--weekly needs --channels, e.g. --channels TV,Digital,SEM")
+        roles = {
+            "--target": [args.target],
+            "--date-col": [args.date_col],
+            "--group-col": [args.group_col] if args.group_col else [],
+        }
+        roles |= {"--channels": list(args.channels), "--controls": list(args.controls)}
+        seen: dict[str, str] = {}
+        for option, names in roles.items():
+            for name in names:
+                if name in seen:
+                    parser.error(f"column '{name}' is given to both {seen[name]} and {option}; each column has one role")
+                seen[name] = option
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
     takers = [name for name, kind in MODEL_KINDS.items() if kind.has_media_part]
@@ -196,10 +225,12 @@ def training_main(argv: list[str] | None = None) -> int:
 
     def work() -> None:
         from .data.lift_tests import load_lift_tests
+        from .model.artifacts import check_destination
         from .model.fixed_transforms import load_transforms
         from .model.training import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
 
+        check_destination(args.artifacts)  # before any work, not after a whole training
         config = TrainConfig(
             holdout_weeks=args.holdout_weeks,
             seed=args.seed,
@@ -254,7 +285,7 @@ def _print_summary(result, seconds: float) -> None:
 
 
 def testing_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="ecommerce_testing.py",
         description="Use trained artifacts: predict weekly GMV for a spend scenario, or split a budget across channels.",
     )
@@ -320,13 +351,30 @@ def testing_main(argv: list[str] | None = None) -> int:
     args = testing_parser().parse_args(argv)
     _setup_logging(args.quiet)
 
+    def check_out() -> None:
+        """--out is checked before any work: a file we may write, never inside an artifacts folder."""
+        if args.out is None:
+            return
+        out = args.out.resolve()
+        if out.is_dir():
+            raise InputError("--out", f"{args.out} is a folder; give a file name such as predictions.csv")
+        for folder in (out.parent, *out.parent.parents):
+            if (folder / "manifest.json").exists() or folder == Path(args.artifacts).resolve():
+                raise InputError("--out", f"{args.out} is inside the artifacts folder {folder}; write it elsewhere")
+        parent = out.parent
+        while not parent.exists():
+            parent = parent.parent
+        if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+            raise InputError("--out", f"no permission to write {args.out}")
+
     def predict() -> None:
-        from .analysis.scenarios import load_scenario, predict_scenario
+        check_out()
+        from .analysis.scenarios import known_verticals, load_scenario, predict_scenario
         from .model.artifacts import load_artifacts
 
         artifacts = load_artifacts(args.artifacts)
         money = artifacts.money
-        scenario = load_scenario(args.scenario, artifacts.channels)
+        scenario = load_scenario(args.scenario, artifacts.channels, known_verticals(artifacts))
         result = predict_scenario(artifacts, scenario)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(args.out, index=False)
@@ -338,6 +386,7 @@ def testing_main(argv: list[str] | None = None) -> int:
         print(totals.round(3).to_string())
 
     def optimize() -> None:
+        check_out()
         import pandas as pd
 
         from .analysis.optimise import INTERVAL_SCOPE, budget_for_target_roi, load_bounds, optimise_budget

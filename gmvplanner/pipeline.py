@@ -167,6 +167,16 @@ def train(
             f"the window has {n_weeks} weeks; with {config.holdout_weeks} held out "
             f"at least {config.min_train_weeks} must remain for training",
         )
+    needed = config.holdout_weeks + config.min_train_weeks
+    for sub in subcategories:
+        active = int((weekly.loc[weekly["subcategory"] == sub, "gmv"] > 0).sum())
+        if active < needed:
+            raise InputError(
+                inputs.orders,
+                f"subcategory '{sub}' has orders in only {active} week(s) of the window {start.date()} to {end.date()}; "
+                f"at least {needed} are needed ({config.min_train_weeks} to train, {config.holdout_weeks} held out)",
+                column="order_date",
+            )
     stage("features", 0.55)
 
     recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=RECENT_WEEKS)]

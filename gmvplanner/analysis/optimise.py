@@ -18,6 +18,7 @@ from scipy.optimize import curve_fit, minimize
 
 from ..config import AUTO, AUTO_MAX_CHANGE
 from ..data import readers
+from ..data.limits import MAX_AMOUNT
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
@@ -82,11 +83,14 @@ def load_bounds(path: Path | str, channels: list[str], money: MoneyUnit) -> dict
     path = Path(path)
     name_col, min_col, max_col = bound_columns(money)
     raw = readers.read_frame(path, [name_col, min_col, max_col])
-    lo = readers.numeric(path, min_col, raw[min_col]).fillna(0.0)
-    hi = readers.numeric(path, max_col, raw[max_col]).fillna(np.inf)
+    lo = readers.numeric(path, min_col, raw[min_col], high=MAX_AMOUNT).fillna(0.0)
+    hi = readers.numeric(path, max_col, raw[max_col], high=MAX_AMOUNT).fillna(np.inf)
     names = raw[name_col].astype(str).str.strip()
     readers.fail_at_first(
         path, ~names.isin(channels), lambda i: f"unknown channel '{names.iloc[i]}'; the model knows {channels}", name_col
+    )
+    readers.fail_at_first(
+        path, names.duplicated(), lambda i: f"a second row for '{names.iloc[i]}'; give each channel one row", name_col
     )
     readers.fail_at_first(
         path, (lo < 0) | (hi < lo), lambda i: f"bounds {lo.iloc[i]} to {hi.iloc[i]} {money.name} are not a valid range"
@@ -224,8 +228,10 @@ def optimise_budget(
     (`resolve_max_change`), None never limits.
     """
     channels, money = artifacts.channels, artifacts.money
-    if not (np.isfinite(budget) and budget > 0):
-        raise InputError("--budget", f"budget must be a finite amount above 0 {money.name}; got {budget}")
+    if not (np.isfinite(budget) and 0 < budget <= MAX_AMOUNT):
+        raise InputError(
+            "--budget", f"budget must be a finite amount above 0 and up to {MAX_AMOUNT:g} {money.name}; got {budget}"
+        )
     first = start or artifacts.next_week
     weeks = pd.date_range(pd.Timestamp(first) - pd.Timedelta(days=pd.Timestamp(first).day_of_week), periods=n_weeks, freq="7D")
     bounds = bounds or {}
@@ -233,17 +239,23 @@ def optimise_budget(
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])
     share = historical_split(artifacts).reindex(channels).to_numpy()
     historical = share * budget
+    asked = max_change
     max_change, limit_reason = resolve_max_change(artifacts, max_change)
     if max_change is not None:
-        lo, hi = np.maximum(lo, historical * (1 - max_change)), np.minimum(hi, historical * (1 + max_change))
-        clash = np.flatnonzero(lo > hi + 1e-12)
-        if len(clash):
+        near_lo, near_hi = np.maximum(lo, historical * (1 - max_change)), np.minimum(hi, historical * (1 + max_change))
+        clash = np.flatnonzero(near_lo > near_hi + 1e-12)
+        if asked == AUTO:  # the automatic limit gives way to the analyst's own bounds, and to the budget
+            near_lo, near_hi = np.where(near_lo > near_hi + 1e-12, lo, near_lo), np.where(near_lo > near_hi + 1e-12, hi, near_hi)
+            if near_lo.sum() > budget + 1e-9 or near_hi.sum() < budget - 1e-9:
+                near_lo, near_hi, max_change = lo, hi, None
+        elif len(clash):
             c = channels[clash[0]]
             raise InputError(
                 "--max-change",
                 f"'{c}' cannot stay within {max_change:.0%} of its historical {historical[clash[0]]:.4g} {money.name} "
                 f"and inside its bounds {bounds.get(c)}; widen one of them",
             )
+        lo, hi = near_lo, near_hi
     if lo.sum() > budget + 1e-9:
         raise InputError("--bounds", f"the minimums add up to {lo.sum():.4g} {money.name}, more than the budget {budget:g}")
     if hi.sum() < budget - 1e-9:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..config import PLAN_WEEKS, RECENT_WEEKS, spend_column
 from ..data import readers
+from ..data.limits import MAX_SPEND_CRORE
 from ..dates import paydays_in_weeks, week_start
 from ..errors import InputError
 from ..features.design import design_matrix
@@ -26,6 +27,7 @@ __all__ = [
     "SCENARIO_LEVERS",
     "ScenarioDesign",
     "load_scenario",
+    "known_verticals",
     "scenario_weekly",
     "scenario_designs",
     "predict_scenario",
@@ -46,14 +48,32 @@ SCENARIO_LEVERS = {
 }
 
 
-def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
+def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
+    """Subcategory -> the verticals its model knows: what `load_scenario` checks names against."""
+    return {
+        sub: (artifacts.encoders[sub].vertical_names() if sub in artifacts.encoders else []) for sub in artifacts.subcategories
+    }
+
+
+def load_scenario(path: Path | str, channels: list[str], verticals: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
 
-    Optional columns: subcategory (levers then apply to that subcategory only), vertical (one name or a
-    mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every row of a week.
+    Optional columns: subcategory (levers then apply to that subcategory only; blank means every one), vertical
+    (one name or a mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every
+    row of a week. Any other column is refused (a misspelt channel would otherwise be read as no spend). With
+    `verticals` (subcategory -> the verticals its model knows), unknown subcategories and verticals are refused.
     """
     path = Path(path)
     raw = readers.read_frame(path, ["week_start"])
+    allowed = ["week_start", *channels, *SCENARIO_LEVERS, "subcategory", "vertical"]
+    for column in raw.columns:
+        if column not in allowed:
+            raise InputError(
+                path,
+                f"'{column}' is not a channel the model knows ({', '.join(channels)}), a lever "
+                f"({', '.join(SCENARIO_LEVERS)}), 'subcategory' or 'vertical'",
+                column=column,
+            )
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
     frame["week_start"] = week_start(frame["week_start"])
     for channel in channels:
@@ -64,16 +84,18 @@ def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
                 f"knows ({', '.join(channels)}); use 0 for none",
                 column=channel,
             )
-        frame[channel] = readers.spend(path, channel, raw[channel]).to_numpy()
+        frame[channel] = readers.spend(path, channel, raw[channel], high=MAX_SPEND_CRORE).to_numpy()
     for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
         if lever in raw:
-            values = readers.numeric(path, lever, raw[lever])
+            values = readers.numeric(path, lever, raw[lever])  # finite numbers only
             bad = (values < lo) | ((values > hi) if hi is not None else False)
             readers.fail_at_first(path, bad, lambda i, v=values, u=unit: f"{v.iloc[i]} is outside the allowed range ({u})", lever)
             frame[lever] = values.to_numpy()
     for text_col in ("subcategory", "vertical"):
         if text_col in raw:
-            frame[text_col] = raw[text_col].astype(object).where(raw[text_col].notna(), None).to_numpy()
+            text = raw[text_col].astype(object).where(raw[text_col].notna(), "").astype(str).str.strip()
+            frame[text_col] = text.where(~text.isin(readers.MISSING), None).to_numpy()  # blank means every one
+    _check_names(path, frame, verticals)
     weeks = frame["week_start"].drop_duplicates().sort_values()
     gaps = weeks.diff().dropna()
     if (gaps != pd.Timedelta(weeks=1)).any():
@@ -92,13 +114,57 @@ def load_scenario(path: Path | str, channels: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]] | None) -> None:
+    """Every vertical mix readable; with `verticals`, every subcategory and vertical one the model knows."""
+    if "vertical" in frame:
+        for i, text in enumerate(frame["vertical"]):
+            try:
+                mix = _vertical_mix(text)
+            except ValueError as exc:
+                raise InputError(path, str(exc), column="vertical", row=readers.spreadsheet_row(i, path)) from None
+            if mix and verticals is not None:
+                sub = frame["subcategory"].iloc[i] if "subcategory" in frame else None
+                known = verticals.get(sub, []) if sub else sorted({v for names in verticals.values() for v in names})
+                for name in mix:
+                    if name not in known:
+                        raise InputError(
+                            path,
+                            f"unknown vertical '{name}'; the model knows {', '.join(known) or 'none'}",
+                            column="vertical",
+                            row=readers.spreadsheet_row(i, path),
+                        )
+    if "subcategory" in frame and verticals is not None:
+        for i, sub in enumerate(frame["subcategory"]):
+            if sub is not None and sub not in verticals:
+                raise InputError(
+                    path,
+                    f"unknown subcategory '{sub}'; the model knows {', '.join(verticals)} (leave it blank for all)",
+                    column="subcategory",
+                    row=readers.spreadsheet_row(i, path),
+                )
+
+
 def _vertical_mix(text: str | None) -> dict[str, float] | None:
+    """'Lens' or 'Lens:0.6;Flash:0.4' as {name: weight}; ValueError in plain words for anything else."""
     if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
         return None
-    mix = {}
+    mix: dict[str, float] = {}
     for part in str(text).split(";"):
         name, _, weight = part.partition(":")
-        mix[name.strip()] = float(weight) if weight.strip() else 1.0
+        name = name.strip()
+        if not name:
+            raise ValueError(f"'{text}' names an empty vertical; write e.g. Lens:0.6;Flash:0.4")
+        if name in mix:
+            raise ValueError(f"'{text}' names vertical '{name}' twice")
+        try:
+            value = float(weight) if weight.strip() else 1.0
+        except ValueError:
+            raise ValueError(f"cannot read the weight '{weight.strip()}' of '{name}'; write e.g. Lens:0.6;Flash:0.4") from None
+        if not (np.isfinite(value) and value >= 0):
+            raise ValueError(f"the weight of '{name}' must be a finite number of 0 or more; got {weight.strip()}")
+        mix[name] = value
+    if sum(mix.values()) <= 0:
+        raise ValueError(f"the weights in '{text}' add up to 0; give at least one a weight above 0")
     return mix
 
 
@@ -187,6 +253,8 @@ def scenario_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.D
         designs.append(
             ScenarioDesign(bundle, weekly, design_matrix(weekly, bundle.spec, carry), carry, weekly["days"].to_numpy(float))
         )
+    if not designs:
+        raise InputError("scenario", f"no row applies to a subcategory the model knows ({', '.join(artifacts.subcategories)})")
     return designs
 
 

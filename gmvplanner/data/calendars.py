@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import readers
+from .limits import NPS_RANGE
 
 __all__ = ["load_sale_calendar", "load_holidays", "load_nps"]
 
@@ -32,5 +33,9 @@ def load_holidays(path: Path | str) -> pd.DataFrame:
 def load_nps(path: Path | str) -> pd.DataFrame:
     """Monthly NPS: `Date` (m/d/Y, first of month), `NPS` -> columns date, NPS (a number)."""
     frame = _calendar(path, "NPS")
-    frame["NPS"] = readers.numeric(path, "NPS", pd.Series(frame["NPS"]))
+    frame["NPS"] = readers.numeric(path, "NPS", pd.Series(frame["NPS"]), low=NPS_RANGE[0], high=NPS_RANGE[1])
+    month = frame["date"].dt.to_period("M")
+    readers.fail_at_first(
+        path, month.duplicated(), lambda i: f"a second NPS for {month.iloc[i]}; give one value per month", "Date"
+    )
     return frame

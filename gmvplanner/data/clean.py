@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .limits import MAX_ORDER_LINE_RUPEES, MAX_UNITS
+
 __all__ = ["CleanResult", "clean_orders", "MAX_SLA_DAYS"]
 
 MAX_SLA_DAYS = 60  # an SLA beyond two months is a data error, not a promise
@@ -21,19 +23,33 @@ class CleanResult:
 def clean_orders(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> CleanResult:
     """Drop what cannot be used, blank what is impossible but harmless, and report both.
 
-    Dropped, in this order: exact duplicates, missing GMV, orders outside [start, end] (whole
-    days), missing subcategory, negative GMV, units below 1, GMV above units x MRP.
+    Dropped, in this order: exact duplicates, missing GMV, implausible amounts (GMV, MRP or units not finite or
+    above the limits in `limits.py`), orders outside [start, end] (whole days), missing subcategory, negative GMV,
+    units below 1, GMV above units x MRP. Implausible amounts are not summed into the report's GMV.
     Kept with the value set to missing: MRP of 0 or less, SLA or procurement SLA outside 0-60 days.
     """
     frame = orders
     keep = np.ones(len(frame), dtype=bool)
-    gmv = frame["gmv"].to_numpy()
     units = frame["units"].to_numpy()
     mrp = frame["product_mrp"].to_numpy()
+    raw_gmv = frame["gmv"].to_numpy()
+    implausible = (
+        np.isinf(raw_gmv)
+        | (raw_gmv > MAX_ORDER_LINE_RUPEES)
+        | np.isinf(mrp)
+        | (mrp > MAX_ORDER_LINE_RUPEES)
+        | np.isinf(units)
+        | (units > MAX_UNITS)
+    )
+    gmv = np.where(implausible, np.nan, raw_gmv)  # reported GMV leaves out amounts that would swamp the sums
     day = frame["order_date"].dt.normalize()
     rules = [
         ("exact duplicate row", frame["exact_duplicate"].to_numpy()),
-        ("missing GMV", np.isnan(gmv)),
+        ("missing GMV", np.isnan(raw_gmv)),
+        (
+            f"implausible amount (GMV or MRP not finite or above ₹{MAX_ORDER_LINE_RUPEES:,.0f}, or over {MAX_UNITS:,.0f} units)",
+            implausible,
+        ),
         ("outside modelling window", ((day < start) | (day > end)).to_numpy()),
         ("missing subcategory", frame["subcategory"].isna().to_numpy()),
         ("negative GMV", gmv < 0),

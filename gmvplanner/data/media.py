@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import readers
+from .limits import MAX_SPEND_CRORE
 
 __all__ = ["MediaSpend", "load_media"]
 
@@ -40,6 +41,8 @@ def load_media(path: Path | str) -> MediaSpend:
     path = Path(path)
     raw = readers.read_frame(path)
     lower = {c.lower(): c for c in raw.columns}
+    if {"order_date", "gmv"} <= set(lower) or {"fsn_id", "order_id"} <= set(lower):
+        raise InputError(path, "looks like an orders file (it has order_date and gmv columns), not media spend; check --media")
     if "year" in lower and "month" in lower:
         layout = "monthly"
         year = readers.numeric(path, lower["year"], raw[lower["year"]])
@@ -68,7 +71,7 @@ def load_media(path: Path | str) -> MediaSpend:
     channels = [c for c in raw.columns if c not in skip and c.lower() != "total investment"]
     if not channels:
         raise InputError(path, "no channel columns found (e.g. TV, Digital, SEM)")
-    spend = pd.DataFrame({c: readers.spend(path, c, raw[c]) for c in channels})
+    spend = pd.DataFrame({c: readers.spend(path, c, raw[c], high=MAX_SPEND_CRORE) for c in channels})
     starts = pd.Series(pd.to_datetime(starts).to_numpy())
     ends = pd.Series(pd.to_datetime(ends).to_numpy())
     n_days = ((ends - starts).dt.days).to_numpy()

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pac
 
 from . import readers
+from .limits import EARLIEST_DATE, LATEST_DATE
 
 __all__ = ["ORDER_FIELDS", "load_orders"]
 
@@ -32,6 +33,8 @@ def _arrow_numeric(path: Path, name: str, column: pa.ChunkedArray) -> np.ndarray
     """Fast path for numbers in text cells; falls back to `readers.numeric` to name a bad row."""
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         return column.to_numpy(zero_copy_only=False).astype(float)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        raise readers.InputError(path, f"holds {column.type} values; expected numbers", column=name)
     cleaned = pac.if_else(pac.is_in(column, pa.array(readers.MISSING)), pa.scalar(None, column.type), column)
     try:
         return pac.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False)
@@ -40,22 +43,44 @@ def _arrow_numeric(path: Path, name: str, column: pa.ChunkedArray) -> np.ndarray
 
 
 def _arrow_dates(path: Path, name: str, column: pa.ChunkedArray) -> np.ndarray:
-    """Fast path for `YYYY-MM-DD HH:MM:SS` (or a date alone); names the first unreadable row."""
+    """Fast path for `YYYY-MM-DD HH:MM:SS` (or a date alone); names the first unreadable row.
+
+    Impossible dates (2015-02-30) are refused rather than rolled over, and time-zone-aware timestamps keep their
+    local wall time, as the calendars do."""
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        column = pac.local_timestamp(column)
     if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
-        return column.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        parsed = column.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        _check_range(path, name, parsed)
+        return parsed
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        raise readers.InputError(path, f"holds {column.type} values, not dates; expected YYYY-MM-DD HH:MM:SS", column=name)
     text = pac.utf8_trim_whitespace(column)
     full = pac.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
     if full.null_count:
         short = pac.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
         full = pac.coalesce(full, short)
-    if full.null_count:
+    # Arrow rolls 2015-02-30 over to 2015-03-02: a day of the month that differs from the text's is impossible
+    dated = pac.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}")
+    day_text = pac.if_else(dated, pac.utf8_slice_codeunits(text, 8, 10), pa.scalar(None, pa.string()))
+    written_day = pac.cast(day_text, pa.int64())
+    impossible = pac.fill_null(pac.not_equal(pac.day(full), written_day), False)
+    bad = pac.or_(full.is_null(), impossible)
+    if pac.any(bad).as_py():
         readers.fail_at_first(
             path,
-            full.is_null().to_numpy(zero_copy_only=False),
-            lambda i: f"cannot read date '{text[i].as_py()}'; expected YYYY-MM-DD HH:MM:SS",
+            bad.to_numpy(zero_copy_only=False),
+            lambda i: f"cannot read date '{text[i].as_py()}'; expected a real date as YYYY-MM-DD HH:MM:SS",
             name,
         )
-    return full.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    parsed = full.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    _check_range(path, name, parsed)
+    return parsed
+
+
+def _check_range(path: Path, name: str, parsed: np.ndarray) -> None:
+    outside = (parsed < np.datetime64(EARLIEST_DATE)) | (parsed > np.datetime64(LATEST_DATE))
+    readers.fail_at_first(path, outside, lambda i: f"date {parsed[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}", name)
 
 
 def _codes(values: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import csv
 import difflib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pac
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 
 __all__ = [
     "MISSING",
@@ -30,48 +33,143 @@ __all__ = [
     "numeric",
     "spend",
     "dates",
+    "human_format",
 ]
+
+log = logging.getLogger(__name__)
 
 MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
 
 
 def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
-    """Read a CSV or Parquet file into an Arrow table (CSV cells as text), or raise `InputError`."""
+    """Read a CSV or Parquet file into an Arrow table (CSV cells as text), or raise `InputError`.
+
+    Checked here for every input: duplicate or empty column names (an empty-named column with no values, as a
+    trailing comma on every line leaves, is dropped), rows with more or fewer cells than the header, quoted cells
+    that run over several lines (an unclosed quote), and the text encoding (UTF-8, else read as Latin-1 with a
+    warning naming the file).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
         raise InputError(path, "is a folder, not a CSV or Parquet file")
-    if path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if size == 0:
         raise InputError(path, "file is empty")
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
     if head[:4] == b"PAR1":
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for corrupt files
             raise InputError(path, f"not a readable Parquet table ({exc})") from None
+        _check_names(path, table.column_names)
     else:
         if b"\x00" in head:
             raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
-        try:
-            first_line = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-            names = next(csv.reader([first_line]))
-            convert = pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names} if as_strings else None,
-                strings_can_be_null=False,
-                null_values=[],
-                quoted_strings_can_be_null=False,
-            )
-            table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 24), convert_options=convert)
-        except pa.ArrowInvalid as exc:
-            raise InputError(path, f"not a readable CSV table ({str(exc).splitlines()[0]})") from None
+        table = _read_csv(path, head, as_strings)
     if table.num_columns < 2:
         raise InputError(path, f"not a table: found {table.num_columns} column(s); is it comma-separated?")
     if table.num_rows == 0:
         raise InputError(path, "has a header but no data rows")
     return table
+
+
+def _check_names(path: Path, names: list[str]) -> None:
+    """Every column named once; the first repeat names both positions (1-based, as a spreadsheet counts)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = str(name).strip()
+        if key in seen and key:
+            raise InputError(
+                path, f"column '{key}' appears twice (columns {seen[key]} and {position}); give each column its own name"
+            )
+        seen[key] = position
+
+
+def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
+    encoding = "utf8"
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            encoding = "latin-1"
+    for attempt in range(2):
+        first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
+        names = [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+        _check_names(path, names)
+        convert = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names} if as_strings else None,
+            strings_can_be_null=False,
+            null_values=[],
+            quoted_strings_can_be_null=False,
+        )
+        try:
+            table = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=1 << 24, encoding=encoding),
+                convert_options=convert,
+            )
+            break
+        except pa.ArrowInvalid as exc:
+            message = str(exc).splitlines()[0]
+            if "invalid UTF8" in message and attempt == 0:
+                encoding = "latin-1"
+                continue
+            row = _first_ragged_row(path, len(names), encoding)
+            if row is not None:
+                found = f"{row[1]} cells where the header has {len(names)}; expected one cell per column"
+                raise InputError(path, found, row=row[0]) from None
+            raise InputError(path, f"not a readable CSV table ({message})") from None
+    if encoding != "utf8":
+        log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of accented names)", path)
+    table = table.rename_columns([str(c).strip() for c in table.column_names])
+    keep = []
+    for i, name in enumerate(table.column_names):
+        if name:
+            keep.append(i)
+            continue
+        column = table.column(i)
+        filled = pac.sum(pac.invert(pac.or_(pac.is_null(column), pac.equal(pac.cast(column, pa.string()), "")))).as_py()
+        if filled:
+            raise InputError(path, f"column {i + 1} has no name in the header but holds values; name it or delete it")
+    if len(keep) < table.num_columns:
+        table = table.select(keep)  # a trailing comma on every line: an empty column, not a channel
+    for name in table.column_names:
+        column = table[name]
+        if pa.types.is_string(column.type) and pac.any(pac.match_substring(column, "\n")).as_py():
+            position = int(np.flatnonzero(pac.match_substring(column, "\n").to_numpy(zero_copy_only=False))[0])
+            raise InputError(
+                path,
+                "a quoted cell runs over several lines (an unclosed quote?); close the quote",
+                column=name,
+                row=spreadsheet_row(position, path),
+            )
+    return table
+
+
+def _records(path: Path, encoding: str = "utf8"):
+    """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows."""
+    with open(path, newline="", encoding="utf-8-sig" if encoding == "utf8" else encoding, errors="replace") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            next(reader, None)
+            yield from enumerate(reader, start=2)
+        except csv.Error:
+            raise InputError(path, "a quoted cell is never closed; close the quote", row=reader.line_num) from None
+
+
+def _first_ragged_row(path: Path, n_columns: int, encoding: str) -> tuple[int, int] | None:
+    """The first (spreadsheet row, number of cells) whose cell count differs from the header's, if any."""
+    for number, cells in _records(path, encoding):
+        if cells and len(cells) != n_columns:
+            return number, len(cells)
+    return None
 
 
 def read_frame(path: Path | str, required: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
@@ -96,8 +194,22 @@ def require_columns(path: Path | str, found: list[str], needed: list[str]) -> No
             raise InputError(path, f"column '{col}' missing{hint}; found {found}", column=col)
 
 
-def spreadsheet_row(position: int) -> int:
-    """The spreadsheet row of the data row at 0-based `position` (the header is row 1)."""
+def spreadsheet_row(position, path: Path | str | None = None):
+    """The spreadsheet row of the data row at 0-based `position` (the header is row 1).
+
+    With the CSV `path`, blank lines (which the reader skips) are counted as the empty rows a spreadsheet shows;
+    that scans the file, so it is done only for a single position, when an error is reported."""
+    if path is None or np.ndim(position) or Path(path).suffix.lower() == ".parquet":
+        return position + 2
+    remaining = int(position)
+    try:
+        for number, cells in _records(Path(path)):
+            if cells:
+                if remaining == 0:
+                    return number
+                remaining -= 1
+    except (OSError, InputError):
+        pass
     return position + 2
 
 
@@ -108,37 +220,64 @@ def fail_at_first(
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(path, message(i), column=column, row=spreadsheet_row(i))
+        raise InputError(path, message(i), column=column, row=spreadsheet_row(i, path))
 
 
-def numeric(path: Path | str, name: str, values: pd.Series) -> pd.Series:
-    """Text cells to numbers; blanks and \\N become NaN; anything else unreadable names its row."""
+def numeric(path: Path | str, name: str, values: pd.Series, low: float | None = None, high: float | None = None) -> pd.Series:
+    """Text cells to finite numbers; blanks and \\N become NaN; anything else unreadable, infinite or outside
+    [`low`, `high`] names its row."""
+    if values.dtype.kind == "b":
+        raise InputError(path, "holds true/false values; expected numbers", column=name)
     if values.dtype.kind in "fiu":
-        return values.astype(float)
-    text = values.astype(object)
-    missing = text.isna() | text.isin(MISSING)
-    number = pd.to_numeric(text.where(~missing), errors="coerce")
-    fail_at_first(path, number.isna() & ~missing, lambda i: f"cannot read number '{text.iloc[i]}'", name)
-    return number.astype(float)
+        number = values.astype(float)
+        text = values.astype(object)
+    else:
+        text = values.astype(object)
+        missing = text.isna() | text.isin(MISSING)
+        number = pd.to_numeric(text.where(~missing), errors="coerce")
+        fail_at_first(path, number.isna() & ~missing, lambda i: f"cannot read number '{text.iloc[i]}'", name)
+        number = number.astype(float)
+    fail_at_first(path, np.isinf(number), lambda i: f"'{text.iloc[i]}' is not a finite number", name)
+    if low is not None:
+        fail_at_first(path, number < low, lambda i: f"{number.iloc[i]:g} is below the smallest plausible value {low:g}", name)
+    if high is not None:
+        fail_at_first(path, number > high, lambda i: f"{number.iloc[i]:g} is above the largest plausible value {high:g}", name)
+    return number
 
 
-def spend(path: Path | str, name: str, values: pd.Series) -> pd.Series:
-    """A spend column: numbers, blank meaning 0; a negative amount names its row."""
-    amounts = numeric(path, name, values).fillna(0.0)
+def spend(path: Path | str, name: str, values: pd.Series, high: float = MAX_AMOUNT) -> pd.Series:
+    """A spend column: finite numbers up to `high`, blank meaning 0; a negative amount names its row."""
+    amounts = numeric(path, name, values, high=high).fillna(0.0)
     fail_at_first(path, amounts < 0, lambda i: f"negative spend {amounts.iloc[i]} for '{name}'", name)
     return amounts
 
 
+def human_format(fmt: str) -> str:
+    """A strptime format as a person writes it: %Y-%m-%d -> YYYY-MM-DD."""
+    for code, shown in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"), ("%S", "ss")):
+        fmt = fmt.replace(code, shown)
+    return fmt
+
+
 def dates(path: Path | str, name: str, values: pd.Series, formats: tuple[str, ...] = DATE_FORMATS) -> pd.Series:
-    """Parse dates in any of `formats`; the first unreadable cell names its row."""
+    """Parse real calendar dates in any of `formats` (2015-02-30 is refused, not rolled over), between
+    EARLIEST_DATE and LATEST_DATE; the first unreadable cell names its row. Time-zone-aware timestamps keep their
+    local wall time (the time zone is dropped, not converted to UTC)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-    text = values.astype(object).str.strip()
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for fmt in formats:
-        todo = parsed.isna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    fail_at_first(path, parsed.isna(), lambda i: f"cannot read date '{text.iloc[i]}'; expected {' or '.join(formats)}", name)
+        parsed = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        text = parsed.astype(str)
+    elif values.dtype.kind in "fiub":
+        raise InputError(path, f"holds numbers, not dates; expected {' or '.join(formats)}", column=name)
+    else:
+        text = values.astype(object).astype(str).str.strip()
+        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        for fmt in formats:
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        expected = f"expected a real date as {' or '.join(human_format(f) for f in formats)}"
+        fail_at_first(path, parsed.isna(), lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
+    outside = (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
+    fail_at_first(path, outside, lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}", name)
     return parsed

@@ -25,9 +25,18 @@ from ..manifest import Manifest
 from ..units import MoneyUnit
 from .training import SubcategoryModel
 
-__all__ = ["Artifacts", "library_versions", "file_sha256", "write_artifacts", "load_artifacts", "CHECKED_LIBRARIES"]
+__all__ = [
+    "Artifacts",
+    "library_versions",
+    "file_sha256",
+    "write_artifacts",
+    "load_artifacts",
+    "check_destination",
+    "CHECKED_LIBRARIES",
+]
 
 MANIFEST = "manifest.json"
+MANIFEST_CHECKSUM = "manifest.sha256"  # the manifest's own checksum: an edited manifest is refused too
 CHECKED_LIBRARIES = ("scikit-learn", "numpy", "joblib", "pandas")
 README = """# GMV Planner artifacts
 
@@ -40,7 +49,11 @@ make the loader refuse changed files). Contents:
   feature names, metrics and the checksum of every file here;
 - `backtest.csv`: week_start, subcategory, actual_gmv, predicted_gmv, split (train or holdout);
 - `cleaning_report.csv`: rows and GMV dropped or blanked per reason;
-- `history.csv`: the weekly training table; `feature_importances.csv`; `metrics.csv`.
+- `history.csv`: the weekly training table; `feature_importances.csv`; `metrics.csv`;
+- `contributions.csv`, `response_curves.csv`, `adequacy.csv`: channel answers and the data-adequacy check;
+- `manifest.sha256`: the checksum of manifest.json itself.
+
+Retraining replaces only these files: anything else you keep here is carried over.
 """
 
 
@@ -66,11 +79,38 @@ def _slug(name: str) -> str:
 
 
 def _replaceable(dest: Path) -> bool:
-    """Only an empty folder or an earlier artifacts folder may be replaced."""
+    """Only a missing or empty folder, or an earlier artifacts folder (it has a manifest), may be written into."""
     if not dest.exists():
         return True
+    if not dest.is_dir():
+        return False
     entries = {p.name for p in dest.iterdir()}
     return not entries or MANIFEST in entries or entries <= {"README.md", ".gitkeep"}
+
+
+def _ours(dest: Path) -> set[str]:
+    """The names an earlier training wrote into `dest` (its manifest's files), plus the manifest itself."""
+    names = {MANIFEST, MANIFEST_CHECKSUM, "README.md", ".gitkeep"}
+    try:
+        names |= set(json.loads((dest / MANIFEST).read_text()).get("files", {}))
+    except (OSError, ValueError, AttributeError):
+        pass
+    return names
+
+
+def check_destination(dest: Path | str) -> None:
+    """Refuse, before any work, a destination training could not write: a file, a folder of other files, or a
+    place without write permission."""
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise ArtifactError(f"{dest} is a file, not a folder; give --artifacts a folder")
+    if not _replaceable(dest):
+        raise ArtifactError(f"{dest} holds files that are not GMV Planner artifacts; choose an empty or new folder")
+    parent = dest.parent if not dest.exists() else dest
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK) or (dest.exists() and not os.access(dest.parent, os.W_OK)):
+        raise ArtifactError(f"{dest}: no permission to write there; choose another --artifacts folder")
 
 
 def write_artifacts(
@@ -82,8 +122,7 @@ def write_artifacts(
 ) -> Path:
     """Write everything into a temporary sibling folder, then swap it in; `dest` is never half-written."""
     dest = Path(dest)
-    if not _replaceable(dest):
-        raise ArtifactError(f"{dest} holds files that are not GMV Planner artifacts; choose an empty or new folder")
+    check_destination(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
@@ -104,6 +143,12 @@ def write_artifacts(
             files={p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.name != MANIFEST},
         )
         (tmp / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=1, default=str))
+        (tmp / MANIFEST_CHECKSUM).write_text(file_sha256(tmp / MANIFEST) + "\n")
+        if dest.exists():  # the user's own files in an artifacts folder are carried over, never deleted
+            for entry in dest.iterdir():
+                if entry.name not in _ours(dest) and not (tmp / entry.name).exists():
+                    copy = shutil.copytree if entry.is_dir() else shutil.copy2
+                    copy(entry, tmp / entry.name)
         old = None
         if dest.exists():
             old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
@@ -160,6 +205,14 @@ class Artifacts:
         return self._tables[name].copy()
 
 
+def _unpickle(file: Path):
+    """A checked joblib file, or ArtifactError in plain words when it cannot be read."""
+    try:
+        return joblib.load(file)
+    except Exception as exc:  # a damaged or foreign pickle raises many types
+        raise ArtifactError(f"{file} cannot be loaded ({type(exc).__name__}); retrain") from None
+
+
 def load_artifacts(path: Path | str) -> Artifacts:
     """Load after checking file checksums, library versions, feature schema and feature names.
 
@@ -169,10 +222,19 @@ def load_artifacts(path: Path | str) -> Artifacts:
     manifest_path = path / MANIFEST
     if not manifest_path.exists():
         raise ArtifactError(f"{path}: no {MANIFEST}; train first with: python ecommerce_training.py --artifacts {path}")
+    checksum = path / MANIFEST_CHECKSUM
+    if not checksum.exists():
+        raise ArtifactError(f"{path}: no {MANIFEST_CHECKSUM} (the manifest's own checksum); retrain")
+    if checksum.read_text().strip() != file_sha256(manifest_path):
+        raise ArtifactError(f"{path}: {MANIFEST} was changed after training (its checksum does not match); retrain")
     try:
         manifest = Manifest.from_json(json.loads(manifest_path.read_text()))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"{manifest_path}: unreadable manifest ({type(exc).__name__}: {exc}); retrain") from None
+    for sub, names in manifest.subcategory_files.items():  # nothing is unpickled without a checksum
+        for name in names.values():
+            if name not in manifest.files:
+                raise ArtifactError(f"{path}: {name} of {sub} has no checksum in the manifest; retrain")
     for name, digest in manifest.files.items():
         file = path / name
         if not file.exists():
@@ -192,7 +254,7 @@ def load_artifacts(path: Path | str) -> Artifacts:
         )
     models, encoders = {}, {}
     for sub, names in manifest.subcategory_files.items():
-        model = joblib.load(path / names["model"])
+        model = _unpickle(path / names["model"])
         expected = manifest.feature_names[sub]
         if model.feature_names != expected or model.spec.feature_names() != expected:
             missing = sorted(set(expected) ^ set(model.feature_names))
@@ -202,5 +264,5 @@ def load_artifacts(path: Path | str) -> Artifacts:
             )
         models[sub] = model
         if "encoders" in names:
-            encoders[sub] = joblib.load(path / names["encoders"])
+            encoders[sub] = _unpickle(path / names["encoders"])
     return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)

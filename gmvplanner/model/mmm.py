@@ -87,6 +87,7 @@ def fit_jointly(
     block_weeks: int = 6,
     seed: int = 0,
     lift: list[tuple[int, dict[int, float], float, float]] | None = None,
+    pooling_range: tuple[float, float] = (1.0, 1.0),
 ) -> list[MediaMixRegression]:
     """Fit several groups' regressions in one least-squares problem, with partial pooling of channel ROI.
 
@@ -98,6 +99,9 @@ def fit_jointly(
     With `draws` > 0 it also refits the coefficients on that many moving-block bootstrap resamples of the
     weeks (blocks of `block_weeks`, the same week positions for every group, transforms held fixed) and keeps
     them in `coef_draws_`: the estimation uncertainty of every channel answer and of the optimiser's plans.
+    Each refit also draws its pooling weights times a factor log-uniform in `pooling_range`: how much the
+    subcategories share is itself uncertain (three groups say little about it), as a hierarchical model's
+    posterior over its pooling variance would be.
 
     Each group keeps its own intercept, media and control coefficients. A channel's average ROI in a
     group (its GMV per day at mean spend, divided by that spend) is pulled towards the channel's ROI
@@ -159,7 +163,8 @@ def fit_jointly(
             for A, y, n_ctrl, roi, ridge in blocks:
                 idx = moving_block_indices(len(y), block_weeks, rng)
                 resampled.append((A[idx], y[idx], n_ctrl, roi, ridge))
-            samples.append(solve_blocks(resampled, n_media, pool_groups, pool_channels, extra))
+            factor = float(np.exp(rng.uniform(np.log(pooling_range[0]), np.log(pooling_range[1]))))
+            samples.append(solve_blocks(resampled, n_media, pool_groups * factor, pool_channels * factor, extra))
         for g, est in enumerate(estimators):
             est.coef_draws_ = np.array([sample[g] for sample in samples])
     return estimators
@@ -476,6 +481,7 @@ class MediaMixModel(GmvModel):
             lift=_lift_rows(config.lift_tests, groups, {g: d[1] for g, d in designs.items()}) if config.lift_tests else None,
             draws=draws,
             block_weeks=config.bootstrap_block_weeks,
+            pooling_range=config.bootstrap_pooling_range,
             seed=config.seed,
         )
         return {g: (cls(est, pooling), spec) for g, (est, spec, _X) in designs.items()}

@@ -32,7 +32,7 @@ def test_a_good_file_reads_with_blank_subcategory_meaning_all(tmp_path):
         ("SEM,2016-02-01,2016-02-28,0.5,9e5,0,\n", "row 2, column 'sigma': sigma must be above 0"),
         ("SEM,2016-02-01,2016-02-28,0.5,-9e5,1e5,\n", "row 2, column 'delta_gmv': delta_gmv has the opposite sign"),
         ("SEM,2016-02-01,2016-02-28,0,9e5,1e5,\n", "row 2, column 'delta_spend': delta_spend is 0"),
-        ("SEM,2016-02-01,2016-02-28,inf,9e5,1e5,\n", "row 2, column 'delta_spend': delta_spend is blank or not finite"),
+        ("SEM,2016-02-01,2016-02-28,inf,9e5,1e5,\n", "row 2, column 'delta_spend': 'inf' is not a finite number"),
         (",2016-02-01,2016-02-28,0.5,9e5,1e5,\n", "row 2, column 'channel': the channel is blank"),
         ("SEM,2016-02-01,2016-02-28,half,9e5,1e5,\n", "row 2, column 'delta_spend': cannot read number 'half'"),
     ],

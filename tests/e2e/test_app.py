@@ -156,7 +156,11 @@ def test_channels_page_shows_every_answer_with_its_interval(app):
     _page(app, "Channels")
     assert not app.exception
     table = _table_with(app, "ROI, 80% interval")
-    for label in ("incremental GMV (crore ₹), 80% interval", "marginal ROI, 80% interval", "share of media GMV (%), 80% interval"):
+    for label in (
+        "incremental GMV (crore ₹), 80% interval",
+        "marginal ROI, 80% interval",
+        "share of media GMV (%), 80% interval",
+    ):
         assert table[label].str.contains(" to ").all()
 
 

@@ -185,7 +185,7 @@ def test_mmm_records_its_pooling_and_refuses_a_negative_one(trained_mmm, small_d
     manifest = pd.read_json(trained_mmm / "manifest.json", typ="series")
     assert manifest["media_params"]["HomeAudio"]["pooling"] == pytest.approx({"groups": 0.0015, "channels": 0.00015})
     result = run_cli("ecommerce_training.py", "--model", "mmm", "--pooling", "-1", "--artifacts", tmp_path / "a")
-    assert result.returncode == 2 and "--pooling" in result.stderr and "must be 0 or more" in result.stderr
+    assert result.returncode == 2 and "--pooling" in result.stderr and "must be a finite value from 0" in result.stderr
     assert not (tmp_path / "a").exists()
 
 

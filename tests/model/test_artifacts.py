@@ -10,11 +10,36 @@ from gmvplanner.model.training import TrainConfig
 from gmvplanner.pipeline import TrainingInputs, train
 
 
-def _edit_manifest(folder, change):
+def _edit_manifest(folder, change, restamp: bool = True):
+    """Change the manifest; `restamp` also rewrites its own checksum, as a writer elsewhere would have."""
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text())
     change(manifest)
     path.write_text(json.dumps(manifest))
+    if restamp:
+        (folder / "manifest.sha256").write_text(file_sha256(path) + "\n")
+
+
+def test_an_edited_manifest_is_refused(artifacts_copy):
+    _edit_manifest(artifacts_copy, lambda m: m["channels"].reverse(), restamp=False)
+    with pytest.raises(ArtifactError, match="manifest.json was changed after training"):
+        load_artifacts(artifacts_copy)
+
+
+def test_a_model_dropped_from_the_checksums_is_never_unpickled(artifacts_copy, monkeypatch):
+    _edit_manifest(artifacts_copy, lambda m: m["files"].pop("model_HomeAudio.joblib"))
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled a file without a checksum"))
+    with pytest.raises(ArtifactError, match="model_HomeAudio.joblib of HomeAudio has no checksum"):
+        load_artifacts(artifacts_copy)
+
+
+def test_retraining_keeps_the_users_own_files(artifacts_copy, small_data):
+    (artifacts_copy / "my_notes.txt").write_text("why we retrained")
+    inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media"])
+    train(inputs, artifacts_copy, ["HomeAudio"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
+    assert (artifacts_copy / "my_notes.txt").read_text() == "why we retrained"
+    assert load_artifacts(artifacts_copy).subcategories == ["HomeAudio"]
+    assert not (artifacts_copy / "model_CameraAccessory.joblib").exists()  # what the old training wrote is replaced
 
 
 def test_loads_clean_artifacts(trained):

@@ -1,0 +1,758 @@
+"""The input contract, table-driven: every bad input exits 2 with one line naming what is wrong, and the
+artifacts stay byte-identical.
+
+Each case builds its files (small hand-written ones, or the small data set with one fault), runs the real CLI
+entry function in-process (`ecommerce_training.py` and `ecommerce_testing.py` call exactly these), and checks
+the exit code, that stderr is one `error:` line holding the expected words, and that the artifacts folder it
+pointed at is unchanged. (`tests/e2e/test_cli.py` runs the scripts as subprocesses.)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from gmvplanner import cli
+from gmvplanner.model.artifacts import file_sha256
+
+ORDER_HEADER = (
+    "fsn_id,order_date,Year,Month,order_id,order_item_id,gmv,units,deliverybdays,deliverycdays,"
+    "s1_fact.order_payment_type,sla,cust_id,pincode,product_analytic_super_category,product_analytic_category,"
+    "product_analytic_sub_category,product_analytic_vertical,product_mrp,product_procurement_sla"
+)
+
+
+def order_line(date: str = "2015-10-17 15:11:54", gmv: str = "6400", sub: str = "CameraAccessory", item: int = 1) -> str:
+    return f"ACCX,{date},2015,10,{item},{item},{gmv},1,\\N,\\N,COD,5,-1,-7,CE,CameraAccessory,{sub},CameraTripod,7190,0"
+
+
+@dataclass
+class Env:
+    """What a case may use: a scratch folder, the small data set, and artifacts that must not change."""
+
+    tmp: Path
+    data: dict[str, Path]
+    art: Path
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.tmp / name
+        path.write_text(text)
+        return path
+
+    def lines(self, role: str) -> list[str]:
+        return self.data[role].read_text().splitlines()
+
+    def edited(self, role: str, name: str, edit: Callable[[list[str]], list[str]]) -> Path:
+        """A copy of one of the data set's files with its lines edited."""
+        return self.write(name, "\n".join(edit(self.lines(role))) + "\n")
+
+    def train(self, **files: Path | str) -> list[str]:
+        """Training argv on the small data set, with some files replaced and extra options."""
+        paths = {
+            "orders": self.data["orders"],
+            "media": self.data["media"],
+            "sale-calendar": self.data["sales"],
+            "nps": self.data["nps"],
+            "holidays": self.data["holidays"],
+        }
+        extra = files.pop("extra", [])
+        paths.update({k.replace("_", "-"): v for k, v in files.items()})
+        argv = [a for key, value in paths.items() for a in (f"--{key}", str(value))]
+        return [*argv, "--artifacts", str(self.art), "--quiet", "--trees", "10", *extra]
+
+    def predict(self, scenario: Path, *extra: str) -> list[str]:
+        out = self.tmp / "pred.csv"
+        return ["predict", "--artifacts", str(self.art), "--scenario", str(scenario), "--out", str(out), "--quiet", *extra]
+
+    def optimize(self, *extra: str) -> list[str]:
+        return ["optimize", "--artifacts", str(self.art), "--quiet", *extra]
+
+    def scenario(self, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f, name: str = "scenario.csv") -> Path:
+        channels = json.loads((self.art / "manifest.json").read_text())["channels"]
+        frame = pd.DataFrame({"week_start": pd.date_range("2016-07-04", periods=4, freq="7D").strftime("%Y-%m-%d")})
+        for c in channels:
+            frame[c] = 0.05
+        path = self.tmp / name
+        edit(frame).to_csv(path, index=False)
+        return path
+
+
+def _media_spend(lines: list[str], value: str) -> list[str]:
+    cells = lines[2].split(",")
+    cells[3] = value
+    return [lines[0], lines[1], ",".join(cells), *lines[3:]]
+
+
+def _parquet_orders(env: Env, column: str, values: pa.Array) -> Path:
+    """Three valid order rows as Parquet, with `column` replaced by `values`."""
+    cells = order_line().split(",")
+    table = pa.table({name: pa.array([cell] * 3) for name, cell in zip(ORDER_HEADER.split(","), cells)})
+    table = table.set_column(table.column_names.index(column), column, values)
+    path = env.tmp / "orders.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def _weekly(env: Env, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f) -> Path:
+    weeks = pd.date_range("2014-01-06", periods=60, freq="7D")
+    frame = pd.DataFrame({"week_start": weeks.strftime("%Y-%m-%d"), "gmv": 100.0, "tv": 1.0, "sem": 2.0})
+    path = env.tmp / "weekly.csv"
+    edit(frame).to_csv(path, index=False)
+    return path
+
+
+# (id, entry, argv builder, words the one-line error must hold)
+TRAIN, TEST = "train", "test"
+CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
+    # --- orders file
+    ("orders missing", TRAIN, lambda e: e.train(orders=e.tmp / "nope.csv"), "file not found"),
+    ("orders is a folder", TRAIN, lambda e: e.train(orders=e.tmp), "is a folder"),
+    ("orders empty", TRAIN, lambda e: e.train(orders=e.write("o.csv", "")), "file is empty"),
+    ("orders header only", TRAIN, lambda e: e.train(orders=e.write("o.csv", ORDER_HEADER + "\n")), "no data rows"),
+    ("orders binary", TRAIN, lambda e: e.train(orders=e.write("o.csv", "a\x00b\x00")), "binary data"),
+    ("orders one column", TRAIN, lambda e: e.train(orders=e.write("o.csv", "gmv\n1\n")), "1 column(s)"),
+    (
+        "orders without gmv",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", ORDER_HEADER.replace(",gmv,", ",gmvx,") + "\n" + order_line() + "\n")),
+        "column 'gmv' missing",
+    ),
+    (
+        "orders duplicate column",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", ORDER_HEADER + ",gmv\n" + order_line() + ",1\n")),
+        "column 'gmv' appears twice",
+    ),
+    (
+        "orders ragged row",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line()}\n{order_line()},extra\n")),
+        "row 3: 21 cells where the header has 20",
+    ),
+    (
+        "orders unclosed quote",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f'{ORDER_HEADER}\n{order_line()}\n"ACCX,{order_line()[5:]}\n{order_line()}\n')),
+        "quote",
+    ),
+    (
+        "orders impossible date",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line()}\n{order_line('2015-02-30 10:00:00')}\n")),
+        "row 3, column 'order_date': cannot read date '2015-02-30 10:00:00'",
+    ),
+    (
+        "orders date as words",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line('yesterday')}\n")),
+        "cannot read date 'yesterday'",
+    ),
+    (
+        "orders date in year 9999",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line('9999-01-01 00:00:00')}\n")),
+        "outside 1990-01-01 to 2100-12-31",
+    ),
+    (
+        "orders gmv text",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line()}\n{order_line(gmv='abc')}\n")),
+        "row 3, column 'gmv': cannot read number 'abc'",
+    ),
+    (
+        "orders blank lines keep row numbers",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line()}\n\n\n{order_line(gmv='abc')}\n")),
+        "row 5, column 'gmv'",
+    ),
+    (
+        "orders in a single week",
+        TRAIN,
+        lambda e: e.train(
+            orders=e.write(
+                "o.csv",
+                ORDER_HEADER
+                + "\n"
+                + "\n".join(
+                    order_line(item=i, sub=s) for i, s in enumerate(["CameraAccessory", "HomeAudio", "GamingAccessory"] * 3)
+                )
+                + "\n",
+            )
+        ),
+        "orders in only 1 week(s)",
+    ),
+    (
+        "orders without a subcategory asked for",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line()}\n"), extra=["--subcategories", "Nope"]),
+        "subcategory 'Nope' has no valid orders",
+    ),
+    (
+        "orders all outside the window",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line('2010-01-01 00:00:00')}\n")),
+        "no valid orders between",
+    ),
+    (
+        "orders parquet with integer dates",
+        TRAIN,
+        lambda e: e.train(orders=_parquet_orders(e, "order_date", pa.array([1, 2, 3]))),
+        "column 'order_date': holds int64 values, not dates",
+    ),
+    (
+        "orders parquet with true/false gmv",
+        TRAIN,
+        lambda e: e.train(orders=_parquet_orders(e, "gmv", pa.array([True, False, True]))),
+        "column 'gmv': holds bool values; expected numbers",
+    ),
+    ("orders damaged parquet", TRAIN, lambda e: e.train(orders=e.write("o.parquet", "PAR1garbage")), "not a readable Parquet"),
+    # --- media file
+    ("media missing", TRAIN, lambda e: e.train(media=e.tmp / "nope.csv"), "file not found"),
+    ("media is the orders file", TRAIN, lambda e: e.train(media=e.data["orders"]), "looks like an orders file"),
+    (
+        "media negative spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "-1"))),
+        "negative spend",
+    ),
+    (
+        "media infinite spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "inf"))),
+        "not a finite number",
+    ),
+    (
+        "media absurd spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "1e20"))),
+        "above the largest plausible value",
+    ),
+    (
+        "media text spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "lots"))),
+        "cannot read number 'lots'",
+    ),
+    ("media month twice", TRAIN, lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [*x, x[1]])), "appears twice"),
+    (
+        "media month 13",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [x[0], "2014,13" + x[1][6:], *x[2:]])),
+        "not a valid month",
+    ),
+    (
+        "media year text",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [x[0], "abcd" + x[1][4:], *x[2:]])),
+        "cannot read number 'abcd'",
+    ),
+    ("media without channels", TRAIN, lambda e: e.train(media=e.write("m.csv", "Year,Month\n2014,7\n")), "no channel columns"),
+    (
+        "media duplicate channel",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [x[0] + ",TV"] + [r + ",1" for r in x[1:]])),
+        "column 'TV' appears twice",
+    ),
+    (
+        "media unnamed column with values",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [x[0] + ","] + [r + ",1" for r in x[1:]])),
+        "has no name in the header but holds values",
+    ),
+    (
+        "media neither monthly nor dated",
+        TRAIN,
+        lambda e: e.train(media=e.write("m.csv", "when,TV\n1,2\n")),
+        "needs 'Year' and 'Month'",
+    ),
+    (
+        "media dated out of order",
+        TRAIN,
+        lambda e: e.train(media=e.write("m.csv", "date,TV,SEM\n2015-01-12,1,1\n2015-01-05,1,1\n")),
+        "increasing order",
+    ),
+    (
+        "media dated impossible date",
+        TRAIN,
+        lambda e: e.train(media=e.write("m.csv", "date,TV,SEM\n2015-02-30,1,1\n")),
+        "cannot read date '2015-02-30'",
+    ),
+    (
+        "media ragged row",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: [x[0], x[1] + ",9,9", *x[2:]])),
+        "cells where the header has",
+    ),
+    # --- calendars
+    (
+        "sale calendar bad date",
+        TRAIN,
+        lambda e: e.train(sale_calendar=e.write("s.csv", "Date,Sales Name\n13/45/2015,x\n")),
+        "cannot read date '13/45/2015'",
+    ),
+    (
+        "sale calendar missing column",
+        TRAIN,
+        lambda e: e.train(sale_calendar=e.write("s.csv", "Date,Sale\n7/28/2014,x\n")),
+        "column 'Sales Name' missing",
+    ),
+    (
+        "holidays impossible date",
+        TRAIN,
+        lambda e: e.train(holidays=e.write("h.csv", "Date,Holiday\n2/30/2015,x\n")),
+        "cannot read date '2/30/2015'",
+    ),
+    (
+        "nps twice in a month",
+        TRAIN,
+        lambda e: e.train(nps=e.edited("nps", "n.csv", lambda x: [*x, x[1].replace(x[1].split(",")[1], "40")])),
+        "a second NPS for",
+    ),
+    (
+        "nps out of range",
+        TRAIN,
+        lambda e: e.train(nps=e.edited("nps", "n.csv", lambda x: [x[0], x[1].split(",")[0] + ",500", *x[2:]])),
+        "above the largest plausible value 100",
+    ),
+    (
+        "nps text",
+        TRAIN,
+        lambda e: e.train(nps=e.edited("nps", "n.csv", lambda x: [x[0], x[1].split(",")[0] + ",good", *x[2:]])),
+        "cannot read number 'good'",
+    ),
+    (
+        "nps infinite",
+        TRAIN,
+        lambda e: e.train(nps=e.edited("nps", "n.csv", lambda x: [x[0], x[1].split(",")[0] + ",inf", *x[2:]])),
+        "not a finite number",
+    ),
+    # --- training options
+    ("seed negative", TRAIN, lambda e: e.train(extra=["--seed", "-1"]), "argument --seed"),
+    ("trees zero", TRAIN, lambda e: e.train(extra=["--trees", "0"]), "argument --trees"),
+    ("trees text", TRAIN, lambda e: e.train(extra=["--trees", "many"]), "expected a whole number, got 'many'"),
+    ("holdout zero", TRAIN, lambda e: e.train(extra=["--holdout-weeks", "0"]), "argument --holdout-weeks"),
+    ("holdout too long", TRAIN, lambda e: e.train(extra=["--holdout-weeks", "100"]), "at least 20 must remain"),
+    ("pooling nan", TRAIN, lambda e: e.train(extra=["--pooling", "nan"]), "argument --pooling"),
+    ("pooling negative", TRAIN, lambda e: e.train(extra=["--pooling", "-1"]), "argument --pooling"),
+    ("pooling infinite", TRAIN, lambda e: e.train(extra=["--pooling", "inf"]), "argument --pooling"),
+    ("unknown model", TRAIN, lambda e: e.train(extra=["--model", "xgb"]), "unknown model 'xgb'"),
+    ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "cannot read dates"),
+    ("end before start", TRAIN, lambda e: e.train(extra=["--start", "2016-01-01", "--end", "2015-01-01"]), "is before start"),
+    (
+        "orders without media",
+        TRAIN,
+        lambda e: ["--orders", str(e.data["orders"]), "--artifacts", str(e.art), "--quiet"],
+        "--orders and --media go together",
+    ),
+    (
+        "artifacts is a file",
+        TRAIN,
+        lambda e: [*e.train()[:-7], "--artifacts", str(e.write("f.txt", "x")), "--quiet"],
+        "is a file, not a folder",
+    ),
+    (
+        "artifacts folder of other files",
+        TRAIN,
+        lambda e: (
+            [*e.train()[:-7], "--artifacts", str(e.write("mine/notes.txt", "x").parent), "--quiet"]
+            if (e.tmp / "mine").mkdir() is None
+            else []
+        ),
+        "holds files that are not GMV Planner artifacts",
+    ),
+    ("no subcategories", TRAIN, lambda e: e.train(extra=["--subcategories", ","]), "give at least one subcategory"),
+    (
+        "transforms with the forest",
+        TRAIN,
+        lambda e: e.train(extra=["--model", "forest", "--transforms", "t.csv"]),
+        "does not apply to --model forest",
+    ),
+    (
+        "weekly with orders",
+        TRAIN,
+        lambda e: [*e.train(), "--weekly", "w.csv", "--channels", "tv"],
+        "--weekly replaces --orders/--media",
+    ),
+    (
+        "weekly without channels",
+        TRAIN,
+        lambda e: ["--weekly", str(_weekly(e)), "--artifacts", str(e.art), "--quiet"],
+        "--weekly needs --channels",
+    ),
+    (
+        "weekly channel named twice",
+        TRAIN,
+        lambda e: ["--weekly", str(_weekly(e)), "--channels", "tv,tv", "--artifacts", str(e.art), "--quiet"],
+        "'tv' is named twice",
+    ),
+    (
+        "weekly target among channels",
+        TRAIN,
+        lambda e: ["--weekly", str(_weekly(e)), "--channels", "tv,gmv", "--artifacts", str(e.art), "--quiet"],
+        "given to both --target and --channels",
+    ),
+    (
+        "weekly missing target",
+        TRAIN,
+        lambda e: ["--weekly", str(_weekly(e)), "--channels", "tv", "--target", "sales", "--artifacts", str(e.art), "--quiet"],
+        "column 'sales' missing",
+    ),
+    (
+        "weekly missing channel",
+        TRAIN,
+        lambda e: ["--weekly", str(_weekly(e)), "--channels", "tv,radio", "--artifacts", str(e.art), "--quiet"],
+        "column 'radio' missing",
+    ),
+    (
+        "weekly negative spend",
+        TRAIN,
+        lambda e: [
+            "--weekly",
+            str(_weekly(e, lambda f: f.assign(tv=-1.0))),
+            "--channels",
+            "tv",
+            "--artifacts",
+            str(e.art),
+            "--quiet",
+        ],
+        "negative spend",
+    ),
+    (
+        "weekly infinite target",
+        TRAIN,
+        lambda e: [
+            "--weekly",
+            str(_weekly(e, lambda f: f.assign(gmv=float("inf")))),
+            "--channels",
+            "tv",
+            "--artifacts",
+            str(e.art),
+            "--quiet",
+        ],
+        "not a finite number",
+    ),
+    (
+        "weekly duplicate week",
+        TRAIN,
+        lambda e: [
+            "--weekly",
+            str(_weekly(e, lambda f: pd.concat([f, f.iloc[[3]]]))),
+            "--channels",
+            "tv",
+            "--artifacts",
+            str(e.art),
+            "--quiet",
+        ],
+        "week",
+    ),
+    (
+        "weekly date text",
+        TRAIN,
+        lambda e: [
+            "--weekly",
+            str(_weekly(e, lambda f: f.assign(week_start="soon"))),
+            "--channels",
+            "tv",
+            "--artifacts",
+            str(e.art),
+            "--quiet",
+        ],
+        "cannot read date 'soon'",
+    ),
+    (
+        "transforms decay 1.5",
+        TRAIN,
+        lambda e: e.train(transforms=e.write("t.csv", "channel,decay,half_saturation_multiple\nTV,1.5,1\n")),
+        "decay",
+    ),
+    (
+        "transforms unknown channel",
+        TRAIN,
+        lambda e: e.train(transforms=e.write("t.csv", "channel,decay,half_saturation_multiple\nTelly,0.5,1\n")),
+        "Telly",
+    ),
+    (
+        "transforms text",
+        TRAIN,
+        lambda e: e.train(transforms=e.write("t.csv", "channel,decay,half_saturation_multiple\nTV,half,1\n")),
+        "cannot read number 'half'",
+    ),
+    (
+        "lift test ends before it starts",
+        TRAIN,
+        lambda e: e.train(
+            lift_tests=e.write("l.csv", "channel,start,end,delta_spend,delta_gmv,sigma\nSEM,2015-07-26,2015-06-29,0.01,100,10\n")
+        ),
+        "row 2",
+    ),
+    (
+        "lift test sigma 0",
+        TRAIN,
+        lambda e: e.train(
+            lift_tests=e.write("l.csv", "channel,start,end,delta_spend,delta_gmv,sigma\nSEM,2015-06-29,2015-07-26,0.01,100,0\n")
+        ),
+        "sigma",
+    ),
+    (
+        "lift test unknown channel",
+        TRAIN,
+        lambda e: e.train(
+            lift_tests=e.write(
+                "l.csv", "channel,start,end,delta_spend,delta_gmv,sigma\nPodcasts,2015-06-29,2015-07-26,0.01,100,10\n"
+            )
+        ),
+        "Podcasts",
+    ),
+    (
+        "lift test infinite spend",
+        TRAIN,
+        lambda e: e.train(
+            lift_tests=e.write("l.csv", "channel,start,end,delta_spend,delta_gmv,sigma\nSEM,2015-06-29,2015-07-26,inf,100,10\n")
+        ),
+        "not a finite number",
+    ),
+    # --- predict
+    ("scenario missing", TEST, lambda e: e.predict(e.tmp / "nope.csv"), "file not found"),
+    (
+        "scenario missing a channel",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.drop(columns=["TV"]))),
+        "column 'TV' missing",
+    ),
+    (
+        "scenario misspelt channel",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.rename(columns={"SEM": "Sem"}))),
+        "'Sem' is not a channel the model knows",
+    ),
+    (
+        "scenario duplicate column",
+        TEST,
+        lambda e: e.predict(
+            e.write("s.csv", e.scenario().read_text().replace("TV,", "TV,TV,", 1).replace("0.05,", "0.05,0.05,", 1))
+        ),
+        "appears twice",
+    ),
+    ("scenario infinite spend", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(TV="inf"))), "not a finite number"),
+    (
+        "scenario absurd spend",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(TV=1e20))),
+        "above the largest plausible value",
+    ),
+    ("scenario negative spend", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(TV=-1))), "negative spend"),
+    ("scenario discount 2", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(discount=2))), "outside the allowed range"),
+    ("scenario sale days 9", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(sale_days=9))), "outside the allowed range"),
+    ("scenario nps infinite", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(nps="-inf"))), "not a finite number"),
+    (
+        "scenario impossible week",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(week_start=["2016-02-30"] * 4))),
+        "cannot read date '2016-02-30'",
+    ),
+    (
+        "scenario unknown subcategory",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(subcategory="Phones"))),
+        "unknown subcategory 'Phones'",
+    ),
+    (
+        "scenario unknown vertical",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(vertical="Drone"))),
+        "unknown vertical 'Drone'",
+    ),
+    (
+        "scenario negative vertical weight",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(vertical="Lens:-1;Flash:2"))),
+        "must be a finite number of 0 or more",
+    ),
+    (
+        "scenario unreadable vertical weight",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(vertical="Lens:abc"))),
+        "cannot read the weight 'abc'",
+    ),
+    (
+        "scenario vertical weights of zero",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(vertical="Lens:0"))),
+        "add up to 0",
+    ),
+    (
+        "scenario weeks with a gap",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.drop(index=1))),
+        "weeks must follow each other",
+    ),
+    (
+        "scenario spend differs in a week",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: pd.concat([f, f.iloc[[0]].assign(TV=0.9)]))),
+        "spend differs between rows",
+    ),
+    ("scenario lever text", TEST, lambda e: e.predict(e.scenario(lambda f: f.assign(sla="fast"))), "cannot read number 'fast'"),
+    ("predict out is a folder", TEST, lambda e: [*e.predict(e.scenario())[:-3], "--out", str(e.tmp), "--quiet"], "is a folder"),
+    (
+        "predict out inside artifacts",
+        TEST,
+        lambda e: [*e.predict(e.scenario())[:-3], "--out", str(e.art / "manifest.json"), "--quiet"],
+        "inside the artifacts folder",
+    ),
+    (
+        "predict no artifacts",
+        TEST,
+        lambda e: ["predict", "--artifacts", str(e.tmp / "none"), "--scenario", str(e.scenario()), "--out", str(e.tmp / "p.csv")],
+        "train first",
+    ),
+    # --- optimize
+    ("budget nan", TEST, lambda e: e.optimize("--budget", "nan", "--weeks", "4"), "argument --budget"),
+    ("budget infinite", TEST, lambda e: e.optimize("--budget", "inf", "--weeks", "4"), "argument --budget"),
+    ("budget 1e300", TEST, lambda e: e.optimize("--budget", "1e300", "--weeks", "4"), "argument --budget"),
+    ("budget negative", TEST, lambda e: e.optimize("--budget", "-1", "--weeks", "4"), "argument --budget"),
+    ("budget zero", TEST, lambda e: e.optimize("--budget", "0", "--weeks", "4"), "argument --budget"),
+    ("budget text", TEST, lambda e: e.optimize("--budget", "lots", "--weeks", "4"), "expected an amount, got 'lots'"),
+    (
+        "budget and target roi",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--target-roi", "2", "--weeks", "4"),
+        "not allowed with argument",
+    ),
+    ("weeks zero", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "0"), "argument --weeks"),
+    (
+        "max change negative",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--max-change", "-0.1"),
+        "argument --max-change",
+    ),
+    (
+        "max change text",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--max-change", "some"),
+        "expected a fraction such as 0.3",
+    ),
+    ("target roi nan", TEST, lambda e: e.optimize("--target-roi", "nan", "--weeks", "4"), "argument --target-roi"),
+    (
+        "risk aversion negative",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--risk-aversion", "-1"),
+        "argument --risk-aversion",
+    ),
+    (
+        "optimize start impossible",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--start", "2016-02-30"),
+        "cannot read date '2016-02-30'",
+    ),
+    (
+        "bounds unknown channel",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTelly,0,1\n"))
+        ),
+        "unknown channel 'Telly'",
+    ),
+    (
+        "bounds channel twice",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0,1\nTV,0,0.5\n"))
+        ),
+        "a second row for 'TV'",
+    ),
+    (
+        "bounds min above max",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,2,1\n"))
+        ),
+        "not a valid range",
+    ),
+    (
+        "bounds infinite",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0,inf\n"))
+        ),
+        "not a finite number",
+    ),
+    (
+        "bounds minimums above budget",
+        TEST,
+        lambda e: e.optimize(
+            "--budget",
+            "1",
+            "--weeks",
+            "4",
+            "--bounds",
+            str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0.8,1\nSEM,0.8,1\n")),
+        ),
+        "the minimums add up to",
+    ),
+    (
+        "bounds missing column",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min,max\nTV,0,1\n"))),
+        "column 'min_crore' missing",
+    ),
+    (
+        "optimize out inside artifacts",
+        TEST,
+        lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.art / "split.csv")),
+        "inside the artifacts folder",
+    ),
+    ("optimize out is a folder", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.tmp)), "is a folder"),
+    ("no command", TEST, lambda e: [], "the following arguments are required: command"),
+    ("unknown command", TEST, lambda e: ["forecast"], "invalid choice: 'forecast'"),
+]
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory, trained) -> Path:
+    """A copy of trained artifacts that every case points at and none may change."""
+    dest = tmp_path_factory.mktemp("guarded") / "artifacts"
+    shutil.copytree(trained, dest)
+    return dest
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: file_sha256(p) for p in sorted(folder.iterdir())}
+
+
+def test_there_are_at_least_a_hundred_cases():
+    assert len(CASES) >= 100
+    assert len({name for name, *_ in CASES}) == len(CASES)
+
+
+def _call(entry: str, args: list[str]) -> int:
+    """Run an entry function; argparse's own errors leave by SystemExit, with the same exit code."""
+    try:
+        return (cli.training_main if entry == TRAIN else cli.testing_main)(args)
+    except SystemExit as exc:
+        return int(exc.code)
+
+
+@pytest.mark.parametrize("name, entry, argv, expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
+    name, entry, argv, expected, tmp_path, small_data, guarded, capsys
+):
+    before = _snapshot(guarded)
+    args = argv(Env(tmp_path, small_data, guarded))
+    capsys.readouterr()
+    code = _call(entry, args)
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert expected in lines[0], lines[0]
+    assert "internal error" not in err and "Traceback" not in err
+    assert _snapshot(guarded) == before
