@@ -117,6 +117,8 @@ def run(
     pooling: float,
     given_truth: bool = False,
     calibrate: bool = False,
+    block_weeks: int = TrainConfig.bootstrap_block_weeks,
+    pooling_range: tuple[float, float] = TrainConfig.bootstrap_pooling_range,
 ) -> tuple[pd.DataFrame, float]:
     """Train on one dataset and score the artifacts against its truth."""
     truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
@@ -131,6 +133,8 @@ def run(
                 pooling=pooling,
                 transforms=fixed,
                 lift_tests=load_lift_tests(paths["lift_tests"]) if calibrate else None,
+                bootstrap_block_weeks=block_weeks,
+                bootstrap_pooling_range=pooling_range,
             ),
         )
         seconds = time.perf_counter() - start
@@ -158,6 +162,18 @@ def main() -> None:
         action="store_true",
         help="calibrate with the data set's LiftTests.csv (the generator's lift tests on its three largest channels)",
     )
+    parser.add_argument(
+        "--block-weeks",
+        type=int,
+        default=TrainConfig.bootstrap_block_weeks,
+        help="weeks per block of the moving-block bootstrap behind the intervals (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--pooling-range",
+        default=",".join(str(v) for v in TrainConfig.bootstrap_pooling_range),
+        help="low,high: each bootstrap refit's pooling times a log-uniform factor in this range (default: %(default)s)",
+    )
+    parser.add_argument("--tag", default="", help="suffix for the results file, to keep experiments apart")
     args = parser.parse_args()
     results, seconds = [], []
     for seed in [int(s) for s in args.seeds.split(",")]:
@@ -169,6 +185,8 @@ def main() -> None:
             args.pooling,
             given_truth=args.true_transforms,
             calibrate=args.lift_tests,
+            block_weeks=args.block_weeks,
+            pooling_range=tuple(float(v) for v in args.pooling_range.split(",")),
         )
         print(f"seed {seed}:")
         print(result.round(3).to_string(index=False))
@@ -185,6 +203,7 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     suffix = ("_true_transforms" if args.true_transforms else "") + ("_lift_tests" if args.lift_tests else "")
+    suffix += f"_{args.tag}" if args.tag else ""
     (out / f"truth_{args.model}_{args.media}{suffix}.json").write_text(
         json.dumps({"train_seconds": seconds, "per_subcategory": everything.to_dict("records")}, indent=1)
     )
