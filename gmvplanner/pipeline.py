@@ -91,10 +91,19 @@ def company_weekly_crore(daily: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("week_start").reset_index()
 
 
-def _window(inputs: TrainingInputs, media_start: pd.Timestamp, media_end: pd.Timestamp):
+def order_days(dates: pd.Series, floor: float = 0.25) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day the orders cover: days with at least `floor` times the median day's orders, so a few
+    stray rows dated outside the real span (a common export fault) do not stretch it."""
+    per_day = dates.dropna().dt.normalize().value_counts().sort_index()
+    busy = per_day.index[per_day >= floor * per_day.median()]
+    return busy[0], busy[-1]
+
+
+def _window(inputs: TrainingInputs, covered_start: pd.Timestamp, covered_end: pd.Timestamp):
+    """The modelling window: the days both media and orders cover, narrowed by --start/--end."""
     try:
-        start = pd.Timestamp(inputs.start) if inputs.start else media_start
-        end = pd.Timestamp(inputs.end) if inputs.end else media_end
+        start = pd.Timestamp(inputs.start) if inputs.start else covered_start
+        end = pd.Timestamp(inputs.end) if inputs.end else covered_end
     except ValueError:
         raise InputError("--start/--end", f"cannot read dates {inputs.start!r} / {inputs.end!r}; use YYYY-MM-DD") from None
     if end < start:
@@ -132,7 +141,10 @@ def train(
     holidays = load_holidays(inputs.holidays) if inputs.holidays else None
     stage("load", 0.25)
 
-    start, end = _window(inputs, media.start, media.end)
+    first_day, last_day = order_days(orders_raw["order_date"])
+    # the window is the days both files cover: a week with a full week of spend but only some days of orders would
+    # look like a collapse in GMV (or, predicted, a jump)
+    start, end = _window(inputs, max(media.start, first_day), min(media.end, last_day))
     cleaned = clean_orders(orders_raw, start, end)
     orders = cleaned.orders
     if orders.empty:

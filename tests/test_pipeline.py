@@ -66,3 +66,16 @@ def test_manifest_has_provenance(trained, small_data):
             assert 0 <= manifest.metrics[sub][predictor]["wape"] < 1
         assert any(name.startswith("adstock_") for name in manifest.feature_names[sub])
     assert "scikit-learn" in manifest.libraries
+
+
+def test_window_ends_with_the_orders_when_media_runs_longer(small_data, tmp_path):
+    from gmvplanner.model.training import TrainConfig
+    from gmvplanner.pipeline import TrainingInputs, train
+
+    media = pd.read_csv(small_data["media_weekly"])
+    assert pd.Timestamp(media["date"].iloc[-1]) + pd.Timedelta(days=6) > pd.Timestamp("2016-06-30")  # media runs on
+    inputs = TrainingInputs(orders=small_data["orders"], media=small_data["media_weekly"])
+    result = train(inputs, tmp_path / "art", ["HomeAudio"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
+    assert result.manifest.window.end == "2016-06-30"  # the last order day, not the media file's last day
+    last = load_artifacts(result.artifacts).table("history").sort_values("week_start").iloc[-1]
+    assert last["days"] == 4  # Monday 27 June to Thursday 30 June: spend and orders over the same four days
