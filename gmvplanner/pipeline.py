@@ -14,9 +14,8 @@ from .analysis.effects import channel_contributions, response_curves
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
-from .data.clean import clean_orders
+from .data.ingest import aggregate_orders
 from .data.media import load_media
-from .data.orders import load_orders
 from .data.weekly_input import load_weekly_table
 from .dates import week_start
 from .errors import InputError
@@ -91,14 +90,6 @@ def company_weekly_crore(daily: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("week_start").reset_index()
 
 
-def order_days(dates: pd.Series, floor: float = 0.25) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day the orders cover: days with at least `floor` times the median day's orders, so a few
-    stray rows dated outside the real span (a common export fault) do not stretch it."""
-    per_day = dates.dropna().dt.normalize().value_counts().sort_index()
-    busy = per_day.index[per_day >= floor * per_day.median()]
-    return busy[0], busy[-1]
-
-
 def _window(inputs: TrainingInputs, covered_start: pd.Timestamp, covered_end: pd.Timestamp):
     """The modelling window: the days both media and orders cover, narrowed by --start/--end."""
     try:
@@ -132,21 +123,28 @@ def train(
         log.info("%s done in %.1f s", name, seconds[name])
         report(name, frac)
 
-    report("loading orders", 0.0)
-    orders_raw = load_orders(inputs.orders)
-    log.info("read %d order rows from %s", len(orders_raw), inputs.orders)
-    media = load_media(inputs.media)
+    report("reading and cleaning orders (DuckDB)", 0.0)
+    media = load_media(inputs.media)  # small inputs first: their errors come before the long read
+    aggregate = aggregate_orders(inputs.orders)
+    log.info("read %d order rows from %s", aggregate.rows_read[0], inputs.orders)
     sales = load_sale_calendar(inputs.sale_calendar) if inputs.sale_calendar else None
     nps = load_nps(inputs.nps) if inputs.nps else None
     holidays = load_holidays(inputs.holidays) if inputs.holidays else None
     stage("load", 0.25)
 
-    first_day, last_day = order_days(orders_raw["order_date"])
+    first_day, last_day = aggregate.span
+    if last_day < media.start or first_day > media.end:
+        raise InputError(
+            inputs.orders,
+            f"the orders ({first_day.date()} to {last_day.date()}) and the media file ({media.start.date()} to "
+            f"{media.end.date()}) cover no days in common; check the dates",
+            column="order_date",
+        )
     # the window is the days both files cover: a week with a full week of spend but only some days of orders would
     # look like a collapse in GMV (or, predicted, a jump)
     start, end = _window(inputs, max(media.start, first_day), min(media.end, last_day))
-    cleaned = clean_orders(orders_raw, start, end)
-    orders = cleaned.orders
+    orders = aggregate.valid_daily(start, end)  # valid orders per day and subcategory
+    mix = aggregate.valid_mix(start, end)
     if orders.empty:
         raise InputError(
             inputs.orders, f"no valid orders between {start.date()} and {end.date()} (the media file's window); check the dates"
@@ -170,14 +168,15 @@ def train(
     stage("allocate", 0.45)
 
     calendar = daily_calendar(start, end, sales, holidays, nps)
-    encoders = {sub: fit_encoders(orders, sub) for sub in subcategories}
-    weekly = weekly_table(orders, calendar, spend, encoders, list(subcategories))
+    encoders = {sub: fit_encoders(mix, sub) for sub in subcategories}
+    weekly = weekly_table(orders, mix, calendar, spend, encoders, list(subcategories))
     n_weeks = weekly["week_start"].nunique()
     if n_weeks - config.holdout_weeks < config.min_train_weeks:
+        short = inputs.orders if (first_day > media.start or last_day < media.end) else inputs.media
         raise InputError(
-            inputs.media,
-            f"the window has {n_weeks} weeks; with {config.holdout_weeks} held out "
-            f"at least {config.min_train_weeks} must remain for training",
+            short,
+            f"the orders and media together cover {start.date()} to {end.date()}, {n_weeks} week(s); with "
+            f"{config.holdout_weeks} held out at least {config.min_train_weeks} must remain for training",
         )
     needed = config.holdout_weeks + config.min_train_weeks
     for sub in subcategories:
@@ -191,7 +190,7 @@ def train(
             )
     stage("features", 0.55)
 
-    recent = orders.loc[orders["order_date"] > end - pd.Timedelta(weeks=RECENT_WEEKS)]
+    recent = orders.loc[orders["day"] > end - pd.Timedelta(weeks=RECENT_WEEKS)]
     recent_share = recent.groupby("subcategory", observed=True)["gmv"].sum() / recent["gmv"].sum()
     channels = media.channels
     templates = {
@@ -203,7 +202,9 @@ def train(
     stage("train", 0.95)
 
     tables = _tables(trained, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
-    tables.update({"cleaning_report": cleaned.report, "history": weekly, "company_spend": company_weekly_crore(daily)})
+    tables.update(
+        {"cleaning_report": aggregate.report(start, end), "history": weekly, "company_spend": company_weekly_crore(daily)}
+    )
     manifest = _manifest(
         trained,
         config,

@@ -338,12 +338,13 @@ def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
 def validate_upload(path: Path, role: str) -> str:
     """Read an uploaded file with the loader for its role; returns a one-line summary or raises InputError."""
     from .data import calendars
+    from .data.ingest import aggregate_orders
     from .data.media import load_media
-    from .data.orders import load_orders
 
     if role == "orders":
-        orders = load_orders(path)
-        return f"{len(orders):,} order rows, {orders['order_date'].min().date()} to {orders['order_date'].max().date()}"
+        orders = aggregate_orders(path)
+        first, last = orders.span
+        return f"{orders.rows_read[0]:,} order rows, {first.date()} to {last.date()}"
     if role == "media":
         media = load_media(path)
         return f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}"

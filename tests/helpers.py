@@ -67,3 +67,35 @@ def weekly_table(n_weeks: int = 120, seed: int = 5) -> tuple[pd.DataFrame, dict[
     y = 10000 + 800 * np.sin(2 * np.pi * doy / 365.25) + 2000 * event + effect_c + rng.normal(0, 150, n_weeks)
     frame = pd.DataFrame({"date_week": weeks.strftime("%Y-%m-%d"), "y": y, "c": c, "d": d, "event": event})
     return frame, {"c": float(effect_c.sum()), "d": 0.0}
+
+
+def valid_orders_oracle(path: Path, start: str, end: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The cleaning rules written plainly in pandas from the raw text (an independent check of the DuckDB stage):
+    the valid orders, and the rows dropped per reason."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dropped = {"exact duplicate row": int(raw.duplicated().sum())}
+    rows = raw.loc[~raw.duplicated()].copy()
+    missing = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")
+
+    def number(col: str) -> pd.Series:
+        text = rows[col].str.strip()
+        return pd.to_numeric(text.where(~text.isin(missing)), errors="coerce")
+
+    rows["gmv_n"], rows["units_n"], rows["mrp_n"] = number("gmv"), number("units"), number("product_mrp")
+    rows["day"] = pd.to_datetime(rows["order_date"].str[:10])
+    sub = rows["product_analytic_sub_category"].where(~rows["product_analytic_sub_category"].isin(missing))
+    rules = [
+        ("missing GMV", rows["gmv_n"].isna()),
+        ("implausible", (rows["gmv_n"] > 1e8) | (rows["mrp_n"] > 1e8) | (rows["units_n"] > 1e5)),
+        ("outside modelling window", (rows["day"] < pd.Timestamp(start)) | (rows["day"] > pd.Timestamp(end))),
+        ("missing subcategory", sub.isna()),
+        ("negative GMV", rows["gmv_n"] < 0),
+        ("units missing or below 1", ~(rows["units_n"] >= 1)),
+        ("GMV above units x MRP", (rows["mrp_n"] > 0) & (rows["gmv_n"] > rows["units_n"] * rows["mrp_n"] + 0.5)),
+    ]
+    keep = pd.Series(True, index=rows.index)
+    for reason, hit in rules:
+        dropped[reason] = int((hit & keep).sum())
+        keep &= ~hit
+    valid = rows.loc[keep].assign(subcategory=sub[keep])
+    return valid, pd.Series(dropped)

@@ -32,9 +32,12 @@ def daily_spend_rupees(media: MediaSpend, start: pd.Timestamp, end: pd.Timestamp
 def monthly_gmv_shares(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Each subcategory's share of its calendar month's GMV: index month (Period), columns subcategories.
 
+    `orders` has a `day` (or `order_date`), `subcategory` and `gmv` column: order rows or per-day aggregates.
+
     A month with no GMV at all splits evenly (there is nothing to weigh by).
     """
-    month = orders["order_date"].dt.to_period("M")
+    dates = orders["day"] if "day" in orders else orders["order_date"]
+    month = pd.DatetimeIndex(dates).to_period("M")
     gmv = orders.groupby([month, orders["subcategory"]], observed=True)["gmv"].sum().unstack(fill_value=0.0)
     months = pd.period_range(start, end, freq="M")
     gmv = gmv.reindex(months, fill_value=0.0)

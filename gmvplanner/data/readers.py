@@ -26,6 +26,9 @@ __all__ = [
     "MISSING",
     "DATE_FORMATS",
     "read_table",
+    "check_file",
+    "check_names",
+    "records",
     "read_frame",
     "require_columns",
     "spreadsheet_row",
@@ -40,6 +43,22 @@ log = logging.getLogger(__name__)
 
 MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
+
+
+def check_file(path: Path | str) -> None:
+    """A file that exists, is not a folder, can be read and is not empty; else InputError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a CSV or Parquet file")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if path.stat().st_size == 0:
+        raise InputError(path, "file is empty")
 
 
 def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
@@ -68,7 +87,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for corrupt files
             raise InputError(path, f"not a readable Parquet table ({exc})") from None
-        _check_names(path, table.column_names)
+        check_names(path, table.column_names)
     else:
         if b"\x00" in head:
             raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
@@ -80,7 +99,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     return table
 
 
-def _check_names(path: Path, names: list[str]) -> None:
+def check_names(path: Path, names: list[str]) -> None:
     """Every column named once; the first repeat names both positions (1-based, as a spreadsheet counts)."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
@@ -102,7 +121,7 @@ def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
     for attempt in range(2):
         first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
         names = [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
-        _check_names(path, names)
+        check_names(path, names)
         convert = pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names} if as_strings else None,
             strings_can_be_null=False,
@@ -153,7 +172,7 @@ def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
     return table
 
 
-def _records(path: Path, encoding: str = "utf8"):
+def records(path: Path, encoding: str = "utf8"):
     """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows."""
     with open(path, newline="", encoding="utf-8-sig" if encoding == "utf8" else encoding, errors="replace") as fh:
         reader = csv.reader(fh, strict=True)
@@ -166,7 +185,7 @@ def _records(path: Path, encoding: str = "utf8"):
 
 def _first_ragged_row(path: Path, n_columns: int, encoding: str) -> tuple[int, int] | None:
     """The first (spreadsheet row, number of cells) whose cell count differs from the header's, if any."""
-    for number, cells in _records(path, encoding):
+    for number, cells in records(path, encoding):
         if cells and len(cells) != n_columns:
             return number, len(cells)
     return None
@@ -203,7 +222,7 @@ def spreadsheet_row(position, path: Path | str | None = None):
         return position + 2
     remaining = int(position)
     try:
-        for number, cells in _records(Path(path)):
+        for number, cells in records(Path(path)):
             if cells:
                 if remaining == 0:
                     return number

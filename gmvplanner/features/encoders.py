@@ -42,9 +42,18 @@ def _encoder() -> OneHotEncoder:
     return OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=8, sparse_output=False)
 
 
-def fit_encoders(orders: pd.DataFrame, subcategory: str) -> SubcategoryEncoders:
-    """Fit the vertical and payment-type encoders on one subcategory's orders."""
-    sub = orders.loc[orders["subcategory"] == subcategory]
-    vertical = _encoder().fit(pd.DataFrame({"vertical": sub["vertical"].astype(object).fillna("unknown")}))
-    payment = _encoder().fit(pd.DataFrame({"payment": sub["payment_type"].astype(object).fillna("unknown")}))
-    return SubcategoryEncoders(vertical=vertical, payment=payment)
+def fit_encoders(mix: pd.DataFrame, subcategory: str) -> SubcategoryEncoders:
+    """Fit the vertical and payment-type encoders on one subcategory's valid orders, from their counts
+    (`OrderAggregate.mix`: kind, value, n). The encoder sees each value as often as orders have it (scaled down
+    to about a million rows for very large data), so it keeps the same frequent categories as on the orders."""
+    sub = mix.loc[mix["subcategory"] == subcategory]
+    fitted = {}
+    for kind in ("vertical", "payment"):
+        counts = sub.loc[sub["kind"] == kind].groupby("value")["n"].sum()
+        if counts.empty:
+            counts = pd.Series({"unknown": 1})
+        scale = max(1.0, counts.sum() / 1_000_000)
+        repeats = np.maximum(1, np.round(counts.to_numpy() / scale)).astype(int)
+        values = np.repeat(counts.index.to_numpy(dtype=object), repeats)
+        fitted[kind] = _encoder().fit(pd.DataFrame({kind: values}))
+    return SubcategoryEncoders(vertical=fitted["vertical"], payment=fitted["payment"])

@@ -30,17 +30,16 @@ def daily_calendar(
     return cal
 
 
-def _mix_by_week(sub: pd.DataFrame, column: str, kind: str, enc: OneHotEncoder) -> pd.DataFrame:
-    """Mean one-hot row per week, computed from counts so the encoder only sees the distinct values."""
-    counts = sub.groupby(["week_start", sub[column].astype(object).fillna("unknown")], observed=True).size()
-    counts = counts.rename("n").reset_index()
-    values = counts[column].drop_duplicates()
+def _mix_by_week(mix: pd.DataFrame, kind: str, enc: OneHotEncoder) -> pd.DataFrame:
+    """Mean one-hot row per week, from the valid orders' counts per value (the encoder sees only distinct values)."""
+    counts = mix.loc[mix["kind"] == kind].groupby(["week_start", "value"], observed=True)["n"].sum().reset_index()
+    values = counts["value"].drop_duplicates()
     onehot = pd.DataFrame(
         enc.transform(pd.DataFrame({kind: values.to_numpy()})),
         index=values.to_numpy(),
         columns=[f"mix_{n}" for n in enc.get_feature_names_out([kind])],
     )
-    weighted = onehot.loc[counts[column]].to_numpy() * counts["n"].to_numpy()[:, None]
+    weighted = onehot.loc[counts["value"]].to_numpy() * counts["n"].to_numpy()[:, None]
     frame = pd.DataFrame(weighted, columns=onehot.columns)
     frame["week_start"] = counts["week_start"].to_numpy()
     summed = frame.groupby("week_start").sum()
@@ -48,13 +47,15 @@ def _mix_by_week(sub: pd.DataFrame, column: str, kind: str, enc: OneHotEncoder) 
 
 
 def weekly_table(
-    orders: pd.DataFrame,
+    daily: pd.DataFrame,
+    mix: pd.DataFrame,
     calendar: pd.DataFrame,
     spend: pd.DataFrame,
     encoders: dict[str, SubcategoryEncoders],
     subcategories: list[str],
 ) -> pd.DataFrame:
-    """One row per (subcategory, ISO week) of the window, in natural units.
+    """One row per (subcategory, ISO week) of the window, in natural units, from the per-day aggregates of the valid
+    orders (`data.ingest.OrderAggregate`).
 
     Columns: subcategory, week_start, days (in the window), gmv (₹), orders, spend_<channel> (₹ allocated),
     the levers (mean MRP ₹, discount vs MRP as a fraction, SLA and procurement SLA in days), mix_* shares,
@@ -71,31 +72,21 @@ def weekly_table(
             nps=("nps", "mean"),
         )
     )
-    orders = orders.assign(week_start=week_start(orders["order_date"]))
-    mrp_ok = orders["product_mrp"].notna()
-    orders = orders.assign(
-        list_value=np.where(mrp_ok, orders["product_mrp"] * orders["units"], np.nan),
-        gmv_listed=np.where(mrp_ok, orders["gmv"], np.nan),
-    )
+    daily = daily.assign(week_start=week_start(daily["day"]))
+    mix = mix.assign(week_start=week_start(mix["day"]))
     frames = []
     for sub_name in subcategories:
-        sub = orders.loc[orders["subcategory"] == sub_name]
-        agg = sub.groupby("week_start").agg(
-            gmv=("gmv", "sum"),
-            orders=("gmv", "size"),
-            product_mrp=("product_mrp", "mean"),
-            sla=("sla", "mean"),
-            procurement_sla=("procurement_sla", "mean"),
-            list_value=("list_value", "sum"),
-            gmv_listed=("gmv_listed", "sum"),
-        )
-        agg["discount"] = 1.0 - agg["gmv_listed"] / agg["list_value"].where(agg["list_value"] > 0)
-        agg = agg.drop(columns=["list_value", "gmv_listed"])
+        sums = daily.loc[daily["subcategory"] == sub_name].groupby("week_start").sum(numeric_only=True)
+        agg = pd.DataFrame(index=sums.index)
+        agg["gmv"] = sums["gmv"]
+        agg["orders"] = sums["orders"]
+        for lever in ("mrp", "sla", "procurement_sla"):
+            known = sums[f"{lever}_n"]
+            agg["product_mrp" if lever == "mrp" else lever] = sums[f"{lever}_sum"] / known.where(known > 0)
+        agg["discount"] = 1.0 - sums["gmv_listed"] / sums["list_value"].where(sums["list_value"] > 0)
         enc = encoders[sub_name]
-        mixes = [
-            _mix_by_week(sub, "vertical", "vertical", enc.vertical),
-            _mix_by_week(sub, "payment_type", "payment", enc.payment),
-        ]
+        mine = mix.loc[mix["subcategory"] == sub_name]
+        mixes = [_mix_by_week(mine, "vertical", enc.vertical), _mix_by_week(mine, "payment", enc.payment)]
         week = weeks_cal.join(agg, how="left").join(mixes[0], how="left").join(mixes[1], how="left")
         week["gmv"] = week["gmv"].fillna(0.0)
         week["orders"] = week["orders"].fillna(0).astype(int)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gmvplanner.data.orders import load_orders
+from gmvplanner.data.ingest import aggregate_orders
 from gmvplanner.data.readers import read_table
 from gmvplanner.errors import InputError
 
@@ -27,4 +27,4 @@ def test_files_that_are_not_tables(tmp_path, content, message):
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="file not found"):
-        load_orders(tmp_path / "nope.csv")
+        aggregate_orders(tmp_path / "nope.csv")

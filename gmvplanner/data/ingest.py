@@ -1,0 +1,379 @@
+"""Orders -> cleaned per-day, per-subcategory aggregates and the cleaning report, as DuckDB SQL (out of core).
+
+This is the one stage that touches every order. DuckDB streams the file (CSV, gzip'd CSV, Parquet, or a folder or
+glob of Parquet files) with every core, spills to disk when memory runs short, and hands back only the small
+aggregate: one row per day and subcategory (and per day, subcategory and vertical or payment type). Everything
+after it (allocation, features, models) works on that aggregate.
+
+Cleaning rules, in order (each order is counted under its first): exact duplicate rows (identical in every column;
+one copy is kept), missing GMV, implausible amounts (see `limits.py`), orders outside the window (whole days),
+missing subcategory, negative GMV, units missing or below 1, GMV above units x MRP. Kept with the value set to
+missing: MRP of 0 or less, SLA or procurement SLA outside 0-60 days. Implausible amounts are not summed into the
+report's GMV.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+from . import readers
+from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
+
+__all__ = [
+    "ORDER_FIELDS",
+    "MAX_SLA_DAYS",
+    "REASONS",
+    "OrderAggregate",
+    "aggregate_orders",
+    "order_sources",
+    "covered_days",
+    "known_subcategories",
+]
+
+# column in the ElecKart file -> name used inside the pipeline
+ORDER_FIELDS = {
+    "order_date": "order_date",
+    "gmv": "gmv",
+    "units": "units",
+    "sla": "sla",
+    "product_mrp": "product_mrp",
+    "product_procurement_sla": "procurement_sla",
+    "s1_fact.order_payment_type": "payment_type",
+    "product_analytic_sub_category": "subcategory",
+    "product_analytic_vertical": "vertical",
+}
+NUMBERS = ("gmv", "units", "sla", "product_mrp", "product_procurement_sla")
+MAX_SLA_DAYS = 60  # an SLA beyond two months is a data error, not a promise
+REASONS = (
+    "exact duplicate row",
+    "missing GMV",
+    f"implausible amount (GMV or MRP not finite or above ₹{MAX_ORDER_LINE_RUPEES:,.0f}, or over {MAX_UNITS:,.0f} units)",
+    "outside modelling window",
+    "missing subcategory",
+    "negative GMV",
+    "units missing or below 1",
+    "GMV above units x MRP",
+)
+FIXES = ("MRP of 0 or less", f"SLA outside 0-{MAX_SLA_DAYS} days", f"procurement SLA outside 0-{MAX_SLA_DAYS} days")
+
+
+@dataclass
+class OrderAggregate:
+    """What the rest of the pipeline needs from the orders, per day (₹), before any window is applied.
+
+    daily: day, subcategory, gmv, orders, mrp_sum, mrp_n, sla_sum, sla_n, procurement_sla_sum, procurement_sla_n,
+        list_value (MRP x units where MRP is known), gmv_listed (GMV where MRP is known), for valid orders;
+    mix: day, subcategory, kind ("vertical" or "payment"), value ("unknown" when blank), n (valid orders);
+    reasons: day, reason (0 valid, else the index in REASONS; 3, outside the window, is decided by `report`), rows,
+        gmv, fix_<i>_rows / fix_<i>_gmv (valid orders hit by FIXES[i]);
+    duplicates: (rows, gmv) of the extra copies of exact duplicate rows; rows_read: (rows, gmv) of the file.
+    """
+
+    daily: pd.DataFrame
+    mix: pd.DataFrame
+    reasons: pd.DataFrame
+    duplicates: tuple[int, float]
+    rows_read: tuple[int, float]
+
+    @property
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The first and last day the orders cover (see `covered_days`)."""
+        per_day = self.reasons.groupby("day")["rows"].sum()
+        return covered_days(per_day)
+
+    def inside(self, frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        return frame.loc[(frame["day"] >= start) & (frame["day"] <= end)].reset_index(drop=True)
+
+    def valid_daily(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        return self.inside(self.daily, start, end)
+
+    def valid_mix(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        return self.inside(self.mix, start, end)
+
+    def report(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        """The cleaning report for the window [start, end]: reason, action, rows, gmv, in the rules' order."""
+        r = self.reasons
+        outside = ~((r["day"] >= start) & (r["day"] <= end))
+        later = r["reason"].isin([0, 4, 5, 6, 7])  # rules after the window's own: the window counts first
+        rows = [(REASONS[0], "dropped", *self.duplicates)]
+        for code, reason in enumerate(REASONS[1:], start=1):
+            hit = (outside & later) if code == 3 else (r["reason"] == code) & ~(outside & later)
+            rows.append((reason, "dropped", int(r.loc[hit, "rows"].sum()), float(r.loc[hit, "gmv"].sum())))
+        valid = (r["reason"] == 0) & ~outside
+        for i, reason in enumerate(FIXES):
+            rows.append(
+                (
+                    reason,
+                    "kept; value set to missing",
+                    int(r.loc[valid, f"fix_{i}_rows"].sum()),
+                    float(r.loc[valid, f"fix_{i}_gmv"].sum()),
+                )
+            )
+        rows.append(("valid orders", "kept", int(r.loc[valid, "rows"].sum()), float(r.loc[valid, "gmv"].sum())))
+        rows.append(("rows read", "total", *self.rows_read))
+        return pd.DataFrame(rows, columns=["reason", "action", "rows", "gmv"])
+
+
+def order_sources(path: Path | str) -> tuple[str, list[str]]:
+    """('csv' or 'parquet', the files) for a file, a gzip'd CSV, a folder of Parquet files or a glob."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        files = sorted(glob.glob(text))
+        if not files:
+            raise InputError(path, "no files match this pattern")
+    elif Path(path).is_dir():
+        files = sorted(str(p) for p in Path(path).rglob("*.parquet"))
+        if not files:
+            raise InputError(path, "is a folder without .parquet files; give a CSV or Parquet file, or a folder of Parquet")
+    else:
+        readers.check_file(path)
+        files = [text]
+    with open(files[0], "rb") as fh:
+        kind = "parquet" if fh.read(4) == b"PAR1" else "csv"
+    return kind, files
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")  # lets aggregations stream and spill
+    return con
+
+
+def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str) -> tuple[str, list[str], str]:
+    """SQL reading the orders as text columns, the file's column names, and the kind of file."""
+    kind, files = order_sources(path)
+    listed = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    if kind == "parquet":
+        try:
+            schema = pq.read_schema(files[0])
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            raise InputError(files[0], f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        names = list(schema.names)
+        readers.check_names(path, names)
+        readers.require_columns(path, names, list(ORDER_FIELDS))
+        columns = []
+        for name in names:
+            field = schema.field(name)
+            quoted = '"' + name.replace('"', '""') + '"'
+            tz = getattr(field.type, "tz", None)
+            if tz:  # keep the local wall time of time-zone-aware timestamps, as the calendars do
+                expr = f"strftime(timezone('{tz}', {quoted}), '%Y-%m-%d %H:%M:%S')"
+            elif str(field.type).startswith(("timestamp", "date")):
+                expr = f"strftime({quoted}, '%Y-%m-%d %H:%M:%S')"
+            else:
+                expr = f"CAST({quoted} AS VARCHAR)"
+            columns.append(f"{expr} AS {quoted}")
+        return f"SELECT {', '.join(columns)} FROM read_parquet({listed}, union_by_name = true)", names, kind
+    names = _csv_header(files[0])
+    opener = gzip.open if files[0].endswith(".gz") else open
+    with opener(files[0], "rb") as fh:
+        if b"\x00" in fh.read(1 << 16):
+            raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
+    if len(names) < 2:
+        raise InputError(path, f"not a table: found {len(names)} column(s); is it comma-separated?")
+    readers.check_names(path, names)
+    readers.require_columns(path, names, list(ORDER_FIELDS))
+    types = "{" + ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
+    sql = (
+        f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, "
+        "quote = '\"', escape = '\"', delim = ',', strict_mode = true, null_padding = false)"
+    )
+    return sql, names, kind
+
+
+def _csv_header(path: str) -> list[str]:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return [n.strip() for n in next(csv.reader(fh), [])]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _number(column: str) -> str:
+    missing = ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
+    cell = _q(column)
+    return f"(CASE WHEN trim({cell}) IN ({missing}) OR {cell} IS NULL THEN NULL ELSE TRY_CAST(trim({cell}) AS DOUBLE) END)"
+
+
+def _is_missing(column: str) -> str:
+    missing = ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
+    return f"({_q(column)} IS NULL OR trim({_q(column)}) IN ({missing}))"
+
+
+def _date() -> str:
+    """YYYY-MM-DD[ hh:mm:ss] as a timestamp; NULL for anything else, impossible dates (2015-02-30) included."""
+    return f"TRY_CAST(trim({_q('order_date')}) AS TIMESTAMP)"
+
+
+def aggregate_orders(path: Path | str) -> OrderAggregate:
+    """Clean the orders in `path` and aggregate them per day (and subcategory); the window is applied after."""
+    con = _connect()
+    try:
+        return _aggregate(con, path)
+    except duckdb.Error as exc:
+        raise _plain(path, exc) from None
+    finally:
+        con.close()
+
+
+def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
+    """A DuckDB reading error as one plain line, with the row when it can be found."""
+    message = str(exc).splitlines()[0]
+    if Path(str(path)).is_file() and not str(path).endswith(".gz"):
+        names = _csv_header(str(path))
+        for number, cells in readers.records(Path(path)):
+            if cells and len(cells) != len(names):
+                found = f"{len(cells)} cells where the header has {len(names)}; expected one cell per column"
+                return InputError(path, found, row=number)
+    if "Invalid unicode" in message or "UTF-8" in message or "utf-8" in message:
+        return InputError(path, "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in Excel)")
+    return InputError(path, f"not a readable table ({message})")
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str) -> OrderAggregate:
+    source, names, kind = _source_sql(con, path)
+    con.execute(f"CREATE TEMP VIEW raw AS {source}")
+    # One pass over the file. Exact duplicates are identical in every column: one copy of each distinct row goes on,
+    # with its count. Rows are compared on the nine columns used and a 64-bit hash of the others (twice as fast as
+    # comparing every text column; two different rows would need equal used columns and colliding hashes).
+    used = ", ".join(_q(c) for c in ORDER_FIELDS)
+    others = [_q(c) for c in names if c not in ORDER_FIELDS]
+    rest = f"hash({', '.join(others)})" if others else "0"
+    con.execute(
+        f"CREATE TEMP TABLE distinct_rows AS SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY ALL"
+    )
+    if con.execute("SELECT count(*) FROM distinct_rows").fetchone()[0] == 0:
+        raise InputError(path, "has a header but no data rows")
+    numbers = ", ".join(f"{_number(c)} AS n_{i}, {_is_missing(c)} AS miss_{i}" for i, c in enumerate(NUMBERS))
+    parsed = f"""
+        SELECT copies, {_date()} AS ts, {numbers},
+               CASE WHEN {_is_missing("product_analytic_sub_category")} THEN NULL
+                    ELSE {_q("product_analytic_sub_category")} END AS subcategory,
+               CASE WHEN {_is_missing("product_analytic_vertical")} THEN 'unknown'
+                    ELSE {_q("product_analytic_vertical")} END AS vertical,
+               CASE WHEN {_is_missing("s1_fact.order_payment_type")} THEN 'unknown'
+                    ELSE {_q("s1_fact.order_payment_type")} END AS payment
+        FROM distinct_rows"""
+    names_of = ("raw_gmv", "units", "sla", "mrp", "procurement_sla")  # NUMBERS, as the pipeline names them
+    renamed = ", ".join(f"n_{i} AS {name}" for i, name in enumerate(names_of))
+    unreadable = " OR ".join(f"(NOT miss_{i} AND n_{i} IS NULL)" for i in range(len(NUMBERS)))
+    parsed = f"""
+        SELECT copies, ts, {renamed}, subcategory, vertical, payment,
+               ts IS NULL OR ts < TIMESTAMP '{EARLIEST_DATE}' OR ts > TIMESTAMP '{LATEST_DATE} 23:59:59'
+                   OR {unreadable} AS unreadable
+        FROM ({parsed})"""
+    implausible = (
+        f"(isinf(raw_gmv) OR raw_gmv > {MAX_ORDER_LINE_RUPEES} OR isinf(mrp) OR mrp > {MAX_ORDER_LINE_RUPEES} "
+        f"OR isinf(units) OR units > {MAX_UNITS})"
+    )
+    con.execute(f"""
+        CREATE TEMP TABLE judged AS
+        SELECT *, CAST(ts AS DATE) AS day,
+               CASE WHEN COALESCE({implausible}, false) THEN NULL ELSE raw_gmv END AS gmv,
+               CASE WHEN raw_gmv IS NULL THEN 1
+                    WHEN COALESCE({implausible}, false) THEN 2
+                    WHEN subcategory IS NULL THEN 4
+                    WHEN raw_gmv < 0 THEN 5
+                    WHEN units IS NULL OR units < 1 THEN 6
+                    WHEN mrp > 0 AND raw_gmv > units * mrp + 0.5 THEN 7
+                    ELSE 0 END AS reason
+        FROM ({parsed})""")
+    if con.execute("SELECT count(*) FROM judged WHERE unreadable").fetchone()[0]:
+        _first_bad_cell(con, path, kind, _cell_checks())
+    duplicates = con.execute("SELECT sum(copies - 1), COALESCE(sum((copies - 1) * gmv), 0) FROM judged").fetchone()
+    rows_read = con.execute("SELECT sum(copies), COALESCE(sum(copies * gmv), 0) FROM judged").fetchone()
+    fixes = (
+        "mrp <= 0",
+        f"sla < 0 OR sla > {MAX_SLA_DAYS}",
+        f"procurement_sla < 0 OR procurement_sla > {MAX_SLA_DAYS}",
+    )
+    fix_columns = ", ".join(
+        f"count(*) FILTER (WHERE {f}) AS fix_{i}_rows, COALESCE(sum(gmv) FILTER (WHERE {f}), 0) AS fix_{i}_gmv"
+        for i, f in enumerate(fixes)
+    )
+    reasons = con.execute(
+        f"SELECT day, reason, count(*) AS rows, COALESCE(sum(gmv), 0) AS gmv, {fix_columns} FROM judged GROUP BY ALL"
+    ).df()
+    con.execute(f"""
+        CREATE TEMP VIEW valid AS
+        SELECT day, subcategory, vertical, payment, gmv, units,
+               CASE WHEN mrp <= 0 THEN NULL ELSE mrp END AS mrp,
+               CASE WHEN sla < 0 OR sla > {MAX_SLA_DAYS} THEN NULL ELSE sla END AS sla,
+               CASE WHEN procurement_sla < 0 OR procurement_sla > {MAX_SLA_DAYS} THEN NULL ELSE procurement_sla END
+                   AS procurement_sla
+        FROM judged WHERE reason = 0""")
+    daily = con.execute("""
+        SELECT day, subcategory, sum(gmv) AS gmv, count(*) AS orders,
+               COALESCE(sum(mrp), 0) AS mrp_sum, count(mrp) AS mrp_n,
+               COALESCE(sum(sla), 0) AS sla_sum, count(sla) AS sla_n,
+               COALESCE(sum(procurement_sla), 0) AS procurement_sla_sum, count(procurement_sla) AS procurement_sla_n,
+               COALESCE(sum(mrp * units), 0) AS list_value,
+               COALESCE(sum(gmv) FILTER (WHERE mrp IS NOT NULL), 0) AS gmv_listed
+        FROM valid GROUP BY day, subcategory ORDER BY day, subcategory""").df()
+    mix = con.execute("""
+        SELECT day, subcategory, 'vertical' AS kind, vertical AS value, count(*) AS n FROM valid GROUP BY ALL
+        UNION ALL
+        SELECT day, subcategory, 'payment' AS kind, payment AS value, count(*) AS n FROM valid GROUP BY ALL
+        ORDER BY day, subcategory, kind, value""").df()
+    for frame in (daily, mix, reasons):
+        frame["day"] = pd.to_datetime(frame["day"])
+    return OrderAggregate(
+        daily=daily,
+        mix=mix,
+        reasons=reasons,
+        duplicates=(int(duplicates[0] or 0), float(duplicates[1] or 0.0)),
+        rows_read=(int(rows_read[0] or 0), float(rows_read[1] or 0.0)),
+    )
+
+
+def covered_days(per_day: pd.Series, floor: float = 0.25) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day the orders cover: days with at least `floor` times the median day's orders, so a few
+    stray rows dated outside the real span (a common export fault) do not stretch it."""
+    busy = per_day.index[per_day >= floor * per_day.median()]
+    return pd.Timestamp(busy[0]), pd.Timestamp(busy[-1])
+
+
+def _cell_checks() -> list[tuple[str, str, str]]:
+    """(column, SQL condition on the text columns, message) for every way a cell can be unreadable."""
+    checks = [
+        ("order_date", f"{_date()} IS NULL", "cannot read date '{v}'; expected a real date as YYYY-MM-DD hh:mm:ss"),
+        (
+            "order_date",
+            f"{_date()} < TIMESTAMP '{EARLIEST_DATE}' OR {_date()} > TIMESTAMP '{LATEST_DATE} 23:59:59'",
+            f"date {{v}} is outside {EARLIEST_DATE} to {LATEST_DATE}",
+        ),
+    ]
+    for column in NUMBERS:
+        checks.append((column, f"NOT {_is_missing(column)} AND {_number(column)} IS NULL", "cannot read number '{v}'"))
+    return checks
+
+
+def _first_bad_cell(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str, checks) -> None:
+    """The error path: rescan the file in order and raise for the first bad cell, naming its row."""
+    con.execute("SET preserve_insertion_order = true")
+    flags = ", ".join(f"COALESCE({condition}, false) AS check_{i}" for i, (_, condition, _) in enumerate(checks))
+    found = f"WHERE {' OR '.join(f'check_{i}' for i in range(len(checks)))} ORDER BY position LIMIT 1"
+    row = con.execute(f"SELECT * FROM (SELECT row_number() OVER () - 1 AS position, *, {flags} FROM raw) {found}").df()
+    row = row.iloc[0]
+    position = int(row["position"])
+    csv_file = kind == "csv" and Path(str(path)).is_file() and not str(path).endswith(".gz")
+    for i, (column, _, message) in enumerate(checks):
+        if row[f"check_{i}"]:
+            where = readers.spreadsheet_row(position, path if csv_file else None)
+            raise InputError(path, message.format(v=row[column]), column=column, row=where)
+
+
+def known_subcategories(aggregate: OrderAggregate) -> list[str]:
+    """The subcategories with valid orders."""
+    return sorted(aggregate.daily["subcategory"].dropna().unique().astype(str))
