@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import glob
 import gzip
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,9 +144,16 @@ def order_sources(path: Path | str) -> tuple[str, list[str]]:
     return kind, files
 
 
+# DuckDB's memory cap (it spills to disk beyond it): keeps ingestion of any size within a few GB on one machine
+DUCKDB_MEMORY = os.environ.get("GMV_DUCKDB_MEMORY", "3GB")
+
+
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")  # lets aggregations stream and spill
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    spill = Path(tempfile.gettempdir()) / "gmvplanner-duckdb"
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     return con
 
 
@@ -200,20 +209,31 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _missing_list() -> str:
+    return ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
+
+
 def _number(column: str) -> str:
-    missing = ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
+    """A text cell as a number (NULL when missing or unreadable); for the error path's checks."""
     cell = _q(column)
-    return f"(CASE WHEN trim({cell}) IN ({missing}) OR {cell} IS NULL THEN NULL ELSE TRY_CAST(trim({cell}) AS DOUBLE) END)"
+    return (
+        f"(CASE WHEN trim({cell}) IN ({_missing_list()}) OR {cell} IS NULL THEN NULL ELSE TRY_CAST(trim({cell}) AS DOUBLE) END)"
+    )
 
 
 def _is_missing(column: str) -> str:
-    missing = ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
-    return f"({_q(column)} IS NULL OR trim({_q(column)}) IN ({missing}))"
+    return f"({_q(column)} IS NULL OR trim({_q(column)}) IN ({_missing_list()}))"
+
+
+def _text(column: str) -> str:
+    """A text cell, NULL when it is one of the missing markers."""
+    return f"(CASE WHEN {_q(column)} IS NULL OR {_q(column)} IN ({_missing_list()}) THEN NULL ELSE {_q(column)} END)"
 
 
 def _date() -> str:
     """YYYY-MM-DD[ hh:mm:ss] as a timestamp; NULL for anything else, impossible dates (2015-02-30) included."""
-    return f"TRY_CAST(trim({_q('order_date')}) AS TIMESTAMP)"
+    cell = _q("order_date")
+    return f"COALESCE(TRY_CAST({cell} AS TIMESTAMP), TRY_CAST(trim({cell}) AS TIMESTAMP))"
 
 
 def aggregate_orders(path: Path | str) -> OrderAggregate:
@@ -255,19 +275,18 @@ def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str) -> OrderAggrega
     )
     if con.execute("SELECT count(*) FROM distinct_rows").fetchone()[0] == 0:
         raise InputError(path, "has a header but no data rows")
-    numbers = ", ".join(f"{_number(c)} AS n_{i}, {_is_missing(c)} AS miss_{i}" for i, c in enumerate(NUMBERS))
+    # numbers are cast once (the cast allows spaces); a failed cast is unreadable unless the cell is a missing marker
+    casts = ", ".join(f"TRY_CAST({_q(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
+    texts = ", ".join(_q(c) for c in NUMBERS)
     parsed = f"""
-        SELECT copies, {_date()} AS ts, {numbers},
-               CASE WHEN {_is_missing("product_analytic_sub_category")} THEN NULL
-                    ELSE {_q("product_analytic_sub_category")} END AS subcategory,
-               CASE WHEN {_is_missing("product_analytic_vertical")} THEN 'unknown'
-                    ELSE {_q("product_analytic_vertical")} END AS vertical,
-               CASE WHEN {_is_missing("s1_fact.order_payment_type")} THEN 'unknown'
-                    ELSE {_q("s1_fact.order_payment_type")} END AS payment
+        SELECT copies, {_date()} AS ts, {casts}, {texts},
+               {_text("product_analytic_sub_category")} AS subcategory,
+               COALESCE({_text("product_analytic_vertical")}, 'unknown') AS vertical,
+               COALESCE({_text("s1_fact.order_payment_type")}, 'unknown') AS payment
         FROM distinct_rows"""
     names_of = ("raw_gmv", "units", "sla", "mrp", "procurement_sla")  # NUMBERS, as the pipeline names them
-    renamed = ", ".join(f"n_{i} AS {name}" for i, name in enumerate(names_of))
-    unreadable = " OR ".join(f"(NOT miss_{i} AND n_{i} IS NULL)" for i in range(len(NUMBERS)))
+    renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(names_of))
+    unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c)})" for i, c in enumerate(NUMBERS))
     parsed = f"""
         SELECT copies, ts, {renamed}, subcategory, vertical, payment,
                ts IS NULL OR ts < TIMESTAMP '{EARLIEST_DATE}' OR ts > TIMESTAMP '{LATEST_DATE} 23:59:59'
