@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import glob
 import gzip
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ def order_sources(path: Path | str) -> tuple[str, list[str]]:
     return kind, files
 
 
+log = logging.getLogger(__name__)
+
 # DuckDB's memory cap (it spills to disk beyond it): keeps ingestion of any size within a few GB on one machine
 DUCKDB_MEMORY = os.environ.get("GMV_DUCKDB_MEMORY", "3GB")
 
@@ -157,7 +160,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str) -> tuple[str, list[str], str]:
+def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8") -> tuple[str, list[str], str]:
     """SQL reading the orders as text columns, the file's column names, and the kind of file."""
     kind, files = order_sources(path)
     listed = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
@@ -193,7 +196,7 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str) -> tuple[str, 
     readers.require_columns(path, names, list(ORDER_FIELDS))
     types = "{" + ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
     sql = (
-        f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, "
+        f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, encoding = '{encoding}', "
         "quote = '\"', escape = '\"', delim = ',', strict_mode = true, null_padding = false)"
     )
     return sql, names, kind
@@ -238,13 +241,25 @@ def _date() -> str:
 
 def aggregate_orders(path: Path | str) -> OrderAggregate:
     """Clean the orders in `path` and aggregate them per day (and subcategory); the window is applied after."""
-    con = _connect()
-    try:
-        return _aggregate(con, path)
-    except duckdb.Error as exc:
-        raise _plain(path, exc) from None
-    finally:
-        con.close()
+    for encoding in ("utf-8", "latin-1"):
+        con = _connect()
+        try:
+            aggregate = _aggregate(con, path, encoding)
+            if encoding != "utf-8":
+                log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of names)", path)
+            return aggregate
+        except duckdb.Error as exc:
+            if encoding == "utf-8" and _is_encoding_error(exc):
+                continue
+            raise _plain(path, exc) from None
+        finally:
+            con.close()
+    raise AssertionError("unreachable")
+
+
+def _is_encoding_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "unicode" in text or "utf-8" in text or "utf8" in text
 
 
 def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
@@ -256,13 +271,11 @@ def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
             if cells and len(cells) != len(names):
                 found = f"{len(cells)} cells where the header has {len(names)}; expected one cell per column"
                 return InputError(path, found, row=number)
-    if "Invalid unicode" in message or "UTF-8" in message or "utf-8" in message:
-        return InputError(path, "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in Excel)")
     return InputError(path, f"not a readable table ({message})")
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str) -> OrderAggregate:
-    source, names, kind = _source_sql(con, path)
+def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8") -> OrderAggregate:
+    source, names, kind = _source_sql(con, path, encoding)
     con.execute(f"CREATE TEMP VIEW raw AS {source}")
     # One pass over the file. Exact duplicates are identical in every column: one copy of each distinct row goes on,
     # with its count. Rows are compared on the nine columns used and a 64-bit hash of the others (twice as fast as

@@ -114,3 +114,12 @@ def test_errors_name_file_row_and_column(tmp_path):
         aggregate_orders(path)
     with pytest.raises(InputError, match="no files match"):
         aggregate_orders(str(tmp_path / "nothing-*.parquet"))
+
+
+def test_latin_1_orders_are_read_with_a_warning(tmp_path, caplog):
+    row = ROW.replace("CameraTripod", "CaméraTripod")
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("\n".join([ORDERS_HEADER, row]) + "\n").encode("latin-1"))
+    mix = aggregate_orders(path).mix
+    assert "CaméraTripod" in set(mix["value"])
+    assert "not UTF-8" in caplog.text
