@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from .analysis.effects import channel_contributions, response_curves
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
-from .data.ingest import aggregate_orders
+from .data.ingest import aggregate_orders, order_sources
 from .data.media import load_media
 from .data.weekly_input import load_weekly_table
 from .dates import week_start
@@ -330,6 +331,17 @@ def _json_setting(value):
     return value
 
 
+def input_sha256(path: Path | str) -> str:
+    """SHA-256 of an input: of the file, or for a folder or glob of Parquet files, of their names and checksums."""
+    if Path(path).is_file():
+        return file_sha256(Path(path))
+    _kind, files = order_sources(path)
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(f"{Path(file).name}:{file_sha256(Path(file))}\n".encode())
+    return digest.hexdigest()
+
+
 def _manifest(
     trained: dict[str, TrainedSubcategory],
     config: TrainConfig,
@@ -349,7 +361,7 @@ def _manifest(
         channels=list(next(iter(models.values())).spec.channels),
         money=money,
         window=window,
-        inputs={role: {"path": str(p), "sha256": file_sha256(Path(p))} for role, p in inputs.items()},
+        inputs={role: {"path": str(p), "sha256": input_sha256(p)} for role, p in inputs.items()},
         feature_names={g: m.feature_names for g, m in models.items()},
         media_params={
             g: {

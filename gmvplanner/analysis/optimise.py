@@ -267,12 +267,13 @@ def optimise_budget(
     historical_gmv = float(scorer.totals(historical)[0])
 
     def score(plans: np.ndarray) -> np.ndarray:
-        """What the optimiser maximises: the expected uplift over the historical split, less `risk_aversion`
-        times its spread over the estimation draws (so a move the data cannot support is not made)."""
-        gain = scorer.totals(plans) - historical_gmv
-        if historical_draws is None or risk_aversion <= 0:
-            return gain
-        return gain - risk_aversion * (scorer.draws(plans) - historical_draws).std(axis=1)
+        """What the optimiser maximises: the uplift over the historical split expected over the bootstrap refits of
+        the channel effects (the point estimate for a model without them), less `risk_aversion` times its spread
+        over those refits (so a move the data cannot support is not made)."""
+        if historical_draws is None:
+            return scorer.totals(plans) - historical_gmv
+        uplift = scorer.draws(plans) - historical_draws
+        return uplift.mean(axis=1) - risk_aversion * uplift.std(axis=1)
 
     def gmv_of(x: np.ndarray) -> float:
         return float(score(x)[0])
@@ -282,8 +283,10 @@ def optimise_budget(
     constraint = {"type": "eq", "fun": lambda x: x.sum() - budget, "jac": lambda x: np.ones_like(x)}
     if all(m.estimator.smooth_in_spend for m in artifacts.models.values()):
         method = "SLSQP on the model's own predicted GMV (smooth in spend)"
+        if historical_draws is not None:
+            method += f", expected over {historical_draws.shape[1]} bootstrap refits of the channel effects"
         if historical_draws is not None and risk_aversion > 0:
-            method += f", less {risk_aversion:g} x its spread over {historical_draws.shape[1]} bootstrap refits"
+            method += f", less {risk_aversion:g} x its spread over them"
 
         def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
             values = score(np.vstack([x, x + step * np.eye(len(x))]))  # value and forward differences

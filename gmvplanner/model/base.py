@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..features.design import FeatureSpec, with_spend_rates
+from ..features.design import FeatureSpec, adstock_feature
 
 if TYPE_CHECKING:
     from .training import TrainConfig
@@ -87,8 +87,17 @@ class Predictive:
 def spend_variants(
     X: pd.DataFrame, spec: FeatureSpec, variants: list[dict[str, np.ndarray]], carry_in: dict[str, float] | None = None
 ) -> pd.DataFrame:
-    """One design matrix stacking a copy of `X` per spend variant (only the varied channels' carry-over recomputed)."""
-    return pd.concat([with_spend_rates(X, spec, variant, carry_in) for variant in variants], ignore_index=True)
+    """One design matrix stacking a copy of `X` per spend variant (only the varied channels' carry-over recomputed;
+    the same columns as `with_spend_rates` on each variant, built in numpy because the optimiser calls this often)."""
+    columns = list(X.columns)
+    base = X.to_numpy(float)
+    stacked = np.tile(base, (len(variants), 1))
+    n = len(X)
+    for v, variant in enumerate(variants):
+        for channel, rate in variant.items():
+            j = columns.index(f"adstock_{channel}")
+            stacked[v * n : (v + 1) * n, j] = adstock_feature(np.asarray(rate, float), spec, channel, carry_in)
+    return pd.DataFrame(stacked, columns=columns)
 
 
 def check_columns(expected: list[str], X: pd.DataFrame) -> None:
