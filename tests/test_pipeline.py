@@ -77,3 +77,29 @@ def test_window_ends_with_the_orders_when_media_runs_longer(small_data, tmp_path
     assert result.manifest.window.end == "2016-06-30"  # the last order day, not the media file's last day
     last = load_artifacts(result.artifacts).table("history").sort_values("week_start").iloc[-1]
     assert last["days"] == 4  # Monday 27 June to Thursday 30 June: spend and orders over the same four days
+
+
+def test_trains_from_a_folder_of_parquet_files(small_data, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from gmvplanner.model.training import TrainConfig
+    from gmvplanner.pipeline import TrainingInputs, train
+
+    table = pa.Table.from_pandas(pd.read_csv(small_data["orders"], dtype=str, keep_default_na=False))
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    third = table.num_rows // 3
+    for part, start in enumerate((0, third, 2 * third)):
+        pq.write_table(table.slice(start, third if part < 2 else None), lake / f"part-{part}.parquet")
+    inputs = TrainingInputs(orders=lake, media=small_data["media"])
+    result = train(inputs, tmp_path / "art", ["HomeAudio"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
+    assert len(result.manifest.inputs["orders"]["sha256"]) == 64  # the folder's files, checksummed
+    csv_result = train(
+        TrainingInputs(orders=small_data["orders"], media=small_data["media"]),
+        tmp_path / "art_csv",
+        ["HomeAudio"],
+        TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)),
+    )
+    history = load_artifacts(result.artifacts).table("history")
+    pd.testing.assert_frame_equal(history, load_artifacts(csv_result.artifacts).table("history"))
