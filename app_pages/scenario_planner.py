@@ -36,16 +36,19 @@ def upload_ui(art: Artifacts) -> None:
 
 
 def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
-    """The plan as edited, weekly (either grain), with blanks as 0 and no negative spend."""
+    """The plan as edited, weekly (either grain), with blanks as 0 and no negative spend. Only spend is edited here:
+    an uploaded plan's levers and per-subcategory rows are kept as they are, so the app predicts what the CLI does."""
     grain = st.radio("Edit spend", ["weekly", "monthly"], horizontal=True, key="plan_grain")
+    weekly = plan.drop_duplicates("week_start")[["week_start", *art.channels]].reset_index(drop=True)
     if grain == "weekly":
-        edited = table_editor(plan[["week_start", *art.channels]], "plan_editor")
+        edited = table_editor(weekly, "plan_editor")
         edited = edited.assign(week_start=pd.to_datetime(edited["week_start"]))
     else:
-        edited_months = table_editor(planner.weekly_to_monthly(plan, art.channels), "plan_editor_monthly")
-        edited = planner.monthly_to_weekly(edited_months, pd.DatetimeIndex(plan["week_start"]), art.channels)
+        shown = planner.weekly_to_monthly(weekly, art.channels)
+        edited_months = table_editor(shown, "plan_editor_monthly")
+        edited = planner.apply_monthly_edits(weekly, shown, edited_months.fillna(0.0), art.channels)
     edited[art.channels] = edited[art.channels].fillna(0.0).clip(lower=0.0)
-    return edited
+    return plan.drop(columns=art.channels).merge(edited, on="week_start", how="left")[plan.columns]
 
 
 def save_ui(edited: pd.DataFrame) -> None:
@@ -79,7 +82,7 @@ def main() -> None:
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
     totals = planner.gmv_by_subcategory(predictions)
     for col, (name, value) in zip(st.columns(len(totals)), totals.items()):
-        col.metric(f"{name}, {len(edited)} weeks", art.money.format(value))
+        col.metric(f"{name}, {edited['week_start'].nunique()} weeks", art.money.format(value))
     save_ui(edited)
     d1, d2 = st.columns(2)
     d1.download_button(

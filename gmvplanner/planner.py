@@ -35,6 +35,7 @@ __all__ = [
     "form_scenario",
     "extrapolation_warnings",
     "weekly_to_monthly",
+    "apply_monthly_edits",
     "monthly_to_weekly",
     "compare_scenarios",
     "gmv_by_subcategory",
@@ -292,6 +293,34 @@ def monthly_to_weekly(monthly: pd.DataFrame, weeks: pd.DatetimeIndex, channels: 
         daily = [monthly.loc[str(p), channel] / days_in_horizon[p] if str(p) in monthly.index else 0.0 for p in months]
         frame[channel] = np.asarray(daily, float).reshape(len(weeks), 7).sum(axis=1)
     return frame
+
+
+def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
+    """The weekly plan with the edits made in its monthly view, and nothing else changed.
+
+    `before` is `weekly_to_monthly(plan)` as shown, `after` the edited table. Months and channels the analyst did
+    not touch keep their weekly values exactly (switching views changes nothing); an edited month scales its days'
+    spend to the new total (spread evenly over its days in the horizon when it was 0). A plan is kept per week, so a
+    week straddling two months is shown spread evenly over its days again: the month total shown afterwards can
+    differ from the one typed by a fraction of that week's change (0.04% in the test)."""
+    days = plan.loc[plan.index.repeat(7), ["week_start", *channels]].reset_index(drop=True)
+    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(7), len(plan)), unit="D")
+    days[channels] = days[channels] / 7
+    month = days["date"].dt.to_period("M").astype(str)
+    old, new = before.set_index("month"), after.set_index("month")
+    for m in new.index.intersection(old.index):
+        inside = (month == m).to_numpy()
+        for channel in channels:
+            target, was = float(new.loc[m, channel]), float(old.loc[m, channel])
+            if abs(target - was) <= 1e-12 * max(abs(was), 1.0):
+                continue
+            if was > 0:
+                days.loc[inside, channel] *= target / was
+            else:
+                days.loc[inside, channel] = target / inside.sum()
+    out = plan.copy()
+    out[channels] = days.groupby(np.repeat(np.arange(len(plan)), 7))[channels].sum().to_numpy()
+    return out
 
 
 def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -204,3 +204,18 @@ def test_gmv_by_subcategory_and_uplift_percent():
 def test_identification_caution_only_for_monthly_spend(art, trained):
     assert planner.identification_caution(art) is None  # dated (weekly) spend
     assert "spend changes only once a month" in planner.identification_caution(load_artifacts(trained))
+
+
+def test_monthly_edits_change_only_the_edited_month_and_hit_its_total():
+    weeks = pd.date_range("2016-07-04", periods=9, freq="7D")
+    plan = pd.DataFrame({"week_start": weeks, "TV": np.arange(1.0, 10.0), "SEM": 2.0})
+    shown = planner.weekly_to_monthly(plan, ["TV", "SEM"])
+    unchanged = planner.apply_monthly_edits(plan, shown, shown.copy(), ["TV", "SEM"])
+    pd.testing.assert_frame_equal(unchanged, plan)  # switching views is exact
+    edited = shown.copy()
+    edited.loc[edited["month"] == "2016-08", "TV"] = 30.0
+    result = planner.apply_monthly_edits(plan, shown, edited, ["TV", "SEM"])
+    again = planner.weekly_to_monthly(result, ["TV", "SEM"]).set_index("month")
+    assert again.loc["2016-08", "TV"] == pytest.approx(30.0, rel=1e-3)  # straddling weeks are re-spread by day
+    assert again.loc["2016-07", "TV"] == pytest.approx(shown.set_index("month").loc["2016-07", "TV"], rel=1e-2)
+    assert (result["SEM"] == plan["SEM"]).all()

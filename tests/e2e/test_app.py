@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmvplanner import planner
 from gmvplanner.errors import InputError
-from gmvplanner.model.artifacts import file_sha256
+from gmvplanner.model.artifacts import file_sha256, load_artifacts
 
 from ..helpers import ROOT, run_cli
 
@@ -225,3 +225,27 @@ def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkey
     assert not at.exception
     table = _table_with(at, "spend moves only monthly")
     assert (table["spend moves only monthly"] == "yes").all()
+
+
+def test_an_uploaded_scenario_gives_the_cli_numbers_levers_included(app, trained_mmm, tmp_path):
+    from gmvplanner.analysis.scenarios import known_verticals, load_scenario, predict_scenario
+
+    scenario = pd.read_csv(ROOT / "data" / "example_scenario.csv").assign(sale_days=7)
+    path = tmp_path / "sale_week.csv"
+    scenario.to_csv(path, index=False)
+    _page(app, "Scenario planner")
+    _upload(app, "plan_upload", path)
+    art = load_artifacts(trained_mmm)
+    cli = predict_scenario(art, load_scenario(path, art.channels, known_verticals(art)))
+    expected = cli.groupby("subcategory")["predicted_gmv"].sum()
+    shown = {m.label.split(",")[0]: m.value for m in app.metric}
+    for sub, value in expected.items():
+        assert shown[sub] == art.money.format(value)  # the sale days count, as in the CLI
+
+
+def test_switching_to_the_monthly_view_changes_nothing_until_edited(app):
+    _page(app, "Scenario planner")
+    before = [m.value for m in app.metric]
+    app.radio(key="plan_grain").set_value("monthly").run()
+    assert not app.exception
+    assert [m.value for m in app.metric] == before
