@@ -20,6 +20,10 @@ def main() -> None:
     sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
     st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")
     st.subheader("Held-out weeks: the model beside two naive baselines")
+    verdict = planner.baseline_verdict(art, sub)
+    if verdict:
+        st.warning(verdict)
+    st.caption("Scored on the held-out full weeks (a partial last week would flatter every predictor).")
     st.dataframe(
         planner.metrics_table(art, sub),
         hide_index=True,

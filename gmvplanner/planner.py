@@ -41,6 +41,7 @@ __all__ = [
     "gmv_by_subcategory",
     "uplift_percent",
     "metrics_table",
+    "baseline_verdict",
     "validate_upload",
     "retrain",
     "PAYMENT_CHOICES",
@@ -353,6 +354,25 @@ def uplift_percent(result: BudgetResult) -> float | None:
 
 
 METRIC_LABELS = {"wape": "WAPE %", "mape": "MAPE %", "r2": "R²"}
+
+
+def baseline_verdict(artifacts: Artifacts, subcategory: str) -> str | None:
+    """A plain sentence when a naive baseline beat the model on the held-out weeks (by WAPE), else None."""
+    metrics = artifacts.table("metrics").query("subcategory == @subcategory").set_index("predictor")["wape"]
+    if "model" not in metrics:
+        return None
+    better = metrics.drop("model")[metrics.drop("model") < metrics["model"]]
+    if better.empty:
+        return None
+    names = {
+        "last_week": "repeating the last training week",
+        f"mean_{RECENT_WEEKS}_weeks": f"the mean of the last {RECENT_WEEKS} weeks",
+    }
+    best = better.idxmin()
+    return (
+        f"On the held-out weeks a naive forecast, {names.get(best, best)}, was closer than the model "
+        f"(WAPE {100 * better[best]:.1f}% against {100 * metrics['model']:.1f}%): trust its weekly forecasts less."
+    )
 
 
 def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:

@@ -45,7 +45,7 @@ def test_partial_weeks_counted_by_days_in_window(trained):
 def test_backtest_covers_every_week_with_holdout_last(trained):
     art = load_artifacts(trained)
     backtest = art.table("backtest")
-    assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split"]
+    assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split", "days"]
     for _sub, rows in backtest.groupby("subcategory"):
         rows = rows.sort_values("week_start")
         assert len(rows) == art.manifest.window.weeks
@@ -103,3 +103,14 @@ def test_trains_from_a_folder_of_parquet_files(small_data, tmp_path):
     )
     history = load_artifacts(result.artifacts).table("history")
     pd.testing.assert_frame_equal(history, load_artifacts(csv_result.artifacts).table("history"))
+
+
+def test_holdout_is_scored_on_its_full_weeks(trained):
+    art = load_artifacts(trained)
+    backtest = art.table("backtest")
+    hold = backtest.loc[(backtest["split"] == "holdout") & (backtest["subcategory"] == "HomeAudio")]
+    assert (hold["days"] < 7).any()  # the last week of the window is partial
+    full = hold.loc[hold["days"] == 7]
+    expected = metrics(full["actual_gmv"].to_numpy(), full["predicted_gmv"].to_numpy())
+    assert art.manifest.metrics["HomeAudio"]["model"]["wape"] == pytest.approx(expected["wape"])
+    assert art.manifest.metrics["HomeAudio"]["model"]["scored_weeks"] == len(full)

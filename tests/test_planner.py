@@ -219,3 +219,14 @@ def test_monthly_edits_change_only_the_edited_month_and_hit_its_total():
     assert again.loc["2016-08", "TV"] == pytest.approx(30.0, rel=1e-3)  # straddling weeks are re-spread by day
     assert again.loc["2016-07", "TV"] == pytest.approx(shown.set_index("month").loc["2016-07", "TV"], rel=1e-2)
     np.testing.assert_allclose(result["SEM"], plan["SEM"])
+
+
+def test_a_baseline_that_beats_the_model_is_said_plainly(art):
+    table = art.table("metrics")
+    worse = table.assign(wape=np.where(table["predictor"] == "model", 0.99, table["wape"]))
+    art._tables["metrics"] = worse
+    try:
+        verdict = planner.baseline_verdict(art, "HomeAudio")
+    finally:
+        art._tables["metrics"] = table
+    assert verdict.startswith("On the held-out weeks a naive forecast") and "99.0%" in verdict

@@ -145,17 +145,25 @@ def _score_and_package(
             "actual_gmv": weekly["gmv"],
             "predicted_gmv": predicted,
             "split": ["train"] * len(train) + ["holdout"] * len(hold),
+            "days": weekly["days"].to_numpy(int),
         }
     )
-    actual_hold = hold["gmv"].to_numpy()
-    train_rates = (train["gmv"] / train["days"]).to_numpy()
+    # held-out weeks are scored on their full weeks: a partial last week (a few days of GMV) would otherwise
+    # dominate R² and flatter every predictor (per day when fewer than two full weeks are held out)
     hold_days = hold["days"].to_numpy(float)
+    if (hold_days == 7).sum() >= 2:
+        full, per = hold_days == 7, np.ones(n_hold)
+    else:
+        full, per = np.ones(n_hold, bool), 1.0 / hold_days
+    actual_hold = hold["gmv"].to_numpy() * per
+    train_rates = (train["gmv"] / train["days"]).to_numpy()
     baselines = {
         "last_week": np.full(n_hold, train_rates[-1]) * hold_days,
         f"mean_{RECENT_WEEKS}_weeks": np.full(n_hold, train_rates[-RECENT_WEEKS:].mean()) * hold_days,
     }
-    scores = {"model": metrics(actual_hold, predicted[len(train) :])}
-    scores.update({name: metrics(actual_hold, pred) for name, pred in baselines.items()})
+    scores = {"model": metrics(actual_hold[full], (predicted[len(train) :] * per)[full])}
+    scores.update({name: metrics(actual_hold[full], (pred * per)[full]) for name, pred in baselines.items()})
+    scores["model"]["scored_weeks"] = int(full.sum())
     scores["model"]["kind"] = config.model
 
     X = design_matrix(weekly, spec)

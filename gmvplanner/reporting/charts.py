@@ -195,6 +195,18 @@ def backtest_figure(backtest: pd.DataFrame, subcategory: str, money: MoneyUnit =
             go.Scatter(x=rows["week_start"], y=rows["predicted_gmv"] / div, name="predicted", line={"color": PALETTE[0]}),
         ]
     )
+    if "days" in rows:  # a partial first or last week is not a collapse in demand: say so on the chart
+        partial = rows.loc[rows["days"] < 7]
+        fig.add_trace(
+            go.Scatter(
+                x=partial["week_start"],
+                y=partial["actual_gmv"] / div,
+                mode="markers",
+                name="partial week (fewer than 7 days)",
+                marker={"symbol": "circle-open", "size": 12, "color": "#d62728"},
+                hovertext=[f"{d} of 7 days in the data" for d in partial["days"]],
+            )
+        )
     hold = rows.loc[rows["split"] == "holdout", "week_start"]
     if len(hold):
         fig.add_vrect(
