@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,22 +23,27 @@ ROLES = {
 
 def uploads_ui() -> dict[str, Path]:
     """One uploader per role; each new file is saved and checked once. Returns the roles whose file passed."""
-    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="gmv-upload-")))
+    if "upload_dir" not in st.session_state:  # one folder per session (setdefault made a new one on every rerun)
+        st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="gmv-upload-")
+    folder = Path(st.session_state["upload_dir"])
     valid = st.session_state.setdefault("valid_uploads", {})
     for role, label in ROLES.items():
         uploaded = st.file_uploader(label, type=["csv", "parquet"], key=f"upload_{role}")
         if uploaded is None:
             valid.pop(role, None)
             continue
-        path = folder / f"{role}{Path(uploaded.name).suffix}"
+        path = folder / role / Path(uploaded.name).name  # the user's own file name, in messages too
         if st.session_state.get(f"upload_id_{role}") != uploaded.file_id:
+            shutil.rmtree(folder / role, ignore_errors=True)  # the file it replaces
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(uploaded.getvalue())
             st.session_state[f"upload_id_{role}"] = uploaded.file_id
             try:
                 st.session_state[f"upload_msg_{role}"] = ("ok", f"{uploaded.name}: {planner.validate_upload(path, role)}")
                 valid[role] = path
             except InputError as exc:
-                st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {exc}")
+                reason = str(exc).replace(str(path), uploaded.name)  # no temporary paths in what the user reads
+                st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {reason}")
                 valid.pop(role, None)
         kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
         (st.success if kind == "ok" else st.error)(message)
@@ -66,7 +72,8 @@ def main() -> None:
             get_artifacts.clear()
             st.success("Retrained; every page now uses the new model.")
         except (InputError, ArtifactError) as exc:
-            st.error(f"Training failed, the current model is unchanged: {exc}")
+            reason = str(exc).replace(str(Path(st.session_state["upload_dir"])) + "/", "")
+            st.error(f"Training failed, the current model is unchanged: {reason}")
     if not ready:
         st.info("Upload at least an orders file and a media file to retrain.")
 

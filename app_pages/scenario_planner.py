@@ -32,7 +32,7 @@ def upload_ui(art: Artifacts) -> None:
             st.session_state["plan"] = load_scenario(path, art.channels, known_verticals(art))
             st.success(f"Loaded {uploaded.name}: {st.session_state['plan']['week_start'].nunique()} weeks.")
         except InputError as exc:
-            st.error(f"Could not use this file: {exc}")
+            st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
 
 
 def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:

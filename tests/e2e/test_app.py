@@ -182,6 +182,11 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
     bad.write_text("order_date,gmv\n2015-01-01 10:00:00,5\n")
     _upload(at, "upload_orders", bad)
     assert any("cannot be used" in e.value and "column 'units' missing" in e.value for e in at.error)
+    message = next(e.value for e in at.error if "cannot be used" in e.value)
+    assert "gmv-upload-" not in message and message.count("orders.csv") >= 1  # the user's name, no temp path
+    folder = at.session_state["upload_dir"]
+    at.run()
+    assert at.session_state["upload_dir"] == folder  # one upload folder per session, not one per rerun
     assert at.button(key="retrain").disabled
     # valid files, but a subcategory the data does not have: training fails, the model stays
     _upload(at, "upload_orders", small_data["orders"])
