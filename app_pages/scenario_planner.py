@@ -55,9 +55,12 @@ def save_ui(edited: pd.DataFrame) -> None:
     """Name and save the edited plan (up to MAX_SCENARIOS), or clear the saved ones."""
     c1, c2, c3 = st.columns([2, 1, 1])
     name = c1.text_input("Scenario name", value=f"Scenario {len(st.session_state['scenarios']) + 1}", key="scenario_name")
+    replace = c1.checkbox("Replace a saved scenario of this name", key="scenario_replace")
     if c2.button("Save scenario", key="save_scenario"):
         saved = st.session_state["scenarios"]
-        if name in saved or len(saved) < MAX_SCENARIOS:
+        if name in saved and not replace:  # never overwrite a saved plan without being asked to
+            st.error(f"'{name}' is already saved; give this one another name, or tick 'Replace' to overwrite it.")
+        elif name in saved or len(saved) < MAX_SCENARIOS:
             saved[name] = edited.copy()
             st.success(f"Saved '{name}'.")
         else:

@@ -254,3 +254,20 @@ def test_switching_to_the_monthly_view_changes_nothing_until_edited(app):
     app.radio(key="plan_grain").set_value("monthly").run()
     assert not app.exception
     assert [m.value for m in app.metric] == before
+
+
+def test_saving_again_under_a_saved_name_asks_first(app):
+    _page(app, "Scenario planner")
+    app.text_input(key="scenario_name").set_value("Plan A").run()
+    app.button(key="save_scenario").click().run()
+    first = app.session_state["scenarios"]["Plan A"].copy()
+    plan = app.session_state["plan"].copy()
+    plan["SEM"] = plan["SEM"] * 3
+    app.session_state["plan"] = plan
+    app.run()
+    app.button(key="save_scenario").click().run()
+    assert any("'Plan A' is already saved" in e.value for e in app.error)
+    pd.testing.assert_frame_equal(app.session_state["scenarios"]["Plan A"], first)  # not overwritten
+    app.checkbox(key="scenario_replace").check().run()
+    app.button(key="save_scenario").click().run()
+    assert app.session_state["scenarios"]["Plan A"]["SEM"].sum() > first["SEM"].sum()
