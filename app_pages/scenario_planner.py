@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -40,15 +41,24 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     an uploaded plan's levers and per-subcategory rows are kept as they are, so the app predicts what the CLI does."""
     grain = st.radio("Edit spend", ["weekly", "monthly"], horizontal=True, key="plan_grain")
     weekly = plan.drop_duplicates("week_start")[["week_start", *art.channels]].reset_index(drop=True)
+    version = st.session_state.setdefault("plan_version", 0)  # a new editor once an edit is kept in the plan
     if grain == "weekly":
-        edited = table_editor(weekly, "plan_editor")
+        edited = table_editor(weekly, f"plan_editor_{version}")
         edited = edited.assign(week_start=pd.to_datetime(edited["week_start"]))
     else:
         shown = planner.weekly_to_monthly(weekly, art.channels)
-        edited_months = table_editor(shown, "plan_editor_monthly")
+        edited_months = table_editor(shown, f"plan_editor_monthly_{version}")
         edited = planner.apply_monthly_edits(weekly, shown, edited_months.fillna(0.0), art.channels)
     edited[art.channels] = edited[art.channels].fillna(0.0).clip(lower=0.0)
-    return plan.drop(columns=art.channels).merge(edited, on="week_start", how="left")[plan.columns]
+    result = plan.drop(columns=art.channels).merge(edited, on="week_start", how="left")[plan.columns]
+    before, after = plan[art.channels].to_numpy(float), result[art.channels].to_numpy(float)
+    if not np.allclose(after, before, rtol=1e-12, atol=1e-12):
+        # the plan is the one object both views edit: keep every edit in it at once, so it survives switching views
+        # and leaving the page, and show it in a fresh editor (the old one would apply its edits a second time)
+        st.session_state["plan"] = result
+        st.session_state["plan_version"] = version + 1
+        st.rerun()
+    return plan
 
 
 def save_ui(edited: pd.DataFrame) -> None:

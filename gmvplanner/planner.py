@@ -309,18 +309,21 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
     days[channels] = days[channels] / 7
     month = days["date"].dt.to_period("M").astype(str)
     old, new = before.set_index("month"), after.set_index("month")
+    changed = False
     for m in new.index.intersection(old.index):
         inside = (month == m).to_numpy()
         for channel in channels:
             target, was = float(new.loc[m, channel]), float(old.loc[m, channel])
             if abs(target - was) <= 1e-12 * max(abs(was), 1.0):
                 continue
+            changed = True
             if was > 0:
                 days.loc[inside, channel] *= target / was
             else:
                 days.loc[inside, channel] = target / inside.sum()
     out = plan.copy()
-    out[channels] = days.groupby(np.repeat(np.arange(len(plan)), 7))[channels].sum().to_numpy()
+    if changed:  # untouched, the plan comes back bit for bit
+        out[channels] = days.groupby(np.repeat(np.arange(len(plan)), 7))[channels].sum().to_numpy()
     return out
 
 
