@@ -141,6 +141,14 @@ def training_parser() -> argparse.ArgumentParser:
     weekly.add_argument("--channels", type=_names, help="comma-separated spend columns of --weekly")
     weekly.add_argument("--controls", type=_names, default=(), help="comma-separated control columns of --weekly")
     weekly.add_argument("--group-col", help="one model per value of this column (default: one model named 'all')")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="what reads, cleans and aggregates the orders: duckdb (default; any size on one machine) or spark "
+        "(PySpark and Java; local[*] unless --spark-master or spark-submit says otherwise)",
+    )
+    p.add_argument("--spark-master", help="with --engine spark: the cluster, e.g. spark://host:7077 or yarn")
     p.add_argument("--media", type=Path, help="media spend in crore: monthly (Year, Month, channels) or dated (date, channels)")
     p.add_argument("--sale-calendar", type=Path, help="special-sale days: Date (m/d/Y), Sales Name")
     p.add_argument("--nps", type=Path, help="monthly NPS: Date (m/d/Y), NPS")
@@ -216,6 +224,10 @@ def training_main(argv: list[str] | None = None) -> int:
                 if name in seen:
                     parser.error(f"column '{name}' is given to both {seen[name]} and {option}; each column has one role")
                 seen[name] = option
+    if args.spark_master and args.engine != "spark":
+        parser.error("--spark-master goes with --engine spark")
+    if args.weekly is not None and args.engine == "spark":
+        parser.error("--engine spark reads orders; a --weekly table is read directly")
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
     takers = [name for name, kind in MODEL_KINDS.items() if kind.has_media_part]
@@ -269,6 +281,8 @@ def training_main(argv: list[str] | None = None) -> int:
                 holidays=args.holidays,
                 start=args.start,
                 end=args.end,
+                engine=args.engine,
+                spark_master=args.spark_master,
             )
         result = train(inputs, args.artifacts, args.subcategories, config, progress=progress)
         _print_summary(result, time.perf_counter() - started)

@@ -45,6 +45,8 @@ class TrainingInputs:
     holidays: Path | None = None
     start: str | None = None
     end: str | None = None
+    engine: str = "duckdb"  # what reads the orders: "duckdb" (one machine) or "spark" (a cluster, or local[*])
+    spark_master: str | None = None
 
     def paths(self) -> dict[str, Path]:
         items = {
@@ -124,9 +126,14 @@ def train(
         log.info("%s done in %.1f s", name, seconds[name])
         report(name, frac)
 
-    report("reading and cleaning orders (DuckDB)", 0.0)
+    report(f"reading and cleaning orders ({'Spark' if inputs.engine == 'spark' else 'DuckDB'})", 0.0)
     media = load_media(inputs.media)  # small inputs first: their errors come before the long read
-    aggregate = aggregate_orders(inputs.orders)
+    if inputs.engine == "spark":
+        from .data.spark_ingest import aggregate_orders_spark
+
+        aggregate = aggregate_orders_spark(inputs.orders, inputs.spark_master)
+    else:
+        aggregate = aggregate_orders(inputs.orders)
     log.info("read %d order rows from %s", aggregate.rows_read[0], inputs.orders)
     sales = load_sale_calendar(inputs.sale_calendar) if inputs.sale_calendar else None
     nps = load_nps(inputs.nps) if inputs.nps else None

@@ -40,6 +40,9 @@ __all__ = [
     "order_sources",
     "covered_days",
     "known_subcategories",
+    "clean_and_aggregate",
+    "csv_names",
+    "parquet_schema",
 ]
 
 # column in the ElecKart file -> name used inside the pipeline
@@ -165,13 +168,8 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str 
     kind, files = order_sources(path)
     listed = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
     if kind == "parquet":
-        try:
-            schema = pq.read_schema(files[0])
-        except Exception as exc:  # pyarrow raises several types for damaged files
-            raise InputError(files[0], f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        schema = parquet_schema(path, files)
         names = list(schema.names)
-        readers.check_names(path, names)
-        readers.require_columns(path, names, list(ORDER_FIELDS))
         columns = []
         for name in names:
             field = schema.field(name)
@@ -185,6 +183,18 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str 
                 expr = f"CAST({quoted} AS VARCHAR)"
             columns.append(f"{expr} AS {quoted}")
         return f"SELECT {', '.join(columns)} FROM read_parquet({listed}, union_by_name = true)", names, kind
+    names = csv_names(path, files)
+    types = "{" + ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
+    sql = (
+        f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, encoding = '{encoding}', "
+        "quote = '\"', escape = '\"', delim = ',', strict_mode = true, null_padding = false)"
+    )
+    return sql, names, kind
+
+
+def csv_names(path: Path | str, files: list[str]) -> list[str]:
+    """The header of an orders CSV, after the checks every engine makes: a text table, named columns, the required
+    ones present."""
     names = _csv_header(files[0])
     opener = gzip.open if files[0].endswith(".gz") else open
     with opener(files[0], "rb") as fh:
@@ -194,12 +204,18 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str 
         raise InputError(path, f"not a table: found {len(names)} column(s); is it comma-separated?")
     readers.check_names(path, names)
     readers.require_columns(path, names, list(ORDER_FIELDS))
-    types = "{" + ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
-    sql = (
-        f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, encoding = '{encoding}', "
-        "quote = '\"', escape = '\"', delim = ',', strict_mode = true, null_padding = false)"
-    )
-    return sql, names, kind
+    return names
+
+
+def parquet_schema(path: Path | str, files: list[str]):
+    """The Arrow schema of an orders Parquet input, after the same checks."""
+    try:
+        schema = pq.read_schema(files[0])
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise InputError(files[0], f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    readers.check_names(path, list(schema.names))
+    readers.require_columns(path, list(schema.names), list(ORDER_FIELDS))
+    return schema
 
 
 def _csv_header(path: str) -> list[str]:
@@ -209,11 +225,18 @@ def _csv_header(path: str) -> list[str]:
 
 
 def _q(name: str) -> str:
+    """An identifier in DuckDB's SQL (Spark's is `_spark_q`)."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _missing_list() -> str:
-    return ", ".join("'" + m.replace("'", "''") + "'" for m in readers.MISSING)
+def _spark_q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _missing_list(q=None) -> str:
+    """The missing markers as SQL string literals (Spark's SQL reads a backslash as an escape)."""
+    escape = (lambda m: m.replace("\\", "\\\\")) if q is _spark_q else (lambda m: m)
+    return ", ".join("'" + escape(m).replace("'", "''") + "'" for m in readers.MISSING)
 
 
 def _number(column: str) -> str:
@@ -224,18 +247,18 @@ def _number(column: str) -> str:
     )
 
 
-def _is_missing(column: str) -> str:
-    return f"({_q(column)} IS NULL OR trim({_q(column)}) IN ({_missing_list()}))"
+def _is_missing(column: str, q=_q) -> str:
+    return f"({q(column)} IS NULL OR trim({q(column)}) IN ({_missing_list(q)}))"
 
 
-def _text(column: str) -> str:
+def _text(column: str, q=_q) -> str:
     """A text cell, NULL when it is one of the missing markers."""
-    return f"(CASE WHEN {_q(column)} IS NULL OR {_q(column)} IN ({_missing_list()}) THEN NULL ELSE {_q(column)} END)"
+    return f"(CASE WHEN {q(column)} IS NULL OR {q(column)} IN ({_missing_list(q)}) THEN NULL ELSE {q(column)} END)"
 
 
-def _date() -> str:
+def _date(q=_q) -> str:
     """YYYY-MM-DD[ hh:mm:ss] as a timestamp; NULL for anything else, impossible dates (2015-02-30) included."""
-    cell = _q("order_date")
+    cell = q("order_date")
     return f"COALESCE(TRY_CAST({cell} AS TIMESTAMP), TRY_CAST(trim({cell}) AS TIMESTAMP))"
 
 
@@ -277,40 +300,71 @@ def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
 def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8") -> OrderAggregate:
     source, names, kind = _source_sql(con, path, encoding)
     con.execute(f"CREATE TEMP VIEW raw AS {source}")
+
+    def on_unreadable() -> None:
+        _first_bad_cell(con, path, kind, _cell_checks())
+
+    return clean_and_aggregate(_DuckDBRunner(con), names, _q, path, on_unreadable)
+
+
+class _DuckDBRunner:
+    """Runs the shared SQL on DuckDB."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
+
+    def one(self, sql: str) -> tuple:
+        return self.con.execute(sql).fetchone()
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+
+def clean_and_aggregate(run, names: list[str], q, path: Path | str, on_unreadable, hash_name: str = "hash") -> OrderAggregate:
+    """The one definition of cleaning and aggregation, as SQL any engine runs (DuckDB here, Spark in
+    `spark_ingest`): `run` executes it over a table `raw` of text columns `names`; `q` quotes an identifier in the
+    engine's dialect and `hash_name` names its 64-bit row hash; `on_unreadable` is called when a cell cannot be
+    read (it raises, naming the row)."""
     # One pass over the file. Exact duplicates are identical in every column: one copy of each distinct row goes on,
     # with its count. Rows are compared on the nine columns used and a 64-bit hash of the others (twice as fast as
     # comparing every text column; two different rows would need equal used columns and colliding hashes).
-    used = ", ".join(_q(c) for c in ORDER_FIELDS)
-    others = [_q(c) for c in names if c not in ORDER_FIELDS]
-    rest = f"hash({', '.join(others)})" if others else "0"
-    con.execute(
-        f"CREATE TEMP TABLE distinct_rows AS SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY ALL"
-    )
-    if con.execute("SELECT count(*) FROM distinct_rows").fetchone()[0] == 0:
+    used = ", ".join(q(c) for c in ORDER_FIELDS)
+    others = [q(c) for c in names if c not in ORDER_FIELDS]
+    rest = f"{hash_name}({', '.join(others)})" if others else "0"
+    run.table("distinct_rows", f"SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY {used}, {rest}")
+    if run.one("SELECT count(*) FROM distinct_rows")[0] == 0:
         raise InputError(path, "has a header but no data rows")
     # numbers are cast once (the cast allows spaces); a failed cast is unreadable unless the cell is a missing marker
-    casts = ", ".join(f"TRY_CAST({_q(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
-    texts = ", ".join(_q(c) for c in NUMBERS)
+    casts = ", ".join(f"TRY_CAST({q(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
+    texts = ", ".join(q(c) for c in NUMBERS)
     parsed = f"""
-        SELECT copies, {_date()} AS ts, {casts}, {texts},
-               {_text("product_analytic_sub_category")} AS subcategory,
-               COALESCE({_text("product_analytic_vertical")}, 'unknown') AS vertical,
-               COALESCE({_text("s1_fact.order_payment_type")}, 'unknown') AS payment
+        SELECT copies, {_date(q)} AS ts, {casts}, {texts},
+               {_text("product_analytic_sub_category", q)} AS subcategory,
+               COALESCE({_text("product_analytic_vertical", q)}, 'unknown') AS vertical,
+               COALESCE({_text("s1_fact.order_payment_type", q)}, 'unknown') AS payment
         FROM distinct_rows"""
     names_of = ("raw_gmv", "units", "sla", "mrp", "procurement_sla")  # NUMBERS, as the pipeline names them
     renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(names_of))
-    unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c)})" for i, c in enumerate(NUMBERS))
+    unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c, q)})" for i, c in enumerate(NUMBERS))
     parsed = f"""
         SELECT copies, ts, {renamed}, subcategory, vertical, payment,
                ts IS NULL OR ts < TIMESTAMP '{EARLIEST_DATE}' OR ts > TIMESTAMP '{LATEST_DATE} 23:59:59'
                    OR {unreadable} AS unreadable
-        FROM ({parsed})"""
+        FROM ({parsed}) AS cast_rows"""
+    infinite = "CAST('Infinity' AS DOUBLE)"
     implausible = (
-        f"(isinf(raw_gmv) OR raw_gmv > {MAX_ORDER_LINE_RUPEES} OR isinf(mrp) OR mrp > {MAX_ORDER_LINE_RUPEES} "
-        f"OR isinf(units) OR units > {MAX_UNITS})"
+        f"(abs(raw_gmv) = {infinite} OR raw_gmv > {MAX_ORDER_LINE_RUPEES} OR abs(mrp) = {infinite} "
+        f"OR mrp > {MAX_ORDER_LINE_RUPEES} OR abs(units) = {infinite} OR units > {MAX_UNITS})"
     )
-    con.execute(f"""
-        CREATE TEMP TABLE judged AS
+    run.table(
+        "judged",
+        f"""
         SELECT *, CAST(ts AS DATE) AS day,
                CASE WHEN COALESCE({implausible}, false) THEN NULL ELSE raw_gmv END AS gmv,
                CASE WHEN raw_gmv IS NULL THEN 1
@@ -320,11 +374,12 @@ def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str =
                     WHEN units IS NULL OR units < 1 THEN 6
                     WHEN mrp > 0 AND raw_gmv > units * mrp + 0.5 THEN 7
                     ELSE 0 END AS reason
-        FROM ({parsed})""")
-    if con.execute("SELECT count(*) FROM judged WHERE unreadable").fetchone()[0]:
-        _first_bad_cell(con, path, kind, _cell_checks())
-    duplicates = con.execute("SELECT sum(copies - 1), COALESCE(sum((copies - 1) * gmv), 0) FROM judged").fetchone()
-    rows_read = con.execute("SELECT sum(copies), COALESCE(sum(copies * gmv), 0) FROM judged").fetchone()
+        FROM ({parsed}) AS parsed_rows""",
+    )
+    if run.one("SELECT count(*) FROM judged WHERE unreadable")[0]:
+        on_unreadable()
+    duplicates = run.one("SELECT sum(copies - 1), COALESCE(sum((copies - 1) * gmv), 0) FROM judged")
+    rows_read = run.one("SELECT sum(copies), COALESCE(sum(copies * gmv), 0) FROM judged")
     fixes = (
         "mrp <= 0",
         f"sla < 0 OR sla > {MAX_SLA_DAYS}",
@@ -334,32 +389,44 @@ def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str =
         f"count(*) FILTER (WHERE {f}) AS fix_{i}_rows, COALESCE(sum(gmv) FILTER (WHERE {f}), 0) AS fix_{i}_gmv"
         for i, f in enumerate(fixes)
     )
-    reasons = con.execute(
-        f"SELECT day, reason, count(*) AS rows, COALESCE(sum(gmv), 0) AS gmv, {fix_columns} FROM judged GROUP BY ALL"
-    ).df()
-    con.execute(f"""
-        CREATE TEMP VIEW valid AS
+    reasons = run.frame(
+        f"SELECT day, reason, count(*) AS row_count, COALESCE(sum(gmv), 0) AS gmv, {fix_columns} FROM judged "
+        "GROUP BY day, reason ORDER BY day, reason"
+    ).rename(columns={"row_count": "rows"})
+    run.view(
+        "valid",
+        f"""
         SELECT day, subcategory, vertical, payment, gmv, units,
                CASE WHEN mrp <= 0 THEN NULL ELSE mrp END AS mrp,
                CASE WHEN sla < 0 OR sla > {MAX_SLA_DAYS} THEN NULL ELSE sla END AS sla,
                CASE WHEN procurement_sla < 0 OR procurement_sla > {MAX_SLA_DAYS} THEN NULL ELSE procurement_sla END
                    AS procurement_sla
-        FROM judged WHERE reason = 0""")
-    daily = con.execute("""
+        FROM judged WHERE reason = 0""",
+    )
+    daily = run.frame("""
         SELECT day, subcategory, sum(gmv) AS gmv, count(*) AS orders,
                COALESCE(sum(mrp), 0) AS mrp_sum, count(mrp) AS mrp_n,
                COALESCE(sum(sla), 0) AS sla_sum, count(sla) AS sla_n,
                COALESCE(sum(procurement_sla), 0) AS procurement_sla_sum, count(procurement_sla) AS procurement_sla_n,
                COALESCE(sum(mrp * units), 0) AS list_value,
                COALESCE(sum(gmv) FILTER (WHERE mrp IS NOT NULL), 0) AS gmv_listed
-        FROM valid GROUP BY day, subcategory ORDER BY day, subcategory""").df()
-    mix = con.execute("""
-        SELECT day, subcategory, 'vertical' AS kind, vertical AS value, count(*) AS n FROM valid GROUP BY ALL
-        UNION ALL
-        SELECT day, subcategory, 'payment' AS kind, payment AS value, count(*) AS n FROM valid GROUP BY ALL
-        ORDER BY day, subcategory, kind, value""").df()
+        FROM valid GROUP BY day, subcategory ORDER BY day, subcategory""")
+    mix = run.frame("""
+        SELECT * FROM (
+            SELECT day, subcategory, 'vertical' AS kind, vertical AS value, count(*) AS n FROM valid
+            GROUP BY day, subcategory, vertical
+            UNION ALL
+            SELECT day, subcategory, 'payment' AS kind, payment AS value, count(*) AS n FROM valid
+            GROUP BY day, subcategory, payment
+        ) AS counts ORDER BY day, subcategory, kind, value""")
     for frame in (daily, mix, reasons):
         frame["day"] = pd.to_datetime(frame["day"])
+    for frame in (daily, reasons):
+        for column in frame.columns:
+            if column.endswith(("_n", "rows")) or column in ("orders", "reason"):
+                frame[column] = frame[column].astype("int64")
+    mix["n"] = mix["n"].astype("int64")
+    mix = mix.sort_values(["day", "subcategory", "kind", "value"], ignore_index=True)  # engines collate differently
     return OrderAggregate(
         daily=daily,
         mix=mix,

@@ -271,4 +271,3 @@ def test_saving_again_under_a_saved_name_asks_first(app):
     app.checkbox(key="scenario_replace").check().run()
     app.button(key="save_scenario").click().run()
     assert app.session_state["scenarios"]["Plan A"]["SEM"].sum() > first["SEM"].sum()
-

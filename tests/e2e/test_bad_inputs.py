@@ -335,6 +335,8 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "not a finite number",
     ),
     # --- training options
+    ("spark master without spark", TRAIN, lambda e: e.train(extra=["--spark-master", "local[2]"]), "--spark-master goes with"),
+    ("unknown engine", TRAIN, lambda e: e.train(extra=["--engine", "pandas"]), "invalid choice: 'pandas'"),
     ("seed negative", TRAIN, lambda e: e.train(extra=["--seed", "-1"]), "argument --seed"),
     ("trees zero", TRAIN, lambda e: e.train(extra=["--trees", "0"]), "argument --trees"),
     ("trees text", TRAIN, lambda e: e.train(extra=["--trees", "many"]), "expected a whole number, got 'many'"),
