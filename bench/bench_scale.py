@@ -140,7 +140,7 @@ def _plot(rows: list[dict], path: Path, stage: str) -> None:
     fig.update_yaxes(type="log", title="seconds", secondary_y=False)
     fig.update_yaxes(title="peak memory (GB)", secondary_y=True)
     fig.update_layout(title=f"GMV Planner {stage} at scale (2 cores)")
-    fig.write_html(path)
+    fig.write_html(path, include_plotlyjs="cdn")  # a small file; the chart library loads from the CDN
 
 
 if __name__ == "__main__":
