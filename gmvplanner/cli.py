@@ -127,13 +127,19 @@ class _Parser(argparse.ArgumentParser):
 def training_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ecommerce_training.py",
-        description="Train one Random Forest per product subcategory on order data and marketing spend, and write "
-        "models, encoders, a manifest, a backtest and a cleaning report to the artifacts folder. "
+        description="Train the GMV model of each product subcategory on order data and marketing spend (by default a "
+        "media-mix part for the channels plus a Random Forest for the product and order levers), and write models, "
+        "encoders, a manifest, a backtest, channel answers with intervals, a data-adequacy check and a cleaning "
+        "report to the artifacts folder. "
         "With no --orders/--media it trains on the embedded default data (generated once into data/).",
         epilog="Example: python ecommerce_training.py --orders ConsumerElectronics.csv --media MediaInvestment.csv "
         "--sale-calendar SpecialSale.csv --nps MonthlyNPS.csv --holidays HolidayList.csv",
     )
-    p.add_argument("--orders", type=Path, help="order file (CSV or Parquet) in the ElecKart ConsumerElectronics layout")
+    p.add_argument(
+        "--orders",
+        type=Path,
+        help="orders in the ElecKart ConsumerElectronics layout: CSV, .csv.gz, Parquet, or a folder or glob of Parquet",
+    )
     weekly = p.add_argument_group("bring-your-own weekly table (instead of --orders/--media)")
     weekly.add_argument("--weekly", type=Path, help="weekly table: a date column, the target, spend per channel")
     weekly.add_argument("--date-col", default="week_start", help="date column of --weekly (default: %(default)s)")
