@@ -70,18 +70,9 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     warning naming the file).
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, "file not found")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a CSV or Parquet file")
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if size == 0:
-        raise InputError(path, "file is empty")
+    check_file(path)
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
     if head[:4] == b"PAR1":
         try:
             table = pq.read_table(path)
