@@ -50,3 +50,22 @@ def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataF
 def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """An editable table whose first column (channel, week or month) labels the rows and stays fixed."""
     return st.data_editor(frame, key=key, disabled=[frame.columns[0]], hide_index=True, width="stretch")
+
+
+def remembered(key: str, default):
+    """The value widget `key` had when the analyst last left the page, else `default`: Streamlit forgets the state
+    of widgets a run does not draw, so a form would reset on every return."""
+    return st.session_state.get(f"_kept_{key}", default)
+
+
+def remembered_index(key: str, options: list, default: int = 0) -> int:
+    """`remembered` for a selectbox: the index of the kept option, else `default`."""
+    kept = st.session_state.get(f"_kept_{key}")
+    return options.index(kept) if kept in options else default
+
+
+def keep(*keys: str) -> None:
+    """Remember these widgets' values for the next visit (see `remembered`)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[f"_kept_{key}"] = st.session_state[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached_predictions, current, page_header, table_editor
+from app_pages.common import cached_predictions, current, keep, page_header, remembered, remembered_index, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
@@ -21,8 +21,14 @@ def form_ui(art: Artifacts, sub: str) -> dict | None:
     recent = planner.recent_monthly_spend(art)
     with st.form("predict_form"):
         c1, c2, c3 = st.columns(3)
-        first = c1.date_input("Order week (any day in it; weeks start on Monday)", value=art.next_week.date(), key="predict_week")
-        weeks = c1.number_input("Weeks to predict", min_value=1, max_value=PLAN_WEEKS, value=4, key="predict_weeks")
+        first = c1.date_input(
+            "Order week (any day in it; weeks start on Monday)",
+            value=remembered("predict_week", art.next_week.date()),
+            key="predict_week",
+        )
+        weeks = c1.number_input(
+            "Weeks to predict", min_value=1, max_value=PLAN_WEEKS, value=remembered("predict_weeks", 4), key="predict_weeks"
+        )
         levers = {}
         for lever, step in LEVER_STEPS:
             if lever in ranges:
@@ -30,23 +36,27 @@ def form_ui(art: Artifacts, sub: str) -> dict | None:
                 levers[lever] = c2.number_input(
                     f"{r.label[0].upper()}{r.label[1:]} ({r.unit})",
                     min_value=0.0,
-                    value=round(r.default, 2),
+                    value=remembered(f"predict_{lever}", round(r.default, 2)),
                     step=step,
                     key=f"predict_{lever}",
                     help=f"Training range {r.low:,.2f} to {r.high:,.2f} {r.unit}.",
                 )
-        sale = c3.slider("Special-sale days per week", 0, 7, 0, key="predict_sale")
+        sale = c3.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
         payment = c3.selectbox(
             "Payment type",
             planner.PAYMENT_CHOICES,
+            index=remembered_index("predict_payment", list(planner.PAYMENT_CHOICES)),
             key="predict_payment",
             help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
         )
-        vertical = c3.selectbox("Product vertical", ["recent mix", *planner.verticals(art, sub)], key="predict_vertical")
+        choices = ["recent mix", *planner.verticals(art, sub)]
+        vertical = c3.selectbox(
+            "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
+        )
         spend = st.number_input(
             f"Marketing spend, monthly total ({art.money.name})",
             min_value=0.0,
-            value=round(recent, 4),
+            value=remembered("predict_spend", round(recent, 4)),
             step=max(round(recent / 20, 3), 0.001),
             format="%.4f",
             key="predict_spend",
@@ -104,8 +114,13 @@ def main() -> None:
         "Set the week, the product and order levers and the marketing spend; the model predicts weekly GMV "
         f"with an 80% interval. Defaults are the last {RECENT_WEEKS} training weeks.",
     )
-    sub = st.selectbox("Subcategory", art.subcategories, key="predict_sub")
+    sub = st.selectbox(
+        "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
+    )
     values = form_ui(art, sub)
+    # the form shows what was last submitted when the analyst comes back, beside the forecast made from it
+    keep("predict_sub", "predict_week", "predict_weeks", "predict_sale", "predict_payment", "predict_vertical")
+    keep("predict_spend", *(f"predict_{lever}" for lever, _ in LEVER_STEPS))
     if values is not None:
         levers = values.pop("levers")
         first_week, weeks = values.pop("first_week"), values.pop("weeks")

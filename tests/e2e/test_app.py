@@ -74,6 +74,18 @@ def test_a_forecast_survives_a_visit_to_another_page(app):
     assert app.metric[0].value == shown  # the submitted scenario is kept in the session, not in the page
 
 
+def test_the_predict_form_shows_what_was_submitted_after_a_visit_elsewhere(app):
+    _page(app, "Predict")
+    app.number_input(key="predict_weeks").set_value(6)
+    app.slider(key="predict_sale").set_value(3)
+    next(b for b in app.button if b.label == "Predict").click().run()
+    _page(app, "Channels")
+    _page(app, "Predict")
+    assert app.number_input(key="predict_weeks").value == 6  # not reset to the default of 4
+    assert app.slider(key="predict_sale").value == 3
+    assert app.session_state["predict_scenario"]["week_start"].nunique() == 6
+
+
 @pytest.mark.parametrize(
     "error, shown",
     [
