@@ -15,8 +15,8 @@ from gmvplanner.reporting import charts
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
 
 
-def form_ui(art: Artifacts, sub: str) -> dict | None:
-    """The Predict form; its values (arguments of `planner.form_scenario`) once submitted, else None."""
+def form_ui(art: Artifacts, sub: str) -> tuple[bool, dict]:
+    """The Predict form: whether it was just submitted, and its values (arguments of `planner.form_scenario`)."""
     ranges = planner.lever_ranges(art, sub)
     recent = planner.recent_monthly_spend(art)
     with st.form("predict_form"):
@@ -66,9 +66,8 @@ def form_ui(art: Artifacts, sub: str) -> dict | None:
             pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
             "predict_split",
         )
-        if not st.form_submit_button("Predict", type="primary"):
-            return None
-    return {
+        submitted = st.form_submit_button("Predict", type="primary")
+    return submitted, {
         "first_week": pd.Timestamp(first),
         "weeks": int(weeks),
         "monthly_spend": spend,
@@ -117,20 +116,18 @@ def main() -> None:
     sub = st.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
     )
-    values = form_ui(art, sub)
+    submitted, values = form_ui(art, sub)
     # the form shows what was last submitted when the analyst comes back, beside the forecast made from it
     keep("predict_sub", "predict_week", "predict_weeks", "predict_sale", "predict_payment", "predict_vertical")
     keep("predict_spend", *(f"predict_{lever}" for lever, _ in LEVER_STEPS))
-    if values is not None:
+    shown = st.session_state.get("predict_scenario")
+    if submitted or shown is None or shown["subcategory"].iloc[0] != sub:
+        # a forecast on first sight: the form's defaults predict at once; Predict replaces it with the analyst's
         levers = values.pop("levers")
         first_week, weeks = values.pop("first_week"), values.pop("weeks")
         st.session_state["predict_scenario"] = planner.form_scenario(art, first_week, weeks, sub, **values, **levers)
         st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, levers, values["monthly_spend"])
-    scenario = st.session_state.get("predict_scenario")
-    if scenario is None or scenario["subcategory"].iloc[0] != sub:
-        st.info("Press **Predict** to see the forecast.")
-        return
-    forecast_ui(art, key, sub, scenario)
+    forecast_ui(art, key, sub, st.session_state["predict_scenario"])
 
 
 main()

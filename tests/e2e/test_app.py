@@ -74,6 +74,12 @@ def test_a_forecast_survives_a_visit_to_another_page(app):
     assert app.metric[0].value == shown  # the submitted scenario is kept in the session, not in the page
 
 
+def test_predict_shows_a_forecast_on_first_sight(app):
+    _page(app, "Predict")
+    assert app.metric and app.get("plotly_chart")  # from the defaults, before anything is pressed
+    assert app.session_state["predict_scenario"]["week_start"].nunique() == 4
+
+
 def test_the_predict_form_shows_what_was_submitted_after_a_visit_elsewhere(app):
     _page(app, "Predict")
     app.number_input(key="predict_weeks").set_value(6)
