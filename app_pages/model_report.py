@@ -35,17 +35,15 @@ def main() -> None:
         },
     )
     st.plotly_chart(charts.importance_figure(art.table("feature_importances"), sub), key="importance_chart")
-    adequacy = planner.adequacy_table(art, sub)
-    if adequacy is not None:
-        st.subheader("Data adequacy: is there enough in the data to measure each channel?")
-        caution = planner.identification_caution(art)
-        if caution:
-            st.warning(caution)
-        st.caption(
-            "Counted as Meridian does: data points (weeks, or months when spend moves only monthly) per estimated "
-            "effect; about 15 give directional answers. Channels whose spend moves together cannot be told apart."
-        )
-        st.dataframe(adequacy, hide_index=True, key="adequacy_table")
+    st.subheader("Data adequacy: is there enough in the data to measure each channel?")
+    caution = planner.identification_caution(art)
+    if caution:
+        st.warning(caution)
+    st.caption(
+        "Counted as Meridian does: data points (weeks, or months when spend moves only monthly) per estimated "
+        "effect; about 15 give directional answers. Channels whose spend moves together cannot be told apart."
+    )
+    st.dataframe(planner.adequacy_table(art, sub), hide_index=True, key="adequacy_table")
     if (art.path / "cleaning_report.csv").exists():
         st.subheader("Cleaning report")
         st.dataframe(art.table("cleaning_report"), hide_index=True, key="cleaning_table")

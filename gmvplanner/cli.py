@@ -243,12 +243,10 @@ def training_main(argv: list[str] | None = None) -> int:
 
     def work() -> None:
         from .data.lift_tests import load_lift_tests
-        from .model.artifacts import check_destination
         from .model.fixed_transforms import load_transforms
         from .model.training import TrainConfig
         from .pipeline import TrainingInputs, train, train_weekly
 
-        check_destination(args.artifacts)  # before any work, not after a whole training
         config = TrainConfig(
             holdout_weeks=args.holdout_weeks,
             seed=args.seed,

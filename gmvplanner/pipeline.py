@@ -24,7 +24,7 @@ from .features.design import LEVERS, FeatureSpec
 from .features.encoders import fit_encoders
 from .features.table import daily_calendar, weekly_table
 from .manifest import Manifest, Window
-from .model.artifacts import file_sha256, write_artifacts
+from .model.artifacts import check_destination, file_sha256, write_artifacts
 from .model.metrics import feature_importances
 from .model.training import Progress, TrainConfig, TrainedSubcategory, train_groups
 from .units import OWN_UNITS, RUPEES_IN_CRORE, MoneyUnit
@@ -113,6 +113,7 @@ def train(
     progress: Progress | None = None,
 ) -> TrainingResult:
     """Run every stage and write the artifacts; on any error the existing artifacts stay as they were."""
+    check_destination(artifacts_dir)  # before any work, not after a whole training
     config = config or TrainConfig()
     report = progress or (lambda msg, frac: None)
     seconds: dict[str, float] = {}
@@ -244,6 +245,7 @@ def train_weekly(
     Spend columns are in the table's own currency units; seasonality comes from two yearly Fourier pairs
     of the date plus a linear trend, since a weekly table brings no sale or holiday calendar.
     """
+    check_destination(artifacts_dir)
     config = config or TrainConfig()
     if config.lift_tests is not None:
         raise InputError("--lift-tests", "calibrates training from orders and media; a weekly table cannot use it yet")

@@ -50,18 +50,9 @@ __all__ = [
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
 
 
-MONTHLY_CAUTION = (
-    "Spend was given monthly: two years hold only about 24 distinct spend levels per channel, too few to "
-    "separate nine channels. Treat channel ROI and the recommended split as indications, not measurements; "
-    "weekly spend (a dated media file) makes them measurable."
-)
-
-
 def identification_caution(artifacts: Artifacts) -> str | None:
     """A plain-words caution when the data cannot support channel-level answers (the data adequacy check written
-    at training), else None. Artifacts written before that check get the monthly-spend caution."""
-    if "adequacy.csv" not in artifacts.manifest.files:
-        return MONTHLY_CAUTION if artifacts.manifest.window.media_layout == "monthly" else None
+    at training), else None."""
     warnings = artifacts.table("adequacy")["data_warning"].astype("string").fillna("")
     found = list(dict.fromkeys(w for w in warnings if w))
     return "Data adequacy: " + "; ".join(found) + "." if found else None
@@ -90,10 +81,8 @@ def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     return table
 
 
-def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame | None:
-    """The data adequacy check for one subcategory with plain column names (None for artifacts without it)."""
-    if "adequacy.csv" not in artifacts.manifest.files:
-        return None
+def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
+    """The data adequacy check for one subcategory with plain column names."""
     rows = artifacts.table("adequacy").query("subcategory == @subcategory")
     return pd.DataFrame(
         {

@@ -221,12 +221,9 @@ def test_monthly_edits_change_only_the_edited_month_and_hit_its_total():
     np.testing.assert_allclose(result["SEM"], plan["SEM"])
 
 
-def test_a_baseline_that_beats_the_model_is_said_plainly(art):
+def test_a_baseline_that_beats_the_model_is_said_plainly(art, monkeypatch):
     table = art.table("metrics")
     worse = table.assign(wape=np.where(table["predictor"] == "model", 0.99, table["wape"]))
-    art._tables["metrics"] = worse
-    try:
-        verdict = planner.baseline_verdict(art, "HomeAudio")
-    finally:
-        art._tables["metrics"] = table
+    monkeypatch.setattr(art, "table", lambda name: worse.copy() if name == "metrics" else table)
+    verdict = planner.baseline_verdict(art, "HomeAudio")
     assert verdict.startswith("On the held-out weeks a naive forecast") and "99.0%" in verdict

@@ -206,7 +206,7 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
     training data's adequacy check found the evidence weak, else no limit."""
     if max_change != AUTO:
         return max_change, "" if max_change is None else "as asked"
-    if "adequacy.csv" not in artifacts.manifest.files or not evidence_is_weak(artifacts.table("adequacy")):
+    if not evidence_is_weak(artifacts.table("adequacy")):
         return None, ""
     return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
 

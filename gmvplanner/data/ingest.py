@@ -39,8 +39,10 @@ __all__ = [
     "aggregate_orders",
     "order_sources",
     "covered_days",
-    "known_subcategories",
     "clean_and_aggregate",
+    "SqlDialect",
+    "DUCKDB_SQL",
+    "SPARK_SQL",
     "csv_names",
     "parquet_schema",
 ]
@@ -224,19 +226,31 @@ def _csv_header(path: str) -> list[str]:
         return [n.strip() for n in next(csv.reader(fh), [])]
 
 
-def _q(name: str) -> str:
-    """An identifier in DuckDB's SQL (Spark's is `_spark_q`)."""
-    return '"' + name.replace('"', '""') + '"'
+@dataclass(frozen=True)
+class SqlDialect:
+    """What differs between the engines' SQL: identifier quoting, backslashes in string literals, the row hash."""
+
+    quote: str
+    hash_name: str  # a 64-bit hash of several columns
+    backslash_escapes: bool  # Spark's string literals read a backslash as an escape
+
+    def ident(self, name: str) -> str:
+        return self.quote + name.replace(self.quote, self.quote * 2) + self.quote
+
+    def literal(self, text: str) -> str:
+        if self.backslash_escapes:
+            text = text.replace("\\", "\\\\")
+        return "'" + text.replace("'", "''") + "'"
 
 
-def _spark_q(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+DUCKDB_SQL = SqlDialect(quote='"', hash_name="hash", backslash_escapes=False)
+SPARK_SQL = SqlDialect(quote="`", hash_name="xxhash64", backslash_escapes=True)
+_q = DUCKDB_SQL.ident
 
 
-def _missing_list(q=None) -> str:
-    """The missing markers as SQL string literals (Spark's SQL reads a backslash as an escape)."""
-    escape = (lambda m: m.replace("\\", "\\\\")) if q is _spark_q else (lambda m: m)
-    return ", ".join("'" + escape(m).replace("'", "''") + "'" for m in readers.MISSING)
+def _missing_list(sql: SqlDialect = DUCKDB_SQL) -> str:
+    """The missing markers as SQL string literals."""
+    return ", ".join(sql.literal(m) for m in readers.MISSING)
 
 
 def _number(column: str) -> str:
@@ -247,18 +261,20 @@ def _number(column: str) -> str:
     )
 
 
-def _is_missing(column: str, q=_q) -> str:
-    return f"({q(column)} IS NULL OR trim({q(column)}) IN ({_missing_list(q)}))"
+def _is_missing(column: str, sql: SqlDialect = DUCKDB_SQL) -> str:
+    cell = sql.ident(column)
+    return f"({cell} IS NULL OR trim({cell}) IN ({_missing_list(sql)}))"
 
 
-def _text(column: str, q=_q) -> str:
+def _text(column: str, sql: SqlDialect = DUCKDB_SQL) -> str:
     """A text cell, NULL when it is one of the missing markers."""
-    return f"(CASE WHEN {q(column)} IS NULL OR {q(column)} IN ({_missing_list(q)}) THEN NULL ELSE {q(column)} END)"
+    cell = sql.ident(column)
+    return f"(CASE WHEN {cell} IS NULL OR {cell} IN ({_missing_list(sql)}) THEN NULL ELSE {cell} END)"
 
 
-def _date(q=_q) -> str:
+def _date(sql: SqlDialect = DUCKDB_SQL) -> str:
     """YYYY-MM-DD[ hh:mm:ss] as a timestamp; NULL for anything else, impossible dates (2015-02-30) included."""
-    cell = q("order_date")
+    cell = sql.ident("order_date")
     return f"COALESCE(TRY_CAST({cell} AS TIMESTAMP), TRY_CAST(trim({cell}) AS TIMESTAMP))"
 
 
@@ -289,11 +305,9 @@ def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
     """A DuckDB reading error as one plain line, with the row when it can be found."""
     message = str(exc).splitlines()[0]
     if Path(str(path)).is_file() and not str(path).endswith(".gz"):
-        names = _csv_header(str(path))
-        for number, cells in readers.records(Path(path)):
-            if cells and len(cells) != len(names):
-                found = f"{len(cells)} cells where the header has {len(names)}; expected one cell per column"
-                return InputError(path, found, row=number)
+        ragged = readers.ragged_row_error(Path(path), len(_csv_header(str(path))))
+        if ragged is not None:
+            return ragged
     return InputError(path, f"not a readable table ({message})")
 
 
@@ -304,7 +318,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str =
     def on_unreadable() -> None:
         _first_bad_cell(con, path, kind, _cell_checks())
 
-    return clean_and_aggregate(_DuckDBRunner(con), names, _q, path, on_unreadable)
+    return clean_and_aggregate(_DuckDBRunner(con), names, DUCKDB_SQL, path, on_unreadable)
 
 
 class _DuckDBRunner:
@@ -326,32 +340,31 @@ class _DuckDBRunner:
         return self.con.execute(sql).df()
 
 
-def clean_and_aggregate(run, names: list[str], q, path: Path | str, on_unreadable, hash_name: str = "hash") -> OrderAggregate:
+def clean_and_aggregate(run, names: list[str], sql: SqlDialect, path: Path | str, on_unreadable) -> OrderAggregate:
     """The one definition of cleaning and aggregation, as SQL any engine runs (DuckDB here, Spark in
-    `spark_ingest`): `run` executes it over a table `raw` of text columns `names`; `q` quotes an identifier in the
-    engine's dialect and `hash_name` names its 64-bit row hash; `on_unreadable` is called when a cell cannot be
-    read (it raises, naming the row)."""
+    `spark_ingest`): `run` executes it over a table `raw` of text columns `names`, written in the engine's `sql`
+    dialect; `on_unreadable` is called when a cell cannot be read (it raises, naming the row)."""
     # One pass over the file. Exact duplicates are identical in every column: one copy of each distinct row goes on,
     # with its count. Rows are compared on the nine columns used and a 64-bit hash of the others (twice as fast as
     # comparing every text column; two different rows would need equal used columns and colliding hashes).
-    used = ", ".join(q(c) for c in ORDER_FIELDS)
-    others = [q(c) for c in names if c not in ORDER_FIELDS]
-    rest = f"{hash_name}({', '.join(others)})" if others else "0"
+    used = ", ".join(sql.ident(c) for c in ORDER_FIELDS)
+    others = [sql.ident(c) for c in names if c not in ORDER_FIELDS]
+    rest = f"{sql.hash_name}({', '.join(others)})" if others else "0"
     run.table("distinct_rows", f"SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY {used}, {rest}")
     if run.one("SELECT count(*) FROM distinct_rows")[0] == 0:
         raise InputError(path, "has a header but no data rows")
     # numbers are cast once (the cast allows spaces); a failed cast is unreadable unless the cell is a missing marker
-    casts = ", ".join(f"TRY_CAST({q(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
-    texts = ", ".join(q(c) for c in NUMBERS)
+    casts = ", ".join(f"TRY_CAST({sql.ident(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
+    texts = ", ".join(sql.ident(c) for c in NUMBERS)
     parsed = f"""
-        SELECT copies, {_date(q)} AS ts, {casts}, {texts},
-               {_text("product_analytic_sub_category", q)} AS subcategory,
-               COALESCE({_text("product_analytic_vertical", q)}, 'unknown') AS vertical,
-               COALESCE({_text("s1_fact.order_payment_type", q)}, 'unknown') AS payment
+        SELECT copies, {_date(sql)} AS ts, {casts}, {texts},
+               {_text("product_analytic_sub_category", sql)} AS subcategory,
+               COALESCE({_text("product_analytic_vertical", sql)}, 'unknown') AS vertical,
+               COALESCE({_text("s1_fact.order_payment_type", sql)}, 'unknown') AS payment
         FROM distinct_rows"""
     names_of = ("raw_gmv", "units", "sla", "mrp", "procurement_sla")  # NUMBERS, as the pipeline names them
     renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(names_of))
-    unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c, q)})" for i, c in enumerate(NUMBERS))
+    unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c, sql)})" for i, c in enumerate(NUMBERS))
     parsed = f"""
         SELECT copies, ts, {renamed}, subcategory, vertical, payment,
                ts IS NULL OR ts < TIMESTAMP '{EARLIEST_DATE}' OR ts > TIMESTAMP '{LATEST_DATE} 23:59:59'
@@ -471,8 +484,3 @@ def _first_bad_cell(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str,
         if row[f"check_{i}"]:
             where = readers.spreadsheet_row(position, path if csv_file else None)
             raise InputError(path, message.format(v=row[column]), column=column, row=where)
-
-
-def known_subcategories(aggregate: OrderAggregate) -> list[str]:
-    """The subcategories with valid orders."""
-    return sorted(aggregate.daily["subcategory"].dropna().unique().astype(str))

@@ -29,6 +29,7 @@ __all__ = [
     "check_file",
     "check_names",
     "records",
+    "ragged_row_error",
     "read_frame",
     "require_columns",
     "spreadsheet_row",
@@ -131,10 +132,9 @@ def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
             if "invalid UTF8" in message and attempt == 0:
                 encoding = "latin-1"
                 continue
-            row = _first_ragged_row(path, len(names), encoding)
-            if row is not None:
-                found = f"{row[1]} cells where the header has {len(names)}; expected one cell per column"
-                raise InputError(path, found, row=row[0]) from None
+            ragged = ragged_row_error(path, len(names), encoding)
+            if ragged is not None:
+                raise ragged from None
             raise InputError(path, f"not a readable CSV table ({message})") from None
     if encoding != "utf8":
         log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of accented names)", path)
@@ -174,11 +174,12 @@ def records(path: Path, encoding: str = "utf8"):
             raise InputError(path, "a quoted cell is never closed; close the quote", row=reader.line_num) from None
 
 
-def _first_ragged_row(path: Path, n_columns: int, encoding: str) -> tuple[int, int] | None:
-    """The first (spreadsheet row, number of cells) whose cell count differs from the header's, if any."""
+def ragged_row_error(path: Path, n_columns: int, encoding: str = "utf8") -> InputError | None:
+    """The error for the first row whose cell count differs from the header's, naming its row; None if none does."""
     for number, cells in records(path, encoding):
         if cells and len(cells) != n_columns:
-            return number, len(cells)
+            found = f"{len(cells)} cells where the header has {n_columns}; expected one cell per column"
+            return InputError(path, found, row=number)
     return None
 
 

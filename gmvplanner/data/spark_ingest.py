@@ -8,6 +8,7 @@ never needs Java.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +16,8 @@ import pandas as pd
 from ..errors import InputError
 from .ingest import (
     ORDER_FIELDS,
+    SPARK_SQL,
     OrderAggregate,
-    _spark_q,
     aggregate_orders,
     clean_and_aggregate,
     csv_names,
@@ -50,8 +51,6 @@ def spark_session(master: str | None = None):
 
 
 def _submitted() -> bool:
-    import os
-
     return "SPARK_SUBMIT_OPTS" in os.environ or os.environ.get("PYSPARK_GATEWAY_PORT") is not None
 
 
@@ -91,7 +90,7 @@ def aggregate_orders_spark(path: Path | str, master: str | None = None) -> Order
         columns = []
         for name in names:
             tz = getattr(schema.field(name).type, "tz", None)
-            column = _spark_q(name)
+            column = SPARK_SQL.ident(name)
             if tz:  # the local wall time, as the DuckDB path and the calendars keep it
                 expr = f"date_format(from_utc_timestamp({column}, '{tz}'), 'yyyy-MM-dd HH:mm:ss')"
             elif str(schema.field(name).type).startswith(("timestamp", "date")):
@@ -106,7 +105,7 @@ def aggregate_orders_spark(path: Path | str, master: str | None = None) -> Order
         aggregate_orders(path)  # the DuckDB path names the first bad cell's row (Spark rows have no order)
         raise InputError(path, "holds a cell that cannot be read")
 
-    return clean_and_aggregate(_SparkRunner(spark), names, _spark_q, path, on_unreadable, hash_name="xxhash64")
+    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable)
 
 
 def _aggregate_remote(spark, path: str) -> OrderAggregate:
@@ -121,9 +120,9 @@ def _aggregate_remote(spark, path: str) -> OrderAggregate:
         frame = spark.read.parquet(path)
         frame = frame.selectExpr(
             *[
-                f"date_format({_spark_q(c)}, 'yyyy-MM-dd HH:mm:ss') AS {_spark_q(c)}"
+                f"date_format({SPARK_SQL.ident(c)}, 'yyyy-MM-dd HH:mm:ss') AS {SPARK_SQL.ident(c)}"
                 if t.startswith(("timestamp", "date"))
-                else f"CAST({_spark_q(c)} AS STRING) AS {_spark_q(c)}"
+                else f"CAST({SPARK_SQL.ident(c)} AS STRING) AS {SPARK_SQL.ident(c)}"
                 for c, t in frame.dtypes
             ]
         )
@@ -135,4 +134,4 @@ def _aggregate_remote(spark, path: str) -> OrderAggregate:
     def on_unreadable() -> None:
         raise InputError(path, "holds a cell that cannot be read as a number or date; check it with --engine duckdb")
 
-    return clean_and_aggregate(_SparkRunner(spark), names, _spark_q, path, on_unreadable, hash_name="xxhash64")
+    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable)
