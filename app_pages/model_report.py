@@ -19,6 +19,9 @@ def main() -> None:
     )
     sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
     st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")
+    gap = planner.missing_weeks_note(art, sub)
+    if gap:
+        st.info(gap)
     st.subheader("Held-out weeks: the model beside two naive baselines")
     verdict = planner.baseline_verdict(art, sub)
     if verdict:

@@ -147,6 +147,10 @@ def training_parser() -> argparse.ArgumentParser:
     weekly.add_argument("--channels", type=_names, help="comma-separated spend columns of --weekly")
     weekly.add_argument("--controls", type=_names, default=(), help="comma-separated control columns of --weekly")
     weekly.add_argument("--group-col", help="one model per value of this column (default: one model named 'all')")
+    weekly.add_argument(
+        "--days-col",
+        help="days (1-7) each week covers, for a partial first or last week (default: the column 'days' if there is one)",
+    )
     p.add_argument(
         "--engine",
         choices=["duckdb", "spark"],
@@ -222,6 +226,7 @@ def training_main(argv: list[str] | None = None) -> int:
             "--target": [args.target],
             "--date-col": [args.date_col],
             "--group-col": [args.group_col] if args.group_col else [],
+            "--days-col": [args.days_col] if args.days_col else [],
         }
         roles |= {"--channels": list(args.channels), "--controls": list(args.controls)}
         seen: dict[str, str] = {}
@@ -269,6 +274,7 @@ def training_main(argv: list[str] | None = None) -> int:
                 args.artifacts,
                 config,
                 progress,
+                days_col=args.days_col,
             )
             _print_summary(result, time.perf_counter() - started)
             return
@@ -392,7 +398,7 @@ def testing_main(argv: list[str] | None = None) -> int:
 
         artifacts = load_artifacts(args.artifacts)
         money = artifacts.money
-        scenario = load_scenario(args.scenario, artifacts.channels, known_verticals(artifacts))
+        scenario = load_scenario(args.scenario, artifacts.channels, known_verticals(artifacts), artifacts.week_starts_on)
         result = predict_scenario(artifacts, scenario)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(args.out, index=False)

@@ -1,4 +1,4 @@
-"""Weeks and days shared by every stage: ISO week starts and paydays."""
+"""Weeks and days shared by every stage: week starts and paydays."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from .config import PAYDAYS
 __all__ = ["week_start", "paydays_in_weeks", "next_week"]
 
 
-def week_start(dates: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """The Monday of each date's ISO week."""
+def week_start(dates: pd.Series | pd.DatetimeIndex, first_weekday: int = 0) -> pd.DatetimeIndex:
+    """The first day of each date's week, for weeks starting on `first_weekday` (0 = Monday, ISO weeks;
+    a weekly table's weeks may start on any day)."""
     idx = pd.DatetimeIndex(dates).normalize()
-    return idx - pd.to_timedelta(idx.day_of_week, unit="D")
+    return idx - pd.to_timedelta((idx.day_of_week - first_weekday) % 7, unit="D")
 
 
 def paydays_in_weeks(weeks: pd.DatetimeIndex) -> np.ndarray:

@@ -23,6 +23,7 @@ class Window:
     end: str
     weeks: int
     media_layout: str  # "monthly", "dated" or "weekly table"
+    missing_weeks: dict[str, list[str]] = field(default_factory=dict)  # group -> weeks without GMV (weekly table)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_alloca
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
 from .data.ingest import aggregate_orders, order_sources
 from .data.media import load_media
-from .data.weekly_input import load_weekly_table
+from .data.weekly_input import load_weekly_table, missing_weeks
 from .dates import week_start
 from .errors import InputError
 from .features.design import LEVERS, FeatureSpec
@@ -239,11 +239,14 @@ def train_weekly(
     artifacts_dir: Path = ARTIFACTS_DIR,
     config: TrainConfig | None = None,
     progress: Progress | None = None,
+    days_col: str | None = None,
 ) -> TrainingResult:
     """Train from a weekly table (one model per group, or one named 'all'); same artifacts as from orders.
 
     Spend columns are in the table's own currency units; seasonality comes from two yearly Fourier pairs
-    of the date plus a linear trend, since a weekly table brings no sale or holiday calendar.
+    of the date plus a linear trend, since a weekly table brings no sale or holiday calendar. Weeks may start
+    on any weekday, the first and last may be partial and weeks may be missing (see `data.weekly_input`):
+    missing weeks are predicted, reported in the manifest's window and the log, and not fitted.
     """
     check_destination(artifacts_dir)
     config = config or TrainConfig()
@@ -252,14 +255,16 @@ def train_weekly(
     report = progress or (lambda msg, frac: None)
     started = time.perf_counter()
     report("loading the weekly table", 0.0)
-    weekly = load_weekly_table(path, date_col, target, channels, controls, group_col)
+    weekly = load_weekly_table(path, date_col, target, channels, controls, group_col, days_col)
     groups = {g: rows.reset_index(drop=True) for g, rows in weekly.groupby("subcategory", sort=False)}
-    n_weeks = min(len(rows) for rows in groups.values())
-    if n_weeks - config.holdout_weeks < config.min_train_weeks:
-        raise InputError(
-            path,
-            f"a group has {n_weeks} weeks; with {config.holdout_weeks} held out at least "
-            f"{config.min_train_weeks} must remain for training",
+    _check_weeks_with_gmv(path, groups, config)
+    gaps = missing_weeks(weekly)
+    for group, weeks in gaps.items():
+        log.warning(
+            "%s: %d week(s) without GMV (%s) are predicted but not fitted; carry-over runs on through them",
+            group,
+            len(weeks),
+            ", ".join(weeks),
         )
     templates = {
         g: FeatureSpec(channels=list(channels), decay={}, controls=list(controls), calendar=False, fourier=2, trend=True)
@@ -273,7 +278,7 @@ def train_weekly(
     tables = _tables(trained, groups)
     company = weekly.groupby("week_start")[spend_cols].sum()
     company.columns = list(channels)
-    company.insert(0, "days", 7)
+    company.insert(0, "days", weekly.groupby("week_start")["days"].max())
     tables.update({"history": weekly, "company_spend": company.reset_index()})
     manifest = _manifest(
         trained,
@@ -282,9 +287,10 @@ def train_weekly(
         money=OWN_UNITS,
         window=Window(
             str(weekly["week_start"].min().date()),
-            str((weekly["week_start"].max() + pd.Timedelta(days=6)).date()),
+            str((weekly["week_start"] + pd.to_timedelta(weekly["days"] - 1, unit="D")).max().date()),
             int(weekly["week_start"].nunique()),
             "weekly table",
+            missing_weeks=gaps,
         ),
         inputs={"weekly": Path(path)},
         weekly_columns={
@@ -293,6 +299,7 @@ def train_weekly(
             "channels": list(channels),
             "controls": list(controls),
             "group": group_col,
+            "days": days_col,
         },
     )
     written = write_artifacts(Path(artifacts_dir), {g: t.model for g, t in trained.items()}, {}, tables, manifest)
@@ -303,6 +310,23 @@ def train_weekly(
         metrics=tables["metrics"],
         seconds={"total": round(time.perf_counter() - started, 3)},
     )
+
+
+def _check_weeks_with_gmv(path: Path, groups: dict[str, pd.DataFrame], config: TrainConfig) -> None:
+    """Every group needs `min_train_weeks` weeks with GMV before the holdout and at least one inside it."""
+    for group, rows in groups.items():
+        has_gmv = rows["gmv"].notna().to_numpy()
+        n_train = int(has_gmv[: len(rows) - config.holdout_weeks].sum())
+        if n_train < config.min_train_weeks:
+            raise InputError(
+                path,
+                f"'{group}' has {n_train} weeks with GMV before its last {config.holdout_weeks} (held out); "
+                f"at least {config.min_train_weeks} are needed for training",
+            )
+        if not has_gmv[len(rows) - config.holdout_weeks :].any():
+            raise InputError(
+                path, f"'{group}' has no GMV in its last {config.holdout_weeks} weeks, which are held out to score the model"
+            )
 
 
 def _train_groups(

@@ -16,6 +16,7 @@ import pandas as pd
 from .analysis.optimise import BudgetResult, historical_split
 from .analysis.scenarios import predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, RECENT_WEEKS
+from .dates import week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
@@ -42,6 +43,7 @@ __all__ = [
     "uplift_percent",
     "metrics_table",
     "baseline_verdict",
+    "missing_weeks_note",
     "validate_upload",
     "retrain",
     "PAYMENT_CHOICES",
@@ -214,8 +216,7 @@ def form_scenario(
     if (shares < 0).any():
         raise InputError("channel split", f"negative share for {shares[shares < 0].index[0]}")
     shares = shares / shares.sum()
-    start = pd.Timestamp(first_week)
-    start = start - pd.Timedelta(days=start.day_of_week)
+    start = week_start([first_week], artifacts.week_starts_on)[0]
     frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
     for channel in artifacts.channels:
         frame[channel] = monthly_spend * 12 / 52 * shares[channel]
@@ -364,6 +365,19 @@ def baseline_verdict(artifacts: Artifacts, subcategory: str) -> str | None:
     return (
         f"On the held-out weeks a naive forecast, {names.get(best, best)}, was closer than the model "
         f"(WAPE {100 * better[best]:.1f}% against {100 * metrics['model']:.1f}%): trust its weekly forecasts less."
+    )
+
+
+def missing_weeks_note(artifacts: Artifacts, subcategory: str) -> str | None:
+    """A plain sentence naming the weeks a weekly table had no GMV for (None when it had every week)."""
+    weeks = artifacts.manifest.window.missing_weeks.get(subcategory, [])
+    if not weeks:
+        return None
+    listed = ", ".join(weeks) if len(weeks) <= 6 else f"{', '.join(weeks[:3])}, ... {weeks[-1]}"
+    return (
+        f"{len(weeks)} week(s) had no GMV in the table ({listed}). The model was fitted without them and predicts "
+        "them (the chart's predicted line runs through the gap); carry-over runs on through them, with the spend the "
+        "table gave (none where the week was absent)."
     )
 
 

@@ -90,6 +90,8 @@ def data_adequacy(weekly: pd.DataFrame, channels: list[str], n_effects: int) -> 
     trend, season, one per channel), against its weeks. When spend moves only monthly, what carries the
     channels is the monthly levels, against three effects per channel (its effect, carry-over and saturation).
     """
+    if "gmv" in weekly:  # only weeks with GMV are evidence (a weekly table may miss some)
+        weekly = weekly.loc[weekly["gmv"].notna()]
     monthly = spend_moves_monthly(weekly, channels)
     months = pd.DatetimeIndex(weekly["week_start"]).to_period("M").nunique()
     points, n_parameters = (months, 3 * len(channels)) if monthly else (len(weekly), n_effects)

@@ -19,6 +19,7 @@ from scipy.optimize import curve_fit, minimize
 from ..config import AUTO, AUTO_MAX_CHANGE
 from ..data import readers
 from ..data.limits import MAX_AMOUNT
+from ..dates import week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
@@ -233,7 +234,7 @@ def optimise_budget(
             "--budget", f"budget must be a finite amount above 0 and up to {MAX_AMOUNT:g} {money.name}; got {budget}"
         )
     first = start or artifacts.next_week
-    weeks = pd.date_range(pd.Timestamp(first) - pd.Timedelta(days=pd.Timestamp(first).day_of_week), periods=n_weeks, freq="7D")
+    weeks = pd.date_range(week_start([first], artifacts.week_starts_on)[0], periods=n_weeks, freq="7D")
     bounds = bounds or {}
     lo = np.array([bounds.get(c, (0.0, budget))[0] for c in channels])
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])

@@ -55,13 +55,17 @@ def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
     }
 
 
-def load_scenario(path: Path | str, channels: list[str], verticals: dict[str, list[str]] | None = None) -> pd.DataFrame:
+def load_scenario(
+    path: Path | str, channels: list[str], verticals: dict[str, list[str]] | None = None, week_starts_on: int = 0
+) -> pd.DataFrame:
     """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
 
     Optional columns: subcategory (levers then apply to that subcategory only; blank means every one), vertical
     (one name or a mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every
     row of a week. Any other column is refused (a misspelt channel would otherwise be read as no spend). With
     `verticals` (subcategory -> the verticals its model knows), unknown subcategories and verticals are refused.
+    Dates move to the start of their week, which begins on weekday `week_starts_on` (0 = Monday; see
+    `Artifacts.week_starts_on`).
     """
     path = Path(path)
     raw = readers.read_frame(path, ["week_start"])
@@ -75,7 +79,7 @@ def load_scenario(path: Path | str, channels: list[str], verticals: dict[str, li
                 column=column,
             )
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
-    frame["week_start"] = week_start(frame["week_start"])
+    frame["week_start"] = week_start(frame["week_start"], week_starts_on)
     for channel in channels:
         if channel not in raw:
             raise InputError(

@@ -24,6 +24,7 @@ __all__ = [
     "with_spend_rates",
     "fitted_spec",
     "spend_rates",
+    "observed",
 ]
 
 FEATURE_SCHEMA = 4  # bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
@@ -136,3 +137,9 @@ def spend_rates(weekly: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
     """Each channel's spend per day of each week (base money unit)."""
     days = weekly["days"].to_numpy(float)
     return pd.DataFrame({c: weekly[spend_column(c)].to_numpy(float) / days for c in channels})
+
+
+def observed(weekly: pd.DataFrame) -> np.ndarray:
+    """Which weeks have GMV. A weekly table's missing weeks stay in the table, so carry-over runs on through
+    them, but no model fits or scores them."""
+    return weekly["gmv"].notna().to_numpy()

@@ -187,8 +187,13 @@ class Artifacts:
 
     @property
     def last_week(self) -> pd.Timestamp:
-        """The last trained week (a Monday)."""
+        """The first day of the last trained week (a Monday from orders; a weekly table's own weekday)."""
         return max(m.last_week for m in self.models.values())
+
+    @property
+    def week_starts_on(self) -> int:
+        """The weekday the model's weeks start on (0 = Monday): scenario weeks are moved to it."""
+        return int(self.last_week.day_of_week)
 
     @property
     def next_week(self) -> pd.Timestamp:

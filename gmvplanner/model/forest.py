@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import TimeSeriesSplit
 
-from ..features.design import FeatureSpec, design_matrix, fitted_spec
+from ..features.design import FeatureSpec, design_matrix, fitted_spec, observed
 from .base import GmvModel, Predictive, check_columns, register
 
 if TYPE_CHECKING:
@@ -46,18 +46,20 @@ def tree_predictions(forest: RandomForestRegressor, X: pd.DataFrame) -> np.ndarr
 
 
 def _choose_decay(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig) -> dict[str, float]:
-    """One carry-over decay for every channel: the grid value with the lowest time-ordered CV WAPE."""
-    y = (weekly["gmv"] / weekly["days"]).to_numpy()
-    gmv = weekly["gmv"].to_numpy()
-    n_splits = min(config.cv_splits, max(2, len(weekly) // 8 - 1))
-    splitter = TimeSeriesSplit(n_splits=n_splits, test_size=max(4, len(weekly) // (n_splits + 3)))
+    """One carry-over decay for every channel: the grid value with the lowest time-ordered CV WAPE (on the weeks
+    with GMV; carry-over is computed through any missing weeks first)."""
+    fit = observed(weekly)
+    y = (weekly["gmv"] / weekly["days"]).to_numpy()[fit]
+    gmv, days = weekly["gmv"].to_numpy()[fit], weekly["days"].to_numpy()[fit]
+    n_splits = min(config.cv_splits, max(2, len(y) // 8 - 1))
+    splitter = TimeSeriesSplit(n_splits=n_splits, test_size=max(4, len(y) // (n_splits + 3)))
     best, best_score = config.decay_grid[0], np.inf
     for decay in config.decay_grid:
-        X = design_matrix(weekly, fitted_spec(weekly, template, {c: decay for c in template.channels}))
+        X = design_matrix(weekly, fitted_spec(weekly, template, {c: decay for c in template.channels}))[fit]
         err, total = 0.0, 0.0
         for train_idx, test_idx in splitter.split(X):
             forest = make_forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
-            pred = forest.predict(X.iloc[test_idx]) * weekly["days"].to_numpy()[test_idx]
+            pred = forest.predict(X.iloc[test_idx]) * days[test_idx]
             err += np.abs(pred - gmv[test_idx]).sum()
             total += gmv[test_idx].sum()
         score = err / total if total > 0 else np.inf
@@ -76,6 +78,7 @@ class ForestModel(GmvModel):
 
     def __init__(self, forest: RandomForestRegressor):
         self.forest = forest
+        self.fitted_rows_: np.ndarray | None = None  # which of the fitted weeks had GMV (the out-of-bag rows)
 
     @classmethod
     def fit_groups(cls, groups, templates, config, validation):
@@ -84,11 +87,14 @@ class ForestModel(GmvModel):
         out = {}
         for group, weekly in groups.items():
             spec = fitted_spec(weekly, templates[group], _choose_decay(weekly, templates[group], config))
-            y = (weekly["gmv"] / weekly["days"]).to_numpy()
-            forest = make_forest(config, oob=validation).fit(design_matrix(weekly, spec), y)
+            fit = observed(weekly)
+            y = (weekly["gmv"] / weekly["days"]).to_numpy()[fit]
+            forest = make_forest(config, oob=validation).fit(design_matrix(weekly, spec)[fit], y)
             if not validation:
                 forest.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
-            out[group] = (cls(forest), spec)
+            model = cls(forest)
+            model.fitted_rows_ = fit
+            out[group] = (model, spec)
         return out
 
     @property
@@ -107,7 +113,9 @@ class ForestModel(GmvModel):
         rates = self.forest.predict(X)
         oob = getattr(self.forest, "oob_prediction_", None)
         if oob is not None:
-            rates[:n_train] = np.where(np.isnan(oob), rates[:n_train], oob)
+            rows = getattr(self, "fitted_rows_", None)
+            rows = np.flatnonzero(rows if rows is not None else np.ones(len(oob), bool))
+            rates[rows] = np.where(np.isnan(oob), rates[rows], oob)
         return rates
 
     def importances(self) -> pd.Series:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 
-from ..features.design import design_matrix
+from ..features.design import design_matrix, observed
 from .base import GmvModel, Predictive, register
 from .forest import make_forest, tree_predictions
 from .mmm import MediaMixModel
@@ -29,17 +29,23 @@ def forest_columns(feature_names: list[str]) -> list[str]:
     return [c for c in feature_names if not c.startswith(("adstock_", "season_")) and c not in STRUCTURAL]
 
 
-def _residual_forest(X: pd.DataFrame, residual: np.ndarray, config) -> tuple[RandomForestRegressor | None, np.ndarray]:
-    """A forest on the residual and its out-of-bag prediction (0 where a week was never out of bag).
+def _residual_forest(
+    X: pd.DataFrame, residual: np.ndarray, config, fit: np.ndarray
+) -> tuple[RandomForestRegressor | None, np.ndarray]:
+    """A forest on the residual of the weeks in `fit` (those with GMV) and its out-of-bag prediction for every
+    week (0 where a week was never out of bag or has no GMV).
 
     When the out-of-bag prediction does not explain the residual (R² at or below 0), the forest would only add
     its own noise to the media part's target and to every prediction: it is dropped (None, zeros).
     """
-    forest = make_forest(config, oob=True, min_samples_leaf=config.hybrid_min_leaf).fit(X, residual)
-    oob = np.nan_to_num(forest.oob_prediction_)
-    explained = 1.0 - float(((residual - oob) ** 2).sum()) / max(float(((residual - residual.mean()) ** 2).sum()), 1e-300)
+    r = residual[fit]
+    forest = make_forest(config, oob=True, min_samples_leaf=config.hybrid_min_leaf).fit(X[fit], r)
+    oob_fit = np.nan_to_num(forest.oob_prediction_)
+    explained = 1.0 - float(((r - oob_fit) ** 2).sum()) / max(float(((r - r.mean()) ** 2).sum()), 1e-300)
     if explained <= 0.0:
         return None, np.zeros(len(residual))
+    oob = np.zeros(len(residual))
+    oob[fit] = oob_fit
     return forest, oob
 
 
@@ -61,6 +67,7 @@ class HybridModel(GmvModel):
         self.columns = columns
         self.noise_sd = noise_sd
         self.oob_: np.ndarray = np.zeros(0)  # the forest's out-of-bag prediction on the fitted weeks (backtest)
+        self.fitted_rows_: np.ndarray | None = None  # which of those weeks had GMV
 
     @classmethod
     def fit_groups(cls, groups, templates, config, validation):
@@ -71,13 +78,14 @@ class HybridModel(GmvModel):
         hyper = MediaMixModel.search(groups, templates, config)
         media = MediaMixModel.fit_with(groups, templates, config, hyper)
         targets = {g: (w["gmv"] / w["days"]).to_numpy(float) for g, w in groups.items()}
+        fit = {g: observed(w) for g, w in groups.items()}  # weeks with GMV (missing weeks only carry the stock)
         designs = {g: design_matrix(w, media[g][1]) for g, w in groups.items()}
         columns = {g: forest_columns(list(X.columns)) for g, X in designs.items()}
         forests: dict[str, tuple[RandomForestRegressor | None, np.ndarray]] = {}
         for _round in range(config.backfit_rounds):
             for g, X in designs.items():
                 residual = targets[g] - media[g][0].predict(X)
-                forests[g] = _residual_forest(X[columns[g]], residual, config) if columns[g] else (None, np.zeros(len(X)))
+                forests[g] = _residual_forest(X[columns[g]], residual, config, fit[g]) if columns[g] else (None, np.zeros(len(X)))
             offsets = {g: oob for g, (_f, oob) in forests.items()}
             if all(f is None for f, _oob in forests.values()):
                 break  # nothing left for a forest: the media part as fitted is the model
@@ -89,12 +97,13 @@ class HybridModel(GmvModel):
         out = {}
         for g, (forest, oob) in forests.items():
             fitted, spec = media[g]
-            residual = targets[g] - fitted.predict(designs[g]) - oob
+            residual = (targets[g] - fitted.predict(designs[g]) - oob)[fit[g]]
             noise = float(np.sqrt((residual**2).sum() / max(len(residual) - len(fitted.feature_names) - 1, 1)))
             if forest is not None and not validation:
                 forest.set_params(n_jobs=1)  # scenarios are a few rows
             model = cls(fitted, forest, columns[g], noise)
             model.oob_ = oob
+            model.fitted_rows_ = fit[g]
             out[g] = (model, spec)
         return out
 
@@ -120,7 +129,9 @@ class HybridModel(GmvModel):
         """Out-of-bag forest part on the fitted weeks, so training weeks are scored as honestly as held-out ones."""
         rates = self.predict(X)
         n = min(n_train, len(self.oob_))
-        rates[:n] = self.media.predict(X.iloc[:n]) + self.oob_[:n]
+        fitted = getattr(self, "fitted_rows_", None)
+        rows = np.flatnonzero(fitted[:n] if fitted is not None else np.ones(n, bool))  # weeks without GMV: plain
+        rates[rows] = self.media.predict(X.iloc[rows]) + self.oob_[rows]
         return rates
 
     def media_response(self, X, spec, days, variants, carry_in=None) -> np.ndarray:

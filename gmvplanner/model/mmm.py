@@ -17,7 +17,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
 from ..config import spend_column
-from ..features.design import FeatureSpec, design_matrix, fitted_spec, spend_rates
+from ..features.design import FeatureSpec, design_matrix, fitted_spec, observed, spend_rates
 from ..features.transforms import geometric_adstock, hill
 from .base import GmvModel, Predictive, check_columns, register, spend_variants
 
@@ -323,16 +323,18 @@ def choose_media_params(
     mult_options = {c: (mult[c],) if c in fixed_multiple else HALF_SATURATION_GRID for c in channels}
     prepared = []
     for rates, controls, y, days in groups:
-        n = len(y)
-        splits = _time_splits(n, n_splits)
+        y = np.asarray(y, float)
+        fit = np.isfinite(y)  # weeks without GMV carry the stock on but are not scored
+        splits = _time_splits(int(fit.sum()), n_splits)
         level = {c: float(rates[c][rates[c] > 0].mean()) if (rates[c] > 0).any() else 1.0 for c in channels}
         stock = {
-            (c, d): geometric_adstock(rates[c].to_numpy(float), d, initial=float(rates[c].iloc[0]))
+            (c, d): geometric_adstock(rates[c].to_numpy(float), d, initial=float(rates[c].iloc[0]))[fit]
             for c in channels
             for d in decay_options[c]
         }
-        weight = float(np.abs(y * days).sum())
-        prepared.append((stock, level, controls.to_numpy(float), np.asarray(y, float), np.asarray(days, float), splits, weight))
+        days = np.asarray(days, float)[fit]
+        weight = float(np.abs(y[fit] * days).sum())
+        prepared.append((stock, level, controls.to_numpy(float)[fit], y[fit], days, splits, weight))
     total_weight = sum(p[-1] for p in prepared)
 
     def media(group, dec, mul) -> np.ndarray:
@@ -472,10 +474,11 @@ class MediaMixModel(GmvModel):
         targets = [(w["gmv"] / w["days"]).to_numpy(float) for w in groups.values()]
         if offsets:
             targets = [y - offsets[g] for y, g in zip(targets, groups)]
+        fit = [observed(w) for w in groups.values()]  # carry-over runs through missing weeks; they are not fitted
         fit_jointly(
             [d[0] for d in designs.values()],
-            [d[2] for d in designs.values()],
-            targets,
+            [d[2][rows] for d, rows in zip(designs.values(), fit)],
+            [y[rows] for y, rows in zip(targets, fit)],
             pool_groups=pooling["groups"],
             pool_channels=pooling["channels"],
             lift=_lift_rows(config.lift_tests, groups, {g: d[1] for g, d in designs.items()}) if config.lift_tests else None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import DEFAULT_MODEL, FOREST_TREES, HOLDOUT_WEEKS, MIN_TRAIN_WEEKS, MMM_POOLING, RECENT_WEEKS, SEED
 from ..data.lift_tests import LiftTests
-from ..features.design import FeatureSpec, design_matrix
+from ..features.design import FeatureSpec, design_matrix, observed
 from .base import GmvModel, Predictive, model_kind
 from .fixed_transforms import FixedTransforms
 from .metrics import metrics
@@ -150,13 +150,16 @@ def _score_and_package(
     )
     # held-out weeks are scored on their full weeks: a partial last week (a few days of GMV) would otherwise
     # dominate R² and flatter every predictor (per day when fewer than two full weeks are held out)
+    # (weeks without GMV, which a weekly table may have, are predicted but never scored)
     hold_days = hold["days"].to_numpy(float)
-    if (hold_days == 7).sum() >= 2:
-        full, per = hold_days == 7, np.ones(n_hold)
+    has_gmv = observed(hold)
+    if ((hold_days == 7) & has_gmv).sum() >= 2:
+        full, per = (hold_days == 7) & has_gmv, np.ones(n_hold)
     else:
-        full, per = np.ones(n_hold, bool), 1.0 / hold_days
+        full, per = has_gmv, 1.0 / hold_days
     actual_hold = hold["gmv"].to_numpy() * per
-    train_rates = (train["gmv"] / train["days"]).to_numpy()
+    known = train.loc[observed(train)]
+    train_rates = (known["gmv"] / known["days"]).to_numpy()
     baselines = {
         "last_week": np.full(n_hold, train_rates[-1]) * hold_days,
         f"mean_{RECENT_WEEKS}_weeks": np.full(n_hold, train_rates[-RECENT_WEEKS:].mean()) * hold_days,

@@ -1,10 +1,13 @@
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner.data.weekly_input import load_weekly_table
+from gmvplanner.data.weekly_input import load_weekly_table, missing_weeks
 from gmvplanner.errors import InputError
+from gmvplanner.features.design import FeatureSpec, design_matrix
+from gmvplanner.model.artifacts import load_artifacts
 
 from ..helpers import run_cli, weekly_table
 
@@ -52,8 +55,13 @@ def test_weekly_errors_name_file_column_row(tmp_path):
     with pytest.raises(InputError, match=r"row 5, column 'c': negative spend"):
         load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
     frame.loc[3, "c"] = 1
-    frame.drop(index=10).to_csv(path, index=False)
-    with pytest.raises(InputError, match="must follow each other"):
+    pd.concat([frame, frame.iloc[[7]]]).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 42, column 'date_week': a second row for the week of 2019-02-25"):
+        load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[5, "y"] = "n/a"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 7, column 'y': cannot read number 'n/a'"):
         load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
 
 
@@ -108,3 +116,94 @@ def test_transforms_need_the_media_mix_model(weekly_csv, tmp_path):
     result = _train_weekly(weekly_csv, "--model", "forest", "--transforms", fixed, "--artifacts", tmp_path / "art")
     assert result.returncode == 2
     assert "--transforms does not apply to --model forest; use one of ['mmm', 'hybrid']" in result.stderr
+
+
+def _as_teams_keep_it(tmp_path):
+    """The generated table as the public ElecKart weekly table comes: weeks starting on Sunday, a partial first
+    week (Wednesday 2 January, 4 days, spend and GMV of 4/7 of a week) and a three-week gap (weeks 60-62 absent).
+    Returns the file and the true incremental GMV of channel c over the weeks present."""
+    frame, _ = weekly_table()
+    frame["date_week"] = (pd.to_datetime(frame["date_week"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    first = frame.iloc[[0]].assign(date_week="2019-01-02", y=frame["y"].iloc[0] * 4 / 7, c=frame["c"].iloc[0] * 4 / 7)
+    first["d"] = first["d"] * 4 / 7
+    table = pd.concat([first, frame.drop(index=[60, 61, 62])], ignore_index=True)
+    path = tmp_path / "as_teams_keep_it.csv"
+    table.to_csv(path, index=False)
+    c = frame["c"].drop(index=[60, 61, 62]).to_numpy()
+    effect = 3000 * c / (c + 1.0)
+    return path, float(effect.sum() + 4 / 7 * effect[0])
+
+
+def test_sunday_weeks_a_partial_first_week_and_a_gap_are_read_as_they_are(tmp_path):
+    path, _ = _as_teams_keep_it(tmp_path)
+    weekly = load_weekly_table(path, "date_week", "y", ["c", "d"], ["event"], None)
+    assert len(weekly) == 121  # 120 weeks + the partial one, the three absent weeks added back
+    assert weekly["week_start"].iloc[0] == pd.Timestamp("2019-01-02") and weekly["days"].iloc[0] == 4
+    assert (weekly["week_start"].iloc[1:].dt.day_name() == "Sunday").all() and (weekly["days"].iloc[1:] == 7).all()
+    gap = weekly.loc[weekly["gmv"].isna()]
+    assert list(gap["week_start"].dt.strftime("%Y-%m-%d")) == ["2020-03-01", "2020-03-08", "2020-03-15"]
+    assert (gap[["spend_c", "spend_d"]] == 0).all().all()
+    assert missing_weeks(weekly) == {"all": ["2020-03-01", "2020-03-08", "2020-03-15"]}
+    # carry-over runs on through the gap: with no spend there, the stock decays by the decay each week
+    spec = FeatureSpec(channels=["c", "d"], decay={"c": 0.5, "d": 0.0}, controls=[], calendar=False)
+    stock = design_matrix(weekly, spec)["adstock_c"].to_numpy()
+    before = int(gap.index[0]) - 1
+    assert stock[before + 1 : before + 4] == pytest.approx(stock[before] * 0.5 ** np.arange(1, 4))
+
+
+def test_a_table_as_teams_keep_it_trains_predicts_the_gap_and_keeps_its_week_labels(tmp_path):
+    path, true_c = _as_teams_keep_it(tmp_path)
+    out = tmp_path / "art"
+    result = _train_weekly(path, "--controls", "event", "--model", "mmm", "--artifacts", out)
+    assert result.returncode == 0, result.stderr
+    assert "3 week(s) without GMV (2020-03-01, 2020-03-08, 2020-03-15) are predicted but not fitted" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["window"]["missing_weeks"] == {"all": ["2020-03-01", "2020-03-08", "2020-03-15"]}
+    assert manifest["window"]["start"] == "2019-01-02"
+    backtest = pd.read_csv(out / "backtest.csv")
+    source = pd.read_csv(path)
+    assert set(source["date_week"]) <= set(backtest["week_start"])  # the table's own week labels
+    gap = backtest.loc[backtest["week_start"].isin(["2020-03-01", "2020-03-08", "2020-03-15"])]
+    assert gap["actual_gmv"].isna().all() and gap["predicted_gmv"].between(8000, 14000).all()
+    assert backtest["days"].iloc[0] == 4
+    contributions = pd.read_csv(out / "contributions.csv").set_index("channel")
+    assert contributions.loc["c", "incremental_gmv"] == pytest.approx(true_c, rel=0.1)
+    # forecasts continue on the table's weekday; a scenario's dates move to the start of their Sunday week
+    art = load_artifacts(out)
+    assert art.next_week == pd.Timestamp("2021-04-25") and art.week_starts_on == 6
+    scenario = tmp_path / "scenario.csv"
+    scenario.write_text("week_start,c,d\n2021-04-26,1,1\n2021-05-05,1,1\n")
+    predicted = tmp_path / "predicted.csv"
+    result = run_cli("ecommerce_testing.py", "predict", "--artifacts", out, "--scenario", scenario, "--out", predicted)
+    assert result.returncode == 0, result.stderr
+    assert list(pd.read_csv(predicted)["week_start"]) == ["2021-04-25", "2021-05-02"]
+
+
+def test_a_days_column_marks_a_partial_last_week_and_blank_targets_are_missing_weeks(tmp_path):
+    frame, _ = weekly_table(n_weeks=60)
+    frame["days"] = 7
+    frame.loc[59, "days"] = 3
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[20, "y"] = ""  # GMV unknown that week; its spend is as given
+    path = tmp_path / "w.csv"
+    frame.to_csv(path, index=False)
+    weekly = load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+    assert weekly["days"].iloc[-1] == 3 and weekly["gmv"].isna().sum() == 1
+    assert weekly["spend_c"].iloc[20] == pytest.approx(frame["c"].iloc[20])
+    frame.loc[30, "days"] = 5
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 32, column 'days': 5 days in the week of .*only a group's first or last"):
+        load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+
+
+def test_a_week_off_the_cadence_in_the_middle_names_its_row(tmp_path):
+    frame, _ = weekly_table(n_weeks=40)
+    frame.loc[10, "date_week"] = "2019-03-19"  # a Tuesday among Mondays
+    path = tmp_path / "w.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(
+        InputError,
+        match=r"row 12, column 'date_week': the week of 2019-03-19 starts on a Tuesday, but the "
+        r"table's weeks start on Mondays",
+    ):
+        load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
