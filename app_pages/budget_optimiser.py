@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, page_header, table_editor
+from app_pages.common import current, page_header, replace_plan, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, optimise_budget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, PLAN_WEEKS
@@ -88,7 +88,16 @@ def main() -> None:
         )
     st.caption(f"80% intervals: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} Method: {result.method}.")
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
-    st.dataframe(result.table.round(4), hide_index=True, key="split_table")
+    st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
+    if st.button("Plan these weeks with the recommended split in the Scenario planner", key="send_to_planner"):
+        replace_plan(planner.plan_from_split(result.weeks, planner.recommended_amounts(result, money)))
+        st.switch_page("app_pages/scenario_planner.py")
+    curve, points = planner.budget_curve(art, result)
+    st.plotly_chart(charts.budget_response_figure(curve, points, money), key="budget_curve_chart")
+    st.caption(
+        "Expected GMV of the modelled subcategories if the whole budget moves up or down with the historical split; "
+        "above the dashed line the spend returns more GMV than it costs them."
+    )
 
 
 main()

@@ -10,10 +10,21 @@ import pandas as pd
 import streamlit as st
 
 from gmvplanner import planner
+from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
 
-__all__ = ["get_artifacts", "current", "page_header", "cached_predictions", "cached_comparison", "table_editor"]
+__all__ = [
+    "get_artifacts",
+    "current",
+    "page_header",
+    "cached_predictions",
+    "cached_comparison",
+    "cached_summary",
+    "cached_waterfall",
+    "table_editor",
+    "replace_plan",
+]
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,6 +56,26 @@ def cached_predictions(_artifacts: Artifacts, key: str, plan: pd.DataFrame) -> p
 def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`planner.compare_scenarios` for the saved plans, cached per artifacts version and plans."""
     return planner.compare_scenarios(_artifacts, plans)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_summary(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame], baseline: str) -> pd.DataFrame:
+    """`scenario_summary` of these plans against `baseline`, cached per artifacts version and plans."""
+    return scenario_summary(_artifacts, plans, baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_waterfall(
+    _artifacts: Artifacts, key: str, plan: pd.DataFrame, baseline: pd.DataFrame
+) -> tuple[pd.DataFrame, float, float]:
+    """(steps of `channel_waterfall`, the baseline's GMV, the plan's GMV), cached per artifacts version and plans."""
+    return channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan)
+
+
+def replace_plan(plan: pd.DataFrame) -> None:
+    """Make `plan` the one the Scenario planner edits, shown in a fresh editor (the old one's edits are in it)."""
+    st.session_state["plan"] = plan
+    st.session_state["plan_version"] = st.session_state.get("plan_version", 0) + 1
 
 
 def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:

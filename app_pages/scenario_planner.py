@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached_comparison, cached_predictions, current, page_header, table_editor
+from app_pages.common import (
+    cached_comparison,
+    cached_predictions,
+    cached_summary,
+    cached_waterfall,
+    current,
+    page_header,
+    replace_plan,
+    table_editor,
+)
 from gmvplanner import planner
 from gmvplanner.analysis.scenarios import default_scenario, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
@@ -30,10 +39,51 @@ def upload_ui(art: Artifacts) -> None:
         path = Path(tmp) / uploaded.name
         path.write_bytes(uploaded.getvalue())
         try:
-            st.session_state["plan"] = load_scenario(path, art.channels, known_verticals(art))
+            st.session_state["plan"] = load_scenario(path, art.channels, known_verticals(art), art.week_starts_on)
             st.success(f"Loaded {uploaded.name}: {st.session_state['plan']['week_start'].nunique()} weeks.")
         except InputError as exc:
             st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
+
+
+def quick_changes_ui(art: Artifacts, plan: pd.DataFrame) -> None:
+    """One-click changes to the plan being edited: one channel by a percentage, every channel by a percentage, or
+    back to last year's plan."""
+    with st.expander("Quick changes"):
+        c1, c2, c3 = st.columns(3)
+        channel = c1.selectbox("Channel", art.channels, key="quick_channel")
+        pct = c1.number_input("Change (%)", min_value=-100.0, max_value=1000.0, value=20.0, step=5.0, key="quick_pct")
+        if c1.button(f"Change {channel}", key="quick_apply_channel"):
+            replace_plan(planner.scale_plan(plan, [channel], 1 + pct / 100))
+            st.rerun()
+        scale = c2.number_input("Every channel (%)", min_value=-100.0, max_value=1000.0, value=10.0, step=5.0, key="quick_scale")
+        if c2.button("Scale every channel", key="quick_apply_all"):
+            replace_plan(planner.scale_plan(plan, art.channels, 1 + scale / 100))
+            st.rerun()
+        c3.caption("Last year's spend for the same weeks, scaled to the recent run rate (the default plan).")
+        if c3.button("Back to last year's plan", key="quick_reset"):
+            replace_plan(default_scenario(art, weeks=PLAN_WEEKS))
+            st.rerun()
+        c3.caption("The Budget optimiser's page can send its recommended split here.")
+
+
+def summary_ui(art: Artifacts, key: str, plan: pd.DataFrame, saved: dict[str, pd.DataFrame]) -> None:
+    """What each plan buys against last year's plan for the same weeks (table with intervals), and the current
+    plan's change from it by channel (waterfall)."""
+    weeks = pd.DatetimeIndex(plan["week_start"].drop_duplicates().sort_values())
+    baseline = default_scenario(art, weeks=len(weeks), start=weeks[0])
+    plans = {planner.BASELINE_PLAN: baseline, "current plan": plan}
+    plans.update({name: p for name, p in saved.items() if name not in plans})
+    st.subheader("What each plan buys")
+    st.caption(
+        f"Over the plan's {len(weeks)} weeks, for the modelled subcategories. GMV from media is the GMV above what the "
+        "same weeks would bring with no spend at all; ROAS is that per unit of spend, marginal ROAS the return on 1% "
+        f"more on every channel. The baseline is {planner.BASELINE_PLAN} for the same weeks. 80% intervals over the "
+        "bootstrap refits of the channel effects."
+    )
+    summary = cached_summary(art, key, plans, planner.BASELINE_PLAN)
+    st.dataframe(planner.scenario_table(art, summary), hide_index=True, key="summary_table")
+    steps, base_gmv, plan_total = cached_waterfall(art, key, plan, baseline)
+    st.plotly_chart(charts.waterfall_figure(steps, base_gmv, plan_total, money=art.money), key="waterfall_chart")
 
 
 def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
@@ -90,12 +140,14 @@ def main() -> None:
         st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
     st.session_state.setdefault("scenarios", {})
     upload_ui(art)
+    quick_changes_ui(art, st.session_state["plan"])
     edited = plan_editor_ui(art, st.session_state["plan"])
     predictions = cached_predictions(art, key, edited)
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
     totals = planner.gmv_by_subcategory(predictions)
     for col, (name, value) in zip(st.columns(len(totals)), totals.items()):
         col.metric(f"{name}, {edited['week_start'].nunique()} weeks", art.money.format(value))
+    summary_ui(art, key, edited, st.session_state["scenarios"])
     save_ui(edited)
     d1, d2 = st.columns(2)
     d1.download_button(

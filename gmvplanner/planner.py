@@ -14,17 +14,26 @@ import numpy as np
 import pandas as pd
 
 from .analysis.optimise import BudgetResult, historical_split
+from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, RECENT_WEEKS
 from .dates import week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
+from .units import MoneyUnit
 
 __all__ = [
     "identification_caution",
     "adequacy_table",
     "channel_table",
+    "scenario_table",
+    "scale_plan",
+    "plan_from_split",
+    "split_table",
+    "recommended_amounts",
+    "budget_curve",
+    "BASELINE_PLAN",
     "verticals",
     "app_artifacts_dir",
     "artifacts_key",
@@ -60,6 +69,22 @@ def identification_caution(artifacts: Artifacts) -> str | None:
     return "Data adequacy: " + "; ".join(found) + "." if found else None
 
 
+BASELINE_PLAN = "last year's plan"  # the planner's baseline: the default plan (last year's spend, run-rate scaled)
+
+
+def _with_intervals(table: pd.DataFrame, rows: pd.DataFrame, shown: dict) -> pd.DataFrame:
+    """Add each shown estimate (column -> label, conversion, text format) beside its 80% interval as text
+    ("low to high") when `rows` has `<column>_lower/_upper`; blank where there is no interval."""
+    for column, (label, convert, fmt) in shown.items():
+        table[label] = convert(rows[column]).round(4)
+        if f"{column}_lower" in rows:
+            low, high = convert(rows[f"{column}_lower"]), convert(rows[f"{column}_upper"])
+            table[f"{label}, 80% interval"] = [
+                "" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}" for lo, hi in zip(low, high)
+            ]
+    return table
+
+
 def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     """One subcategory's channel answers with plain column names: money in the artifacts' unit, each estimate
     beside its 80% interval as text ("low to high") when the model has bootstrap refits."""
@@ -72,15 +97,87 @@ def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
         "mroi": ("marginal ROI", lambda v: v, "{:.2f}"),
         "share": ("share of media GMV (%)", lambda v: 100 * v, "{:.1f}"),
     }
-    for column, (label, convert, fmt) in shown.items():
-        table[label] = convert(rows[column]).round(4)
-        if f"{column}_lower" in rows:
-            low, high = convert(rows[f"{column}_lower"]), convert(rows[f"{column}_upper"])
-            table[f"{label}, 80% interval"] = [
-                "" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}" for lo, hi in zip(low, high)
-            ]
+    table = _with_intervals(table, rows, shown)
     table["flag"] = rows["flag"].astype("string").fillna("")
     return table
+
+
+def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:
+    """`scenario_summary.scenario_summary` as shown: plain column names, money in the artifacts' unit, each figure
+    beside its 80% interval."""
+    money = artifacts.money
+    to_money = lambda v: money.from_base(v)  # noqa: E731
+    table = pd.DataFrame(
+        {"scenario": summary["scenario"], f"spend on these subcategories ({money.name})": to_money(summary["spend"]).round(4)}
+    )
+    shown = {
+        "gmv": (f"GMV ({money.name})", to_money, "{:.2f}"),
+        "incremental_gmv": (f"GMV from media ({money.name})", to_money, "{:.2f}"),
+        "roas": ("ROAS", lambda v: v, "{:.2f}"),
+        "marginal_roas": ("marginal ROAS", lambda v: v, "{:.2f}"),
+        "change": (f"change vs {BASELINE_PLAN} ({money.name})", to_money, "{:+.4f}"),
+        "change_pct": (f"change vs {BASELINE_PLAN} (%)", lambda v: v, "{:+.2f}"),
+    }
+    return _with_intervals(table, summary, shown)
+
+
+def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.DataFrame:
+    """The plan with the named channels' spend multiplied by `factor` (everything else as it was)."""
+    if not (np.isfinite(factor) and factor >= 0):
+        raise InputError("quick change", f"the factor must be a number of at least 0; got {factor}")
+    out = plan.copy()
+    out[list(channels)] = out[list(channels)] * factor
+    return out
+
+
+def recommended_amounts(result: BudgetResult, money: MoneyUnit) -> pd.Series:
+    """The optimiser's recommended amount per channel over its horizon (input money unit)."""
+    return result.table.set_index("channel")[money.column("recommended")]
+
+
+def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:
+    """The optimiser's split with plain column names (input money unit; change also in %)."""
+    t = result.table
+    historical = t[money.column("historical")]
+    return pd.DataFrame(
+        {
+            "channel": t["channel"],
+            f"lowest allowed ({money.name})": t[money.column("min")].round(4),
+            f"highest allowed ({money.name})": t[money.column("max")].round(4),
+            f"historical split ({money.name})": historical.round(4),
+            f"recommended ({money.name})": t[money.column("recommended")].round(4),
+            f"change ({money.name})": t[money.column("change")].round(4),
+            "change (%)": (t[money.column("change")] / historical.where(historical > 0) * 100).round(2),
+        }
+    )
+
+
+def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GMV against total budget from 0 to `top` times the optimiser's budget at the historical split (see
+    `scenario_summary.budget_response`), and the two points to mark: the historical and the recommended split."""
+    money = artifacts.money
+    historical = plan_from_split(result.weeks, result.table.set_index("channel")[money.column("historical")])
+    recommended = plan_from_split(result.weeks, recommended_amounts(result, money))
+    curve = budget_response(artifacts, historical, np.linspace(0.0, top, 21))
+    budget = money.to_base(float(result.table[money.column("historical")].sum()))
+    at_one = curve.loc[np.isclose(curve["multiplier"], 1.0), "gmv"].iloc[0]
+    points = pd.DataFrame(
+        {
+            "label": ["historical split", "recommended split"],
+            "budget": [budget, budget],
+            "gmv": [at_one, plan_gmv(artifacts, recommended)],
+        }
+    )
+    return curve, points
+
+
+def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame:
+    """A weekly plan spreading each channel's amount over the horizon (`amounts`: channel -> input money unit)
+    evenly over `weeks`, as the optimiser does."""
+    frame = pd.DataFrame({"week_start": pd.DatetimeIndex(weeks)})
+    for channel, amount in amounts.items():
+        frame[channel] = float(amount) / len(weeks)
+    return frame
 
 
 def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:

@@ -164,8 +164,8 @@ def test_optimiser_page_meets_the_budget(app):
     app.number_input(key="budget_total").set_value(0.05)
     next(b for b in app.button if b.label == "Optimise").click().run()
     assert not app.exception and not app.error
-    table = _table_with(app, "recommended_crore")
-    assert table["recommended_crore"].sum() == pytest.approx(0.05, abs=1e-3)
+    table = _table_with(app, "recommended (crore ₹)")
+    assert table["recommended (crore ₹)"].sum() == pytest.approx(0.05, abs=1e-3)
     assert any("uplift" in m.label for m in app.metric)
     assert any("beats the historical one in" in m.value for m in app.markdown)  # the uplift's own interval
 
@@ -259,7 +259,7 @@ def test_an_uploaded_scenario_gives_the_cli_numbers_levers_included(app, trained
     _page(app, "Scenario planner")
     _upload(app, "plan_upload", path)
     art = load_artifacts(trained_mmm)
-    cli = predict_scenario(art, load_scenario(path, art.channels, known_verticals(art)))
+    cli = predict_scenario(art, load_scenario(path, art.channels, known_verticals(art), art.week_starts_on))
     expected = cli.groupby("subcategory")["predicted_gmv"].sum()
     shown = {m.label.split(",")[0]: m.value for m in app.metric}
     for sub, value in expected.items():
@@ -289,3 +289,35 @@ def test_saving_again_under_a_saved_name_asks_first(app):
     app.checkbox(key="scenario_replace").check().run()
     app.button(key="save_scenario").click().run()
     assert app.session_state["scenarios"]["Plan A"]["SEM"].sum() > first["SEM"].sum()
+
+
+def test_quick_changes_edit_the_one_plan_and_the_summary_follows(app):
+    _page(app, "Scenario planner")
+    before = app.session_state["plan"].copy()
+    app.selectbox(key="quick_channel").set_value("SEM")
+    app.number_input(key="quick_pct").set_value(20.0)
+    app.button(key="quick_apply_channel").click().run()
+    assert not app.exception and not app.error
+    after = app.session_state["plan"]
+    assert after["SEM"].to_numpy() == pytest.approx(before["SEM"].to_numpy() * 1.2)
+    assert after.drop(columns="SEM").equals(before.drop(columns="SEM"))
+    summary = _table_with(app, "ROAS").set_index("scenario")
+    assert summary.loc["last year's plan", "change vs last year's plan (crore ₹)"] == 0
+    assert summary.loc["current plan", "change vs last year's plan (crore ₹)"] > 0  # more SEM, more GMV (mmm)
+    assert summary.loc["current plan", "change vs last year's plan (crore ₹), 80% interval"] != ""
+    app.button(key="quick_reset").click().run()
+    assert app.session_state["plan"][app.session_state["plan"].columns[1:]].to_numpy() == pytest.approx(
+        before[before.columns[1:]].to_numpy()
+    )
+
+
+def test_the_optimisers_split_goes_to_the_planner(app):
+    _page(app, "Budget optimiser")
+    app.number_input(key="budget_total").set_value(0.05)
+    next(b for b in app.button if b.label == "Optimise").click().run()
+    recommended = _table_with(app, "recommended (crore ₹)").set_index("channel")["recommended (crore ₹)"]
+    app.button(key="send_to_planner").click().run()
+    assert not app.exception and not app.error
+    assert app.header[0].value == "Scenario planner"
+    plan = app.session_state["plan"]
+    assert len(plan) == 13 and plan[recommended.index].sum().to_numpy() == pytest.approx(recommended.to_numpy(), abs=1e-4)

@@ -1,0 +1,143 @@
+"""What a spend plan buys: per scenario its spend, GMV, incremental GMV, ROAS, marginal ROAS and change against a
+baseline plan, with intervals; and the change split by channel (a waterfall).
+
+Every figure comes from the same predictions as the rest of the app (`scenarios.scenario_designs`). Intervals are
+over the bootstrap refits of the channel effects, paired across scenarios (refit i of every plan uses the same
+coefficients), so a difference between two plans is as certain as the refits agree on it. A model without refits
+(the forest) gives point figures only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..config import spend_column
+from ..model.artifacts import Artifacts
+from .scenarios import ScenarioDesign, scenario_designs
+
+__all__ = ["scenario_summary", "channel_waterfall", "budget_response", "plan_gmv", "MARGINAL_STEP"]
+
+MARGINAL_STEP = 0.01  # marginal ROAS: the GMV of 1% more on every channel, per unit of that extra spend
+
+
+def _rates(design: ScenarioDesign) -> dict[str, np.ndarray]:
+    """Each channel's spend per day in this design's weeks (base unit)."""
+    w = design.weekly
+    return {c: w[spend_column(c)].to_numpy(float) / design.days for c in design.bundle.spec.channels}
+
+
+def _totals(designs: list[ScenarioDesign], variants_of) -> np.ndarray:
+    """Total GMV over every subcategory of each variant, shape (variants, draws): draw 0 is the point estimate,
+    the others the bootstrap refits (absent when a model has none)."""
+    point, draws = 0.0, []
+    for design in designs:
+        variants = variants_of(design)
+        model = design.bundle.estimator
+        args = (design.X, design.bundle.spec, design.days, variants, design.carry_in)
+        point = point + model.media_response(*args)
+        refits = model.media_response_draws(*args)
+        draws.append(refits)
+    if any(d is None for d in draws):
+        return np.asarray(point)[:, None]
+    return np.column_stack([point, sum(draws)])
+
+
+def _interval(values: np.ndarray, coverage: float) -> tuple[float, float, float]:
+    """(point, lower, upper) from a row whose first entry is the point estimate and the rest refits."""
+    if len(values) < 3:
+        return float(values[0]), np.nan, np.nan
+    tail = (1 - coverage) / 2 * 100
+    low, high = np.percentile(values[1:], [tail, 100 - tail])
+    return float(values[0]), float(low), float(high)
+
+
+def scenario_summary(
+    artifacts: Artifacts, scenarios: dict[str, pd.DataFrame], baseline: str, coverage: float = 0.8
+) -> pd.DataFrame:
+    """One row per scenario: spend, gmv, incremental_gmv (against no media spend at all), roas (incremental GMV per
+    unit of spend), marginal_roas (of 1% more on every channel), change and change_pct against `baseline` (a key
+    of `scenarios`), each with `_lower`/`_upper` (the central `coverage` interval over the refits; NaN without
+    them). Money in the base unit."""
+    if baseline not in scenarios:
+        raise KeyError(f"baseline '{baseline}' is not among the scenarios {list(scenarios)}")
+    figures = {}
+    for name, plan in scenarios.items():
+        designs = scenario_designs(artifacts, plan)
+        totals = _totals(
+            designs,
+            lambda d: [
+                {},
+                {c: np.zeros(len(d.X)) for c in d.bundle.spec.channels},
+                {c: r * (1 + MARGINAL_STEP) for c, r in _rates(d).items()},
+            ],
+        )
+        spend = sum(float(sum(_rates(d)[c] @ d.days for c in d.bundle.spec.channels)) for d in designs)
+        figures[name] = (spend, totals)
+    base_gmv = figures[baseline][1][0]
+    rows = []
+    for name, (spend, totals) in figures.items():
+        gmv, none, more = totals
+        if len(gmv) != len(base_gmv):  # a model without refits: compare point estimates only
+            gmv, none, more, base = gmv[:1], none[:1], more[:1], base_gmv[:1]
+        else:
+            base = base_gmv
+        row = {"scenario": name, "spend": spend}
+        measures = {
+            "gmv": gmv,
+            "incremental_gmv": gmv - none,
+            "roas": (gmv - none) / spend if spend > 0 else np.full(len(gmv), np.nan),
+            "marginal_roas": (more - gmv) / (MARGINAL_STEP * spend) if spend > 0 else np.full(len(gmv), np.nan),
+            "change": gmv - base,
+            "change_pct": (gmv / base - 1) * 100,
+        }
+        for measure, values in measures.items():
+            row[measure], row[f"{measure}_lower"], row[f"{measure}_upper"] = _interval(values, coverage)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def channel_waterfall(artifacts: Artifacts, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """The change in GMV from `baseline` to `plan`, split into steps (step, change in the base unit) that add up to it.
+
+    Each channel's step is the GMV of the baseline with only that channel's spend moved to the plan's; what is left
+    (levers, and channels moving together on a saturating curve) is one last step. Both plans must cover the same
+    weeks; otherwise there is one step, the whole change.
+    """
+    plan_designs, base_designs = scenario_designs(artifacts, plan), scenario_designs(artifacts, baseline)
+    plan_gmv = float(_totals(plan_designs, lambda d: [{}])[0, 0])
+    base_gmv = float(_totals(base_designs, lambda d: [{}])[0, 0])
+    same_weeks = [list(d.weekly["week_start"]) for d in plan_designs] == [list(d.weekly["week_start"]) for d in base_designs]
+    if not same_weeks:
+        return pd.DataFrame({"step": ["whole plan"], "change": [plan_gmv - base_gmv]})
+    target = {d.bundle.subcategory: _rates(d) for d in plan_designs}
+    channels = artifacts.channels
+    moved = _totals(base_designs, lambda d: [{c: target[d.bundle.subcategory][c]} for c in d.bundle.spec.channels])[:, 0]
+    steps = pd.DataFrame({"step": channels, "change": moved - base_gmv})
+    rest = plan_gmv - base_gmv - float(steps["change"].sum())
+    return pd.concat([steps, pd.DataFrame({"step": ["levers and overlap"], "change": [rest]})], ignore_index=True)
+
+
+def plan_gmv(artifacts: Artifacts, plan: pd.DataFrame) -> float:
+    """A plan's expected GMV over every week and subcategory (base unit), as `scenario_summary` counts it."""
+    return float(_totals(scenario_designs(artifacts, plan), lambda d: [{}])[0, 0])
+
+
+def budget_response(artifacts: Artifacts, plan: pd.DataFrame, multipliers: np.ndarray, coverage: float = 0.8) -> pd.DataFrame:
+    """GMV against total budget with `plan`'s split and timing, every channel scaled by each multiplier:
+    multiplier, budget (the company's spend), allocated (the part the modelled subcategories receive, what their
+    ROAS is counted on), gmv with `_lower`/`_upper` (refits; NaN without them), and no_media (GMV with no spend at
+    all); money in the base unit."""
+    multipliers = np.asarray(multipliers, float)
+    designs = scenario_designs(artifacts, plan)
+    totals = _totals(designs, lambda d: [{c: r * m for c, r in _rates(d).items()} for m in multipliers])
+    budget = float(plan.drop_duplicates("week_start")[artifacts.channels].to_numpy(float).sum())
+    rows = [_interval(row, coverage) for row in totals]
+    curve = pd.DataFrame(rows, columns=["gmv", "gmv_lower", "gmv_upper"])
+    curve.insert(0, "budget", artifacts.money.to_base(budget * multipliers))
+    curve.insert(0, "multiplier", multipliers)
+    none = _totals(designs, lambda d: [{c: np.zeros(len(d.X)) for c in d.bundle.spec.channels}])[0, 0]
+    allocated = sum(float(sum(_rates(d)[c] @ d.days for c in d.bundle.spec.channels)) for d in designs)
+    curve.insert(2, "allocated", allocated * multipliers)
+    curve["no_media"] = float(none)
+    return curve
