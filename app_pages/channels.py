@@ -29,6 +29,9 @@ def main() -> None:
     c1.plotly_chart(charts.contribution_figure(contributions, sub, money=money), key="contrib_chart")
     c2.plotly_chart(charts.roi_figure(contributions, sub, money=art.money), key="roi_chart")
     st.plotly_chart(charts.response_curve_figure(art.table("response_curves"), sub, money=money), key="curve_chart")
+    step_caution = planner.step_model_caution(art)
+    if step_caution:
+        st.info(step_caution)
     if "incremental_gmv_lower" in mine:
         st.caption(
             "80% intervals: the spread of each answer over 100 moving-block bootstrap refits of the channel effects "

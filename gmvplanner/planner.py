@@ -27,6 +27,7 @@ __all__ = [
     "identification_caution",
     "adequacy_table",
     "channel_table",
+    "step_model_caution",
     "scenario_table",
     "scale_plan",
     "plan_from_split",
@@ -100,6 +101,18 @@ def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     table = _with_intervals(table, rows, shown)
     table["flag"] = rows["flag"].astype("string").fillna("")
     return table
+
+
+def step_model_caution(artifacts: Artifacts) -> str | None:
+    """A plain sentence when the model's prediction is a step function of spend (the forest), else None."""
+    if all(m.estimator.smooth_in_spend for m in artifacts.models.values()):
+        return None
+    return (
+        f"The {artifacts.manifest.model} model's prediction is a step function of spend: its response curves move "
+        "in steps and can dip as spend rises, and its marginal ROI is the slope over the curve's next step (1x to "
+        "1.25x). Channels flagged 'erratic' have no trustworthy answer; the hybrid model (the default) gives smooth "
+        "curves with intervals."
+    )
 
 
 def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,8 @@ __all__ = [
 ]
 
 CURVE_MULTIPLIERS = tuple(np.round(np.linspace(0.0, 3.0, 13), 2))
+SMOOTH_STEP = 0.01  # marginal ROI of a model smooth in spend: the return on the next 1%
+CURVE_STEP = 0.25  # ... of a step-function model (forest): the next step of its response curve, as the chart shows
 MIN_ACTIVE_WEEKS = 8  # a channel on air fewer weeks than this cannot be told apart from the calendar
 MIN_VARIATION = 0.1  # coefficient of variation of weekly spend below which an effect is not measurable
 
@@ -48,7 +50,9 @@ def window_gmv_draws(model: SubcategoryModel, weekly: pd.DataFrame, variants: li
     return model.estimator.media_response_draws(design_matrix(weekly, model.spec), model.spec, days, scaled)
 
 
-def _flag(spend: pd.Series, days: pd.Series, incremental: float, moves_with: tuple[str, float] | None = None) -> str:
+def _flag(
+    spend: pd.Series, days: pd.Series, incremental: float, moves_with: tuple[str, float] | None = None, mroi: float = 0.0
+) -> str:
     rate = spend / days
     active = int((rate > 0).sum())
     if active == 0:
@@ -61,6 +65,11 @@ def _flag(spend: pd.Series, days: pd.Series, incremental: float, moves_with: tup
         return (
             f"not identifiable: its spend moves with {other}'s (correlation {corr:.2f}), so the data cannot split "
             "the effect between the two"
+        )
+    if incremental <= 0 and mroi > 0:
+        return (
+            "erratic: removing its spend costs no GMV, yet more spend adds some; the model's response to this channel "
+            "is noise (a forest's prediction is a step function of spend: use the hybrid model for channel answers)"
         )
     if incremental <= 0:
         return "no positive effect found: the model attributes no GMV to this channel"
@@ -81,13 +90,15 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     """One row per channel: subcategory, channel, spend, incremental_gmv, roi, mroi, share, flag (₹).
 
     incremental = GMV with actual spend minus GMV with that channel's spend removed (carry-over too);
-    roi = incremental / spend; mroi = GMV from the next 1% of spend / that 1%; share = the channel's part
+    roi = incremental / spend; mroi = GMV from the next 1% of spend / that 1% (for a model that is not smooth in
+    spend, such as the forest, the next 25%: the response curve's own next step, so the two agree); share = the channel's part
     of the positive incremental GMV. Models with bootstrap refits of their channel effects (hybrid, mmm) add
     `*_lower` / `*_upper` for incremental_gmv, roi, mroi and share: the 80% interval over those refits
     (estimation uncertainty), widened where needed to hold the estimate.
     """
     channels = model.spec.channels
-    variants = [{}] + [{c: 0.0} for c in channels] + [{c: 1.01} for c in channels]
+    step = SMOOTH_STEP if model.estimator.smooth_in_spend else CURVE_STEP
+    variants = [{}] + [{c: 0.0} for c in channels] + [{c: 1.0 + step} for c in channels]
     totals = window_gmv_many(model, weekly, variants)
     base, without, extra = totals[0], totals[1 : len(channels) + 1], totals[len(channels) + 1 :] - totals[0]
     corr = spend_correlations(weekly, list(channels))
@@ -98,6 +109,7 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
         partner = str(others.idxmax()) if len(others) else None
         moves_with = (partner, float(corr.loc[channel, partner])) if partner and others.max() > MAX_CORRELATION else None
         incremental = float(base - without[j])
+        mroi = float(extra[j]) / (step * spend) if spend > 0 else np.nan
         rows.append(
             {
                 "subcategory": model.subcategory,
@@ -105,8 +117,8 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
                 "spend": spend,
                 "incremental_gmv": incremental,
                 "roi": incremental / spend if spend > 0 else np.nan,
-                "mroi": float(extra[j]) / (0.01 * spend) if spend > 0 else np.nan,
-                "flag": _flag(weekly[spend_column(channel)], weekly["days"], incremental, moves_with),
+                "mroi": mroi,
+                "flag": _flag(weekly[spend_column(channel)], weekly["days"], incremental, moves_with, mroi),
             }
         )
     frame = pd.DataFrame(rows)
@@ -124,7 +136,7 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
             per_draw = {
                 "incremental_gmv": incremental,
                 "roi": incremental / paid,
-                "mroi": (draws[n + 1 :] - draws[0][None, :]) / (0.01 * paid),
+                "mroi": (draws[n + 1 :] - draws[0][None, :]) / (step * paid),
                 "share": np.where(total > 0, positive / np.where(total > 0, total, 1.0), 0.0),
             }
         for name, values in per_draw.items():

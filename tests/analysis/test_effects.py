@@ -69,3 +69,23 @@ def test_channel_answers_carry_ordered_80_percent_intervals(trained_mmm):
     assert (contributions["incremental_gmv_upper"] > contributions["incremental_gmv_lower"]).any()
     flagged = contributions.loc[contributions["incremental_gmv_lower"] <= 0]
     assert flagged["flag"].fillna("").ne("").all()  # an interval reaching zero is always said in words
+
+
+@pytest.mark.parametrize("fixture", ["trained", "trained_mmm"])
+def test_marginal_roi_flags_and_curves_agree(fixture, request):
+    """What the Channels page shows agrees with itself, for the forest (a step function of spend) as for the
+    media-mix model: a channel flagged 'no positive effect' gains nothing from more spend, and a step model's
+    marginal ROI is the slope of its own response curve after 1x."""
+    art = load_artifacts(request.getfixturevalue(fixture))
+    contributions = art.table("contributions").assign(flag=lambda f: f["flag"].fillna(""))
+    curves = art.table("response_curves")
+    for row in contributions.itertuples():
+        if row.flag.startswith("no positive effect"):
+            assert row.incremental_gmv <= 0 and row.mroi <= 0
+        if row.incremental_gmv <= 0 and row.mroi > 0:
+            assert row.flag.startswith("erratic")
+        model = art.models[row.subcategory]
+        if not model.estimator.smooth_in_spend and row.spend > 0:
+            curve = curves.query("subcategory == @row.subcategory and channel == @row.channel").set_index("multiplier")
+            slope = (curve.loc[1.25, "gmv"] - curve.loc[1.0, "gmv"]) / (0.25 * row.spend)
+            assert row.mroi == pytest.approx(slope, rel=1e-9, abs=1e-12)
