@@ -24,6 +24,7 @@ __all__ = [
     "cached_waterfall",
     "table_editor",
     "replace_plan",
+    "cached_report",
 ]
 
 
@@ -72,6 +73,12 @@ def cached_waterfall(
     return channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_report(_artifacts: Artifacts, key: str) -> str:
+    """The one-pager HTML of these artifacts (`planner.report_html`), built once per artifacts version."""
+    return planner.report_html(_artifacts)
+
+
 def replace_plan(plan: pd.DataFrame) -> None:
     """Make `plan` the one the Scenario planner edits, shown in a fresh editor (the old one's edits are in it)."""
     st.session_state["plan"] = plan
@@ -79,8 +86,14 @@ def replace_plan(plan: pd.DataFrame) -> None:
 
 
 def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """An editable table whose first column (channel, week or month) labels the rows and stays fixed."""
-    return st.data_editor(frame, key=key, disabled=[frame.columns[0]], hide_index=True, width="stretch")
+    """An editable table whose first column (channel, week or month) labels the rows, stays fixed and is 200 px
+    wide; dates show without times."""
+    label = frame.columns[0]
+    if pd.api.types.is_datetime64_any_dtype(frame[label]):
+        config = st.column_config.DateColumn(format="YYYY-MM-DD", width="medium")
+    else:
+        config = st.column_config.Column(width="medium")
+    return st.data_editor(frame, key=key, disabled=[label], hide_index=True, width="stretch", column_config={label: config})
 
 
 def remembered(key: str, default):

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import current, page_header
+from app_pages.common import cached_report, current, page_header
 from gmvplanner import planner
 from gmvplanner.reporting import charts
 
 
 def main() -> None:
-    art, _ = current()
+    art, key = current()
     manifest = art.manifest
     page_header(
         "Model report",
         f"Model: {manifest.model}; window {manifest.window.start} to {manifest.window.end} "
         f"({manifest.window.weeks} weeks); trained {manifest.created}.",
+    )
+    st.download_button(
+        "Download the one-pager (HTML)",
+        data=lambda: cached_report(art, key),
+        file_name="gmv_planner_one_pager.html",
+        mime="text/html",
+        on_click="ignore",
+        key="download_one_pager",
+        help="One self-contained file to send: fit and holdout, where the GMV came from, ROI with intervals, response "
+        "curves, carry-over and the recommended split of the recent budget. Built when you press (a few seconds).",
     )
     sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
     st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")

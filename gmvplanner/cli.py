@@ -20,6 +20,7 @@ from .config import (
     FOREST_TREES,
     HOLDOUT_WEEKS,
     MMM_POOLING,
+    PLAN_WEEKS,
     SEED,
 )
 from .data.limits import MAX_AMOUNT
@@ -364,7 +365,26 @@ def testing_parser() -> argparse.ArgumentParser:
         f"'none' for no limit; default '{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check "
         "found the evidence weak (e.g. spend given per month), else no limit",
     )
-    for q in (pr, op):
+    rp = sub.add_parser(
+        "report",
+        help="write the one-pager: one self-contained HTML file to send",
+        description="Write one self-contained HTML file (Plotly charts inlined, no network needed to open it) with "
+        "fit and holdout against naive baselines, the weekly decomposition of GMV into baseline and channels, share "
+        "of spend vs share of effect, ROI with intervals, response curves with the current and recommended spend, "
+        "carry-over per channel and the recommended split of the budget.",
+    )
+    rp.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
+    rp.add_argument("--out", type=Path, required=True, help="where to write the HTML file, e.g. report.html")
+    rp.add_argument(
+        "--budget",
+        type=_bounded(float, 1e-12, "an amount"),
+        help="budget to split over the horizon, crore ₹ or a weekly table's own unit (default: the recent run rate, "
+        "the last 13 weeks' spend per week times --weeks)",
+    )
+    rp.add_argument(
+        "--weeks", type=_positive_int, default=PLAN_WEEKS, help="horizon of the recommended split (default: %(default)s)"
+    )
+    for q in (pr, op, rp):
         q.add_argument("--quiet", action="store_true", help="only print warnings and errors")
         q.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return p
@@ -455,4 +475,17 @@ def testing_main(argv: list[str] | None = None) -> int:
         if args.out:
             print(f"wrote {args.out}")
 
-    return _run(predict if args.command == "predict" else optimize, args.debug)
+    def report() -> None:
+        check_out()
+        from .model.artifacts import load_artifacts
+        from .planner import report_html
+
+        artifacts = load_artifacts(args.artifacts)
+        log.info("building the one-pager (the recommended split takes a few seconds)")
+        page = report_html(artifacts, args.budget, args.weeks)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(page, encoding="utf-8")
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB; opens in any browser, no network needed)")
+
+    commands = {"predict": predict, "optimize": optimize, "report": report}
+    return _run(commands[args.command], args.debug)

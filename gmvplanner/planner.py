@@ -13,14 +13,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analysis.optimise import BudgetResult, historical_split
+from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import predict_scenario
-from .config import ARTIFACTS_DIR, DATA_DIR, RECENT_WEEKS
+from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
 from .dates import week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
+from .reporting.one_pager import one_pager
+from .reporting.tables import (
+    BASELINE_PLAN,
+    adequacy_table,
+    baseline_verdict,
+    channel_table,
+    identification_caution,
+    metrics_table,
+    missing_weeks_note,
+    scenario_table,
+    split_table,
+    step_model_caution,
+)
 from .units import MoneyUnit
 
 __all__ = [
@@ -34,6 +47,7 @@ __all__ = [
     "split_table",
     "recommended_amounts",
     "budget_curve",
+    "report_html",
     "BASELINE_PLAN",
     "verticals",
     "app_artifacts_dir",
@@ -62,78 +76,6 @@ __all__ = [
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
 
 
-def identification_caution(artifacts: Artifacts) -> str | None:
-    """A plain-words caution when the data cannot support channel-level answers (the data adequacy check written
-    at training), else None."""
-    warnings = artifacts.table("adequacy")["data_warning"].astype("string").fillna("")
-    found = list(dict.fromkeys(w for w in warnings if w))
-    return "Data adequacy: " + "; ".join(found) + "." if found else None
-
-
-BASELINE_PLAN = "last year's plan"  # the planner's baseline: the default plan (last year's spend, run-rate scaled)
-
-
-def _with_intervals(table: pd.DataFrame, rows: pd.DataFrame, shown: dict) -> pd.DataFrame:
-    """Add each shown estimate (column -> label, conversion, text format) beside its 80% interval as text
-    ("low to high") when `rows` has `<column>_lower/_upper`; blank where there is no interval."""
-    for column, (label, convert, fmt) in shown.items():
-        table[label] = convert(rows[column]).round(4)
-        if f"{column}_lower" in rows:
-            low, high = convert(rows[f"{column}_lower"]), convert(rows[f"{column}_upper"])
-            table[f"{label}, 80% interval"] = [
-                "" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}" for lo, hi in zip(low, high)
-            ]
-    return table
-
-
-def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
-    """One subcategory's channel answers with plain column names: money in the artifacts' unit, each estimate
-    beside its 80% interval as text ("low to high") when the model has bootstrap refits."""
-    money = artifacts.money
-    rows = artifacts.table("contributions").query("subcategory == @subcategory").reset_index(drop=True)
-    table = pd.DataFrame({"channel": rows["channel"], f"spend ({money.name})": money.from_base(rows["spend"]).round(4)})
-    shown = {
-        "incremental_gmv": (f"incremental GMV ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
-        "roi": ("ROI", lambda v: v, "{:.2f}"),
-        "mroi": ("marginal ROI", lambda v: v, "{:.2f}"),
-        "share": ("share of media GMV (%)", lambda v: 100 * v, "{:.1f}"),
-    }
-    table = _with_intervals(table, rows, shown)
-    table["flag"] = rows["flag"].astype("string").fillna("")
-    return table
-
-
-def step_model_caution(artifacts: Artifacts) -> str | None:
-    """A plain sentence when the model's prediction is a step function of spend (the forest), else None."""
-    if all(m.estimator.smooth_in_spend for m in artifacts.models.values()):
-        return None
-    return (
-        f"The {artifacts.manifest.model} model's prediction is a step function of spend: its response curves move "
-        "in steps and can dip as spend rises, and its marginal ROI is the slope over the curve's next step (1x to "
-        "1.25x). Channels flagged 'erratic' have no trustworthy answer; the hybrid model (the default) gives smooth "
-        "curves with intervals."
-    )
-
-
-def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:
-    """`scenario_summary.scenario_summary` as shown: plain column names, money in the artifacts' unit, each figure
-    beside its 80% interval."""
-    money = artifacts.money
-    to_money = lambda v: money.from_base(v)  # noqa: E731
-    table = pd.DataFrame(
-        {"scenario": summary["scenario"], f"spend on these subcategories ({money.name})": to_money(summary["spend"]).round(4)}
-    )
-    shown = {
-        "gmv": (f"GMV ({money.name})", to_money, "{:.2f}"),
-        "incremental_gmv": (f"GMV from media ({money.name})", to_money, "{:.2f}"),
-        "roas": ("ROAS", lambda v: v, "{:.2f}"),
-        "marginal_roas": ("marginal ROAS", lambda v: v, "{:.2f}"),
-        "change": (f"change vs {BASELINE_PLAN} ({money.name})", to_money, "{:+.4f}"),
-        "change_pct": (f"change vs {BASELINE_PLAN} (%)", lambda v: v, "{:+.2f}"),
-    }
-    return _with_intervals(table, summary, shown)
-
-
 def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.DataFrame:
     """The plan with the named channels' spend multiplied by `factor` (everything else as it was)."""
     if not (np.isfinite(factor) and factor >= 0):
@@ -146,23 +88,6 @@ def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.Dat
 def recommended_amounts(result: BudgetResult, money: MoneyUnit) -> pd.Series:
     """The optimiser's recommended amount per channel over its horizon (input money unit)."""
     return result.table.set_index("channel")[money.column("recommended")]
-
-
-def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:
-    """The optimiser's split with plain column names (input money unit; change also in %)."""
-    t = result.table
-    historical = t[money.column("historical")]
-    return pd.DataFrame(
-        {
-            "channel": t["channel"],
-            f"lowest allowed ({money.name})": t[money.column("min")].round(4),
-            f"highest allowed ({money.name})": t[money.column("max")].round(4),
-            f"historical split ({money.name})": historical.round(4),
-            f"recommended ({money.name})": t[money.column("recommended")].round(4),
-            f"change ({money.name})": t[money.column("change")].round(4),
-            "change (%)": (t[money.column("change")] / historical.where(historical > 0) * 100).round(2),
-        }
-    )
 
 
 def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,6 +109,13 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
     return curve, points
 
 
+def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:
+    """The one-pager (`reporting.one_pager`) with the split of `budget` (input money unit; default: the recent run
+    rate over `weeks`) over the `weeks` after the training data."""
+    budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
+    return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
+
+
 def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame:
     """A weekly plan spreading each channel's amount over the horizon (`amounts`: channel -> input money unit)
     evenly over `weeks`, as the optimiser does."""
@@ -191,22 +123,6 @@ def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame
     for channel, amount in amounts.items():
         frame[channel] = float(amount) / len(weeks)
     return frame
-
-
-def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
-    """The data adequacy check for one subcategory with plain column names."""
-    rows = artifacts.table("adequacy").query("subcategory == @subcategory")
-    return pd.DataFrame(
-        {
-            "channel": rows["channel"],
-            "data points per effect": rows["points_per_parameter"],
-            "spend moves only monthly": rows["spend_moves_monthly"].map({True: "yes", False: "no"}),
-            "weeks with spend": rows["active_weeks"],
-            "strongest correlation with another channel": rows["max_correlation"],
-            "moves with": rows["correlated_with"].astype("string").fillna(""),
-            "warning": rows["channel_warning"].astype("string").fillna(""),
-        }
-    )
 
 
 def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:
@@ -454,50 +370,6 @@ def uplift_percent(result: BudgetResult) -> float | None:
     """The recommended split's expected GMV over the historical split's, as a % change (None if that is 0)."""
     historical = result.historical_gmv[0]
     return None if historical == 0 else result.uplift / historical * 100
-
-
-METRIC_LABELS = {"wape": "WAPE %", "mape": "MAPE %", "r2": "R²"}
-
-
-def baseline_verdict(artifacts: Artifacts, subcategory: str) -> str | None:
-    """A plain sentence when a naive baseline beat the model on the held-out weeks (by WAPE), else None."""
-    metrics = artifacts.table("metrics").query("subcategory == @subcategory").set_index("predictor")["wape"]
-    if "model" not in metrics:
-        return None
-    better = metrics.drop("model")[metrics.drop("model") < metrics["model"]]
-    if better.empty:
-        return None
-    names = {
-        "last_week": "repeating the last training week",
-        f"mean_{RECENT_WEEKS}_weeks": f"the mean of the last {RECENT_WEEKS} weeks",
-    }
-    best = better.idxmin()
-    return (
-        f"On the held-out weeks a naive forecast, {names.get(best, best)}, was closer than the model "
-        f"(WAPE {100 * better[best]:.1f}% against {100 * metrics['model']:.1f}%): trust its weekly forecasts less."
-    )
-
-
-def missing_weeks_note(artifacts: Artifacts, subcategory: str) -> str | None:
-    """A plain sentence naming the weeks a weekly table had no GMV for (None when it had every week)."""
-    weeks = artifacts.manifest.window.missing_weeks.get(subcategory, [])
-    if not weeks:
-        return None
-    listed = ", ".join(weeks) if len(weeks) <= 6 else f"{', '.join(weeks[:3])}, ... {weeks[-1]}"
-    return (
-        f"{len(weeks)} week(s) had no GMV in the table ({listed}). The model was fitted without them and predicts "
-        "them (the chart's predicted line runs through the gap); carry-over runs on through them, with the spend the "
-        "table gave (none where the week was absent)."
-    )
-
-
-def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
-    """Held-out metrics of one subcategory's model beside the naive baselines, as shown: one row per predictor,
-    WAPE and MAPE in %, R² as it is."""
-    metrics = artifacts.table("metrics")
-    rows = metrics.loc[metrics["subcategory"] == subcategory].drop(columns="subcategory").reset_index(drop=True)
-    rows = rows.assign(**{c: rows[c] * 100 for c in ("wape", "mape") if c in rows})
-    return rows.rename(columns=METRIC_LABELS)
 
 
 def validate_upload(path: Path, role: str) -> str:

@@ -187,7 +187,12 @@ def test_metrics_table_shows_errors_in_percent(art, trained_mmm):
     raw = pd.read_csv(trained_mmm / "metrics.csv").query("subcategory == @sub").reset_index(drop=True)
     table = planner.metrics_table(art, sub)
     assert table.columns.tolist() == ["predictor", "WAPE %", "MAPE %", "R²"]
-    assert table["predictor"].tolist() == raw["predictor"].tolist()
+    plain = {
+        "model": "model",
+        "last_week": "naive: repeat the last training week",
+        "mean_13_weeks": "naive: mean of the last 13 weeks",
+    }
+    assert table["predictor"].tolist() == raw["predictor"].map(plain).tolist()
     np.testing.assert_allclose(table["WAPE %"], raw["wape"] * 100)
     np.testing.assert_allclose(table["MAPE %"], raw["mape"] * 100)
     np.testing.assert_allclose(table["R²"], raw["r2"])

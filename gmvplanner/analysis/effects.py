@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..config import spend_column
 from ..features.design import design_matrix, spend_rates
+from ..model.base import spend_variants
 from ..model.training import SubcategoryModel
 from .adequacy import MAX_CORRELATION, spend_correlations
 
@@ -16,6 +17,7 @@ __all__ = [
     "window_gmv_draws",
     "channel_contributions",
     "response_curves",
+    "weekly_decomposition",
     "CURVE_MULTIPLIERS",
     "MIN_ACTIVE_WEEKS",
 ]
@@ -163,4 +165,32 @@ def response_curves(
             "spend": [float(weekly[spend_column(c)].sum()) * m for c, m in pairs],
             "gmv": totals,
         }
+    )
+
+
+def weekly_decomposition(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.DataFrame:
+    """Each week's predicted GMV split into a baseline (the GMV with no spend on any channel) and one part per channel:
+    week_start, part, gmv (base unit), adding up to the prediction.
+
+    A channel's part is the GMV lost when only its spend (and carry-over) is removed, scaled with the others so that
+    together they make up the week's GMV from media (with saturation, the parts alone add up to a little less or
+    more than removing every channel at once).
+    """
+    channels = list(model.spec.channels)
+    days = weekly["days"].to_numpy(float)
+    n = len(weekly)
+    zero = np.zeros(n)
+    variants = [{}] + [{c: zero} for c in channels] + [{c: zero for c in channels}]
+    X = design_matrix(weekly, model.spec)
+    per_day = model.estimator.predict(spend_variants(X, model.spec, variants)).reshape(len(variants), n)
+    gmv = per_day * days
+    total, baseline = gmv[0], gmv[-1]
+    lost = total[None, :] - gmv[1:-1]  # (channels, weeks)
+    media = total - baseline
+    summed = lost.sum(axis=0)
+    scale = np.divide(media, summed, out=np.zeros(n), where=np.abs(summed) > 1e-12)
+    parts = {"baseline": baseline} | {c: lost[j] * scale for j, c in enumerate(channels)}
+    return pd.concat(
+        [pd.DataFrame({"week_start": weekly["week_start"].to_numpy(), "part": part, "gmv": v}) for part, v in parts.items()],
+        ignore_index=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,6 +19,10 @@ __all__ = [
     "split_figure",
     "waterfall_figure",
     "budget_response_figure",
+    "decomposition_figure",
+    "spend_effect_figure",
+    "response_money_figure",
+    "carryover_figure",
 ]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
@@ -154,7 +159,13 @@ def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit =
                 marker_color=PALETTE[0],
                 error_x=_interval_bars(rows, "roi"),
             ),
-            go.Bar(x=rows["mroi"], y=rows["channel"], orientation="h", name="marginal ROI (next 1%)", marker_color=PALETTE[1]),
+            go.Bar(
+                x=rows["mroi"],
+                y=rows["channel"],
+                orientation="h",
+                name="marginal ROI (next step of spend)",
+                marker_color=PALETTE[1],
+            ),
         ]
     )
     fig.update_layout(barmode="group")
@@ -310,3 +321,109 @@ def budget_response_figure(curve: pd.DataFrame, points: pd.DataFrame, money: Mon
     _layout(fig, "Total GMV against total budget", f"GMV over the horizon ({unit})", x_title=f"budget over the horizon ({unit})")
     fig.update_layout(hovermode="closest")
     return fig
+
+
+def decomposition_figure(parts: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Weekly GMV stacked into the baseline and each channel's part (`analysis.effects.weekly_decomposition`)."""
+    totals = parts.groupby("week_start")["gmv"].sum()
+    div, unit = money.axis(totals)
+    fig = go.Figure()
+    for i, (part, rows) in enumerate(parts.groupby("part", sort=False)):
+        color = "#cccccc" if part == "baseline" else PALETTE[i % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["week_start"],
+                y=rows["gmv"] / div,
+                name=str(part),
+                stackgroup="gmv",
+                mode="lines",
+                line={"width": 0.5, "color": color},
+            )
+        )
+    return _layout(fig, f"{subcategory}: weekly GMV, baseline and each channel's part", f"GMV ({unit})")
+
+
+def spend_effect_figure(contributions: pd.DataFrame, subcategory: str) -> go.Figure:
+    """Each channel's share of spend beside its share of the GMV from media (%), as Robyn's one-pager shows them."""
+    rows = contributions.loc[contributions["subcategory"] == subcategory]
+    spend_share = 100 * rows["spend"] / rows["spend"].sum() if rows["spend"].sum() > 0 else rows["spend"] * 0
+    fig = go.Figure(
+        [
+            go.Bar(x=spend_share, y=rows["channel"], orientation="h", name="share of spend", marker_color="#999"),
+            go.Bar(
+                x=100 * rows["share"],
+                y=rows["channel"],
+                orientation="h",
+                name="share of GMV from media (80% interval)",
+                marker_color=PALETTE[2],
+                error_x=_interval_bars(rows.assign(**{c: 100 * rows[c] for c in rows if c.startswith("share")}), "share"),
+            ),
+        ]
+    )
+    fig.update_layout(barmode="group")
+    return _layout(fig, f"{subcategory}: share of spend vs share of effect", "channel", x_title="%")
+
+
+def response_money_figure(
+    curves: pd.DataFrame, subcategory: str, points: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE
+) -> go.Figure:
+    """Window GMV change against each channel's spend in money, with the current spend and the recommended one
+    marked (`points`: channel, multiplier of the recommended split)."""
+    rows = curves.loc[curves["subcategory"] == subcategory]
+    div, unit = money.axis(pd.concat([rows["spend"], rows["gmv"] - rows["gmv"].min()]))
+    fig = go.Figure()
+    for i, (channel, frame) in enumerate(rows.groupby("channel", sort=False)):
+        color = PALETTE[i % len(PALETTE)]
+        frame = frame.sort_values("multiplier")
+        actual = float(np.interp(1.0, frame["multiplier"], frame["gmv"]))
+        x, y = frame["spend"] / div, (frame["gmv"] - actual) / div
+        fig.add_trace(go.Scatter(x=x, y=y, name=str(channel), mode="lines", line={"color": color}, legendgroup=str(channel)))
+        spend_now = float(np.interp(1.0, frame["multiplier"], frame["spend"]))
+        fig.add_trace(
+            go.Scatter(
+                x=[spend_now / div],
+                y=[0.0],
+                mode="markers",
+                marker={"color": color, "size": 9, "symbol": "circle"},
+                name=f"{channel}: current",
+                legendgroup=str(channel),
+                showlegend=False,
+            )
+        )
+        mine = points.loc[points["channel"] == channel, "multiplier"]
+        if len(mine) and np.isfinite(mine.iloc[0]):
+            m = float(np.clip(mine.iloc[0], frame["multiplier"].min(), frame["multiplier"].max()))
+            fig.add_trace(
+                go.Scatter(
+                    x=[np.interp(m, frame["multiplier"], frame["spend"]) / div],
+                    y=[(np.interp(m, frame["multiplier"], frame["gmv"]) - actual) / div],
+                    mode="markers",
+                    marker={"color": color, "size": 11, "symbol": "star"},
+                    name=f"{channel}: recommended",
+                    legendgroup=str(channel),
+                    showlegend=False,
+                )
+            )
+    _layout(
+        fig,
+        f"{subcategory}: response curves (dot: current spend, star: recommended split)",
+        f"GMV change vs current ({unit})",
+        x_title=f"spend over the window ({unit})",
+    )
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def carryover_figure(decay: pd.DataFrame) -> go.Figure:
+    """Each channel's weekly carry-over (the share of a week's effect still there a week later) and its half-life."""
+    fig = go.Figure(
+        go.Bar(
+            x=decay["decay"],
+            y=decay["channel"],
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=[f"half-life {h:.1f} weeks" if h > 0 else "no carry-over" for h in decay["half_life_weeks"]],
+            textposition="auto",
+        )
+    )
+    return _layout(fig, "Carry-over per channel", "channel", x_title="weekly carry-over (decay)")

@@ -67,3 +67,83 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     assert (SCREENSHOTS / "predict.png").stat().st_size > 10_000
     assert [n.strip() for n in nav] == PAGES
     assert budget_url.endswith("/budget_optimiser")
+
+
+def _spend_cells(page) -> list[str]:
+    """The first row of the plan editor as the grid shows it (Glide's accessible cells: week, TV, Digital, ...)."""
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    return [cells.nth(i).inner_text() for i in range(3)]
+
+
+def _wait_for_cell(page, value: str, timeout_ms: int = 30_000) -> list[str]:
+    """The first row once its TV cell shows `value` and the rerun that keeps the edit has finished."""
+    for _ in range(timeout_ms // 250):
+        if _spend_cells(page)[1] == value and not page.locator('[data-testid="stStatusWidget"]').is_visible():
+            page.wait_for_timeout(1500)  # the fresh editor is drawn after the plan is kept
+            return _spend_cells(page)
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the TV cell never showed {value}: {_spend_cells(page)}")
+
+
+def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
+    """A chart on first open with no click; a spend cell typed into the planner's grid survives switching to the
+    monthly view and back and a visit to another page; the one-pager downloads. Screenshots of every page."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(server, wait_until="domcontentloaded")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # no button pressed
+        first_chart = page.locator(".js-plotly-plot").count()
+
+        page.get_by_role("link", name="Scenario planner").click()
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        before_cells = _spend_cells(page)
+        box = grid.bounding_box()
+        # the week column is 200 px wide, rows 35 px: double-click the first week's TV cell and type over it
+        page.mouse.dblclick(box["x"] + 220, box["y"] + 35 + 17)
+        page.wait_for_timeout(500)
+        page.keyboard.press("Control+A")
+        page.keyboard.type("0.5")
+        page.keyboard.press("Enter")
+        after_edit = _wait_for_cell(page, "0.5")
+        edited = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        page.get_by_text("monthly", exact=True).click()
+        page.wait_for_timeout(2500)
+        monthly = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        page.get_by_text("weekly", exact=True).click()
+        page.wait_for_timeout(2500)
+        after_views = _spend_cells(page)
+        page.get_by_role("link", name="Channels").click()
+        page.get_by_text("What each channel added").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Scenario planner").click()
+        grid.wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)
+        after_pages = _spend_cells(page)
+        back = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+        page.get_by_role("link", name="Model report").click()
+        button = page.get_by_role("button", name="Download the one-pager (HTML)")
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=120_000) as download:
+            button.click()
+        report = tmp_path / download.value.suggested_filename
+        download.value.save_as(report)
+
+        for name in PAGES:
+            page.get_by_role("link", name=name).click()
+            page.wait_for_timeout(4000)
+            page.screenshot(path=str(SCREENSHOTS / f"{name.lower().replace(' & ', '_').replace(' ', '_')}.png"), full_page=True)
+        browser.close()
+    assert first_chart >= 1
+    assert after_edit[1] == "0.5" and before_cells[1] != "0.5"
+    assert monthly == edited  # switching views changes nothing
+    assert after_views == after_edit and after_pages == after_edit  # the edit survives views and pages
+    assert back == edited
+    html = report.read_text(encoding="utf-8")
+    assert report.name == "gmv_planner_one_pager.html" and "GMV Planner: model one-pager" in html
+    assert "Recommended split" in html and html.count("plotly.js v") == 1
