@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import get_artifacts
-from gmvplanner import planner
+from app_pages.common import current, current_path, get_artifacts, use_version
+from gmvplanner import planner, retraining
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
 
@@ -42,21 +42,40 @@ def load_or_train() -> tuple[Artifacts, str]:
 
 
 def sidebar_frame(art: Artifacts) -> None:
-    """The title and what the served model covers, under the page list."""
+    """The title, what this session's model covers, and the model version picker, under the page list."""
     st.sidebar.title("GMV Planner")
     st.sidebar.caption(
         f"{len(art.subcategories)} subcategories · {len(art.channels)} channels · model: "
         f"{art.manifest.model} · money in {art.money.name}"
     )
+    versions = retraining.list_versions(planner.app_artifacts_dir())
+    if len(versions) < 2:
+        return
+    mine = current_path().resolve()
+    paths = [v.path.resolve() for v in versions]
+    index = paths.index(mine) if mine in paths else 0
+    labels = [v.label for v in versions]
+    picked = st.sidebar.selectbox("Model version", labels, index=index, key=f"version_pick_{index}_{len(labels)}")
+    if labels.index(picked) != index:
+        use_version(versions[labels.index(picked)].path)
+        st.rerun()
+    if index > 0 and not versions[index].original and versions[0].created > versions[index].created:
+        st.sidebar.info("A newer model version is available: pick it above.")
+    elif index > 0 and versions[index].original:
+        st.sidebar.info("Retrained versions are available: pick one above.")
 
 
 def main() -> None:
     st.set_page_config(page_title="GMV Planner", page_icon="📈", layout="wide")
     try:
-        art, _ = load_or_train()
+        load_or_train()  # the app's own artifacts: trained on the default data on a fresh machine
+        art, _ = current()  # this session's version of them
     except (InputError, ArtifactError) as exc:
         st.error(f"The trained model cannot be used: {exc}")
         st.stop()
+    note = st.session_state.pop("version_note", None)
+    if note:
+        st.sidebar.warning(note)
     page = st.navigation([st.Page(path, title=title) for path, title in PAGES])
     sidebar_frame(art)
     try:

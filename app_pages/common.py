@@ -6,6 +6,8 @@ are run afresh by `st.navigation` on every rerun.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,8 @@ from gmvplanner.model.artifacts import Artifacts, load_artifacts
 __all__ = [
     "get_artifacts",
     "current",
+    "current_path",
+    "use_version",
     "page_header",
     "cached_predictions",
     "cached_comparison",
@@ -34,11 +38,33 @@ def get_artifacts(path: str, key: str) -> Artifacts:
     return load_artifacts(path)
 
 
+MODEL_STATE = ("plan", "scenarios", "budget_result", "predict_scenario", "predict_warnings")  # made for one model
+
+
+def current_path() -> Path:
+    """The model version this session uses: the one its user picked, else the app's artifacts folder. A picked
+    version that has since been removed (only the newest few are kept) falls back to the original, with a note."""
+    base = planner.app_artifacts_dir()
+    picked = st.session_state.get("artifacts_path")
+    if picked and not planner.artifacts_key(Path(picked)):
+        st.session_state.pop("artifacts_path")
+        st.session_state["version_note"] = "The model version this session used was removed; the original is back."
+        picked = None
+    return Path(picked) if picked else base
+
+
 def current() -> tuple[Artifacts, str]:
-    """The artifacts the app serves and their key (the manifest's checksum), from the cache the frame filled."""
-    path = planner.app_artifacts_dir()
+    """The artifacts this session uses and their key (the manifest's checksum), from the shared cache."""
+    path = current_path()
     key = planner.artifacts_key(path)
     return get_artifacts(str(path), key), key
+
+
+def use_version(path: Path) -> None:
+    """Switch this session (only) to the model version in `path`; plans and results made for the old one go."""
+    st.session_state["artifacts_path"] = str(path)
+    for name in MODEL_STATE:
+        st.session_state.pop(name, None)
 
 
 def page_header(title: str, explanation: str) -> None:

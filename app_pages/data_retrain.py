@@ -1,4 +1,5 @@
-"""Data & retrain page: upload files in the ElecKart layout, check each on upload, retrain without risking the model."""
+"""Data & retrain page: upload files in the ElecKart layout, check each on upload, retrain in the background into a
+new model version that this session can switch to (other sessions keep theirs)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,29 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import current, get_artifacts, page_header
-from gmvplanner import planner
-from gmvplanner.errors import ArtifactError, InputError
+from app_pages.common import current, current_path, page_header, use_version
+from gmvplanner import planner, retraining
+from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import Artifacts
+from gmvplanner.model.base import MODEL_KINDS, model_names
+from gmvplanner.model.training import TrainConfig
 
 ROLES = {
-    "orders": "Orders (ConsumerElectronics layout)",
-    "media": "Media spend (monthly or dated, crore ₹)",
-    "sale_calendar": "Special-sale calendar (optional)",
-    "nps": "Monthly NPS (optional)",
-    "holidays": "Holidays (optional)",
+    "orders": ("Orders (ConsumerElectronics layout)", ["csv", "parquet"]),
+    "media": ("Media spend (monthly or dated, crore ₹)", ["csv", "parquet"]),
+    "sale_calendar": ("Special-sale calendar (optional)", ["csv", "parquet"]),
+    "nps": ("Monthly NPS (optional)", ["csv", "parquet"]),
+    "holidays": ("Holidays (optional)", ["csv", "parquet"]),
+    "transforms": ("Fixed carry-over and saturation (optional: channel, decay, half_saturation_multiple)", ["csv"]),
+    "lift_tests": ("Lift tests (optional: channel, start, end, delta_spend, delta_gmv, sigma)", ["csv"]),
 }
+
+
+def _plain(message: str) -> str:
+    """An error without the session's temporary upload folder in it (the user's own file names stay)."""
+    folder = st.session_state.get("upload_dir")
+    return message.replace(f"{folder}/", "") if folder else message
 
 
 def uploads_ui() -> dict[str, Path]:
@@ -27,8 +40,8 @@ def uploads_ui() -> dict[str, Path]:
         st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="gmv-upload-")
     folder = Path(st.session_state["upload_dir"])
     valid = st.session_state.setdefault("valid_uploads", {})
-    for role, label in ROLES.items():
-        uploaded = st.file_uploader(label, type=["csv", "parquet"], key=f"upload_{role}")
+    for role, (label, types) in ROLES.items():
+        uploaded = st.file_uploader(label, type=types, key=f"upload_{role}")
         if uploaded is None:
             valid.pop(role, None)
             continue
@@ -39,10 +52,13 @@ def uploads_ui() -> dict[str, Path]:
             path.write_bytes(uploaded.getvalue())
             st.session_state[f"upload_id_{role}"] = uploaded.file_id
             try:
-                st.session_state[f"upload_msg_{role}"] = ("ok", f"{uploaded.name}: {planner.validate_upload(path, role)}")
+                check = planner.validate_upload(path, role)
+                st.session_state[f"upload_msg_{role}"] = ("ok", f"{uploaded.name}: {check.summary}")
+                if role == "orders":
+                    st.session_state["upload_subcategories"] = list(check.subcategories)
                 valid[role] = path
             except InputError as exc:
-                reason = str(exc).replace(str(path), uploaded.name)  # no temporary paths in what the user reads
+                reason = _plain(str(exc))  # no temporary paths in what the user reads
                 st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {reason}")
                 valid.pop(role, None)
         kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
@@ -50,31 +66,94 @@ def uploads_ui() -> dict[str, Path]:
     return valid
 
 
+def options_ui(art: Artifacts, valid: dict[str, Path]) -> dict:
+    """Model kind, holdout weeks, window and subcategories (from the uploaded orders, most GMV first)."""
+    c1, c2, c3, c4 = st.columns(4)
+    names = model_names()
+    model = c1.selectbox(
+        "Model",
+        names,
+        index=names.index(DEFAULT_MODEL),
+        key="retrain_model",
+        help="; ".join(f"{n}: {MODEL_KINDS[n].description}" for n in names),
+    )
+    holdout = c2.number_input("Held-out weeks", min_value=1, max_value=52, value=HOLDOUT_WEEKS, key="retrain_holdout")
+    start = c3.date_input("First day (blank: the data's)", value=None, key="retrain_start")
+    end = c4.date_input("Last day (blank: the data's)", value=None, key="retrain_end")
+    available = st.session_state.get("upload_subcategories", []) if "orders" in valid else []
+    default = [s for s in art.subcategories if s in available] or available[:3]
+    subs = st.multiselect(
+        "Subcategories to model (from the uploaded orders, most GMV first)",
+        available,
+        default=default,
+        key=f"retrain_subs_{len(available)}",
+        placeholder="upload an orders file to choose",
+    )
+    return {
+        "config": TrainConfig(model=model, holdout_weeks=int(holdout)),
+        "subcategories": subs,
+        "start": str(start) if start else None,
+        "end": str(end) if end else None,
+    }
+
+
+@st.fragment(run_every=1.0)
+def progress_ui(job: retraining.RetrainJob) -> None:
+    """The running job's progress, redrawn every second; the whole page reruns once it ends."""
+    with job.lock:
+        message, fraction, state = job.message, job.fraction, job.state
+    if state != "running":
+        st.rerun(scope="app")
+    st.progress(fraction, text=f"Training a new model version in the background: {message}")
+    st.caption("You can leave this page: training goes on, and this page shows the result when you come back.")
+
+
+def job_ui(job: retraining.RetrainJob) -> None:
+    """What the session's last retrain did, and the switch to its version."""
+    if job.state == "running":
+        progress_ui(job)
+    elif job.state == "failed":
+        st.error(f"Training failed, the current model is unchanged: {_plain(job.error)}")
+    elif job.result is not None:
+        if current_path().resolve() == job.result.resolve():
+            st.success(f"Retrained in {job.seconds:.0f} s; this session now uses the new model version.")
+        elif planner.artifacts_key(job.result):
+            st.success(
+                f"Retrained in {job.seconds:.0f} s into a new model version. Other users keep the version they "
+                "opened until they pick it; switch this session to it here or in the sidebar."
+            )
+            if st.button("Use the new model", type="primary", key="use_new_version"):
+                use_version(job.result)
+                st.rerun()
+
+
 def main() -> None:
     art, _ = current()
     page_header(
         "Data & retrain",
-        "Upload your own files in the ElecKart layout (CSV or Parquet). Each file is checked when uploaded; "
-        "the current model is replaced only when the new training succeeds.",
+        "Upload your own files in the ElecKart layout (CSV or Parquet). Each file is checked when uploaded. "
+        "Training runs in the background into a new model version; the version in use is never changed under you "
+        "or anyone else.",
     )
     valid = uploads_ui()
-    subs = st.text_input("Subcategories to model (comma-separated)", value=",".join(art.subcategories), key="retrain_subs")
-    ready = "orders" in valid and "media" in valid
-    if st.button("Retrain", type="primary", disabled=not ready, key="retrain"):
-        bar = st.progress(0.0, text="Training")
-        try:
-            planner.retrain(
-                dict(valid),
-                planner.app_artifacts_dir(),
-                [s.strip() for s in subs.split(",") if s.strip()],
-                progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
-            )
-            get_artifacts.clear()
-            st.success("Retrained; every page now uses the new model.")
-        except (InputError, ArtifactError) as exc:
-            reason = str(exc).replace(str(Path(st.session_state["upload_dir"])) + "/", "")
-            st.error(f"Training failed, the current model is unchanged: {reason}")
-    if not ready:
+    options = options_ui(art, valid)
+    job = retraining.get_job(st.session_state.get("retrain_job"))
+    running = job is not None and job.state == "running"
+    ready = "orders" in valid and "media" in valid and bool(options["subcategories"])
+    if st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
+        job = retraining.start_retrain(
+            dict(valid),
+            planner.app_artifacts_dir(),
+            options["subcategories"],
+            options["config"],
+            start=options["start"],
+            end=options["end"],
+        )
+        st.session_state["retrain_job"] = job.id
+        st.rerun()  # redraw with the button disabled and the progress shown
+    if job is not None:
+        job_ui(job)
+    if "orders" not in valid or "media" not in valid:
         st.info("Upload at least an orders file and a media file to retrain.")
 
 

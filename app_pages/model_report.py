@@ -28,7 +28,8 @@ def main() -> None:
         "curves, carry-over and the recommended split of the recent budget. Built when you press (a few seconds).",
     )
     sub = st.selectbox("Subcategory", art.subcategories, key="report_sub")
-    st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money), key="backtest_chart")
+    events = planner.event_weeks(art, sub)
+    st.plotly_chart(charts.backtest_figure(art.table("backtest"), sub, money=art.money, events=events), key="backtest_chart")
     gap = planner.missing_weeks_note(art, sub)
     if gap:
         st.info(gap)

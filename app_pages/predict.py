@@ -9,6 +9,7 @@ from app_pages.common import cached_predictions, current, keep, page_header, rem
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
+from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 
@@ -22,7 +23,7 @@ def form_ui(art: Artifacts, sub: str) -> tuple[bool, dict]:
     with st.form("predict_form"):
         c1, c2, c3 = st.columns(3)
         first = c1.date_input(
-            "Order week (any day in it; weeks start on Monday)",
+            f"Order week (any day in it; weeks start on {WEEKDAYS[art.week_starts_on]})",
             value=remembered("predict_week", art.next_week.date()),
             key="predict_week",
         )
@@ -97,7 +98,8 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> N
     m2.metric(f"Predicted GMV over {len(mine)} week(s)", money.format(planner.gmv_by_subcategory(mine)[sub]))
     st.caption(f"Week 1 80% interval: {interval}.")
     history = art.table("backtest").query("subcategory == @sub")[["week_start", "actual_gmv"]]
-    st.plotly_chart(charts.forecast_figure(history, mine, sub, money=money), key="predict_chart")
+    events = planner.event_weeks(art, sub)
+    st.plotly_chart(charts.forecast_figure(history, mine, sub, money=money, events=events), key="predict_chart")
     gmv_columns = ("predicted_gmv", "lower", "upper")
     st.dataframe(
         mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),

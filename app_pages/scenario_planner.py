@@ -20,7 +20,7 @@ from app_pages.common import (
     table_editor,
 )
 from gmvplanner import planner
-from gmvplanner.analysis.scenarios import default_scenario, known_verticals, load_scenario
+from gmvplanner.analysis.scenarios import SCENARIO_NAME, default_scenario, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -30,8 +30,13 @@ MAX_SCENARIOS = 3
 
 
 def upload_ui(art: Artifacts) -> None:
-    """A scenario CSV replaces the plan being edited (once per uploaded file)."""
-    uploaded = st.file_uploader("Upload a scenario CSV (week_start plus one column per channel)", type=["csv"], key="plan_upload")
+    """A scenario CSV replaces the plan being edited; a file of saved scenarios (with a `scenario` column, as
+    'Download saved scenarios' writes it) replaces the saved ones and opens the first. Once per uploaded file."""
+    uploaded = st.file_uploader(
+        "Upload a scenario CSV (week_start plus one column per channel), or a file of saved scenarios",
+        type=["csv"],
+        key="plan_upload",
+    )
     if uploaded is None or st.session_state.get("plan_upload_id") == uploaded.file_id:
         return
     st.session_state["plan_upload_id"] = uploaded.file_id
@@ -39,10 +44,25 @@ def upload_ui(art: Artifacts) -> None:
         path = Path(tmp) / uploaded.name
         path.write_bytes(uploaded.getvalue())
         try:
-            st.session_state["plan"] = load_scenario(path, art.channels, known_verticals(art), art.week_starts_on)
-            st.success(f"Loaded {uploaded.name}: {st.session_state['plan']['week_start'].nunique()} weeks.")
-        except InputError as exc:
+            named = SCENARIO_NAME in pd.read_csv(path, nrows=0).columns.str.strip()
+            frame = load_scenario(path, art.channels, known_verticals(art), art.week_starts_on, named=named)
+        except (InputError, ValueError, pd.errors.ParserError) as exc:
             st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
+            return
+    if not named:
+        replace_plan(frame)
+        st.success(f"Loaded {uploaded.name}: {frame['week_start'].nunique()} weeks.")
+        return
+    plans = {
+        str(name): rows.drop(columns=SCENARIO_NAME).reset_index(drop=True)
+        for name, rows in frame.groupby(SCENARIO_NAME, sort=False)
+    }
+    if len(plans) > MAX_SCENARIOS:
+        st.error(f"{uploaded.name} holds {len(plans)} scenarios; up to {MAX_SCENARIOS} can be saved.")
+        return
+    st.session_state["scenarios"] = plans
+    replace_plan(next(iter(plans.values())).copy())
+    st.success(f"Loaded {len(plans)} saved scenarios from {uploaded.name}: {', '.join(plans)}; editing '{next(iter(plans))}'.")
 
 
 def quick_changes_ui(art: Artifacts, plan: pd.DataFrame) -> None:
@@ -166,6 +186,13 @@ def main() -> None:
     )
     saved = st.session_state["scenarios"]
     if saved:
+        st.download_button(
+            "Download saved scenarios (CSV, one file; upload it to get them back)",
+            planner.scenarios_csv(saved),
+            file_name="saved_scenarios.csv",
+            mime="text/csv",
+            key="download_saved",
+        )
         st.subheader("Compare saved scenarios")
         compared, totals_table = cached_comparison(art, key, dict(saved))
         st.plotly_chart(charts.scenario_comparison_figure(compared, sub, money=art.money), key="compare_chart")

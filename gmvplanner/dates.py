@@ -7,7 +7,9 @@ import pandas as pd
 
 from .config import PAYDAYS
 
-__all__ = ["week_start", "paydays_in_weeks", "next_week"]
+__all__ = ["week_start", "paydays_in_weeks", "next_week", "WEEKDAYS"]
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def week_start(dates: pd.Series | pd.DatetimeIndex, first_weekday: int = 0) -> pd.DatetimeIndex:

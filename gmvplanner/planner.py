@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,8 @@ from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
 from .dates import week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
+from .model.base import MODEL_KINDS
+from .model.training import TrainConfig
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
 from .reporting.one_pager import one_pager
 from .reporting.tables import (
@@ -27,6 +29,7 @@ from .reporting.tables import (
     adequacy_table,
     baseline_verdict,
     channel_table,
+    event_weeks,
     identification_caution,
     metrics_table,
     missing_weeks_note,
@@ -41,9 +44,11 @@ __all__ = [
     "adequacy_table",
     "channel_table",
     "step_model_caution",
+    "event_weeks",
     "scenario_table",
     "scale_plan",
     "plan_from_split",
+    "scenarios_csv",
     "split_table",
     "recommended_amounts",
     "budget_curve",
@@ -69,6 +74,7 @@ __all__ = [
     "baseline_verdict",
     "missing_weeks_note",
     "validate_upload",
+    "UploadCheck",
     "retrain",
     "PAYMENT_CHOICES",
 ]
@@ -114,6 +120,12 @@ def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = 
     rate over `weeks`) over the `weeks` after the training data."""
     budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
     return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
+
+
+def scenarios_csv(saved: dict[str, pd.DataFrame]) -> str:
+    """Named plans as one CSV with a leading `scenario` column, which the Scenario planner's upload reads back."""
+    frames = [plan.assign(scenario=name)[["scenario", *plan.columns]] for name, plan in saved.items()]
+    return pd.concat(frames, ignore_index=True).to_csv(index=False, date_format="%Y-%m-%d")
 
 
 def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame:
@@ -372,34 +384,76 @@ def uplift_percent(result: BudgetResult) -> float | None:
     return None if historical == 0 else result.uplift / historical * 100
 
 
-def validate_upload(path: Path, role: str) -> str:
-    """Read an uploaded file with the loader for its role; returns a one-line summary or raises InputError."""
+@dataclass(frozen=True)
+class UploadCheck:
+    """What an uploaded file holds, in one line, and (for orders) the subcategories it sells."""
+
+    summary: str
+    subcategories: tuple[str, ...] = ()
+
+
+def validate_upload(path: Path, role: str) -> UploadCheck:
+    """Read an uploaded file with the loader for its role; raises InputError naming what is wrong."""
     from .data import calendars
     from .data.ingest import aggregate_orders
+    from .data.lift_tests import load_lift_tests
     from .data.media import load_media
+    from .model.fixed_transforms import load_transforms
 
     if role == "orders":
         orders = aggregate_orders(path)
         first, last = orders.span
-        return f"{orders.rows_read[0]:,} order rows, {first.date()} to {last.date()}"
+        by_gmv = orders.daily.groupby("subcategory")["gmv"].sum().sort_values(ascending=False)
+        return UploadCheck(f"{orders.rows_read[0]:,} order rows, {first.date()} to {last.date()}", tuple(by_gmv.index))
     if role == "media":
         media = load_media(path)
-        return f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}"
+        return UploadCheck(f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}")
+    if role == "transforms":
+        fixed = load_transforms(path)
+        return UploadCheck(
+            f"carry-over or saturation fixed for {len(set(fixed.decay) | set(fixed.half_saturation_multiple))} channels"
+        )
+    if role == "lift_tests":
+        return UploadCheck(f"{len(load_lift_tests(path).table)} lift tests")
     loader = {"sale_calendar": calendars.load_sale_calendar, "nps": calendars.load_nps, "holidays": calendars.load_holidays}[role]
-    return f"{len(loader(path))} rows"
+    return UploadCheck(f"{len(loader(path))} rows")
 
 
 def retrain(
-    files: dict[str, Path], artifacts_dir: Path, subcategories: list[str], progress: Progress | None = None
+    files: dict[str, Path],
+    artifacts_dir: Path,
+    subcategories: list[str],
+    progress: Progress | None = None,
+    config: TrainConfig | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> TrainingResult:
-    """Train on uploaded files; the old artifacts are replaced only if this succeeds."""
+    """Train on uploaded files (`transforms` and `lift_tests` files go into `config`); the artifacts in
+    `artifacts_dir` are replaced only if this succeeds."""
+    from .data.lift_tests import load_lift_tests
+    from .model.fixed_transforms import load_transforms
+
     if "orders" not in files or "media" not in files:
         raise InputError("upload", "both an orders file and a media file are needed to retrain")
+    if not subcategories:
+        raise InputError("subcategories", "choose at least one subcategory to model")
+    config = config or TrainConfig()
+    extras = {}
+    if "transforms" in files:
+        extras["transforms"] = load_transforms(files["transforms"])
+    if "lift_tests" in files:
+        extras["lift_tests"] = load_lift_tests(files["lift_tests"])
+    if extras:
+        if not MODEL_KINDS[config.model].has_media_part:
+            raise InputError("model", f"transforms and lift tests act on a media part; the {config.model} model has none")
+        config = replace(config, **extras)
     inputs = TrainingInputs(
         orders=files["orders"],
         media=files["media"],
         sale_calendar=files.get("sale_calendar"),
         nps=files.get("nps"),
         holidays=files.get("holidays"),
+        start=start,
+        end=end,
     )
-    return train(inputs, artifacts_dir, subcategories, progress=progress)
+    return train(inputs, artifacts_dir, subcategories, config=config, progress=progress)

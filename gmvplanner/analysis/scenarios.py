@@ -27,6 +27,7 @@ __all__ = [
     "SCENARIO_LEVERS",
     "ScenarioDesign",
     "load_scenario",
+    "SCENARIO_NAME",
     "known_verticals",
     "scenario_weekly",
     "scenario_designs",
@@ -55,8 +56,15 @@ def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
     }
 
 
+SCENARIO_NAME = "scenario"  # the column naming each plan in a file of several (the Scenario planner's saved plans)
+
+
 def load_scenario(
-    path: Path | str, channels: list[str], verticals: dict[str, list[str]] | None = None, week_starts_on: int = 0
+    path: Path | str,
+    channels: list[str],
+    verticals: dict[str, list[str]] | None = None,
+    week_starts_on: int = 0,
+    named: bool = False,
 ) -> pd.DataFrame:
     """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
 
@@ -65,11 +73,12 @@ def load_scenario(
     row of a week. Any other column is refused (a misspelt channel would otherwise be read as no spend). With
     `verticals` (subcategory -> the verticals its model knows), unknown subcategories and verticals are refused.
     Dates move to the start of their week, which begins on weekday `week_starts_on` (0 = Monday; see
-    `Artifacts.week_starts_on`).
+    `Artifacts.week_starts_on`). With `named`, the file holds several plans told apart by a `scenario` column
+    (kept in the result), and every rule applies to each plan.
     """
     path = Path(path)
-    raw = readers.read_frame(path, ["week_start"])
-    allowed = ["week_start", *channels, *SCENARIO_LEVERS, "subcategory", "vertical"]
+    raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])])
+    allowed = ["week_start", *channels, *SCENARIO_LEVERS, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
     for column in raw.columns:
         if column not in allowed:
             raise InputError(
@@ -100,22 +109,34 @@ def load_scenario(
             text = raw[text_col].astype(object).where(raw[text_col].notna(), "").astype(str).str.strip()
             frame[text_col] = text.where(~text.isin(readers.MISSING), None).to_numpy()  # blank means every one
     _check_names(path, frame, verticals)
-    weeks = frame["week_start"].drop_duplicates().sort_values()
+    if named:
+        names = raw[SCENARIO_NAME].astype(object).where(raw[SCENARIO_NAME].notna(), "").astype(str).str.strip()
+        readers.fail_at_first(path, names.isin(["", *readers.MISSING]), lambda i: "the scenario name is blank", SCENARIO_NAME)
+        frame.insert(0, SCENARIO_NAME, names.to_numpy())
+    for name, plan in frame.groupby(SCENARIO_NAME, sort=False) if named else [(None, frame)]:
+        _check_weeks(path, plan, channels, f" in scenario '{name}'" if named else "")
+    return frame
+
+
+def _check_weeks(path: Path, plan: pd.DataFrame, channels: list[str], where: str) -> None:
+    """One plan's weeks follow each other, and its spend is the same on every row of a week."""
+    weeks = plan["week_start"].drop_duplicates().sort_values()
     gaps = weeks.diff().dropna()
     if (gaps != pd.Timedelta(weeks=1)).any():
         i = int(np.flatnonzero((gaps != pd.Timedelta(weeks=1)).to_numpy())[0]) + 1
         raise InputError(
             path,
-            f"weeks must follow each other; after {weeks.iloc[i - 1].date()} comes {weeks.iloc[i].date()}",
+            f"weeks must follow each other{where}; after {weeks.iloc[i - 1].date()} comes {weeks.iloc[i].date()}",
             column="week_start",
         )
-    per_week = frame.groupby("week_start")[channels].nunique()
+    per_week = plan.groupby("week_start")[channels].nunique()
     if (per_week > 1).to_numpy().any():
         week = per_week.index[(per_week > 1).any(axis=1)][0]
         raise InputError(
-            path, f"spend differs between rows of week {week.date()}; spend is company-wide, give the same on every row of a week"
+            path,
+            f"spend differs between rows of week {week.date()}{where}; spend is company-wide, give the same on every "
+            "row of a week",
         )
-    return frame
 
 
 def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]] | None) -> None:

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
+from ..dates import WEEKDAYS
 from . import readers
 
-__all__ = ["load_weekly_table", "missing_weeks", "ALL_GROUP", "DAYS_COLUMN", "WEEKDAYS"]
+__all__ = ["load_weekly_table", "missing_weeks", "ALL_GROUP", "DAYS_COLUMN"]
 
 ALL_GROUP = "all"
 DAYS_COLUMN = "days"  # used when the table has it (or the column named by --days-col)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def load_weekly_table(

@@ -23,6 +23,7 @@ __all__ = [
     "spend_effect_figure",
     "response_money_figure",
     "carryover_figure",
+    "feature_label",
 ]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
@@ -52,10 +53,40 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "week start
     return fig
 
 
+EVENT_STYLE = {  # how sale and holiday weeks are marked on weekly charts
+    "sale": ("special-sale week", "star", "#d62728"),
+    "holiday": ("public-holiday week", "diamond", "#9467bd"),
+}
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame | None, weeks: pd.Series, values: pd.Series, div: float) -> None:
+    """Mark the sale and holiday weeks (`events`: week_start, kind) on the line of `values` by `weeks`."""
+    if events is None or events.empty:
+        return
+    at = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(weeks))
+    for kind, (name, symbol, color) in EVENT_STYLE.items():
+        mine = pd.DatetimeIndex(events.loc[events["kind"] == kind, "week_start"]).intersection(at.index)
+        if len(mine):
+            fig.add_trace(
+                go.Scatter(
+                    x=mine,
+                    y=at.reindex(mine) / div,
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 9, "color": color, "line": {"width": 0}},
+                    name=name,
+                    hoverinfo="skip",
+                )
+            )
+
+
 def forecast_figure(
-    history: pd.DataFrame, forecast: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE
+    history: pd.DataFrame,
+    forecast: pd.DataFrame,
+    subcategory: str,
+    money: MoneyUnit = RUPEES_IN_CRORE,
+    events: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Actual weekly GMV, then the prediction with its 80% band.
+    """Actual weekly GMV, then the prediction with its 80% band; sale and holiday weeks marked (`events`).
 
     `history`: week_start, actual_gmv (₹); `forecast`: week_start, predicted_gmv, lower, upper (₹).
     """
@@ -92,6 +123,7 @@ def forecast_figure(
             line={"color": PALETTE[0]},
         )
     )
+    _mark_events(fig, events, history["week_start"], history["actual_gmv"], div)
     return _layout(fig, f"{subcategory}: weekly GMV, actual and predicted", f"GMV ({unit})")
 
 
@@ -198,8 +230,10 @@ def response_curve_figure(curves: pd.DataFrame, subcategory: str, money: MoneyUn
     )
 
 
-def backtest_figure(backtest: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
-    """Actual vs predicted weekly GMV; the held-out weeks shaded."""
+def backtest_figure(
+    backtest: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE, events: pd.DataFrame | None = None
+) -> go.Figure:
+    """Actual vs predicted weekly GMV; the held-out weeks shaded, partial weeks and sale/holiday weeks marked."""
     rows = backtest.loc[backtest["subcategory"] == subcategory].sort_values("week_start")
     div, unit = money.axis(rows["actual_gmv"])
     fig = go.Figure(
@@ -220,6 +254,7 @@ def backtest_figure(backtest: pd.DataFrame, subcategory: str, money: MoneyUnit =
                 hovertext=[f"{d} of 7 days in the data" for d in partial["days"]],
             )
         )
+    _mark_events(fig, events, rows["week_start"], rows["actual_gmv"], div)
     hold = rows.loc[rows["split"] == "holdout", "week_start"]
     if len(hold):
         fig.add_vrect(
@@ -233,10 +268,44 @@ def backtest_figure(backtest: pd.DataFrame, subcategory: str, money: MoneyUnit =
     return _layout(fig, f"{subcategory}: backtest (train weeks: out-of-bag; held-out weeks: never seen)", f"GMV ({unit})")
 
 
+FEATURE_LABELS = {
+    "sale_share": "special-sale days (share of the week)",
+    "holiday_share": "public holidays (share of the week)",
+    "payday_share": "paydays (share of the week)",
+    "nps": "net promoter score",
+    "month": "month of the year",
+    "woy_sin": "week of the year (sine)",
+    "woy_cos": "week of the year (cosine)",
+    "trend": "trend (years)",
+    "product_mrp": "mean MRP",
+    "discount": "discount",
+    "sla": "delivery SLA",
+    "procurement_sla": "procurement SLA",
+}
+
+
+def feature_label(name: str) -> str:
+    """A model feature in plain words: 'adstock_TV' -> 'TV spend (with carry-over)', 'woy_sin' -> 'week of the
+    year (sine)', mix columns as 'share of orders, vertical: Lens'; the hybrid's forest part keeps its prefix."""
+    prefix = ""
+    if name.startswith("forest: "):
+        prefix, name = "forest: ", name[len("forest: ") :]
+    if name.startswith("adstock_"):
+        return f"{prefix}{name[len('adstock_') :]} spend (with carry-over)"
+    if name.startswith(("season_sin", "season_cos")):
+        return f"{prefix}season ({'sine' if 'sin' in name else 'cosine'} {name[-1]})"
+    for kind in ("vertical", "payment"):
+        if name.startswith(f"mix_{kind}_"):
+            return f"{prefix}share of orders, {kind}: {name[len(kind) + 5 :]}"
+    return prefix + FEATURE_LABELS.get(name, name)
+
+
 def importance_figure(importances: pd.DataFrame, subcategory: str, top: int = 15) -> go.Figure:
     """The most important features of one subcategory's model."""
     rows = importances.loc[importances["subcategory"] == subcategory].nlargest(top, "importance").iloc[::-1]
-    fig = go.Figure(go.Bar(x=rows["importance"], y=rows["feature"], orientation="h", marker_color=PALETTE[4]))
+    fig = go.Figure(
+        go.Bar(x=rows["importance"], y=[feature_label(f) for f in rows["feature"]], orientation="h", marker_color=PALETTE[4])
+    )
     return _layout(fig, f"{subcategory}: feature importance (share of the model's total)", "feature", x_title="importance")
 
 

@@ -18,7 +18,7 @@ from ..analysis.effects import weekly_decomposition
 from ..analysis.optimise import BudgetResult
 from ..model.artifacts import Artifacts
 from . import charts
-from .tables import channel_table, identification_caution, metrics_table, split_table
+from .tables import channel_table, event_weeks, identification_caution, metrics_table, split_table
 
 __all__ = ["one_pager", "carryover_table"]
 
@@ -84,7 +84,8 @@ def one_pager(artifacts: Artifacts, result: BudgetResult) -> str:
         parts.append(f"<h2>{html.escape(sub)}</h2>")
         parts.append("<h3>Fit and held-out weeks against naive baselines</h3>")
         parts.append(_table(metrics_table(artifacts, sub)))
-        parts.append(figure(charts.backtest_figure(artifacts.table("backtest"), sub, money=money)))
+        events = event_weeks(artifacts, sub)
+        parts.append(figure(charts.backtest_figure(artifacts.table("backtest"), sub, money=money, events=events)))
         parts.append("<h3>Where the GMV came from</h3>")
         parts.append(figure(charts.decomposition_figure(weekly_decomposition(model, weekly), sub, money=money)))
         parts.append("<div class='grid'>")

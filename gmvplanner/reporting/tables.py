@@ -15,6 +15,7 @@ __all__ = [
     "step_model_caution",
     "baseline_verdict",
     "missing_weeks_note",
+    "event_weeks",
     "channel_table",
     "scenario_table",
     "split_table",
@@ -177,3 +178,16 @@ def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     }
     rows["predictor"] = rows["predictor"].replace(names)
     return rows.rename(columns=METRIC_LABELS)
+
+
+def event_weeks(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
+    """week_start, kind ("sale" or "holiday"): the history weeks with special-sale days or public holidays, to
+    mark on charts (none for a weekly table, which brings no calendar)."""
+    history = artifacts.table("history")
+    rows = history.loc[history["subcategory"] == subcategory]
+    marks = [
+        pd.DataFrame({"week_start": rows.loc[rows[col] > 0, "week_start"], "kind": kind})
+        for col, kind in (("sale_days", "sale"), ("holidays", "holiday"))
+        if col in rows
+    ]
+    return pd.concat(marks, ignore_index=True) if marks else pd.DataFrame({"week_start": [], "kind": []})

@@ -49,3 +49,20 @@ def test_weeks_must_be_consecutive(art, tmp_path):
     frame = default_scenario(art, weeks=3).drop(index=1)
     with pytest.raises(InputError, match="weeks must follow each other"):
         load_scenario(_write(tmp_path, frame), art.channels)
+
+
+def test_a_file_of_named_scenarios_is_checked_plan_by_plan(art, tmp_path):
+    base = default_scenario(art, weeks=3)
+    two = pd.concat([base.assign(scenario="low"), base.assign(scenario="high", TV=base["TV"] * 2)])
+    frame = load_scenario(_write(tmp_path, two), art.channels, named=True)
+    assert list(frame["scenario"].unique()) == ["low", "high"]  # the same weeks in two plans are not a conflict
+    broken = two.copy()
+    broken.iloc[4, broken.columns.get_loc("TV")] = 99.0
+    broken = pd.concat([broken, broken.iloc[[4]].assign(TV=1.0)])
+    with pytest.raises(InputError, match=r"spend differs between rows of week .* in scenario 'high'"):
+        load_scenario(_write(tmp_path, broken), art.channels, named=True)
+    blank = two.assign(scenario=["low", "", "low", "high", "high", "high"])
+    with pytest.raises(InputError, match=r"row 3, column 'scenario': the scenario name is blank"):
+        load_scenario(_write(tmp_path, blank), art.channels, named=True)
+    with pytest.raises(InputError, match="'scenario' is not a channel"):
+        load_scenario(_write(tmp_path, two), art.channels)  # a single plan has no scenario column

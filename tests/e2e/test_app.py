@@ -191,6 +191,21 @@ def _snapshot(folder):
     return {p.name: file_sha256(p) for p in folder.iterdir()}
 
 
+def _wait_for_retrain(at, timeout: float = 300.0):
+    """Rerun the page once the session's background retrain has ended; returns its job."""
+    import time
+
+    from gmvplanner import retraining
+
+    job = retraining.get_job(at.session_state["retrain_job"])
+    deadline = time.time() + timeout
+    while job.state == "running" and time.time() < deadline:
+        time.sleep(0.5)
+    assert job.state != "running", "the retrain did not finish"
+    at.run()
+    return job
+
+
 def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_data, tmp_path, monkeypatch):
     monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
@@ -206,28 +221,55 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
     at.run()
     assert at.session_state["upload_dir"] == folder  # one upload folder per session, not one per rerun
     assert at.button(key="retrain").disabled
-    # valid files, but a subcategory the data does not have: training fails, the model stays
+    # valid files, but a lift test on a channel the media file does not have: training fails in the background
+    lift = tmp_path / "lift.csv"
+    lift.write_text("channel,start,end,delta_spend,delta_gmv,sigma\nDrones,2016-01-04,2016-01-31,0.5,2000000,500000\n")
     _upload(at, "upload_orders", small_data["orders"])
     _upload(at, "upload_media", small_data["media"])
+    _upload(at, "upload_lift_tests", lift)
     assert not at.button(key="retrain").disabled
-    at.text_input(key="retrain_subs").set_value("Drones").run()
     at.button(key="retrain").click().run()
-    assert any("Training failed, the current model is unchanged" in e.value for e in at.error)
+    _wait_for_retrain(at)
+    failed = [e.value for e in at.error if "Training failed, the current model is unchanged" in e.value]
+    assert failed and "Drones" in failed[0], [e.value for e in at.error]
+    assert "gmv-retrain-" not in failed[0] and "gmv-upload-" not in failed[0]
     assert _snapshot(artifacts_copy) == before
+    assert not retraining_versions(artifacts_copy)  # a failed retrain leaves no version behind
 
 
-def test_successful_retrain_replaces_the_model(artifacts_copy, small_data, monkeypatch):
+def retraining_versions(base):
+    from gmvplanner import retraining
+
+    return [v for v in retraining.list_versions(base) if not v.original]
+
+
+def test_a_retrain_makes_a_new_version_and_never_swaps_another_sessions_model(artifacts_copy, small_data, monkeypatch):
     monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()  # another user's session
     before = file_sha256(artifacts_copy / "manifest.json")
     _go(at, "Data & retrain")
     _upload(at, "upload_orders", small_data["orders"])
     _upload(at, "upload_media", small_data["media"])
-    at.text_input(key="retrain_subs").set_value("HomeAudio").run()
+    choose = at.multiselect[0]
+    assert set(choose.options) >= {"HomeAudio", "CameraAccessory", "GamingAccessory"}  # from the uploaded orders
+    choose.set_value(["HomeAudio"]).run()
+    at.selectbox(key="retrain_model").set_value("mmm").run()
     at.button(key="retrain").click().run()
-    assert not at.error, [e.value for e in at.error]
-    assert any("Retrained" in s.value for s in at.success)
-    assert file_sha256(artifacts_copy / "manifest.json") != before
+    assert at.button(key="retrain").disabled  # one retrain at a time per session
+    _go(at, "Predict")  # leave the page: training goes on
+    _go(at, "Data & retrain")
+    job = _wait_for_retrain(at)
+    assert job.state == "done", job.error
+    assert any("into a new model version" in s.value for s in at.success)
+    assert file_sha256(artifacts_copy / "manifest.json") == before  # the original is never overwritten
+    assert at.sidebar.caption[0].value.startswith("3 subcategories")  # this session still on the version it opened
+    at.button(key="use_new_version").click().run()
+    assert at.sidebar.caption[0].value.startswith("1 subcategories") and "model: mmm" in at.sidebar.caption[0].value
+    assert len(retraining_versions(artifacts_copy)) == 1
+    other.run()
+    assert other.sidebar.caption[0].value.startswith("3 subcategories")  # the other user keeps theirs
+    assert any("available" in i.value for i in other.sidebar.info)  # and is told a retrained version exists
 
 
 def test_scenario_upload_errors_in_plain_words(app, tmp_path):
@@ -321,3 +363,26 @@ def test_the_optimisers_split_goes_to_the_planner(app):
     assert app.header[0].value == "Scenario planner"
     plan = app.session_state["plan"]
     assert len(plan) == 13 and plan[recommended.index].sum().to_numpy() == pytest.approx(recommended.to_numpy(), abs=1e-4)
+
+
+def test_saved_scenarios_go_to_a_file_and_come_back(app, tmp_path):
+    _page(app, "Scenario planner")
+    app.text_input(key="scenario_name").set_value("Plan A").run()
+    app.button(key="save_scenario").click().run()
+    app.selectbox(key="quick_channel").set_value("SEM")
+    app.button(key="quick_apply_channel").click().run()
+    app.text_input(key="scenario_name").set_value("More SEM").run()
+    app.button(key="save_scenario").click().run()
+    saved = {k: v.copy() for k, v in app.session_state["scenarios"].items()}
+    path = tmp_path / "saved_scenarios.csv"
+    path.write_text(planner.scenarios_csv(saved))
+    app.button(key="clear_scenarios").click().run()
+    assert app.session_state["scenarios"] == {}
+    _upload(app, "plan_upload", path)
+    assert not app.error, [e.value for e in app.error]
+    back = app.session_state["scenarios"]
+    assert list(back) == ["Plan A", "More SEM"]
+    for name, plan in saved.items():
+        np.testing.assert_allclose(back[name][plan.columns[1:]].to_numpy(float), plan[plan.columns[1:]].to_numpy(float))
+        assert (back[name]["week_start"] == plan["week_start"]).all()
+    assert any("Loaded 2 saved scenarios" in s.value for s in app.success)

@@ -1,0 +1,135 @@
+"""Many analysts at once: N browser sessions (Playwright contexts in Debian's chromium) against one local server.
+
+    python -m bench.bench_load [--sessions 10] [--rounds 3] [--artifacts DIR]    (from the repo root)
+
+Each session, all at the same time: opens the app (Predict draws a forecast at once), then per round types its own
+monthly spend and horizon into the Predict form and submits, and finally raises TV by its own percentage with the
+Scenario planner's quick change. It checks that no page shows an error, that every session's predicted total is
+the one its own inputs give (computed here without the app) and that its plan holds its own TV change. It reports
+rerun latency (submit -> the new total drawn; quick change -> the new plan drawn): median, p95 and max.
+Target: p95 <= 2 s on 2 cores with 10 sessions. Results go to bench/results/load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gmvplanner.analysis.optimise import historical_split
+from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
+from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.planner import ensure_trained, form_scenario, lever_ranges, recent_monthly_spend
+from tests.e2e.app_server import CHROMIUM_FLAGS, ROOT, running_app
+
+
+def expected_total(art, sub: str, weeks: int, monthly: float) -> float:
+    """What Predict must show for this session's inputs with every other field at its default (as the form rounds)."""
+    first = art.last_week + pd.Timedelta(weeks=1)
+    levers = {k: round(r.default, 2) for k, r in lever_ranges(art, sub).items() if k != "discount"}
+    shares = dict(zip(art.channels, (historical_split(art) * 100).round(2).to_numpy()))
+    scenario = form_scenario(art, first, weeks, sub, monthly_spend=monthly, channel_shares=shares, sale_days=0, **levers)
+    return float(predict_scenario(art, scenario).query("subcategory == @sub")["predicted_gmv"].sum())
+
+
+async def session(browser, url: str, i: int, rounds: int, art, report: dict) -> None:
+    """One analyst: Predict `rounds` times with their own inputs, then one quick change in the planner."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    sub = art.subcategories[0]
+    recent = recent_monthly_spend(art)
+    latencies, mismatches, errors = [], [], []
+    t0 = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded")
+    await page.locator(".js-plotly-plot").first.wait_for(timeout=300_000)  # a forecast on first sight
+    first_chart = time.perf_counter() - t0
+    for r in range(rounds):
+        weeks = 2 + (i + r) % 10
+        monthly = round(recent * (0.5 + 0.1 * i + 0.05 * r), 4)
+        await page.get_by_label(f"Marketing spend, monthly total ({art.money.name})").fill(f"{monthly:.4f}")
+        await page.get_by_label("Weeks to predict").fill(str(weeks))
+        start = time.perf_counter()
+        await page.get_by_role("button", name="Predict", exact=True).click()
+        await page.get_by_text(f"Predicted GMV over {weeks} week(s)").wait_for(timeout=120_000)
+        latencies.append(time.perf_counter() - start)
+        shown = (await page.locator('[data-testid="stMetricValue"]').all_inner_texts())[1]
+        want = art.money.format(expected_total(art, sub, weeks, monthly))
+        if shown != want:
+            mismatches.append(f"round {r}: shown {shown}, own inputs give {want}")
+    await page.get_by_role("link", name="Scenario planner").click()
+    await page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=120_000)
+    await page.get_by_text("Quick changes").click()
+    pct = 5 * (i + 1)
+    await page.get_by_label("Change (%)").fill(str(pct))
+    await page.get_by_label("Change (%)").press("Tab")
+    before = await page.locator('[data-testid="stDataFrame"] [role="gridcell"]').nth(1).inner_text()
+    start = time.perf_counter()
+    await page.get_by_role("button", name="Change TV").click()
+    want_tv = float(default_scenario(art)["TV"].iloc[0]) * (1 + pct / 100)
+    cell = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').nth(1)
+    for _ in range(480):
+        text = await cell.inner_text()
+        if text != before:
+            break
+        await page.wait_for_timeout(250)
+    latencies.append(time.perf_counter() - start)
+    if not np.isclose(float(text), want_tv, rtol=1e-5):
+        mismatches.append(f"plan TV {text}, own change gives {want_tv:.6f}")
+    errors = await page.get_by_text("Something went wrong").all_inner_texts()
+    errors += await page.locator('[data-testid="stException"]').all_inner_texts()
+    report[i] = {"first_chart_s": first_chart, "latencies": latencies, "mismatches": mismatches, "errors": errors}
+    await context.close()
+
+
+async def run(url: str, n: int, rounds: int, art) -> dict:
+    from playwright.async_api import async_playwright
+
+    report: dict[int, dict] = {}
+    async with async_playwright() as pw:
+        chromium = shutil.which("chromium") or "/usr/bin/chromium"
+        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        await asyncio.gather(*(session(browser, url, i, rounds, art, report) for i in range(n)))
+        await browser.close()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="Predict submissions per session")
+    parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts")
+    args = parser.parse_args()
+    ensure_trained(args.artifacts)
+    art = load_artifacts(args.artifacts)
+    with running_app(args.artifacts) as url:
+        started = time.perf_counter()
+        report = asyncio.run(run(url, args.sessions, args.rounds, art))
+        wall = time.perf_counter() - started
+    latencies = [v for s in report.values() for v in s["latencies"]]
+    out = {
+        "sessions": args.sessions,
+        "reruns": len(latencies),
+        "wall_s": round(wall, 1),
+        "first_chart_s_max": round(max(s["first_chart_s"] for s in report.values()), 2),
+        "rerun_latency_s": {
+            "median": round(statistics.median(latencies), 3),
+            "p95": round(float(np.percentile(latencies, 95)), 3),
+            "max": round(max(latencies), 3),
+        },
+        "sessions_with_wrong_numbers": {i: s["mismatches"] for i, s in report.items() if s["mismatches"]},
+        "sessions_with_errors": {i: s["errors"] for i, s in report.items() if s["errors"]},
+    }
+    print(json.dumps(out, indent=1))
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
