@@ -7,6 +7,9 @@ Pages hold widgets only; every number comes from the gmvplanner package.
 
 from __future__ import annotations
 
+import os
+import time
+
 import streamlit as st
 
 from app_pages.common import current, current_path, get_artifacts, use_version
@@ -65,7 +68,24 @@ def sidebar_frame(art: Artifacts) -> None:
         st.sidebar.info("Retrained versions are available: pick one above.")
 
 
+def log_rerun(started: float) -> None:
+    """With $GMV_RERUN_LOG set (the load benchmark), append how long this script run took, in seconds."""
+    target = os.environ.get("GMV_RERUN_LOG")
+    if target:
+        with open(target, "a", encoding="utf-8") as log:
+            log.write(f"{time.time():.3f},{time.perf_counter() - started:.4f}\n")
+
+
 def main() -> None:
+    started = time.perf_counter()
+    try:
+        frame()
+    finally:
+        log_rerun(started)
+
+
+def frame() -> None:
+    """Page config, the session's model, the sidebar, then the chosen page."""
     st.set_page_config(page_title="GMV Planner", page_icon="📈", layout="wide")
     try:
         load_or_train()  # the app's own artifacts: trained on the default data on a fresh machine
