@@ -15,7 +15,7 @@ from .analysis.effects import channel_contributions, response_curves
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
-from .data.ingest import aggregate_orders, order_sources
+from .data.ingest import OrderAggregate, aggregate_orders, order_sources
 from .data.media import load_media
 from .data.weekly_input import load_weekly_table, missing_weeks
 from .dates import week_start
@@ -129,29 +129,34 @@ def train(
 
     report(f"reading and cleaning orders ({'Spark' if inputs.engine == 'spark' else 'DuckDB'})", 0.0)
     media = load_media(inputs.media)  # small inputs first: their errors come before the long read
+
+    def window(aggregate: OrderAggregate) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The days both the media and the orders cover, narrowed by --start/--end: a week with a full week of
+        spend but only some days of orders would look like a collapse in GMV (or, predicted, a jump)."""
+        first_day, last_day = aggregate.span
+        if last_day < media.start or first_day > media.end:
+            raise InputError(
+                inputs.orders,
+                f"the orders ({first_day.date()} to {last_day.date()}) and the media file ({media.start.date()} to "
+                f"{media.end.date()}) cover no days in common; check the dates",
+                column="order_date",
+            )
+        return _window(inputs, max(media.start, first_day), min(media.end, last_day))
+
+    # the window is known inside the pass over the orders, so the customer tables of that window come with it
     if inputs.engine == "spark":
         from .data.spark_ingest import aggregate_orders_spark
 
-        aggregate = aggregate_orders_spark(inputs.orders, inputs.spark_master)
+        aggregate = aggregate_orders_spark(inputs.orders, inputs.spark_master, window)
     else:
-        aggregate = aggregate_orders(inputs.orders)
+        aggregate = aggregate_orders(inputs.orders, window)
     log.info("read %d order rows from %s", aggregate.rows_read[0], inputs.orders)
     sales = load_sale_calendar(inputs.sale_calendar) if inputs.sale_calendar else None
     nps = load_nps(inputs.nps) if inputs.nps else None
     holidays = load_holidays(inputs.holidays) if inputs.holidays else None
     stage("load", 0.25)
-
+    start, end = window(aggregate)
     first_day, last_day = aggregate.span
-    if last_day < media.start or first_day > media.end:
-        raise InputError(
-            inputs.orders,
-            f"the orders ({first_day.date()} to {last_day.date()}) and the media file ({media.start.date()} to "
-            f"{media.end.date()}) cover no days in common; check the dates",
-            column="order_date",
-        )
-    # the window is the days both files cover: a week with a full week of spend but only some days of orders would
-    # look like a collapse in GMV (or, predicted, a jump)
-    start, end = _window(inputs, max(media.start, first_day), min(media.end, last_day))
     orders = aggregate.valid_daily(start, end)  # valid orders per day and subcategory
     mix = aggregate.valid_mix(start, end)
     if orders.empty:
@@ -211,6 +216,9 @@ def train(
     stage("train", 0.95)
 
     tables = _tables(trained, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
+    if aggregate.customers is not None:  # aggregates only: no customer id or pincode is ever written
+        c = aggregate.customers
+        tables.update({"customer_segments": c.segments, "customers_weekly": c.weekly, "customer_cohorts": c.cohorts})
     tables.update(
         {"cleaning_report": aggregate.report(start, end), "history": weekly, "company_spend": company_weekly_crore(daily)}
     )

@@ -176,6 +176,7 @@ class TrueProcess:
     half_saturation_crore: dict[str, float]
     beta_rupees: dict[str, dict[str, float]]  # subcategory -> channel -> weekly rupees at saturation
     weekly_spend_crore: pd.DataFrame = field(repr=False)  # week_start index, channel columns (full weeks)
+    customers: dict = field(default_factory=dict)  # the customer model and each class's true size (see `_customers`)
 
     def media_gmv(self, weekly_spend_crore: pd.DataFrame, subcategory: str, carry_in: pd.Series | None = None) -> pd.DataFrame:
         """True weekly media-driven GMV (rupees) of one subcategory, one column per channel."""
@@ -194,6 +195,7 @@ class TrueProcess:
     def to_json(self) -> dict:
         """Parameters as plain JSON (spend is written to its own file)."""
         return {
+            "customers": self.customers,
             "channels": self.channels,
             "subcategories": self.subcategories,
             "decay": self.decay,
@@ -206,6 +208,7 @@ class TrueProcess:
         """Read back what `write_dataset` wrote."""
         params = json.loads(Path(params_path).read_text())
         params.pop("config", None)
+        params.pop("data_version", None)
         spend = pd.read_csv(weekly_spend_path, parse_dates=["date"]).set_index("date")
         spend.index.name = "week_start"
         return cls(weekly_spend_crore=spend, **params)
@@ -319,7 +322,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     if base_scale <= 0:
         raise ValueError("n_orders too small for the media effect; raise n_orders")
 
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("sub", "day", "disc", "sla", "prepaid")}
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("sub", "day", "disc", "sla", "prepaid", "media_share")}
     for si, (disc, sla, prepaid, shape, aov, media) in enumerate(per_sub):
         expected_orders = base_scale * shape + media / aov
         counts = rng.poisson(expected_orders)
@@ -329,6 +332,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         columns["disc"].append(disc[day_idx])
         columns["sla"].append(sla[day_idx])
         columns["prepaid"].append(prepaid[day_idx])
+        columns["media_share"].append((media / aov / expected_orders)[day_idx])  # share of the day's orders from media
     flat = {k: np.concatenate(v) for k, v in columns.items()}
     n = len(flat["day"])
 
@@ -371,6 +375,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         }
     )
     orders["order_item_id"] = orders["order_id"] + rng.integers(1, 10**6, n)
+    orders["cust_id"], orders["pincode"], truth.customers = _customers(config.seed, flat["day"], flat["media_share"])
     if config.messy:
         orders = _make_messy(rng, orders, days)
     orders = orders.iloc[rng.permutation(len(orders))].reset_index(drop=True)
@@ -384,6 +389,68 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         "nps": pd.DataFrame({"Date": [f"{p.month}/1/{p.year}" for p in months], "NPS": nps.to_numpy()}),
     }
     return tables, truth
+
+
+CUSTOMER_CLASSES = {  # class: (share of new customers, relative chance of coming back, mean active days)
+    "occasional": (0.65, 1.0, 120.0),
+    "regular": (0.28, 4.0, 360.0),
+    "loyal": (0.07, 14.0, 900.0),
+}
+NEW_SHARE_OF_MEDIA_ORDERS = 0.8  # orders that media brings are mostly first orders of new customers
+NEW_SHARE_OF_BASE_ORDERS = 0.3  # of the other orders, this share is a first order
+
+
+def _customers(seed: int, day: np.ndarray, media_share: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Who placed each order: customers arrive over time, more of them where media brings more orders, belong to a
+    class (occasional, regular, loyal) that sets how often they come back and how long they stay, and keep one
+    pincode. Uses its own random stream, so every other column of the data is the same as without customers.
+
+    An order is a new customer's first with probability NEW_SHARE_OF_MEDIA_ORDERS x its day's media share of orders
+    + NEW_SHARE_OF_BASE_ORDERS x the rest; otherwise a customer who arrived earlier and is still active returns,
+    chosen in proportion to their class's return chance. So media's true effect on new-customer GMV is
+    NEW_SHARE_OF_MEDIA_ORDERS of its effect on GMV, channel by channel. Returns (cust_id, pincode, truth)."""
+    rng = np.random.default_rng([seed, 15])
+    order = np.argsort(day, kind="stable")
+    p_new = NEW_SHARE_OF_MEDIA_ORDERS * media_share + NEW_SHARE_OF_BASE_ORDERS * (1 - media_share)
+    is_new = rng.random(len(day)) < p_new[order]
+    is_new[0] = True
+    n_customers = int(is_new.sum())
+    names = list(CUSTOMER_CLASSES)
+    shares = np.array([CUSTOMER_CLASSES[c][0] for c in names])
+    klass = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
+    weight = np.array([CUSTOMER_CLASSES[c][1] for c in names])[klass]
+    lifetime = rng.exponential(np.array([CUSTOMER_CLASSES[c][2] for c in names])[klass])
+    first_day = day[order][is_new]
+    cumulative = np.cumsum(weight)
+    who = np.empty(len(day), dtype=np.int64)
+    who[np.flatnonzero(is_new)] = np.arange(n_customers)
+    arrived = np.cumsum(is_new)  # customers who have arrived by each order (in time order)
+    returning = np.flatnonzero(~is_new)
+    limit = cumulative[arrived[returning] - 1]  # the total weight of the customers who have arrived by then
+    picks = np.zeros(len(returning), dtype=np.int64)
+    todo = np.arange(len(returning))
+    for _try in range(8):  # a lapsed customer does not come back: draw those again
+        drawn = np.searchsorted(cumulative, rng.random(len(todo)) * limit[todo], side="right")
+        picks[todo] = drawn
+        lapsed = day[order][returning[todo]] - first_day[drawn] > lifetime[drawn]
+        todo = todo[lapsed]
+        if not len(todo):
+            break
+    who[returning] = picks
+    customer = np.empty(len(day), dtype=np.int64)
+    customer[order] = who
+    ids = rng.permutation(n_customers).astype(np.int64) * 7_919 + 10**12 + rng.integers(0, 7_919, n_customers)
+    pincodes = rng.integers(110_001, 855_118, n_customers)
+    truth = {
+        "classes": {
+            c: {"share_of_new": v[0], "return_weight": v[1], "mean_active_days": v[2]} for c, v in CUSTOMER_CLASSES.items()
+        },
+        "new_share_of_media_orders": NEW_SHARE_OF_MEDIA_ORDERS,
+        "new_share_of_base_orders": NEW_SHARE_OF_BASE_ORDERS,
+        "customers": n_customers,
+        "customers_by_class": {c: int((klass == i).sum()) for i, c in enumerate(names)},
+    }
+    return ids[customer], pincodes[customer], truth
 
 
 def _catalogue(rng: np.random.Generator, subs: list[str]) -> dict[str, np.ndarray]:
@@ -555,7 +622,14 @@ def write_dataset(folder: Path, config: SynthConfig | None = None) -> dict[str, 
     tables["holidays"].to_csv(paths["holidays"], index=False)
     tables["nps"].to_csv(paths["nps"], index=False)
     paths["truth"].write_text(
-        json.dumps({"config": config.__dict__ | {"subcategories": list(config.subcategories)}, **truth.to_json()}, indent=1)
+        json.dumps(
+            {
+                "data_version": DATA_VERSION,
+                "config": config.__dict__ | {"subcategories": list(config.subcategories)},
+                **truth.to_json(),
+            },
+            indent=1,
+        )
     )
     lift_tests(truth, list(DEFAULT_SUBCATEGORIES), config.seed).to_csv(paths["lift_tests"], index=False)
     log.info("wrote %d order rows to %s", len(tables["orders"]), paths["orders"])
@@ -574,6 +648,16 @@ DEFAULT_FILES = (
 )
 
 
+DATA_VERSION = 2  # bump when the generator changes what it writes (2: customers who come back); older data is redone
+
+
+def _data_version(truth: Path) -> int | None:
+    try:
+        return json.loads(Path(truth).read_text()).get("data_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def ensure_default_data(folder: Path, config: SynthConfig | None = None) -> dict[str, Path]:
     """Generate the embedded default data set into `folder` unless it is already complete.
 
@@ -586,7 +670,7 @@ def ensure_default_data(folder: Path, config: SynthConfig | None = None) -> dict
     folder = Path(folder)
     roles = ("orders", "media", "media_weekly", "sales", "holidays", "nps", "truth", "lift_tests")
     paths = {role: folder / name for role, name in zip(roles, DEFAULT_FILES)}
-    if all(p.exists() for p in paths.values()):
+    if all(p.exists() for p in paths.values()) and _data_version(paths["truth"]) == DATA_VERSION:
         return paths
     folder.mkdir(parents=True, exist_ok=True)
     log.info("generating the embedded default data set into %s (about 15 s, once)", folder)

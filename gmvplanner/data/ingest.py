@@ -20,6 +20,7 @@ import gzip
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from . import readers
+from .customers import CUSTOMER_ID, CustomerTables, customer_tables
 from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "MAX_SLA_DAYS",
     "REASONS",
     "OrderAggregate",
+    "Window",
     "aggregate_orders",
     "order_sources",
     "covered_days",
@@ -74,6 +77,9 @@ REASONS = (
 FIXES = ("MRP of 0 or less", f"SLA outside 0-{MAX_SLA_DAYS} days", f"procurement SLA outside 0-{MAX_SLA_DAYS} days")
 
 
+Window = Callable[["OrderAggregate"], tuple[pd.Timestamp, pd.Timestamp]]  # the aggregate -> the modelling window
+
+
 @dataclass
 class OrderAggregate:
     """What the rest of the pipeline needs from the orders, per day (₹), before any window is applied.
@@ -91,6 +97,7 @@ class OrderAggregate:
     reasons: pd.DataFrame
     duplicates: tuple[int, float]
     rows_read: tuple[int, float]
+    customers: CustomerTables | None = None  # inside the window, when asked for and the file has cust_id
 
     @property
     def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -233,6 +240,10 @@ class SqlDialect:
     quote: str
     hash_name: str  # a 64-bit hash of several columns
     backslash_escapes: bool  # Spark's string literals read a backslash as an escape
+    percentile_name: str  # the exact percentile aggregate: quantile_cont (DuckDB), percentile (Spark)
+
+    def percentile(self, column: str, q: float) -> str:
+        return f"{self.percentile_name}({column}, {q})"
 
     def ident(self, name: str) -> str:
         return self.quote + name.replace(self.quote, self.quote * 2) + self.quote
@@ -243,8 +254,8 @@ class SqlDialect:
         return "'" + text.replace("'", "''") + "'"
 
 
-DUCKDB_SQL = SqlDialect(quote='"', hash_name="hash", backslash_escapes=False)
-SPARK_SQL = SqlDialect(quote="`", hash_name="xxhash64", backslash_escapes=True)
+DUCKDB_SQL = SqlDialect(quote='"', hash_name="hash", backslash_escapes=False, percentile_name="quantile_cont")
+SPARK_SQL = SqlDialect(quote="`", hash_name="xxhash64", backslash_escapes=True, percentile_name="percentile")
 _q = DUCKDB_SQL.ident
 
 
@@ -278,12 +289,15 @@ def _date(sql: SqlDialect = DUCKDB_SQL) -> str:
     return f"COALESCE(TRY_CAST({cell} AS TIMESTAMP), TRY_CAST(trim({cell}) AS TIMESTAMP))"
 
 
-def aggregate_orders(path: Path | str) -> OrderAggregate:
-    """Clean the orders in `path` and aggregate them per day (and subcategory); the window is applied after."""
+def aggregate_orders(path: Path | str, window: Window | None = None) -> OrderAggregate:
+    """Clean the orders in `path` and aggregate them per day (and subcategory); the window is applied after.
+
+    With `window` (the aggregate -> first and last day of the modelling window), the customer tables of that
+    window are computed too, in the same pass, when the file has a cust_id column."""
     for encoding in ("utf-8", "latin-1"):
         con = _connect()
         try:
-            aggregate = _aggregate(con, path, encoding)
+            aggregate = _aggregate(con, path, encoding, window)
             if encoding != "utf-8":
                 log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of names)", path)
             return aggregate
@@ -311,14 +325,16 @@ def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
     return InputError(path, f"not a readable table ({message})")
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8") -> OrderAggregate:
+def _aggregate(
+    con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8", window: Window | None = None
+) -> OrderAggregate:
     source, names, kind = _source_sql(con, path, encoding)
     con.execute(f"CREATE TEMP VIEW raw AS {source}")
 
     def on_unreadable() -> None:
         _first_bad_cell(con, path, kind, _cell_checks())
 
-    return clean_and_aggregate(_DuckDBRunner(con), names, DUCKDB_SQL, path, on_unreadable)
+    return clean_and_aggregate(_DuckDBRunner(con), names, DUCKDB_SQL, path, on_unreadable, window)
 
 
 class _DuckDBRunner:
@@ -340,15 +356,20 @@ class _DuckDBRunner:
         return self.con.execute(sql).df()
 
 
-def clean_and_aggregate(run, names: list[str], sql: SqlDialect, path: Path | str, on_unreadable) -> OrderAggregate:
+def clean_and_aggregate(
+    run, names: list[str], sql: SqlDialect, path: Path | str, on_unreadable, window: Window | None = None
+) -> OrderAggregate:
     """The one definition of cleaning and aggregation, as SQL any engine runs (DuckDB here, Spark in
     `spark_ingest`): `run` executes it over a table `raw` of text columns `names`, written in the engine's `sql`
-    dialect; `on_unreadable` is called when a cell cannot be read (it raises, naming the row)."""
+    dialect; `on_unreadable` is called when a cell cannot be read (it raises, naming the row). With `window`
+    and a cust_id column, the customer tables of that window (`customers.customer_tables`) come too."""
+    with_customers = window is not None and CUSTOMER_ID in names
+    fields = [*ORDER_FIELDS, *([CUSTOMER_ID] if with_customers else [])]
     # One pass over the file. Exact duplicates are identical in every column: one copy of each distinct row goes on,
     # with its count. Rows are compared on the nine columns used and a 64-bit hash of the others (twice as fast as
     # comparing every text column; two different rows would need equal used columns and colliding hashes).
-    used = ", ".join(sql.ident(c) for c in ORDER_FIELDS)
-    others = [sql.ident(c) for c in names if c not in ORDER_FIELDS]
+    used = ", ".join(sql.ident(c) for c in fields)
+    others = [sql.ident(c) for c in names if c not in fields]
     rest = f"{sql.hash_name}({', '.join(others)})" if others else "0"
     run.table("distinct_rows", f"SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY {used}, {rest}")
     if run.one("SELECT count(*) FROM distinct_rows")[0] == 0:
@@ -360,13 +381,14 @@ def clean_and_aggregate(run, names: list[str], sql: SqlDialect, path: Path | str
         SELECT copies, {_date(sql)} AS ts, {casts}, {texts},
                {_text("product_analytic_sub_category", sql)} AS subcategory,
                COALESCE({_text("product_analytic_vertical", sql)}, 'unknown') AS vertical,
-               COALESCE({_text("s1_fact.order_payment_type", sql)}, 'unknown') AS payment
+               COALESCE({_text("s1_fact.order_payment_type", sql)}, 'unknown') AS payment,
+               {f"trim({_text(CUSTOMER_ID, sql)})" if with_customers else "CAST(NULL AS STRING)"} AS customer
         FROM distinct_rows"""
     names_of = ("raw_gmv", "units", "sla", "mrp", "procurement_sla")  # NUMBERS, as the pipeline names them
     renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(names_of))
     unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c, sql)})" for i, c in enumerate(NUMBERS))
     parsed = f"""
-        SELECT copies, ts, {renamed}, subcategory, vertical, payment,
+        SELECT copies, ts, {renamed}, subcategory, vertical, payment, customer,
                ts IS NULL OR ts < TIMESTAMP '{EARLIEST_DATE}' OR ts > TIMESTAMP '{LATEST_DATE} 23:59:59'
                    OR {unreadable} AS unreadable
         FROM ({parsed}) AS cast_rows"""
@@ -409,7 +431,7 @@ def clean_and_aggregate(run, names: list[str], sql: SqlDialect, path: Path | str
     run.view(
         "valid",
         f"""
-        SELECT day, subcategory, vertical, payment, gmv, units,
+        SELECT day, subcategory, vertical, payment, customer, gmv, units,
                CASE WHEN mrp <= 0 THEN NULL ELSE mrp END AS mrp,
                CASE WHEN sla < 0 OR sla > {MAX_SLA_DAYS} THEN NULL ELSE sla END AS sla,
                CASE WHEN procurement_sla < 0 OR procurement_sla > {MAX_SLA_DAYS} THEN NULL ELSE procurement_sla END
@@ -440,13 +462,16 @@ def clean_and_aggregate(run, names: list[str], sql: SqlDialect, path: Path | str
                 frame[column] = frame[column].astype("int64")
     mix["n"] = mix["n"].astype("int64")
     mix = mix.sort_values(["day", "subcategory", "kind", "value"], ignore_index=True)  # engines collate differently
-    return OrderAggregate(
+    aggregate = OrderAggregate(
         daily=daily,
         mix=mix,
         reasons=reasons,
         duplicates=(int(duplicates[0] or 0), float(duplicates[1] or 0.0)),
         rows_read=(int(rows_read[0] or 0), float(rows_read[1] or 0.0)),
     )
+    if with_customers:
+        aggregate.customers = customer_tables(run, sql, *window(aggregate))
+    return aggregate
 
 
 def covered_days(per_day: pd.Series, floor: float = 0.25) -> tuple[pd.Timestamp, pd.Timestamp]:

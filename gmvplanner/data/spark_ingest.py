@@ -18,6 +18,7 @@ from .ingest import (
     ORDER_FIELDS,
     SPARK_SQL,
     OrderAggregate,
+    Window,
     aggregate_orders,
     clean_and_aggregate,
     csv_names,
@@ -73,11 +74,11 @@ class _SparkRunner:
         return self.spark.sql(sql).toPandas()
 
 
-def aggregate_orders_spark(path: Path | str, master: str | None = None) -> OrderAggregate:
-    """`ingest.aggregate_orders` on Spark: the same cleaning report and per-day tables."""
+def aggregate_orders_spark(path: Path | str, master: str | None = None, window: Window | None = None) -> OrderAggregate:
+    """`ingest.aggregate_orders` on Spark: the same cleaning report, per-day tables and (with `window`) customers."""
     spark = spark_session(master)
     if "://" in str(path):  # storage only the cluster sees (hdfs://, s3a://): Spark reads it, the checks follow
-        return _aggregate_remote(spark, str(path))
+        return _aggregate_remote(spark, str(path), window)
     kind, files = order_sources(path)
     if kind == "csv":
         names = csv_names(path, files)
@@ -105,10 +106,10 @@ def aggregate_orders_spark(path: Path | str, master: str | None = None) -> Order
         aggregate_orders(path)  # the DuckDB path names the first bad cell's row (Spark rows have no order)
         raise InputError(path, "holds a cell that cannot be read")
 
-    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable)
+    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable, window)
 
 
-def _aggregate_remote(spark, path: str) -> OrderAggregate:
+def _aggregate_remote(spark, path: str, window: Window | None = None) -> OrderAggregate:
     """Orders at a URI only the cluster can read: CSV by its suffix, else Parquet (a file or a folder). Timestamps
     with a time zone are read in the session's zone (UTC) here, as there is no local schema to name the zone."""
     from . import readers
@@ -134,4 +135,4 @@ def _aggregate_remote(spark, path: str) -> OrderAggregate:
     def on_unreadable() -> None:
         raise InputError(path, "holds a cell that cannot be read as a number or date; check it with --engine duckdb")
 
-    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable)
+    return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable, window)

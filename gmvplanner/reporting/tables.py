@@ -16,6 +16,8 @@ __all__ = [
     "baseline_verdict",
     "missing_weeks_note",
     "event_weeks",
+    "segment_table",
+    "customer_tables_of",
     "channel_table",
     "scenario_table",
     "split_table",
@@ -191,3 +193,33 @@ def event_weeks(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
         if col in rows
     ]
     return pd.concat(marks, ignore_index=True) if marks else pd.DataFrame({"week_start": [], "kind": []})
+
+
+CUSTOMER_TABLES = ("customer_segments", "customers_weekly", "customer_cohorts")
+
+
+def customer_tables_of(artifacts: Artifacts) -> dict[str, pd.DataFrame] | None:
+    """The customer tables training wrote (None for artifacts without them: a weekly table, orders without cust_id,
+    or artifacts from before customers were added)."""
+    files = set(artifacts.manifest.files)
+    if not all(f"{name}.csv" in files for name in CUSTOMER_TABLES):
+        return None
+    tables = {name: artifacts.table(name) for name in CUSTOMER_TABLES}
+    tables["customers_weekly"]["week_start"] = pd.to_datetime(tables["customers_weekly"]["week_start"])
+    for column in ("cohort", "month"):
+        tables["customer_cohorts"][column] = pd.to_datetime(tables["customer_cohorts"][column])
+    return tables
+
+
+def segment_table(segments: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
+    """The segments with plain column names, money in the artifacts' unit."""
+    return pd.DataFrame(
+        {
+            "segment": segments["segment"],
+            "customers": segments["customers"],
+            "orders": segments["orders"],
+            f"GMV ({money.name})": money.from_base(segments["gmv"]).round(4),
+            "mean order value (₹)" if money.rupees else "mean order value": segments["mean_order_value"].round(0),
+            "repeat rate (%)": (100 * segments["repeat_rate"]).round(1),
+        }
+    )

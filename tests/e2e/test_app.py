@@ -21,6 +21,7 @@ PAGES = {  # title in the page list -> the page's file
     "Scenario planner": "app_pages/scenario_planner.py",
     "Channels": "app_pages/channels.py",
     "Budget optimiser": "app_pages/budget_optimiser.py",
+    "Customers": "app_pages/customers.py",
     "Model report": "app_pages/model_report.py",
     "Data & retrain": "app_pages/data_retrain.py",
 }
@@ -386,3 +387,12 @@ def test_saved_scenarios_go_to_a_file_and_come_back(app, tmp_path):
         np.testing.assert_allclose(back[name][plan.columns[1:]].to_numpy(float), plan[plan.columns[1:]].to_numpy(float))
         assert (back[name]["week_start"] == plan["week_start"]).all()
     assert any("Loaded 2 saved scenarios" in s.value for s in app.success)
+
+
+def test_customers_page_shows_segments_returning_customers_and_cohorts(app):
+    _page(app, "Customers")
+    segments = _table_with(app, "repeat rate (%)")
+    assert list(segments["segment"])[:5] == ["new", "loyal high-value", "active", "at risk", "lapsed"]
+    assert segments["customers"].sum() > 1000
+    assert int(app.metric[0].value.replace(",", "")) == segments["customers"].sum()
+    assert len(app.get("plotly_chart")) == 3  # segments, new vs returning, cohort heatmap

@@ -12,7 +12,7 @@ from .app_server import CHROMIUM_FLAGS, running_app
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-PAGES = ["Predict", "Scenario planner", "Channels", "Budget optimiser", "Model report", "Data & retrain"]
+PAGES = ["Predict", "Scenario planner", "Channels", "Budget optimiser", "Customers", "Model report", "Data & retrain"]
 
 
 @pytest.fixture

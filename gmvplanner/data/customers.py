@@ -1,0 +1,107 @@
+"""Customers from the cleaned orders, in the engine that reads them (DuckDB or Spark SQL): RFM segments, new vs
+returning customers per week and monthly cohorts. Only aggregates leave the engine: no customer id or pincode
+reaches pandas, the artifacts, the logs or the app.
+
+Inside the modelling window, per customer: recency (last order day), frequency (orders) and monetary value (GMV).
+Segments, with the window's last day as the reference, in this order (each customer in the first that applies):
+
+- new: first order in the last 90 days;
+- loyal high-value: 3 or more orders, GMV at or above the 80th percentile of customers, and an order in the last
+  180 days;
+- active: an order in the last 180 days;
+- at risk: last order 180 to 365 days ago;
+- lapsed: last order more than 365 days ago.
+
+Orders without a customer id form the row "no customer id" (no customers), so GMV adds up to the cleaned GMV.
+A week's new customers are those whose first order in the window falls in it; its returning customers ordered in
+it after their first day (one customer can be both in the week they arrive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["CUSTOMER_ID", "SEGMENTS", "NO_ID", "CustomerTables", "customer_tables"]
+
+CUSTOMER_ID = "cust_id"  # the order file's customer column; optional (without it there is no customer step)
+SEGMENTS = ("new", "loyal high-value", "active", "at risk", "lapsed")
+NO_ID = "no customer id"
+NEW_DAYS, ACTIVE_DAYS, RISK_DAYS, LOYAL_ORDERS, HIGH_VALUE_QUANTILE = 90, 180, 365, 3, 0.8
+
+
+@dataclass
+class CustomerTables:
+    """segments: segment, customers, orders, gmv, mean_order_value, repeat_rate (share with 2+ orders);
+    weekly: week_start, new_customers, returning_customers, new_gmv, returning_gmv, no_id_gmv;
+    cohorts: cohort (month of the first order), month, customers (who ordered in that month), cohort_size;
+    customers: distinct customers in the window."""
+
+    segments: pd.DataFrame
+    weekly: pd.DataFrame
+    cohorts: pd.DataFrame
+    customers: int
+
+
+def customer_tables(run, sql, start: pd.Timestamp, end: pd.Timestamp) -> CustomerTables:
+    """The customer aggregates of the view `valid` (with a `customer` column) between `start` and `end`, run by
+    `run` in the engine's dialect `sql` (see `ingest.clean_and_aggregate`)."""
+    inside = f"day BETWEEN DATE '{start.date()}' AND DATE '{end.date()}'"
+    run.table(
+        "customer_rfm",
+        f"""SELECT customer, min(day) AS first_day, max(day) AS last_day, count(*) AS orders, sum(gmv) AS gmv
+            FROM valid WHERE {inside} AND customer IS NOT NULL GROUP BY customer""",
+    )
+    n_customers, high_value = run.one(f"SELECT count(*), {sql.percentile('gmv', HIGH_VALUE_QUANTILE)} FROM customer_rfm")
+    cut = {
+        name: (end - pd.Timedelta(days=days)).date()
+        for name, days in (("new", NEW_DAYS), ("active", ACTIVE_DAYS), ("risk", RISK_DAYS))
+    }
+    segment = f"""CASE WHEN first_day > DATE '{cut["new"]}' THEN 'new'
+                       WHEN orders >= {LOYAL_ORDERS} AND gmv >= {float(high_value or 0.0)!r}
+                            AND last_day > DATE '{cut["active"]}' THEN 'loyal high-value'
+                       WHEN last_day > DATE '{cut["active"]}' THEN 'active'
+                       WHEN last_day > DATE '{cut["risk"]}' THEN 'at risk'
+                       ELSE 'lapsed' END"""
+    segments = run.frame(
+        f"""SELECT segment, count(*) AS customers, sum(orders) AS orders, sum(gmv) AS gmv,
+                   count(*) FILTER (WHERE orders >= 2) AS repeaters
+            FROM (SELECT {segment} AS segment, orders, gmv FROM customer_rfm) AS segmented GROUP BY segment"""
+    )
+    no_id = run.one(f"SELECT count(*), COALESCE(sum(gmv), 0) FROM valid WHERE {inside} AND customer IS NULL")
+    segments = segments.set_index("segment").reindex(list(SEGMENTS)).fillna(0).reset_index()
+    segments.loc[len(segments)] = [NO_ID, 0, int(no_id[0]), float(no_id[1]), 0]
+    for column in ("customers", "orders", "repeaters"):
+        segments[column] = segments[column].astype("int64")
+    segments["gmv"] = segments["gmv"].astype(float)
+    segments["mean_order_value"] = segments["gmv"] / segments["orders"].where(segments["orders"] > 0)
+    segments["repeat_rate"] = segments["repeaters"] / segments["customers"].where(segments["customers"] > 0)
+    segments = segments.drop(columns="repeaters")
+    weekly = run.frame(
+        f"""SELECT CAST(date_trunc('week', v.day) AS DATE) AS week_start,
+                   count(DISTINCT v.customer) FILTER (WHERE v.day = c.first_day) AS new_customers,
+                   count(DISTINCT v.customer) FILTER (WHERE v.day > c.first_day) AS returning_customers,
+                   COALESCE(sum(v.gmv) FILTER (WHERE v.day = c.first_day), 0) AS new_gmv,
+                   COALESCE(sum(v.gmv) FILTER (WHERE v.day > c.first_day), 0) AS returning_gmv,
+                   COALESCE(sum(v.gmv) FILTER (WHERE v.customer IS NULL), 0) AS no_id_gmv
+            FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer
+            WHERE v.{inside} GROUP BY CAST(date_trunc('week', v.day) AS DATE)"""
+    )
+    cohorts = run.frame(
+        f"""SELECT CAST(date_trunc('month', c.first_day) AS DATE) AS cohort,
+                   CAST(date_trunc('month', v.day) AS DATE) AS month, count(DISTINCT v.customer) AS customers
+            FROM valid AS v JOIN customer_rfm AS c ON v.customer = c.customer
+            WHERE v.{inside}
+            GROUP BY CAST(date_trunc('month', c.first_day) AS DATE), CAST(date_trunc('month', v.day) AS DATE)"""
+    )
+    weekly["week_start"] = pd.to_datetime(weekly["week_start"])
+    weekly = weekly.sort_values("week_start", ignore_index=True)
+    for column in ("new_customers", "returning_customers"):
+        weekly[column] = weekly[column].astype("int64")
+    cohorts["cohort"], cohorts["month"] = pd.to_datetime(cohorts["cohort"]), pd.to_datetime(cohorts["month"])
+    cohorts["customers"] = cohorts["customers"].astype("int64")
+    cohorts = cohorts.sort_values(["cohort", "month"], ignore_index=True)
+    first_month = cohorts.loc[cohorts["cohort"] == cohorts["month"]].set_index("cohort")["customers"]
+    cohorts["cohort_size"] = cohorts["cohort"].map(first_month).astype("int64")
+    return CustomerTables(segments=segments, weekly=weekly, cohorts=cohorts, customers=int(n_customers))

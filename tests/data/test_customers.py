@@ -1,0 +1,106 @@
+"""Customers from the orders: segments and weekly tables add up to the cleaned orders, the segment rules hold on
+hand-built orders, and no customer id or pincode reaches any artifact."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmvplanner.data.customers import NO_ID, SEGMENTS
+from gmvplanner.data.ingest import aggregate_orders
+from gmvplanner.synth import ORDER_COLUMNS
+
+from ..helpers import valid_orders_oracle
+
+
+def test_customers_and_gmv_add_up_to_the_cleaned_orders(small_data):
+    aggregate = aggregate_orders(small_data["orders"], lambda a: a.span)
+    start, end = aggregate.span
+    valid, _dropped = valid_orders_oracle(small_data["orders"], str(start.date()), str(end.date()))
+    tables = aggregate.customers
+    segments = tables.segments.set_index("segment")
+    assert list(segments.index) == [*SEGMENTS, NO_ID]
+    assert tables.customers == valid["cust_id"].nunique() == segments["customers"].sum()
+    assert segments["gmv"].sum() == pytest.approx(valid["gmv_n"].sum(), abs=0.5)  # to the rupee
+    assert segments["orders"].sum() == len(valid)
+    weekly_gmv = tables.weekly[["new_gmv", "returning_gmv", "no_id_gmv"]].to_numpy().sum()
+    assert weekly_gmv == pytest.approx(valid["gmv_n"].sum(), abs=0.5)
+    assert tables.weekly["new_customers"].sum() == tables.customers  # every customer is new exactly once
+    cohorts = tables.cohorts.loc[tables.cohorts["cohort"] == tables.cohorts["month"]]
+    assert cohorts["customers"].sum() == tables.customers
+    assert (tables.cohorts["customers"] <= tables.cohorts["cohort_size"]).all()
+    assert 0.2 < segments.loc["active", "repeat_rate"] < 1  # the generated customers come back
+
+
+def _orders(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    """Orders in the ElecKart layout from (customer, day, gmv); everything else plausible and constant."""
+    frame = pd.DataFrame(rows, columns=["cust_id", "day", "gmv"])
+    out = pd.DataFrame({c: "" for c in ORDER_COLUMNS}, index=frame.index)
+    out["fsn_id"], out["order_id"], out["order_item_id"] = "F1", np.arange(len(frame)) + 1, np.arange(len(frame)) + 100
+    out["order_date"] = frame["day"] + " 10:00:00"
+    out["Year"], out["Month"] = frame["day"].str[:4], frame["day"].str[5:7].str.lstrip("0")
+    out["gmv"], out["units"], out["product_mrp"] = frame["gmv"], 1, 100_000
+    out["cust_id"], out["pincode"] = frame["cust_id"], "560001"
+    out["sla"], out["product_procurement_sla"], out["s1_fact.order_payment_type"] = 5, 3, "COD"
+    out["product_analytic_super_category"], out["product_analytic_category"] = "CE", "Camera"
+    out["product_analytic_sub_category"], out["product_analytic_vertical"] = "CameraAccessory", "Lens"
+    out["deliverybdays"] = out["deliverycdays"] = "\\N"
+    return out
+
+
+def test_segment_rules_on_hand_built_orders(tmp_path):
+    """Window 2015-01-01 to 2015-12-31 (the reference day is the last): each customer's history puts them in one
+    segment, in the documented order."""
+    rows = [
+        ("N1", "2015-11-20", 500.0),  # first order in the last 90 days: new, even with a second one
+        ("N1", "2015-12-01", 500.0),
+        ("L1", "2015-02-01", 9000.0),  # 3 orders, top GMV, ordered within 180 days: loyal high-value
+        ("L1", "2015-05-01", 9000.0),
+        ("L1", "2015-09-01", 9000.0),
+        ("A1", "2015-03-01", 100.0),  # last order 2015-08-15, within 180 days: active
+        ("A1", "2015-08-15", 100.0),
+        ("A2", "2015-01-05", 100.0),  # 3 orders but low GMV: active, not loyal
+        ("A2", "2015-02-05", 100.0),
+        ("A2", "2015-10-05", 100.0),
+        ("R1", "2015-01-20", 300.0),  # last order 2015-06-01, 213 days before the end: at risk
+        ("R1", "2015-06-01", 300.0),
+        ("X1", "2015-01-01", 200.0),  # the window's first day, 364 days before its end: at risk
+        ("", "2015-07-01", 50.0),  # no customer id
+    ]
+    path = tmp_path / "orders.csv"
+    _orders(rows).to_csv(path, index=False)
+    window = (pd.Timestamp("2015-01-01"), pd.Timestamp("2015-12-31"))
+    tables = aggregate_orders(path, lambda a: window).customers
+    segments = tables.segments.set_index("segment")
+    assert segments["customers"].to_dict() == {
+        "new": 1,
+        "loyal high-value": 1,
+        "active": 2,
+        "at risk": 2,
+        "lapsed": 0,
+        NO_ID: 0,
+    }
+    assert segments.loc["loyal high-value", "gmv"] == 27000.0 and segments.loc[NO_ID, "gmv"] == 50.0
+    assert segments.loc["new", "repeat_rate"] == 1.0 and segments.loc["at risk", "repeat_rate"] == 0.5
+    assert segments.loc["active", "mean_order_value"] == pytest.approx(100.0)
+    lapsed = tmp_path / "lapsed.csv"
+    _orders([*rows, ("Z1", "2014-06-01", 10.0)]).to_csv(lapsed, index=False)
+    wider = aggregate_orders(lapsed, lambda a: (pd.Timestamp("2014-06-01"), pd.Timestamp("2015-12-31"))).customers
+    assert wider.segments.set_index("segment").loc["lapsed", "customers"] == 1  # more than 365 days ago
+
+
+def test_no_customer_id_or_pincode_reaches_the_artifacts(trained, small_data):
+    """Every artifact file, text or binary, is searched for every customer id and pincode of the orders."""
+    raw = pd.read_csv(small_data["orders"], dtype=str, keep_default_na=False)
+    secrets = {v for v in set(raw["cust_id"]) | set(raw["pincode"]) if v not in ("", "\\N")}
+    assert len(secrets) > 1000
+    written = list(trained.rglob("*"))
+    assert any(p.name == "customer_segments.csv" for p in written)
+    field = re.compile(rb'(?:^|[,\s"\[:])([0-9]{6,})(?=$|[,\s"\]])', re.MULTILINE)  # a whole value of 6+ digits
+    for path in (p for p in written if p.is_file()):
+        data = path.read_bytes()
+        assert b"cust_id" not in data and b"pincode" not in data, path.name  # no such column, pickled or written
+        if path.suffix in (".csv", ".json"):
+            leaked = {t.decode() for t in field.findall(data)} & secrets
+            assert not leaked, f"{path.name} holds {sorted(leaked)[:3]}"
