@@ -102,7 +102,7 @@ def measure(stage: str, orders: Path) -> dict:
     result = subprocess.run([sys.executable, "-c", CHILD, stage, str(orders), str(out)], capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(result.stderr[-2000:])
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures = json.loads(result.stdout[result.stdout.rindex("{") :])  # the child's last line, whatever came before
     figures["process_seconds"] = time.perf_counter() - started
     figures["children_peak_gb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
     return figures

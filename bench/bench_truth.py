@@ -87,6 +87,34 @@ def recovery(art, truth: TrueProcess) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def new_customer_recovery(art, truth: TrueProcess) -> dict[str, float]:
+    """How well the new-customer model recovers the generator's truth: media-driven orders are first orders with
+    probability truth.customers['new_share_of_media_orders'], so each channel's true new-customer GMV is that
+    share of its media GMV summed over every subcategory (partial weeks pro rata)."""
+    if "new_customer_effects.csv" not in art.manifest.files:
+        return {}
+    est = art.table("new_customer_effects").set_index("channel")
+    weeks = art.table("customers_weekly").assign(week_start=lambda f: pd.to_datetime(f["week_start"]))
+    days = art.table("company_spend").assign(week_start=lambda f: pd.to_datetime(f["week_start"])).set_index("week_start")["days"]
+    media = sum(truth.media_gmv(truth.weekly_spend_crore, s) for s in truth.subcategories)
+    media = media.reindex(weeks["week_start"]).mul(days.reindex(weeks["week_start"]).to_numpy() / 7.0, axis=0)
+    true = media.sum() * truth.customers["new_share_of_media_orders"]
+    true_share = true / true.sum()
+    est_share = est["incremental_gmv"].clip(lower=0) / est["incremental_gmv"].clip(lower=0).sum()
+    inside = (true >= est["incremental_gmv_lower"].reindex(true.index)) & (
+        true <= est["incremental_gmv_upper"].reindex(true.index)
+    )
+    print(
+        pd.DataFrame({"true_new_gmv": true, "est_new_gmv": est["incremental_gmv"], "inside_80pct": inside}).round(0).to_string()
+    )
+    return {
+        "new_customer_share_mae_pts": float((est_share - true_share).abs().mean() * 100),
+        "new_customer_rho": float(spearmanr(est["incremental_gmv"].reindex(true.index), true).statistic),
+        "new_customer_total_ratio": float(est["incremental_gmv"].clip(lower=0).sum() / true.sum()),
+        "new_customer_coverage_pct": float(inside.mean() * 100),
+    }
+
+
 def dataset(seed: int) -> dict[str, Path]:
     """The default data for its own seed; other seeds are generated once under bench/results/."""
     if seed == SynthConfig().seed:
@@ -142,6 +170,8 @@ def run(
         result = recovery(art, truth)
         result = result.merge(optimiser_vs_truth(art, truth, budget_weeks), on="subcategory", how="left")
         result["holdout_wape_pct"] = [100 * art.manifest.metrics[s]["model"]["wape"] for s in result["subcategory"]]
+        for name, value in new_customer_recovery(art, truth).items():  # company-wide: the same on every row
+            result[name] = value
     return result, seconds
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .analysis.adequacy import ADEQUACY_COLUMNS, data_adequacy
 from .analysis.effects import channel_contributions, response_curves
+from .analysis.new_customers import new_customer_effects, new_customer_weekly
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
@@ -219,6 +220,10 @@ def train(
     if aggregate.customers is not None:  # aggregates only: no customer id or pincode is ever written
         c = aggregate.customers
         tables.update({"customer_segments": c.segments, "customers_weekly": c.weekly, "customer_cohorts": c.cohorts})
+        new_weekly = new_customer_weekly(c.weekly, company_weekly_crore(daily), calendar, list(media.channels), RUPEES_IN_CRORE)
+        if len(new_weekly) - config.holdout_weeks >= config.min_train_weeks:
+            report("which channels bring new customers", 0.95)
+            tables["new_customer_effects"] = new_customer_effects(new_weekly, list(media.channels), config)
     tables.update(
         {"cleaning_report": aggregate.report(start, end), "history": weekly, "company_spend": company_weekly_crore(daily)}
     )

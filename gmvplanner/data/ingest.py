@@ -166,6 +166,7 @@ DUCKDB_MEMORY = os.environ.get("GMV_DUCKDB_MEMORY", "3GB")
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")  # lets aggregations stream and spill
+    con.execute("SET enable_progress_bar = false")  # long queries would print bars into the CLI's output
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     spill = Path(tempfile.gettempdir()) / "gmvplanner-duckdb"
     con.execute(f"SET temp_directory = '{spill.as_posix()}'")

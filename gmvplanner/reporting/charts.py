@@ -27,6 +27,7 @@ __all__ = [
     "segment_figure",
     "new_returning_figure",
     "cohort_figure",
+    "cost_per_new_customer_figure",
 ]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
@@ -554,3 +555,19 @@ def cohort_figure(cohorts: pd.DataFrame) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     return fig
+
+
+def cost_per_new_customer_figure(effects: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
+    """Cost per new customer by channel with its 80% interval (channels that brought none left out)."""
+    rows = effects.loc[effects["cost_per_new_customer"].notna()].sort_values("cost_per_new_customer", ascending=False)
+    unit = "₹" if money.rupees else "units"
+    fig = go.Figure(
+        go.Bar(
+            x=rows["cost_per_new_customer"],
+            y=rows["channel"],
+            orientation="h",
+            marker_color=PALETTE[3],
+            error_x=_interval_bars(rows, "cost_per_new_customer"),
+        )
+    )
+    return _layout(fig, "Cost per new customer by channel (80% interval)", "channel", x_title=f"{unit} per new customer")

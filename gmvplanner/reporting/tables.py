@@ -17,6 +17,7 @@ __all__ = [
     "missing_weeks_note",
     "event_weeks",
     "segment_table",
+    "new_customer_table",
     "customer_tables_of",
     "channel_table",
     "scenario_table",
@@ -205,6 +206,8 @@ def customer_tables_of(artifacts: Artifacts) -> dict[str, pd.DataFrame] | None:
     if not all(f"{name}.csv" in files for name in CUSTOMER_TABLES):
         return None
     tables = {name: artifacts.table(name) for name in CUSTOMER_TABLES}
+    if "new_customer_effects.csv" in files:
+        tables["new_customer_effects"] = artifacts.table("new_customer_effects")
     tables["customers_weekly"]["week_start"] = pd.to_datetime(tables["customers_weekly"]["week_start"])
     for column in ("cohort", "month"):
         tables["customer_cohorts"][column] = pd.to_datetime(tables["customer_cohorts"][column])
@@ -223,3 +226,18 @@ def segment_table(segments: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
             "repeat rate (%)": (100 * segments["repeat_rate"]).round(1),
         }
     )
+
+
+def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
+    """Which channels bring new customers (`analysis.new_customers`), plain names, each figure beside its 80%
+    interval; cost per new customer in ₹ (or the table's unit)."""
+    unit = "₹" if money.rupees else "units"
+    table = pd.DataFrame({"channel": effects["channel"], f"spend ({money.name})": money.from_base(effects["spend"]).round(4)})
+    shown = {
+        "incremental_gmv": (f"new-customer GMV it brought ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
+        "new_customers": ("new customers it brought", lambda v: v, "{:,.0f}"),
+        "cost_per_new_customer": (f"cost per new customer ({unit})", lambda v: v, "{:,.0f}"),
+    }
+    table = _with_intervals(table, effects, shown)
+    table["flag"] = effects["flag"].astype("string").fillna("")
+    return table

@@ -104,3 +104,24 @@ def test_no_customer_id_or_pincode_reaches_the_artifacts(trained, small_data):
         if path.suffix in (".csv", ".json"):
             leaked = {t.decode() for t in field.findall(data)} & secrets
             assert not leaked, f"{path.name} holds {sorted(leaked)[:3]}"
+
+
+def test_which_channels_bring_new_customers(trained_mmm):
+    """The new-customer model's answers are consistent: customers = GMV / mean first-order GMV, cost = spend /
+    customers, intervals hold the estimates, and every channel of the media file has a row."""
+    from gmvplanner.model.artifacts import load_artifacts
+
+    art = load_artifacts(trained_mmm)
+    effects = art.table("new_customer_effects")
+    weekly = art.table("customers_weekly")
+    assert list(effects["channel"]) == art.channels
+    per_customer = weekly["new_gmv"].sum() / weekly["new_customers"].sum()
+    np.testing.assert_allclose(effects["new_customers"], effects["incremental_gmv"] / per_customer)
+    bought = effects["new_customers"] > 0
+    np.testing.assert_allclose(
+        effects.loc[bought, "cost_per_new_customer"], effects.loc[bought, "spend"] / effects.loc[bought, "new_customers"]
+    )
+    assert (effects["incremental_gmv_lower"] <= effects["incremental_gmv"] + 1e-6).all()
+    assert (effects["incremental_gmv"] <= effects["incremental_gmv_upper"] + 1e-6).all()
+    assert (effects["incremental_gmv"] >= 0).all()  # the media-mix regression's effects are never negative
+    assert effects["incremental_gmv"].sum() < weekly["new_gmv"].sum()  # media cannot bring more than all of it

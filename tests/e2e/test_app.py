@@ -395,4 +395,16 @@ def test_customers_page_shows_segments_returning_customers_and_cohorts(app):
     assert list(segments["segment"])[:5] == ["new", "loyal high-value", "active", "at risk", "lapsed"]
     assert segments["customers"].sum() > 1000
     assert int(app.metric[0].value.replace(",", "")) == segments["customers"].sum()
-    assert len(app.get("plotly_chart")) == 3  # segments, new vs returning, cohort heatmap
+    assert len(app.get("plotly_chart")) == 4  # segments, new vs returning, cohort heatmap, cost per new customer
+    costs = _table_with(app, "cost per new customer (₹)")
+    assert list(costs["channel"]) == [
+        "TV",
+        "Digital",
+        "Sponsorship",
+        "Content Marketing",
+        "Online marketing",
+        "Affiliates",
+        "SEM",
+        "Radio",
+        "Other",
+    ]

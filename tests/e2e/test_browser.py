@@ -104,6 +104,10 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
         page.wait_for_timeout(1500)
         before_cells = _spend_cells(page)
         box = grid.bounding_box()
+        for _ in range(240):  # start typing once the page has finished running
+            if not page.locator('[data-testid="stStatusWidget"]').is_visible():
+                break
+            page.wait_for_timeout(250)
         for _attempt in range(3):  # a busy machine can swallow the first double-click while the grid settles
             # the week column is 200 px wide, rows 35 px: double-click the first week's TV cell and type over it
             page.mouse.dblclick(box["x"] + 220, box["y"] + 35 + 17)
@@ -112,7 +116,7 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
             page.keyboard.type("0.5")
             page.keyboard.press("Enter")
             try:
-                after_edit = _wait_for_cell(page, "0.5", timeout_ms=15_000)
+                after_edit = _wait_for_cell(page, "0.5", timeout_ms=30_000)
                 break
             except AssertionError:
                 page.keyboard.press("Escape")
