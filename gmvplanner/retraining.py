@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import threading
@@ -65,8 +66,6 @@ def versions_dir(base: Path) -> Path:
 
 def _version(path: Path, original: bool) -> ModelVersion | None:
     try:
-        import json
-
         manifest = Manifest.from_json(json.loads((path / MANIFEST).read_text()))
     except (OSError, ValueError, KeyError, TypeError):
         return None

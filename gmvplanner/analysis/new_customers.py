@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
+from ..dates import week_start
 from ..features.design import FeatureSpec
 from ..model.training import TrainConfig, train_groups
 from ..units import MoneyUnit
@@ -32,8 +33,7 @@ def new_customer_weekly(
     """The weekly table the model fits: week_start, days, gmv (new-customer GMV), new_customers, spend_<channel>
     (base unit, the whole company's) and the calendar shares; `calendar` is per day (sale_days, holidays, paydays)."""
     weekly = company_spend.merge(customers_weekly, on="week_start", how="inner")
-    weeks = calendar.index - pd.to_timedelta(calendar.index.day_of_week, unit="D")
-    counts = calendar[["sale_days", "holidays", "paydays"]].astype(float).groupby(weeks).sum()
+    counts = calendar[["sale_days", "holidays", "paydays"]].astype(float).groupby(week_start(calendar.index)).sum()
     counts.index.name = "week_start"
     weekly = weekly.merge(counts.reset_index(), on="week_start", how="left").fillna({"sale_days": 0, "holidays": 0, "paydays": 0})
     out = pd.DataFrame(

@@ -21,6 +21,11 @@ __all__ = ["scenario_summary", "channel_waterfall", "budget_response", "plan_gmv
 MARGINAL_STEP = 0.01  # marginal ROAS: the GMV of 1% more on every channel, per unit of that extra spend
 
 
+def _spend(design: ScenarioDesign) -> float:
+    """This design's total spend over its weeks (base unit)."""
+    return float(sum(rate @ design.days for rate in _rates(design).values()))
+
+
 def _rates(design: ScenarioDesign) -> dict[str, np.ndarray]:
     """Each channel's spend per day in this design's weeks (base unit)."""
     w = design.weekly
@@ -72,7 +77,7 @@ def scenario_summary(
                 {c: r * (1 + MARGINAL_STEP) for c, r in _rates(d).items()},
             ],
         )
-        spend = sum(float(sum(_rates(d)[c] @ d.days for c in d.bundle.spec.channels)) for d in designs)
+        spend = sum(_spend(d) for d in designs)
         figures[name] = (spend, totals)
     base_gmv = figures[baseline][1][0]
     rows = []
@@ -137,7 +142,7 @@ def budget_response(artifacts: Artifacts, plan: pd.DataFrame, multipliers: np.nd
     curve.insert(0, "budget", artifacts.money.to_base(budget * multipliers))
     curve.insert(0, "multiplier", multipliers)
     none = _totals(designs, lambda d: [{c: np.zeros(len(d.X)) for c in d.bundle.spec.channels}])[0, 0]
-    allocated = sum(float(sum(_rates(d)[c] @ d.days for c in d.bundle.spec.channels)) for d in designs)
+    allocated = sum(_spend(d) for d in designs)
     curve.insert(2, "allocated", allocated * multipliers)
     curve["no_media"] = float(none)
     return curve
