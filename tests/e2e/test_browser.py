@@ -85,6 +85,16 @@ def _wait_for_cell(page, value: str, timeout_ms: int = 30_000) -> list[str]:
     raise AssertionError(f"the TV cell never showed {value}: {_spend_cells(page)}")
 
 
+def _wait_until_idle(page, timeout_ms: int = 60_000) -> None:
+    """Until Streamlit's "Running..." widget has been gone for a second (a rerun can start right after another)."""
+    quiet = 0
+    for _ in range(timeout_ms // 250):
+        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').is_visible() else quiet + 1
+        if quiet >= 4:
+            return
+        page.wait_for_timeout(250)
+
+
 def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
     """A chart on first open with no click; a spend cell typed into the planner's grid survives switching to the
     monthly view and back and a visit to another page; the one-pager downloads. Screenshots of every page."""
@@ -103,12 +113,10 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
         grid.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         before_cells = _spend_cells(page)
-        box = grid.bounding_box()
-        for _ in range(240):  # start typing once the page has finished running
-            if not page.locator('[data-testid="stStatusWidget"]').is_visible():
-                break
-            page.wait_for_timeout(250)
-        for _attempt in range(3):  # a busy machine can swallow the first double-click while the grid settles
+        for _attempt in range(4):  # a busy machine can swallow a double-click while the page still runs or moves
+            _wait_until_idle(page)
+            grid.scroll_into_view_if_needed()
+            box = grid.bounding_box()  # measured after the run: charts drawn above the grid move it
             # the week column is 200 px wide, rows 35 px: double-click the first week's TV cell and type over it
             page.mouse.dblclick(box["x"] + 220, box["y"] + 35 + 17)
             page.wait_for_timeout(800)
@@ -120,6 +128,7 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
                 break
             except AssertionError:
                 page.keyboard.press("Escape")
+                page.screenshot(path=str(tmp_path / f"edit_attempt_{_attempt}.png"))
         else:
             raise AssertionError(f"typing into the grid never took: {_spend_cells(page)}")
         edited = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
