@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.common import current, page_header, replace_plan, table_editor
 from gmvplanner import planner
-from gmvplanner.analysis.optimise import INTERVAL_SCOPE, optimise_budget
+from gmvplanner.analysis.optimise import INTERVAL_SCOPE, MAX_NEW_CUSTOMER_WEIGHT, optimise_budget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, PLAN_WEEKS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
@@ -22,8 +22,9 @@ MOVE_LIMITS = {
 }
 
 
-def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]], float | str | None] | None:
-    """The budget, horizon, per-channel bounds (input money unit) and largest move per channel once submitted."""
+def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]], float | str | None, float] | None:
+    """The budget, horizon, per-channel bounds (input money unit), largest move per channel and the weight of new
+    customers' GMV, once submitted."""
     recent = planner.recent_budget(art)
     with st.form("budget_form"):
         c1, c2 = st.columns(2)
@@ -43,11 +44,24 @@ def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]],
             f"{AUTO_MAX_CHANGE:.0%} of its historical amount when the data adequacy check (Model report) finds "
             "the evidence weak.",
         )
+        weight = 1.0
+        if planner.knows_new_customers(art):
+            weight = st.number_input(
+                "Weight of new customers' GMV",
+                min_value=0.0,
+                max_value=MAX_NEW_CUSTOMER_WEIGHT,
+                value=1.0,
+                step=0.5,
+                key="budget_new_customer_weight",
+                help="1 counts every rupee of GMV alike. 2 counts a rupee from a customer's first order twice, as a "
+                "new customer is worth more than the first order shows: channels that bring new customers (Customers "
+                "page) get more of the budget.",
+            )
         bounds = table_editor(pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}), "budget_bounds")
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
-    return budget, int(weeks), limits, MOVE_LIMITS[move]
+    return budget, int(weeks), limits, MOVE_LIMITS[move], float(weight)
 
 
 def main() -> None:
@@ -59,9 +73,11 @@ def main() -> None:
     )
     submitted = form_ui(art)
     if submitted is not None:
-        budget, weeks, limits, max_change = submitted
+        budget, weeks, limits, max_change, weight = submitted
         with st.spinner("Optimising (a few seconds)..."):
-            st.session_state["budget_result"] = optimise_budget(art, budget, weeks, bounds=limits, max_change=max_change)
+            st.session_state["budget_result"] = optimise_budget(
+                art, budget, weeks, bounds=limits, max_change=max_change, new_customer_weight=weight
+            )
     result, money = st.session_state.get("budget_result"), art.money
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
@@ -79,6 +95,12 @@ def main() -> None:
     c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"80% interval {historical}")
     c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"80% interval {recommended}")
     c3.metric("Expected uplift", money.format(result.uplift), delta=None if uplift is None else f"{uplift:+.2f}%")
+    if result.new_customer_gain is not None:
+        weighed = f", their GMV counted {result.new_customer_weight:g}x" if result.new_customer_weight != 1 else ""
+        st.markdown(
+            f"**GMV from new customers' first orders:** {money.format(result.new_customer_gain)} against the "
+            f"historical split{weighed}."
+        )
     if result.uplift_interval is not None:
         lo, hi = result.uplift_interval
         st.markdown(

@@ -44,9 +44,11 @@ def main() -> None:
     if effects is not None:
         st.subheader("Which channels bring new customers")
         st.caption(
-            "The media-mix regression fitted to the weekly GMV of first orders against the company's spend per "
-            "channel: the new-customer GMV each channel brought over the window, the new customers that stands for "
-            "(at the mean first-order GMV) and the cost of each, with 80% intervals over 100 bootstrap refits."
+            "Each channel's share of first orders in the GMV it brought, from the weekly first-order GMV of the "
+            "modelled subcategories regressed on the model's split of their GMV into channels; that share of its "
+            "incremental GMV is the new-customer GMV it brought over the window, the new customers that stands for "
+            "(at the mean first-order GMV) and the spend per new customer, with 80% intervals (bootstrap of the "
+            "weeks, and the channel's GMV interval). The Budget optimiser can weigh new customers above returning ones."
         )
         st.plotly_chart(charts.cost_per_new_customer_figure(effects, money=art.money), key="cost_per_new_chart")
         st.dataframe(new_customer_table(effects, art.money), hide_index=True, key="new_customer_table")

@@ -60,3 +60,66 @@ def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
         .to_string()
     )
     return pd.DataFrame({"subcategory": subs, "optimiser_uplift_pct": share})
+
+
+def new_customer_weight_vs_truth(art, truth: TrueProcess, n_weeks: int, weight: float) -> dict[str, float]:
+    """--new-customer-weight against the truth: the split recommended with `weight` and with 1, scored by the true
+    GMV and true new-customer GMV of the modelled subcategories. nc_weight_uplift_pct is the true gain of the
+    weighted objective (GMV + (weight - 1) x new-customer GMV) over the historical split, as % of the true best
+    gain; nc_gmv_gain_pct and gmv_change_pct compare the weighted split with the unweighted one."""
+    if "new_customer_effects.csv" not in art.manifest.files:
+        return {}
+    channels, subs = art.channels, art.subcategories
+    budget = float(art.table("company_spend")[channels].iloc[-n_weeks:].sum().sum())
+    plain = optimise_budget(art, budget, n_weeks)
+    weighted = optimise_budget(art, budget, n_weeks, new_customer_weight=weight)
+    weeks = weighted.weeks
+    history = truth.weekly_spend_crore.loc[: weeks[0] - pd.Timedelta(days=1)]
+    carry = pd.Series({c: float(geometric_adstock(history[c].to_numpy(), truth.decay[c])[-1]) for c in channels})
+
+    def true_of(x: np.ndarray) -> tuple[float, float]:
+        spend = even_plan(weeks, channels, x).set_index("week_start")
+        gmv = sum(truth.media_gmv(spend, s, carry).to_numpy().sum() for s in subs)
+        new = sum(truth.new_customer_gmv(spend, s, carry).to_numpy().sum() for s in subs)
+        return float(gmv), float(new)
+
+    def objective(x: np.ndarray) -> float:
+        gmv, new = true_of(x)
+        return gmv + (weight - 1.0) * new
+
+    column = art.money.column("recommended")
+    historical = historical_split(art).reindex(channels).to_numpy() * budget
+    x_plain = plain.table.set_index("channel").loc[channels, column].to_numpy()
+    x_weighted = weighted.table.set_index("channel").loc[channels, column].to_numpy()
+    scale = objective(historical)
+    best = minimize(
+        lambda x: -objective(x) / scale,
+        historical,
+        method="SLSQP",
+        bounds=[(0, budget)] * len(channels),
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
+        options={"maxiter": 300, "ftol": 1e-12},
+    )
+    base, got, top = objective(historical), objective(x_weighted), objective(best.x)
+    (gmv_p, new_p), (gmv_w, new_w) = true_of(x_plain), true_of(x_weighted)
+    crore = RUPEES_IN_CRORE.from_base
+    print(
+        f"new-customer weight {weight:g}: true new-customer GMV {crore(new_p):.4f} -> {crore(new_w):.4f} crore "
+        f"(model's expected gain over the historical split {crore(plain.new_customer_gain):+.4f} -> "
+        f"{crore(weighted.new_customer_gain):+.4f}); "
+        f"true GMV {crore(gmv_p):.4f} -> {crore(gmv_w):.4f} crore; weighted objective: "
+        f"{(got - base) / (top - base) * 100:.1f}% of the true best gain"
+    )
+    print(
+        pd.DataFrame(
+            {"historical": historical, "weight 1": x_plain, f"weight {weight:g}": x_weighted, "true best": best.x},
+            index=channels,
+        )
+        .round(3)
+        .to_string()
+    )
+    return {
+        "nc_weight_uplift_pct": (got - base) / (top - base) * 100 if top > base else float("nan"),
+        "nc_gmv_gain_pct": (new_w - new_p) / new_p * 100,
+        "nc_gmv_change_pct": (gmv_w - gmv_p) / gmv_p * 100,
+    }

@@ -365,6 +365,15 @@ def testing_parser() -> argparse.ArgumentParser:
         f"'none' for no limit; default '{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check "
         "found the evidence weak (e.g. spend given per month), else no limit",
     )
+    op.add_argument(
+        "--new-customer-weight",
+        type=_non_negative,
+        default=1.0,
+        metavar="W",
+        help="count a rupee of GMV from customers' first orders W times, returning customers' once (e.g. 2 when a "
+        "new customer is worth more than the first order shows); needs a model trained from orders with cust_id "
+        "(default: %(default)s, GMV as it is)",
+    )
     rp = sub.add_parser(
         "report",
         help="write the one-pager: one self-contained HTML file to send",
@@ -445,11 +454,21 @@ def testing_main(argv: list[str] | None = None) -> int:
         except ValueError:
             raise InputError("--start", f"cannot read date {args.start!r}; use YYYY-MM-DD") from None
         if args.target_roi is not None:
-            budget, result, found = budget_for_target_roi(artifacts, args.target_roi, args.weeks, start, bounds, args.max_change)
+            budget, result, found = budget_for_target_roi(
+                artifacts,
+                args.target_roi,
+                args.weeks,
+                start,
+                bounds,
+                args.max_change,
+                new_customer_weight=args.new_customer_weight,
+            )
             print(f"largest budget with a marginal ROI of at least {args.target_roi:g}: {budget:,.4g} ({money.name}); {found}")
         else:
             budget = args.budget
-            result = optimise_budget(artifacts, budget, args.weeks, start, bounds, args.risk_aversion, args.max_change)
+            result = optimise_budget(
+                artifacts, budget, args.weeks, start, bounds, args.risk_aversion, args.max_change, args.new_customer_weight
+            )
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             result.table.to_csv(args.out, index=False)
@@ -460,6 +479,11 @@ def testing_main(argv: list[str] | None = None) -> int:
         for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
             print(f"expected GMV, {name}: {shown(mean):,.4g} {unit} (80% interval {shown(lo):,.4g} to {shown(hi):,.4g})")
         print(f"expected uplift: {shown(result.uplift):+,.4g} {unit}")
+        if result.new_customer_gain is not None:
+            print(
+                f"expected change in GMV from new customers' first orders: {shown(result.new_customer_gain):+,.4g} {unit}"
+                + (f" (their GMV counted {result.new_customer_weight:g}x)" if result.new_customer_weight != 1 else "")
+            )
         if result.uplift_interval is not None:
             lo, hi = (shown(v) for v in result.uplift_interval)
             print(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .analysis.adequacy import ADEQUACY_COLUMNS, data_adequacy
 from .analysis.effects import channel_contributions, response_curves
-from .analysis.new_customers import new_customer_effects, new_customer_weekly
+from .analysis.new_customers import new_customer_effects
 from .config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, spend_column
 from .data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from .data.calendars import load_holidays, load_nps, load_sale_calendar
@@ -216,14 +216,29 @@ def train(
     trained = _train_groups(groups, templates, config, {s: float(recent_share.get(s, 0.0)) for s in subcategories}, report)
     stage("train", 0.95)
 
-    tables = _tables(trained, {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained})
+    groups = {sub: weekly.loc[weekly["subcategory"] == sub] for sub in trained}
+    tables = _tables(trained, groups)
     if aggregate.customers is not None:  # aggregates only: no customer id or pincode is ever written
         c = aggregate.customers
-        tables.update({"customer_segments": c.segments, "customers_weekly": c.weekly, "customer_cohorts": c.cohorts})
-        new_weekly = new_customer_weekly(c.weekly, company_weekly_crore(daily), calendar, list(media.channels), RUPEES_IN_CRORE)
-        if len(new_weekly) - config.holdout_weeks >= config.min_train_weeks:
+        tables.update(
+            {
+                "customer_segments": c.segments,
+                "customers_weekly": c.weekly,
+                "customers_by_subcategory": c.by_subcategory,
+                "customer_cohorts": c.cohorts,
+            }
+        )
+        if c.weekly["new_gmv"].sum() > 0:
             report("which channels bring new customers", 0.95)
-            tables["new_customer_effects"] = new_customer_effects(new_weekly, list(media.channels), config)
+            effects = new_customer_effects(
+                {s: t.model for s, t in trained.items()}, groups, c.by_subcategory, tables["contributions"], config
+            )
+            log.info(
+                "new customers: %.0f%% of the GMV without media is first orders; channel shares shrunk with penalty %g",
+                100 * effects.attrs["baseline_share"],
+                effects.attrs["penalty"],
+            )
+            tables["new_customer_effects"] = effects
     tables.update(
         {"cleaning_report": aggregate.report(start, end), "history": weekly, "company_spend": company_weekly_crore(daily)}
     )

@@ -53,6 +53,7 @@ __all__ = [
     "recommended_amounts",
     "budget_curve",
     "report_html",
+    "knows_new_customers",
     "BASELINE_PLAN",
     "verticals",
     "app_artifacts_dir",
@@ -113,6 +114,11 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
         }
     )
     return curve, points
+
+
+def knows_new_customers(artifacts: Artifacts) -> bool:
+    """Whether the model was trained with customer ids, so the optimiser can weigh new customers' GMV."""
+    return "new_customer_effects.csv" in artifacts.manifest.files
 
 
 def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:

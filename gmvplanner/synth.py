@@ -192,6 +192,15 @@ class TrueProcess:
             out[channel] = self.beta_rupees[subcategory][channel] * hill(stock, self.half_saturation_crore[channel])
         return pd.DataFrame(out, index=weekly_spend_crore.index)
 
+    def new_customer_gmv(
+        self, weekly_spend_crore: pd.DataFrame, subcategory: str, carry_in: pd.Series | None = None
+    ) -> pd.DataFrame:
+        """True weekly GMV of new customers' first orders that media brings (rupees), one column per channel: each
+        channel's media GMV times its share of first orders (`customers["new_share_by_channel"]`)."""
+        shares = self.customers["new_share_by_channel"]
+        media = self.media_gmv(weekly_spend_crore, subcategory, carry_in)
+        return media * pd.Series({c: shares.get(c, NEW_SHARE_OTHER_CHANNELS) for c in media.columns})
+
     def to_json(self) -> dict:
         """Parameters as plain JSON (spend is written to its own file)."""
         return {
@@ -314,16 +323,20 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
             * (1 - 0.025 * (sla - 5.5))
         )
         aov = mrp_median * 1.25 * 1.1 * (1 - disc)  # lognormal mean factor times mean units
-        media = truth.media_gmv(weekly_spend, sub).sum(axis=1).to_numpy()[week_of_day] / 7.0
-        per_sub.append((disc, sla, prepaid, shape, aov, media))
+        by_channel = truth.media_gmv(weekly_spend, sub)
+        media = by_channel.sum(axis=1).to_numpy()[week_of_day] / 7.0
+        new_media = (by_channel * _new_shares(by_channel.columns)).sum(axis=1).to_numpy()[week_of_day] / 7.0
+        per_sub.append((disc, sla, prepaid, shape, aov, media, new_media))
         base_orders_unit.append((shape * 1.0).sum())
         media_orders.append((media / aov).sum())
     base_scale = (config.n_orders * 0.985 - sum(media_orders)) / sum(base_orders_unit)
     if base_scale <= 0:
         raise ValueError("n_orders too small for the media effect; raise n_orders")
 
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("sub", "day", "disc", "sla", "prepaid", "media_share")}
-    for si, (disc, sla, prepaid, shape, aov, media) in enumerate(per_sub):
+    columns: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("sub", "day", "disc", "sla", "prepaid", "media_share", "new_media_share")
+    }
+    for si, (disc, sla, prepaid, shape, aov, media, new_media) in enumerate(per_sub):
         expected_orders = base_scale * shape + media / aov
         counts = rng.poisson(expected_orders)
         day_idx = np.repeat(np.arange(n_days), counts)
@@ -333,6 +346,7 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         columns["sla"].append(sla[day_idx])
         columns["prepaid"].append(prepaid[day_idx])
         columns["media_share"].append((media / aov / expected_orders)[day_idx])  # share of the day's orders from media
+        columns["new_media_share"].append((new_media / aov / expected_orders)[day_idx])  # ... that are first orders
     flat = {k: np.concatenate(v) for k, v in columns.items()}
     n = len(flat["day"])
 
@@ -375,7 +389,9 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
         }
     )
     orders["order_item_id"] = orders["order_id"] + rng.integers(1, 10**6, n)
-    orders["cust_id"], orders["pincode"], truth.customers = _customers(config.seed, flat["day"], flat["media_share"])
+    orders["cust_id"], orders["pincode"], truth.customers = _customers(
+        config.seed, flat["day"], flat["media_share"], flat["new_media_share"]
+    )
     if config.messy:
         orders = _make_messy(rng, orders, days)
     orders = orders.iloc[rng.permutation(len(orders))].reset_index(drop=True)
@@ -396,22 +412,42 @@ CUSTOMER_CLASSES = {  # class: (share of new customers, relative chance of comin
     "regular": (0.28, 4.0, 360.0),
     "loyal": (0.07, 14.0, 900.0),
 }
-NEW_SHARE_OF_MEDIA_ORDERS = 0.8  # orders that media brings are mostly first orders of new customers
+# the share of the orders each channel brings that are new customers' first orders: broad-reach channels find new
+# customers, search and affiliates mostly catch people who already buy here
+NEW_SHARE_BY_CHANNEL = {
+    "TV": 0.9,
+    "Digital": 0.75,
+    "Sponsorship": 0.9,
+    "Content Marketing": 0.7,
+    "Online marketing": 0.6,
+    "Affiliates": 0.5,
+    "SEM": 0.35,
+    "Radio": 0.85,
+    "Other": 0.7,
+}
+NEW_SHARE_OTHER_CHANNELS = 0.7
 NEW_SHARE_OF_BASE_ORDERS = 0.3  # of the other orders, this share is a first order
 
 
-def _customers(seed: int, day: np.ndarray, media_share: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+def _new_shares(channels) -> pd.Series:
+    return pd.Series({c: NEW_SHARE_BY_CHANNEL.get(c, NEW_SHARE_OTHER_CHANNELS) for c in channels})
+
+
+def _customers(
+    seed: int, day: np.ndarray, media_share: np.ndarray, new_media_share: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict]:
     """Who placed each order: customers arrive over time, more of them where media brings more orders, belong to a
     class (occasional, regular, loyal) that sets how often they come back and how long they stay, and keep one
     pincode. Uses its own random stream, so every other column of the data is the same as without customers.
 
-    An order is a new customer's first with probability NEW_SHARE_OF_MEDIA_ORDERS x its day's media share of orders
-    + NEW_SHARE_OF_BASE_ORDERS x the rest; otherwise a customer who arrived earlier and is still active returns,
-    chosen in proportion to their class's return chance. So media's true effect on new-customer GMV is
-    NEW_SHARE_OF_MEDIA_ORDERS of its effect on GMV, channel by channel. Returns (cust_id, pincode, truth)."""
+    An order is a new customer's first with probability `new_media_share` (its day's share of orders brought by
+    media, each channel's part times NEW_SHARE_BY_CHANNEL) + NEW_SHARE_OF_BASE_ORDERS x the share not from media;
+    otherwise a customer who arrived earlier and is still active returns, chosen in proportion to their class's
+    return chance. So a channel's true effect on new-customer GMV is its NEW_SHARE_BY_CHANNEL of its effect on GMV
+    (`TrueProcess.new_customer_gmv`). Returns (cust_id, pincode, truth)."""
     rng = np.random.default_rng([seed, 15])
     order = np.argsort(day, kind="stable")
-    p_new = NEW_SHARE_OF_MEDIA_ORDERS * media_share + NEW_SHARE_OF_BASE_ORDERS * (1 - media_share)
+    p_new = new_media_share + NEW_SHARE_OF_BASE_ORDERS * (1 - media_share)
     is_new = rng.random(len(day)) < p_new[order]
     is_new[0] = True
     n_customers = int(is_new.sum())
@@ -445,7 +481,7 @@ def _customers(seed: int, day: np.ndarray, media_share: np.ndarray) -> tuple[np.
         "classes": {
             c: {"share_of_new": v[0], "return_weight": v[1], "mean_active_days": v[2]} for c, v in CUSTOMER_CLASSES.items()
         },
-        "new_share_of_media_orders": NEW_SHARE_OF_MEDIA_ORDERS,
+        "new_share_by_channel": dict(NEW_SHARE_BY_CHANNEL),
         "new_share_of_base_orders": NEW_SHARE_OF_BASE_ORDERS,
         "customers": n_customers,
         "customers_by_class": {c: int((klass == i).sum()) for i, c in enumerate(names)},
@@ -648,7 +684,7 @@ DEFAULT_FILES = (
 )
 
 
-DATA_VERSION = 2  # bump when the generator changes what it writes (2: customers who come back); older data is redone
+DATA_VERSION = 3  # bump when the generator changes what it writes (2: returning customers; 3: new share per channel)
 
 
 def _data_version(truth: Path) -> int | None:

@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
 from .adequacy import evidence_is_weak
+from .new_customers import channel_shares
 from .scenarios import scenario_designs, scenario_totals
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "budget_for_target_roi",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
+    "MAX_NEW_CUSTOMER_WEIGHT",
+    "channel_weights",
     "resolve_max_change",
 ]
 
@@ -46,6 +49,9 @@ __all__ = [
 # (0.84: about its 20th percentile). Off by default: on generated data with known truth it did not stop the
 # loss on monthly spend (-40.8% instead of -41.2% of the best uplift) and cost 1.4 points on weekly spend.
 RISK_AVERSION = 0.0
+
+# --new-customer-weight: the largest weight accepted (a rupee of a first order's GMV counted up to this many times)
+MAX_NEW_CUSTOMER_WEIGHT = 100.0
 
 # what the plans' intervals do and do not cover, said wherever they are shown
 INTERVAL_SCOPE = (
@@ -68,6 +74,8 @@ class BudgetResult:
     uplift_interval: tuple[float, float] | None = None  # 80% interval of the uplift over the estimation draws
     p_beats_historical: float | None = None  # share of the estimation draws in which the plan beats the historical split
     max_change: float | None = None  # the limit on each channel's move from its historical amount, when one applied
+    new_customer_weight: float = 1.0  # how many times a rupee of new customers' first-order GMV counted
+    new_customer_gain: float | None = None  # expected change in first-order GMV vs the historical split (base unit)
 
     @property
     def uplift(self) -> float:
@@ -212,6 +220,23 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
     return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
 
 
+def channel_weights(artifacts: Artifacts, weight: float) -> np.ndarray | None:
+    """The extra weight (W - 1) x s_c on each channel's GMV when new customers' GMV counts W times (s_c: the channel's
+    share of first orders, `new_customer_effects.csv`); None when W is 1. Refuses a W out of range, or any W but 1
+    for a model trained without customer ids."""
+    if not (np.isfinite(weight) and 0.0 <= weight <= MAX_NEW_CUSTOMER_WEIGHT):
+        raise InputError("--new-customer-weight", f"give a weight from 0 to {MAX_NEW_CUSTOMER_WEIGHT:g}; got {weight}")
+    if weight == 1.0:
+        return None
+    if "new_customer_effects.csv" not in artifacts.manifest.files:
+        raise InputError(
+            "--new-customer-weight",
+            "this model knows nothing of new customers: it was trained from a weekly table or from orders without "
+            "customer ids; retrain from order data with cust_id to weigh new customers",
+        )
+    return (weight - 1.0) * channel_shares(artifacts.table("new_customer_effects"), artifacts.channels)
+
+
 def optimise_budget(
     artifacts: Artifacts,
     budget: float,
@@ -220,6 +245,7 @@ def optimise_budget(
     bounds: dict[str, tuple[float, float]] | None = None,
     risk_aversion: float = RISK_AVERSION,
     max_change: float | str | None = AUTO,
+    new_customer_weight: float = 1.0,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the predicted
     GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits).
@@ -227,8 +253,17 @@ def optimise_budget(
     `max_change` (e.g. 0.3, as Meridian's default) keeps every channel within that fraction of its historical
     amount at this budget, on top of `bounds`; `AUTO` applies `AUTO_MAX_CHANGE` when the evidence is weak
     (`resolve_max_change`), None never limits.
+
+    `new_customer_weight` W counts a rupee of GMV from customers' first orders W times, returning customers' once:
+    each channel's gain over the historical split weighs (1 + (W - 1) s_c), s_c its share of first orders. The
+    channels' gains are taken one at a time from the historical split (exact for the additive media part of the
+    hybrid and mmm models); the bootstrap's spread does not enter that extra term.
     """
     channels, money = artifacts.channels, artifacts.money
+    extra = channel_weights(artifacts, new_customer_weight)
+    shares = None
+    if "new_customer_effects.csv" in artifacts.manifest.files:
+        shares = channel_shares(artifacts.table("new_customer_effects"), channels)
     if not (np.isfinite(budget) and 0 < budget <= MAX_AMOUNT):
         raise InputError(
             "--budget", f"budget must be a finite amount above 0 and up to {MAX_AMOUNT:g} {money.name}; got {budget}"
@@ -276,8 +311,27 @@ def optimise_budget(
         uplift = scorer.draws(plans) - historical_draws
         return uplift.mean(axis=1) - risk_aversion * uplift.std(axis=1)
 
+    def channel_gains(plans: np.ndarray) -> np.ndarray:
+        """Each channel's expected GMV gain over the historical split when only it moves to its amount in each
+        plan, shape (plans, channels)."""
+        plans = np.atleast_2d(plans)
+        n = len(channels)
+        variants = np.repeat(historical[None, :], len(plans) * n, axis=0)
+        rows = np.arange(len(plans) * n)
+        variants[rows, np.tile(np.arange(n), len(plans))] = plans.ravel()
+        draws = scorer.draws(variants)
+        moved = draws.mean(axis=1) if draws is not None else scorer.totals(variants)
+        return moved.reshape(len(plans), n) - historical_mean
+
+    historical_mean = float(historical_draws.mean()) if historical_draws is not None else historical_gmv
+
+    def objective_of(plans: np.ndarray) -> np.ndarray:
+        """`score`, plus the extra weight on new customers' GMV when one is asked for."""
+        value = score(plans)
+        return value if extra is None else value + channel_gains(plans) @ extra
+
     def gmv_of(x: np.ndarray) -> float:
-        return float(score(x)[0])
+        return float(objective_of(x)[0])
 
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
     step = max(budget, 1.0) * 1e-4
@@ -291,10 +345,16 @@ def optimise_budget(
 
         def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
             values = score(np.vstack([x, x + step * np.eye(len(x))]))  # value and forward differences
-            return -values[0] / scale, -(values[1:] - values[0]) / step / scale
+            value, grad = values[0], (values[1:] - values[0]) / step
+            if extra is not None:  # a channel's own gain moves only with its own amount
+                gains = channel_gains(np.vstack([x, x + step]))
+                value, grad = value + gains[0] @ extra, grad + extra * (gains[1] - gains[0]) / step
+            return -value / scale, -grad / scale
     else:
         method = "SLSQP on concave curves fitted to the forest's per-channel response, plans scored by the forest"
         curves = _surrogate(scorer, start_x, hi)
+        if extra is not None:
+            curves = [(a * (1.0 + extra[j]), k) for j, (a, k) in enumerate(curves)]
 
         def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
             value = sum(_hill(x[j], a, k) for j, (a, k) in enumerate(curves))
@@ -314,7 +374,7 @@ def optimise_budget(
     # the model itself picks how far to go from the start split towards the solver's answer: points on
     # that line keep the total and the bounds, and a forest often prefers part of a surrogate's move
     line = start_x + np.linspace(0.0, 1.0, 11)[:, None] * (x - start_x)
-    x = exact_total(np.clip(line[int(np.argmax(score(line)))], lo, hi), lo, hi, budget)
+    x = exact_total(np.clip(line[int(np.argmax(objective_of(line)))], lo, hi), lo, hi, budget)
     note = ""
     if gmv_of(x) < gmv_of(start_x):
         x = start_x  # never recommend a plan the model itself scores below the feasible historical split
@@ -323,7 +383,9 @@ def optimise_budget(
             "uncertainty of the channel estimates), so the recommendation is the historical split (moved inside "
             "the bounds)."
         )
-    uplift_interval = p_beats = None
+    uplift_interval = p_beats = new_gain = None
+    if shares is not None:
+        new_gain = float(channel_gains(x)[0] @ shares)
     if historical_draws is not None:
         uplift_draws = (scorer.draws(x) - historical_draws)[0]
         uplift_interval = tuple(float(v) for v in np.quantile(uplift_draws, [0.1, 0.9]))
@@ -344,11 +406,14 @@ def optimise_budget(
         historical_gmv=scenario_totals(artifacts, even_plan(weeks, channels, historical)),
         recommended_gmv=scenario_totals(artifacts, even_plan(weeks, channels, x)),
         method=method
-        + (f"; each channel within {max_change:.0%} of its historical amount ({limit_reason})" if max_change is not None else ""),
+        + (f"; each channel within {max_change:.0%} of its historical amount ({limit_reason})" if max_change is not None else "")
+        + (f"; new customers' GMV counted {new_customer_weight:g}x" if extra is not None else ""),
         note=note,
         uplift_interval=uplift_interval,
         p_beats_historical=p_beats,
         max_change=max_change,
+        new_customer_weight=new_customer_weight,
+        new_customer_gain=new_gain,
     )
 
 
@@ -370,10 +435,12 @@ def budget_for_target_roi(
     max_change: float | str | None = AUTO,
     lowest: float | None = None,
     highest: float | None = None,
+    new_customer_weight: float = 1.0,
 ) -> tuple[float, BudgetResult, str]:
     """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
     efficiency, Meridian's flexible budget), by bisection between `lowest` and `highest` (default: 0.05 and 4
-    times the spend of the last n_weeks). Returns (budget, its optimised split, a note)."""
+    times the spend of the last n_weeks). Returns (budget, its optimised split, a note). The split weighs new
+    customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself."""
     if not (np.isfinite(target_roi) and target_roi > 0):
         raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
     company = artifacts.table("company_spend").sort_values("week_start")
@@ -381,7 +448,9 @@ def budget_for_target_roi(
     low, high = lowest or 0.05 * recent, highest or 4.0 * recent
 
     def solve(budget: float) -> tuple[BudgetResult, float]:
-        result = optimise_budget(artifacts, budget, n_weeks, start, bounds, max_change=max_change)
+        result = optimise_budget(
+            artifacts, budget, n_weeks, start, bounds, max_change=max_change, new_customer_weight=new_customer_weight
+        )
         return result, marginal_roi(artifacts, result)
 
     high_result, high_mroi = solve(high)

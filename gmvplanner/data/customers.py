@@ -35,11 +35,14 @@ NEW_DAYS, ACTIVE_DAYS, RISK_DAYS, LOYAL_ORDERS, HIGH_VALUE_QUANTILE = 90, 180, 3
 class CustomerTables:
     """segments: segment, customers, orders, gmv, mean_order_value, repeat_rate (share with 2+ orders);
     weekly: week_start, new_customers, returning_customers, new_gmv, returning_gmv, no_id_gmv;
+    by_subcategory: the same per week_start and subcategory (GMV adds up to `weekly`'s; customers need not, as one
+        first order can hold several subcategories);
     cohorts: cohort (month of the first order), month, customers (who ordered in that month), cohort_size;
     customers: distinct customers in the window."""
 
     segments: pd.DataFrame
     weekly: pd.DataFrame
+    by_subcategory: pd.DataFrame
     cohorts: pd.DataFrame
     customers: int
 
@@ -78,16 +81,26 @@ def customer_tables(run, sql, start: pd.Timestamp, end: pd.Timestamp) -> Custome
     segments["mean_order_value"] = segments["gmv"] / segments["orders"].where(segments["orders"] > 0)
     segments["repeat_rate"] = segments["repeaters"] / segments["customers"].where(segments["customers"] > 0)
     segments = segments.drop(columns="repeaters")
-    weekly = run.frame(
-        f"""SELECT CAST(date_trunc('week', v.day) AS DATE) AS week_start,
-                   count(DISTINCT v.customer) FILTER (WHERE v.day = c.first_day) AS new_customers,
-                   count(DISTINCT v.customer) FILTER (WHERE v.day > c.first_day) AS returning_customers,
-                   COALESCE(sum(v.gmv) FILTER (WHERE v.day = c.first_day), 0) AS new_gmv,
-                   COALESCE(sum(v.gmv) FILTER (WHERE v.day > c.first_day), 0) AS returning_gmv,
-                   COALESCE(sum(v.gmv) FILTER (WHERE v.customer IS NULL), 0) AS no_id_gmv
-            FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer
-            WHERE v.{inside} GROUP BY CAST(date_trunc('week', v.day) AS DATE)"""
+    # one pass for the company's weeks and each subcategory's (a customer's first order can span subcategories, so
+    # the company's distinct customers are counted on their own rows, not summed)
+    weeks = run.frame(
+        f"""SELECT week_start, subcategory, GROUPING(subcategory) AS company,
+                   count(DISTINCT customer) FILTER (WHERE day = first_day) AS new_customers,
+                   count(DISTINCT customer) FILTER (WHERE day > first_day) AS returning_customers,
+                   COALESCE(sum(gmv) FILTER (WHERE day = first_day), 0) AS new_gmv,
+                   COALESCE(sum(gmv) FILTER (WHERE day > first_day), 0) AS returning_gmv,
+                   COALESCE(sum(gmv) FILTER (WHERE customer IS NULL), 0) AS no_id_gmv
+            FROM (SELECT CAST(date_trunc('week', v.day) AS DATE) AS week_start, v.subcategory, v.customer, v.day,
+                         v.gmv, c.first_day
+                  FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer WHERE v.{inside}) AS w
+            GROUP BY GROUPING SETS ((week_start), (week_start, subcategory))"""
     )
+    weeks["week_start"] = pd.to_datetime(weeks["week_start"])
+    for column in ("new_customers", "returning_customers"):
+        weeks[column] = weeks[column].astype("int64")
+    company = weeks["company"].astype(int) == 1
+    weekly = weeks.loc[company].drop(columns=["subcategory", "company"]).sort_values("week_start", ignore_index=True)
+    by_subcategory = weeks.loc[~company].drop(columns="company").sort_values(["week_start", "subcategory"], ignore_index=True)
     cohorts = run.frame(
         f"""SELECT CAST(date_trunc('month', c.first_day) AS DATE) AS cohort,
                    CAST(date_trunc('month', v.day) AS DATE) AS month, count(DISTINCT v.customer) AS customers
@@ -95,13 +108,11 @@ def customer_tables(run, sql, start: pd.Timestamp, end: pd.Timestamp) -> Custome
             WHERE v.{inside}
             GROUP BY CAST(date_trunc('month', c.first_day) AS DATE), CAST(date_trunc('month', v.day) AS DATE)"""
     )
-    weekly["week_start"] = pd.to_datetime(weekly["week_start"])
-    weekly = weekly.sort_values("week_start", ignore_index=True)
-    for column in ("new_customers", "returning_customers"):
-        weekly[column] = weekly[column].astype("int64")
     cohorts["cohort"], cohorts["month"] = pd.to_datetime(cohorts["cohort"]), pd.to_datetime(cohorts["month"])
     cohorts["customers"] = cohorts["customers"].astype("int64")
     cohorts = cohorts.sort_values(["cohort", "month"], ignore_index=True)
     first_month = cohorts.loc[cohorts["cohort"] == cohorts["month"]].set_index("cohort")["customers"]
     cohorts["cohort_size"] = cohorts["cohort"].map(first_month).astype("int64")
-    return CustomerTables(segments=segments, weekly=weekly, cohorts=cohorts, customers=int(n_customers))
+    return CustomerTables(
+        segments=segments, weekly=weekly, by_subcategory=by_subcategory, cohorts=cohorts, customers=int(n_customers)
+    )

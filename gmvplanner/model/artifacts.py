@@ -51,6 +51,9 @@ make the loader refuse changed files). Contents:
 - `cleaning_report.csv`: rows and GMV dropped or blanked per reason;
 - `history.csv`: the weekly training table; `feature_importances.csv`; `metrics.csv`;
 - `contributions.csv`, `response_curves.csv`, `adequacy.csv`: channel answers and the data-adequacy check;
+- from orders with customer ids, aggregates only (never an id): `customer_segments.csv`, `customers_weekly.csv`,
+  `customers_by_subcategory.csv`, `customer_cohorts.csv`, and `new_customer_effects.csv` (each channel's share
+  of first orders, the new customers it brought and their cost; the optimiser's --new-customer-weight uses it);
 - `manifest.sha256`: the checksum of manifest.json itself.
 
 Retraining replaces only these files: anything else you keep here is carried over.

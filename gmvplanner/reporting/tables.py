@@ -234,6 +234,7 @@ def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
     unit = "₹" if money.rupees else "units"
     table = pd.DataFrame({"channel": effects["channel"], f"spend ({money.name})": money.from_base(effects["spend"]).round(4)})
     shown = {
+        "share": ("share of its GMV from first orders (%)", lambda v: 100 * v, "{:.0f}"),
         "incremental_gmv": (f"new-customer GMV it brought ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
         "new_customers": ("new customers it brought", lambda v: v, "{:,.0f}"),
         "cost_per_new_customer": (f"cost per new customer ({unit})", lambda v: v, "{:,.0f}"),

@@ -163,3 +163,38 @@ def test_optimize_cli_with_a_target_roi(trained_mmm):
         "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--target-roi", "1", "--budget", "1", "--weeks", "8"
     )
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+def test_weighing_new_customers_moves_the_budget_towards_channels_that_bring_them(trained_mmm):
+    """With new customers' GMV counted 4 times, the split's expected first-order GMV is at least that of the plain
+    split (the weighted objective prefers it), the budget is still spent exactly, and weight 1 is the plain split."""
+    from gmvplanner.analysis.new_customers import channel_shares
+
+    art = load_artifacts(trained_mmm)
+    plain = optimise_budget(art, 0.1, 8, max_change=None)
+    weighted = optimise_budget(art, 0.1, 8, max_change=None, new_customer_weight=4.0)
+    same = optimise_budget(art, 0.1, 8, max_change=None, new_customer_weight=1.0)
+    assert weighted.table["recommended_crore"].sum() == pytest.approx(0.1)
+    assert weighted.new_customer_gain >= plain.new_customer_gain - 1e-6 * abs(plain.new_customer_gain)
+    assert weighted.uplift <= plain.uplift + 1e-6 * abs(plain.uplift)  # the plain split is the best for GMV alone
+    assert "new customers' GMV counted 4x" in weighted.method
+    np.testing.assert_allclose(same.table["recommended_crore"], plain.table["recommended_crore"])
+    # money moves towards the channels with the larger shares of first orders
+    shares = channel_shares(art.table("new_customer_effects"), art.channels)
+    moved = (weighted.table["recommended_crore"] - plain.table["recommended_crore"]).to_numpy()
+    assert moved @ shares >= -1e-9
+
+
+def test_new_customer_weight_out_of_range_is_refused(art):
+    with pytest.raises(InputError, match="--new-customer-weight.*from 0 to 100"):
+        optimise_budget(art, 0.1, 8, new_customer_weight=101.0)
+
+
+def test_optimize_cli_reports_new_customers(trained_mmm):
+    result = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--budget", "0.1", "--weeks", "8",
+        "--new-customer-weight", "3",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "expected change in GMV from new customers' first orders" in result.stdout
+    assert "their GMV counted 3x" in result.stdout

@@ -107,21 +107,60 @@ def test_no_customer_id_or_pincode_reaches_the_artifacts(trained, small_data):
 
 
 def test_which_channels_bring_new_customers(trained_mmm):
-    """The new-customer model's answers are consistent: customers = GMV / mean first-order GMV, cost = spend /
-    customers, intervals hold the estimates, and every channel of the media file has a row."""
+    """The new-customer answers are consistent with the GMV answers they rest on: a channel's new-customer GMV is its
+    share of first orders times its incremental GMV, customers = that GMV / the mean first-order GMV of the modelled
+    subcategories, cost = the spend they received / customers; shares lie in [0, 1]; media brings less first-order
+    GMV than there is."""
     from gmvplanner.model.artifacts import load_artifacts
 
     art = load_artifacts(trained_mmm)
-    effects = art.table("new_customer_effects")
-    weekly = art.table("customers_weekly")
-    assert list(effects["channel"]) == art.channels
-    per_customer = weekly["new_gmv"].sum() / weekly["new_customers"].sum()
+    effects = art.table("new_customer_effects").set_index("channel")
+    contributions = art.table("contributions").groupby("channel")[["spend", "incremental_gmv"]].sum()
+    mine = art.table("customers_by_subcategory").query("subcategory in @art.subcategories")
+    assert list(effects.index) == art.channels
+    assert ((effects["share"] >= 0) & (effects["share"] <= 1)).all()
+    assert (effects["share_lower"] <= effects["share_upper"]).all()
+    np.testing.assert_allclose(effects["spend"], contributions["spend"].reindex(effects.index))
+    np.testing.assert_allclose(
+        effects["incremental_gmv"], effects["share"] * contributions["incremental_gmv"].reindex(effects.index), atol=1e-6
+    )
+    per_customer = mine["new_gmv"].sum() / mine["new_customers"].sum()
     np.testing.assert_allclose(effects["new_customers"], effects["incremental_gmv"] / per_customer)
     bought = effects["new_customers"] > 0
     np.testing.assert_allclose(
         effects.loc[bought, "cost_per_new_customer"], effects.loc[bought, "spend"] / effects.loc[bought, "new_customers"]
     )
-    assert (effects["incremental_gmv_lower"] <= effects["incremental_gmv"] + 1e-6).all()
-    assert (effects["incremental_gmv"] <= effects["incremental_gmv_upper"] + 1e-6).all()
-    assert (effects["incremental_gmv"] >= 0).all()  # the media-mix regression's effects are never negative
-    assert effects["incremental_gmv"].sum() < weekly["new_gmv"].sum()  # media cannot bring more than all of it
+    assert (effects["incremental_gmv_lower"] <= effects["incremental_gmv_upper"]).all()
+    assert (effects["incremental_gmv_lower"] >= 0).all()
+    assert 0 < effects["incremental_gmv"].sum() < mine["new_gmv"].sum()
+
+
+def test_subcategory_weeks_add_up_to_the_company_weeks(trained_mmm):
+    """customers_by_subcategory is the company's weekly table split by subcategory: its GMV adds up week by week,
+    and its customer counts never fall short (a first order can hold several subcategories)."""
+    from gmvplanner.model.artifacts import load_artifacts
+
+    art = load_artifacts(trained_mmm)
+    weekly = art.table("customers_weekly").set_index("week_start")
+    split = art.table("customers_by_subcategory").groupby("week_start").sum(numeric_only=True).reindex(weekly.index)
+    for column in ("new_gmv", "returning_gmv", "no_id_gmv"):
+        np.testing.assert_allclose(split[column], weekly[column], rtol=1e-12)
+    assert (split["new_customers"] >= weekly["new_customers"]).all()
+    assert (split["new_customers"] > weekly["new_customers"]).any() or len(art.subcategories) == 1
+
+
+def test_shares_are_recovered_from_exact_parts_and_shrink_towards_one_share():
+    """Given the parts, the regression finds known shares (no penalty), and a large penalty pulls every channel
+    to the one share of all media; cross-validation picks a penalty from the list."""
+    from gmvplanner.analysis.new_customers import SHARE_PENALTIES, choose_penalty, fit_shares
+
+    rng = np.random.default_rng(3)
+    weeks, channels = 104, 5
+    A = np.column_stack([rng.uniform(50, 80, weeks), rng.gamma(2.0, 5.0, (weeks, channels))])
+    true = np.array([0.3, 0.9, 0.2, 0.6, 0.0, 1.0])
+    y = A @ true + rng.normal(0, 0.5, weeks)
+    np.testing.assert_allclose(fit_shares(A, y, 0.0), true, atol=0.05)
+    shrunk = fit_shares(A, y, 1e6)
+    assert np.ptp(shrunk[1:]) < 0.01 and abs(shrunk[0] - 0.3) < 0.1
+    assert choose_penalty(A, y) in SHARE_PENALTIES
+    assert choose_penalty(A, y) <= 0.1  # exact parts need little shrinking

@@ -171,6 +171,23 @@ def test_optimiser_page_meets_the_budget(app):
     assert any("beats the historical one in" in m.value for m in app.markdown)  # the uplift's own interval
 
 
+def test_optimiser_page_weighs_new_customers_as_the_cli_does(app, trained_mmm):
+    """The new-customer weight on the page gives the split the optimiser gives for the same inputs, and says what
+    it does to first-order GMV."""
+    from gmvplanner.analysis.optimise import optimise_budget
+
+    _page(app, "Budget optimiser")
+    app.number_input(key="budget_total").set_value(0.05)
+    app.number_input(key="budget_new_customer_weight").set_value(3.0)
+    next(b for b in app.button if b.label == "Optimise").click().run()
+    assert not app.exception and not app.error
+    expected = optimise_budget(load_artifacts(trained_mmm), 0.05, app.number_input(key="budget_weeks").value,
+                               new_customer_weight=3.0)  # fmt: skip
+    table = _table_with(app, "recommended (crore ₹)")
+    np.testing.assert_allclose(table["recommended (crore ₹)"], expected.table["recommended_crore"].round(4), atol=1e-4)
+    assert any("new customers' first orders" in m.value and "counted 3x" in m.value for m in app.markdown)
+
+
 def test_channels_page_shows_every_answer_with_its_interval(app):
     _page(app, "Channels")
     assert not app.exception
@@ -397,4 +414,5 @@ def test_customers_page_shows_segments_returning_customers_and_cohorts(app, trai
     assert int(app.metric[0].value.replace(",", "")) == segments["customers"].sum()
     assert len(app.get("plotly_chart")) == 4  # segments, new vs returning, cohort heatmap, cost per new customer
     costs = _table_with(app, "cost per new customer (₹)")
+    assert "share of its GMV from first orders (%)" in costs.columns
     assert list(costs["channel"]) == load_artifacts(trained_mmm).channels  # every channel of the media file

@@ -218,6 +218,16 @@ def test_weekly_table_artifacts_predict_in_their_own_units(weekly_artifacts, tmp
     assert float(total_line.split()[1]) == pytest.approx(pred["predicted_gmv"].sum(), rel=1e-3)
 
 
+def test_a_weekly_table_knows_no_new_customers(weekly_artifacts):
+    """--new-customer-weight needs customer ids: a model from a weekly table refuses it in plain words."""
+    result = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", weekly_artifacts, "--budget", "13", "--weeks", "13",
+        "--new-customer-weight", "2",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout
+    assert "--new-customer-weight" in result.stderr and "cust_id" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_weekly_table_artifacts_optimise_in_their_own_units(weekly_artifacts, tmp_path):
     result, out = optimize_cli(weekly_artifacts, tmp_path, "channel,min_units,max_units\nd,0,3\n", "13", "13")
     assert result.returncode == 0, result.stderr
