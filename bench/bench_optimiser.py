@@ -22,6 +22,19 @@ def _true_gmv(truth: TrueProcess, subs: list[str], plan: pd.DataFrame, carry: di
     return float(sum(truth.media_gmv(spend, sub, pd.Series(carry)).to_numpy().sum() for sub in subs))
 
 
+def true_best(value, start: np.ndarray, budget: float):
+    """The split of `budget` that maximises `value` (a true objective of channel totals), from `start` (SLSQP)."""
+    scale = value(start)
+    return minimize(
+        lambda x: -value(x) / scale,
+        start,
+        method="SLSQP",
+        bounds=[(0, budget)] * len(start),
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
+        options={"maxiter": 300, "ftol": 1e-12},
+    )
+
+
 def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
     channels = art.channels
     company = art.table("company_spend")
@@ -37,15 +50,7 @@ def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
 
     historical = historical_split(art).reindex(channels).to_numpy() * budget
     recommended = result.table.set_index("channel").loc[channels, art.money.column("recommended")].to_numpy()
-    scale = true_of(historical)
-    best = minimize(
-        lambda x: -true_of(x) / scale,
-        historical,
-        method="SLSQP",
-        bounds=[(0, budget)] * len(channels),
-        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
-        options={"maxiter": 300, "ftol": 1e-12},
-    )
+    best = true_best(true_of, historical, budget)
     base, rec, opt = true_of(historical), true_of(recommended), true_of(best.x)
     crore = RUPEES_IN_CRORE.from_base
     share = (rec - base) / (opt - base) * 100 if opt > base else float("nan")
@@ -91,15 +96,7 @@ def new_customer_weight_vs_truth(art, truth: TrueProcess, n_weeks: int, weight: 
     historical = historical_split(art).reindex(channels).to_numpy() * budget
     x_plain = plain.table.set_index("channel").loc[channels, column].to_numpy()
     x_weighted = weighted.table.set_index("channel").loc[channels, column].to_numpy()
-    scale = objective(historical)
-    best = minimize(
-        lambda x: -objective(x) / scale,
-        historical,
-        method="SLSQP",
-        bounds=[(0, budget)] * len(channels),
-        constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
-        options={"maxiter": 300, "ftol": 1e-12},
-    )
+    best = true_best(objective, historical, budget)
     base, got, top = objective(historical), objective(x_weighted), objective(best.x)
     (gmv_p, new_p), (gmv_w, new_w) = true_of(x_plain), true_of(x_weighted)
     crore = RUPEES_IN_CRORE.from_base
