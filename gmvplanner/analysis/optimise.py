@@ -330,7 +330,7 @@ def optimise_budget(
         value = score(plans)
         return value if extra is None else value + channel_gains(plans) @ extra
 
-    def gmv_of(x: np.ndarray) -> float:
+    def objective_value(x: np.ndarray) -> float:
         return float(objective_of(x)[0])
 
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
@@ -376,7 +376,7 @@ def optimise_budget(
     line = start_x + np.linspace(0.0, 1.0, 11)[:, None] * (x - start_x)
     x = exact_total(np.clip(line[int(np.argmax(objective_of(line)))], lo, hi), lo, hi, budget)
     note = ""
-    if gmv_of(x) < gmv_of(start_x):
+    if objective_value(x) < objective_value(start_x):
         x = start_x  # never recommend a plan the model itself scores below the feasible historical split
         note = (
             "The model found no split it scores above the historical one within these bounds (counting the "
