@@ -7,6 +7,7 @@ residual spread). Prediction, scenario totals and the optimiser's plan scorer al
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,6 +254,10 @@ def _apply_mixes(out: dict, rows: pd.DataFrame, encoders) -> None:
                     out[col][i] = value
 
 
+DESIGN_MEMO = 64  # scenario designs kept per loaded artifacts (a few MB at most)
+_MEMO_LOCK = threading.Lock()  # app sessions run in threads and share one Artifacts
+
+
 @dataclass(frozen=True)
 class ScenarioDesign:
     """One subcategory's scenario weeks as the model sees them: the weekly rows, the design matrix, the
@@ -265,10 +270,36 @@ class ScenarioDesign:
     days: np.ndarray
 
 
+def _scenario_key(scenario: pd.DataFrame) -> tuple:
+    """A scenario's content as a hashable key: its columns, dtypes and every value."""
+    values = pd.util.hash_pandas_object(scenario, index=False).to_numpy().tobytes()
+    return tuple(scenario.columns), tuple(str(t) for t in scenario.dtypes), values
+
+
 def scenario_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.DataFrame | None = None) -> list[ScenarioDesign]:
     """The one path from a scenario to each subcategory's design matrix (subcategories the scenario leaves
-    out are skipped)."""
-    history = artifacts.table("history") if history is None else history
+    out are skipped).
+
+    With the trained history, the last DESIGN_MEMO scenarios' designs are kept in `artifacts.memo` and shared: the
+    planner asks for the same plan's designs several times per run (forecast, summary, waterfall), and every
+    session for the same default plan. Designs are read-only."""
+    if history is not None:
+        return _build_designs(artifacts, scenario, history)
+    key = ("scenario_designs", _scenario_key(scenario))
+    with _MEMO_LOCK:
+        kept = artifacts.memo.get(key)
+    if kept is not None:
+        return kept
+    designs = _build_designs(artifacts, scenario, artifacts.table("history"))
+    with _MEMO_LOCK:
+        artifacts.memo[key] = designs
+        stored = [k for k in artifacts.memo if k[0] == "scenario_designs"]
+        for old in stored[: max(0, len(stored) - DESIGN_MEMO)]:  # oldest first (dicts keep insertion order)
+            artifacts.memo.pop(old, None)
+    return designs
+
+
+def _build_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.DataFrame) -> list[ScenarioDesign]:
     designs = []
     for bundle in artifacts.models.values():
         weekly = scenario_weekly(scenario, bundle, artifacts, history)

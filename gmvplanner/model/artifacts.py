@@ -174,6 +174,9 @@ class Artifacts:
     models: dict[str, SubcategoryModel]
     encoders: dict[str, SubcategoryEncoders]
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    # values derived from these artifacts and kept for reuse by the analysis code (read-only once stored), e.g.
+    # scenario designs: one loaded Artifacts serves every session of the app
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def subcategories(self) -> list[str]:

@@ -66,3 +66,24 @@ def test_a_file_of_named_scenarios_is_checked_plan_by_plan(art, tmp_path):
         load_scenario(_write(tmp_path, blank), art.channels, named=True)
     with pytest.raises(InputError, match="'scenario' is not a channel"):
         load_scenario(_write(tmp_path, two), art.channels)  # a single plan has no scenario column
+
+
+def test_designs_are_kept_per_plan_content_and_a_changed_value_is_a_new_plan(trained_mmm):
+    """The planner asks for a plan's designs several times a run: the same content gives the kept designs, one
+    changed spend value gives fresh ones (never stale numbers), and only DESIGN_MEMO plans are kept."""
+    from gmvplanner.analysis.scenarios import DESIGN_MEMO, default_scenario, predict_scenario, scenario_designs
+    from gmvplanner.model.artifacts import load_artifacts
+
+    art = load_artifacts(trained_mmm)
+    plan = default_scenario(art, weeks=6)
+    first = scenario_designs(art, plan)
+    assert scenario_designs(art, plan.copy()) is first
+    changed = plan.copy()
+    changed.loc[2, "TV"] += 0.01
+    assert scenario_designs(art, changed) is not first
+    fresh = load_artifacts(trained_mmm)  # nothing kept: the same numbers computed from scratch
+    kept, computed = predict_scenario(art, changed), predict_scenario(fresh, changed)
+    pd.testing.assert_frame_equal(kept, computed)
+    for i in range(DESIGN_MEMO + 5):
+        scenario_designs(art, plan.assign(TV=plan["TV"] + i * 1e-3))
+    assert sum(1 for k in art.memo if k[0] == "scenario_designs") == DESIGN_MEMO
