@@ -35,8 +35,8 @@ NEW_DAYS, ACTIVE_DAYS, RISK_DAYS, LOYAL_ORDERS, HIGH_VALUE_QUANTILE = 90, 180, 3
 class CustomerTables:
     """segments: segment, customers, orders, gmv, mean_order_value, repeat_rate (share with 2+ orders);
     weekly: week_start, new_customers, returning_customers, new_gmv, returning_gmv, no_id_gmv;
-    by_subcategory: the same per week_start and subcategory (GMV adds up to `weekly`'s; customers need not, as one
-        first order can hold several subcategories);
+    by_subcategory: week_start, subcategory, new_customers, new_gmv, returning_gmv, no_id_gmv (GMV adds up to
+        `weekly`'s; new customers need not, as one first order can hold several subcategories);
     cohorts: cohort (month of the first order), month, customers (who ordered in that month), cohort_size;
     customers: distinct customers in the window."""
 
@@ -81,26 +81,31 @@ def customer_tables(run, sql, start: pd.Timestamp, end: pd.Timestamp) -> Custome
     segments["mean_order_value"] = segments["gmv"] / segments["orders"].where(segments["orders"] > 0)
     segments["repeat_rate"] = segments["repeaters"] / segments["customers"].where(segments["customers"] > 0)
     segments = segments.drop(columns="repeaters")
-    # one pass for the company's weeks and each subcategory's (a customer's first order can span subcategories, so
-    # the company's distinct customers are counted on their own rows, not summed)
-    weeks = run.frame(
-        f"""SELECT week_start, subcategory, GROUPING(subcategory) AS company,
-                   count(DISTINCT customer) FILTER (WHERE day = first_day) AS new_customers,
-                   count(DISTINCT customer) FILTER (WHERE day > first_day) AS returning_customers,
-                   COALESCE(sum(gmv) FILTER (WHERE day = first_day), 0) AS new_gmv,
-                   COALESCE(sum(gmv) FILTER (WHERE day > first_day), 0) AS returning_gmv,
-                   COALESCE(sum(gmv) FILTER (WHERE customer IS NULL), 0) AS no_id_gmv
-            FROM (SELECT CAST(date_trunc('week', v.day) AS DATE) AS week_start, v.subcategory, v.customer, v.day,
-                         v.gmv, c.first_day
-                  FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer WHERE v.{inside}) AS w
-            GROUP BY GROUPING SETS ((week_start), (week_start, subcategory))"""
+    joined = f"""FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer WHERE v.{inside}"""
+    sums = """COALESCE(sum(v.gmv) FILTER (WHERE v.day = c.first_day), 0) AS new_gmv,
+              COALESCE(sum(v.gmv) FILTER (WHERE v.day > c.first_day), 0) AS returning_gmv,
+              COALESCE(sum(v.gmv) FILTER (WHERE v.customer IS NULL), 0) AS no_id_gmv"""
+    week = "CAST(date_trunc('week', v.day) AS DATE)"
+    weekly = run.frame(
+        f"""SELECT {week} AS week_start,
+                   count(DISTINCT v.customer) FILTER (WHERE v.day = c.first_day) AS new_customers,
+                   count(DISTINCT v.customer) FILTER (WHERE v.day > c.first_day) AS returning_customers, {sums}
+            {joined} GROUP BY {week}"""
     )
-    weeks["week_start"] = pd.to_datetime(weeks["week_start"])
-    for column in ("new_customers", "returning_customers"):
-        weeks[column] = weeks[column].astype("int64")
-    company = weeks["company"].astype(int) == 1
-    weekly = weeks.loc[company].drop(columns=["subcategory", "company"]).sort_values("week_start", ignore_index=True)
-    by_subcategory = weeks.loc[~company].drop(columns="company").sort_values(["week_start", "subcategory"], ignore_index=True)
+    # per subcategory: GMV, and the new customers whose first day bought in it (one first order can hold several
+    # subcategories, so these need not add up to the company's); no returning count, which would double the
+    # engine's distinct-count memory
+    by_subcategory = run.frame(
+        f"""SELECT {week} AS week_start, v.subcategory,
+                   count(DISTINCT v.customer) FILTER (WHERE v.day = c.first_day) AS new_customers, {sums}
+            {joined} GROUP BY {week}, v.subcategory"""
+    )
+    for frame in (weekly, by_subcategory):
+        frame["week_start"] = pd.to_datetime(frame["week_start"])
+        frame["new_customers"] = frame["new_customers"].astype("int64")
+    weekly["returning_customers"] = weekly["returning_customers"].astype("int64")
+    weekly = weekly.sort_values("week_start", ignore_index=True)
+    by_subcategory = by_subcategory.sort_values(["week_start", "subcategory"], ignore_index=True)
     cohorts = run.frame(
         f"""SELECT CAST(date_trunc('month', c.first_day) AS DATE) AS cohort,
                    CAST(date_trunc('month', v.day) AS DATE) AS month, count(DISTINCT v.customer) AS customers
