@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .analysis.new_customers import first_order_shares
 from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import predict_scenario
@@ -118,7 +119,7 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
 
 def knows_new_customers(artifacts: Artifacts) -> bool:
     """Whether the model was trained with customer ids, so the optimiser can weigh new customers' GMV."""
-    return "new_customer_effects.csv" in artifacts.manifest.files
+    return first_order_shares(artifacts) is not None
 
 
 def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:

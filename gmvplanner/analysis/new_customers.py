@@ -22,10 +22,19 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import lsq_linear
 
+from ..model.artifacts import Artifacts
 from ..model.training import SubcategoryModel, TrainConfig
 from .effects import weekly_decomposition
 
-__all__ = ["SHARE_PENALTIES", "share_design", "fit_shares", "choose_penalty", "new_customer_effects", "channel_shares"]
+__all__ = [
+    "SHARE_PENALTIES",
+    "share_design",
+    "fit_shares",
+    "choose_penalty",
+    "new_customer_effects",
+    "channel_shares",
+    "first_order_shares",
+]
 
 SHARE_PENALTIES = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0)  # shrinkage towards the one media share, tried by CV
 CV_FOLDS = 5
@@ -61,10 +70,10 @@ def fit_shares(A: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
 
 
 def _solve_shares(A: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
-    pooled = lsq_linear(np.column_stack([A[:, 0], A[:, 1:].sum(axis=1)]), y, bounds=(0.0, 1.0)).x
-    k = A.shape[1] - 1
     if penalty <= 0:
         return lsq_linear(A, y, bounds=(0.0, 1.0)).x
+    pooled = lsq_linear(np.column_stack([A[:, 0], A[:, 1:].sum(axis=1)]), y, bounds=(0.0, 1.0)).x
+    k = A.shape[1] - 1
     size = np.sqrt(np.mean((A[:, 1:] ** 2).sum(axis=0)))  # a penalty in units of a typical channel's column
     rows = np.sqrt(penalty) * size * np.eye(k)
     return lsq_linear(
@@ -161,3 +170,11 @@ def new_customer_effects(
 def channel_shares(effects: pd.DataFrame, channels: list[str]) -> np.ndarray:
     """Each channel's share of first orders, in `channels` order (0 for a channel the table lacks)."""
     return effects.set_index("channel")["share"].reindex(channels).fillna(0.0).to_numpy(float)
+
+
+def first_order_shares(artifacts: Artifacts) -> np.ndarray | None:
+    """Each of the model's channels' share of first orders (`new_customer_effects.csv`); None for a model trained
+    without customer ids (a weekly table, or orders without cust_id)."""
+    if "new_customer_effects.csv" not in artifacts.manifest.files:
+        return None
+    return channel_shares(artifacts.table("new_customer_effects"), artifacts.channels)

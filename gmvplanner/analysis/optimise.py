@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
 from .adequacy import evidence_is_weak
-from .new_customers import channel_shares
+from .new_customers import first_order_shares
 from .scenarios import scenario_designs, scenario_totals
 
 __all__ = [
@@ -220,21 +220,21 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
     return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
 
 
-def channel_weights(artifacts: Artifacts, weight: float) -> np.ndarray | None:
+def channel_weights(shares: np.ndarray | None, weight: float) -> np.ndarray | None:
     """The extra weight (W - 1) x s_c on each channel's GMV when new customers' GMV counts W times (s_c: the channel's
-    share of first orders, `new_customer_effects.csv`); None when W is 1. Refuses a W out of range, or any W but 1
-    for a model trained without customer ids."""
+    share of first orders, `new_customers.first_order_shares`); None when W is 1. Refuses a W out of range, or any W
+    but 1 for a model trained without customer ids (`shares` None)."""
     if not (np.isfinite(weight) and 0.0 <= weight <= MAX_NEW_CUSTOMER_WEIGHT):
         raise InputError("--new-customer-weight", f"give a weight from 0 to {MAX_NEW_CUSTOMER_WEIGHT:g}; got {weight}")
     if weight == 1.0:
         return None
-    if "new_customer_effects.csv" not in artifacts.manifest.files:
+    if shares is None:
         raise InputError(
             "--new-customer-weight",
             "this model knows nothing of new customers: it was trained from a weekly table or from orders without "
             "customer ids; retrain from order data with cust_id to weigh new customers",
         )
-    return (weight - 1.0) * channel_shares(artifacts.table("new_customer_effects"), artifacts.channels)
+    return (weight - 1.0) * shares
 
 
 def optimise_budget(
@@ -260,10 +260,8 @@ def optimise_budget(
     hybrid and mmm models); the bootstrap's spread does not enter that extra term.
     """
     channels, money = artifacts.channels, artifacts.money
-    extra = channel_weights(artifacts, new_customer_weight)
-    shares = None
-    if "new_customer_effects.csv" in artifacts.manifest.files:
-        shares = channel_shares(artifacts.table("new_customer_effects"), channels)
+    shares = first_order_shares(artifacts)
+    extra = channel_weights(shares, new_customer_weight)
     if not (np.isfinite(budget) and 0 < budget <= MAX_AMOUNT):
         raise InputError(
             "--budget", f"budget must be a finite amount above 0 and up to {MAX_AMOUNT:g} {money.name}; got {budget}"
