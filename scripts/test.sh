@@ -23,4 +23,5 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 python -m pip install -q -r requirements.txt -r requirements-spark.txt
 ruff check .
+mypy
 python -m pytest "$@"
