@@ -22,6 +22,10 @@ __all__ = [
     "PAYDAYS",
     "AUTO",
     "AUTO_MAX_CHANGE",
+    "DECAY_GRID",
+    "INTERVAL_COVERAGE",
+    "NUMERIC_FLOOR",
+    "interval_quantiles",
     "spend_column",
 ]
 
@@ -84,6 +88,16 @@ PAYDAYS = (1, 15)  # days of the month treated as paydays
 # monthly spend the unlimited optimiser lost GMV against the truth; see bench/bench_truth.py --media monthly.
 AUTO = "auto"
 AUTO_MAX_CHANGE = 0.3
+# weekly carry-over decays searched by time-ordered CV (the media-mix search per channel, the forest for all channels)
+DECAY_GRID = (0.0, 0.2, 0.4, 0.6, 0.8)
+INTERVAL_COVERAGE = 0.8  # every interval shown (forecasts, ROI, uplift) is a central 80% interval
+NUMERIC_FLOOR = 1e-12  # the smallest divisor or scale: keeps a ratio of zeros finite, far below any real amount
+
+
+def interval_quantiles(coverage: float = INTERVAL_COVERAGE) -> tuple[float, float]:
+    """The lower and upper quantile of a central `coverage` interval: 0.1 and 0.9 for 80%."""
+    tail = round((1 - coverage) / 2, 12)  # 0.1, not 0.09999999999999998
+    return tail, 1 - tail
 
 
 def spend_column(channel: str) -> str:

@@ -27,7 +27,7 @@ __all__ = [
     "observed",
 ]
 
-FEATURE_SCHEMA = 4  # bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
+FEATURE_SCHEMA = 5  # bump when design_matrix or the saved model changes meaning (5: model classes moved, 0.2.0); artifacts from another schema are refused
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
 TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday

@@ -23,7 +23,7 @@ from ..features.design import FEATURE_SCHEMA
 from ..features.encoders import SubcategoryEncoders
 from ..manifest import Manifest
 from ..units import MoneyUnit
-from .training import SubcategoryModel
+from .bundle import SubcategoryModel
 
 __all__ = [
     "Artifacts",
@@ -230,6 +230,19 @@ def load_artifacts(path: Path | str) -> Artifacts:
     Checksums are verified before anything is unpickled, so a changed file is never executed.
     """
     path = Path(path)
+    manifest = _checked_manifest(path)
+    _check_file_checksums(path, manifest)
+    _check_environment(path, manifest)
+    models, encoders = {}, {}
+    for sub, names in manifest.subcategory_files.items():
+        models[sub] = _checked_model(path, sub, names["model"], manifest.feature_names[sub])
+        if "encoders" in names:
+            encoders[sub] = _unpickle(path / names["encoders"])
+    return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)
+
+
+def _checked_manifest(path: Path) -> Manifest:
+    """The manifest, read only when its own checksum matches."""
     manifest_path = path / MANIFEST
     if not manifest_path.exists():
         raise ArtifactError(f"{path}: no {MANIFEST}; train first with: python ecommerce_training.py --artifacts {path}")
@@ -239,10 +252,14 @@ def load_artifacts(path: Path | str) -> Artifacts:
     if checksum.read_text().strip() != file_sha256(manifest_path):
         raise ArtifactError(f"{path}: {MANIFEST} was changed after training (its checksum does not match); retrain")
     try:
-        manifest = Manifest.from_json(json.loads(manifest_path.read_text()))
+        return Manifest.from_json(json.loads(manifest_path.read_text()))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"{manifest_path}: unreadable manifest ({type(exc).__name__}: {exc}); retrain") from None
-    for sub, names in manifest.subcategory_files.items():  # nothing is unpickled without a checksum
+
+
+def _check_file_checksums(path: Path, manifest: Manifest) -> None:
+    """Every file the manifest lists is present and unchanged, and nothing is unpickled without a checksum."""
+    for sub, names in manifest.subcategory_files.items():
         for name in names.values():
             if name not in manifest.files:
                 raise ArtifactError(f"{path}: {name} of {sub} has no checksum in the manifest; retrain")
@@ -252,6 +269,10 @@ def load_artifacts(path: Path | str) -> Artifacts:
             raise ArtifactError(f"{path}: {name} listed in the manifest is missing; retrain")
         if file_sha256(file) != digest:
             raise ArtifactError(f"{path}: checksum of {name} does not match the manifest (changed after training); retrain")
+
+
+def _check_environment(path: Path, manifest: Manifest) -> None:
+    """The libraries and the feature schema the models were trained with are the ones here."""
     here = library_versions()
     for lib in CHECKED_LIBRARIES:
         trained = manifest.libraries.get(lib)
@@ -263,17 +284,15 @@ def load_artifacts(path: Path | str) -> Artifacts:
         raise ArtifactError(
             f"{path}: built with feature schema {manifest.feature_schema}, this code uses {FEATURE_SCHEMA}; retrain"
         )
-    models, encoders = {}, {}
-    for sub, names in manifest.subcategory_files.items():
-        model = _unpickle(path / names["model"])
-        expected = manifest.feature_names[sub]
-        if model.feature_names != expected or model.spec.feature_names() != expected:
-            missing = sorted(set(expected) ^ set(model.feature_names))
-            raise ArtifactError(
-                f"{path}: model for {sub} was trained with other features than the manifest lists "
-                f"(differing: {missing or 'order'}); retrain"
-            )
-        models[sub] = model
-        if "encoders" in names:
-            encoders[sub] = _unpickle(path / names["encoders"])
-    return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)
+
+
+def _checked_model(path: Path, sub: str, name: str, expected: list[str]) -> SubcategoryModel:
+    """One subcategory's model, refused when its features are not the ones the manifest lists."""
+    model = _unpickle(path / name)
+    if model.feature_names != expected or model.spec.feature_names() != expected:
+        missing = sorted(set(expected) ^ set(model.feature_names))
+        raise ArtifactError(
+            f"{path}: model for {sub} was trained with other features than the manifest lists "
+            f"(differing: {missing or 'order'}); retrain"
+        )
+    return model

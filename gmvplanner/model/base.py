@@ -8,31 +8,29 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..config import INTERVAL_COVERAGE, interval_quantiles
 from ..features.design import FeatureSpec, adstock_feature
-
-if TYPE_CHECKING:
-    from .training import TrainConfig
+from .registry import KIND_NAMES, check_model_name
+from .train_config import TrainConfig
 
 __all__ = [
     "Predictive",
     "PredictiveTotal",
     "GmvModel",
+    "FittedGroup",
     "register",
     "model_kind",
+    "model_kinds",
     "model_names",
     "check_columns",
     "spend_variants",
 ]
-
-
-def _quantiles(coverage: float) -> tuple[float, float]:
-    return (1 - coverage) / 2, 1 - (1 - coverage) / 2
 
 
 @dataclass(frozen=True)
@@ -53,9 +51,9 @@ class PredictiveTotal:
     def mean(self) -> float:
         return float(self.draws.mean())
 
-    def interval(self, coverage: float = 0.8) -> tuple[float, float, float]:
+    def interval(self, coverage: float = INTERVAL_COVERAGE) -> tuple[float, float, float]:
         """Mean and a central `coverage` interval."""
-        lo_q, hi_q = _quantiles(coverage)
+        lo_q, hi_q = interval_quantiles(coverage)
         mean = self.mean
         spread_lo, spread_hi = np.quantile(self.draws, [lo_q, hi_q]) - mean
         z = float(norm.ppf(hi_q)) * np.sqrt(self.variance)
@@ -73,9 +71,9 @@ class Predictive:
     def mean(self) -> np.ndarray:
         return self.draws.mean(axis=0)
 
-    def interval(self, coverage: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def interval(self, coverage: float = INTERVAL_COVERAGE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-row mean and central `coverage` interval."""
-        lo_q, hi_q = _quantiles(coverage)
+        lo_q, hi_q = interval_quantiles(coverage)
         half = norm.ppf(hi_q) * self.noise_sd
         return self.mean, np.quantile(self.draws, lo_q, axis=0) - half, np.quantile(self.draws, hi_q, axis=0) + half
 
@@ -118,7 +116,7 @@ class GmvModel(ABC):
     @abstractmethod
     def fit_groups(
         cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, validation: bool
-    ) -> dict[str, tuple[GmvModel, FeatureSpec]]:
+    ) -> dict[str, FittedGroup]:
         """Tune and fit every group on its weekly rows (already cut to the weeks to fit on).
 
         `templates` name each group's channels and controls; the returned spec records the chosen carry-over
@@ -163,7 +161,14 @@ class GmvModel(ABC):
         per_day = self.predict(spend_variants(X, spec, variants, carry_in))
         return (per_day.reshape(len(variants), len(X)) * days).sum(axis=1)
 
-    def media_response_draws(self, X, spec, days, variants, carry_in=None) -> np.ndarray | None:
+    def media_response_draws(
+        self,
+        X: pd.DataFrame,
+        spec: FeatureSpec,
+        days: np.ndarray,
+        variants: list[dict[str, np.ndarray]],
+        carry_in: dict[str, float] | None = None,
+    ) -> np.ndarray | None:
         """`media_response` (same arguments) under every draw of the estimated effects, shape (variants, draws):
         what intervals on channel answers and the risk-aware optimiser need. None for a kind without such draws."""
         return None
@@ -173,12 +178,20 @@ class GmvModel(ABC):
         return {}
 
 
+class FittedGroup(NamedTuple):
+    """One group's fitted model and the feature spec it was fitted with (carry-over and saturation chosen)."""
+
+    model: GmvModel
+    spec: FeatureSpec
+
+
 MODEL_KINDS: dict[str, type[GmvModel]] = {}
 
 
 def register(kind: type[GmvModel]) -> type[GmvModel]:
     """Class decorator: make a model kind selectable by its `name`."""
     MODEL_KINDS[kind.name] = kind
+    KIND_NAMES.append(kind.name)
     return kind
 
 
@@ -187,9 +200,12 @@ def model_names() -> list[str]:
     return list(MODEL_KINDS)
 
 
+def model_kinds() -> dict[str, type[GmvModel]]:
+    """Every registered model kind by its --model name."""
+    return dict(MODEL_KINDS)
+
+
 def model_kind(name: str) -> type[GmvModel]:
     """The model kind called `name`; an unknown name lists the valid ones."""
-    try:
-        return MODEL_KINDS[name]
-    except KeyError:
-        raise ValueError(f"unknown model '{name}'; choose one of {model_names()}") from None
+    check_model_name(name)
+    return MODEL_KINDS[name]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import TimeSeriesSplit
 
 from ..features.design import FeatureSpec, design_matrix, fitted_spec, observed
-from .base import GmvModel, Predictive, check_columns, register
-
-if TYPE_CHECKING:
-    from .training import TrainConfig
+from .base import FittedGroup, GmvModel, Predictive, check_columns, register
+from .train_config import TrainConfig
 
 __all__ = ["ForestModel", "make_forest", "tree_predictions"]
 
@@ -81,10 +77,12 @@ class ForestModel(GmvModel):
         self.fitted_rows_: np.ndarray | None = None  # which of the fitted weeks had GMV (the out-of-bag rows)
 
     @classmethod
-    def fit_groups(cls, groups, templates, config, validation):
+    def fit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, validation: bool
+    ) -> dict[str, FittedGroup]:
         """Per group: choose the carry-over by time-ordered CV on these weeks, then fit (out-of-bag scores
         kept for the validation model's backtest)."""
-        out = {}
+        out: dict[str, FittedGroup] = {}
         for group, weekly in groups.items():
             spec = fitted_spec(weekly, templates[group], _choose_decay(weekly, templates[group], config))
             fit = observed(weekly)
@@ -94,7 +92,7 @@ class ForestModel(GmvModel):
                 forest.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
             model = cls(forest)
             model.fitted_rows_ = fit
-            out[group] = (model, spec)
+            out[group] = FittedGroup(model, spec)
         return out
 
     @property

@@ -10,14 +10,17 @@ Channel effects, response curves and the optimiser read the media part; predicti
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 
-from ..features.design import design_matrix, observed
-from .base import GmvModel, Predictive, register
+from ..features.design import FeatureSpec, design_matrix, observed
+from .base import FittedGroup, GmvModel, Predictive, register
 from .forest import make_forest, tree_predictions
-from .mmm import MediaMixModel
+from .mmm import FittedMedia, MediaMixModel
+from .train_config import TrainConfig
 
 __all__ = ["HybridModel", "forest_columns"]
 
@@ -29,9 +32,40 @@ def forest_columns(feature_names: list[str]) -> list[str]:
     return [c for c in feature_names if not c.startswith(("adstock_", "season_")) and c not in STRUCTURAL]
 
 
-def _residual_forest(
-    X: pd.DataFrame, residual: np.ndarray, config, fit: np.ndarray
-) -> tuple[RandomForestRegressor | None, np.ndarray]:
+class _Weeks(NamedTuple):
+    """One group's weeks as the backfitting sees them."""
+
+    rows: pd.DataFrame
+    target: np.ndarray  # GMV per day
+    fit: np.ndarray  # weeks with GMV (missing weeks only carry the stock)
+
+    @classmethod
+    def of(cls, weekly: pd.DataFrame) -> _Weeks:
+        return cls(weekly, (weekly["gmv"] / weekly["days"]).to_numpy(float), observed(weekly))
+
+
+class _ResidualForest(NamedTuple):
+    """A forest on the media part's residual (None when it explains nothing) and its out-of-bag prediction."""
+
+    forest: RandomForestRegressor | None
+    oob: np.ndarray  # GMV per day for every week (0 where never out of bag or without GMV)
+
+
+def _offsets(forests: dict[str, _ResidualForest]) -> dict[str, np.ndarray]:
+    """What the forests explain, to be taken off the media part's target."""
+    return {g: f.oob for g, f in forests.items()}
+
+
+def _fit_residual_forest(weeks: _Weeks, media: FittedMedia, config: TrainConfig) -> _ResidualForest:
+    """A forest on the lever columns fitted to what the media part leaves of GMV per day."""
+    X = design_matrix(weeks.rows, media.spec)
+    columns = forest_columns(list(X.columns))
+    if not columns:
+        return _ResidualForest(None, np.zeros(len(X)))
+    return _residual_forest(X[columns], weeks.target - media.model.predict(X), config, weeks.fit)
+
+
+def _residual_forest(X: pd.DataFrame, residual: np.ndarray, config: TrainConfig, fit: np.ndarray) -> _ResidualForest:
     """A forest on the residual of the weeks in `fit` (those with GMV) and its out-of-bag prediction for every
     week (0 where a week was never out of bag or has no GMV).
 
@@ -43,10 +77,10 @@ def _residual_forest(
     oob_fit = np.nan_to_num(forest.oob_prediction_)
     explained = 1.0 - float(((r - oob_fit) ** 2).sum()) / max(float(((r - r.mean()) ** 2).sum()), 1e-300)
     if explained <= 0.0:
-        return None, np.zeros(len(residual))
+        return _ResidualForest(None, np.zeros(len(residual)))
     oob = np.zeros(len(residual))
     oob[fit] = oob_fit
-    return forest, oob
+    return _ResidualForest(forest, oob)
 
 
 @register
@@ -70,42 +104,38 @@ class HybridModel(GmvModel):
         self.fitted_rows_: np.ndarray | None = None  # which of those weeks had GMV
 
     @classmethod
-    def fit_groups(cls, groups, templates, config, validation):
+    def fit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, validation: bool
+    ) -> dict[str, FittedGroup]:
         """Backfit `config.backfit_rounds` rounds. Carry-over and saturation are chosen once, by time-ordered CV
         on GMV as the media-mix kind does (choosing them again on GMV minus the forest's out-of-bag estimate
         picked worse half-saturations: that estimate adds noise); each round refits the residual forests and
         then the media coefficients on GMV minus the forests' out-of-bag prediction."""
-        hyper = MediaMixModel.search(groups, templates, config)
-        media = MediaMixModel.fit_with(groups, templates, config, hyper)
-        targets = {g: (w["gmv"] / w["days"]).to_numpy(float) for g, w in groups.items()}
-        fit = {g: observed(w) for g, w in groups.items()}  # weeks with GMV (missing weeks only carry the stock)
-        designs = {g: design_matrix(w, media[g][1]) for g, w in groups.items()}
-        columns = {g: forest_columns(list(X.columns)) for g, X in designs.items()}
-        forests: dict[str, tuple[RandomForestRegressor | None, np.ndarray]] = {}
+        params = MediaMixModel.search(groups, templates, config)
+        weeks = {g: _Weeks.of(w) for g, w in groups.items()}
+        media = MediaMixModel.fit_with(groups, templates, config, params)
+        forests: dict[str, _ResidualForest] = {}
         for _round in range(config.backfit_rounds):
-            for g, X in designs.items():
-                residual = targets[g] - media[g][0].predict(X)
-                forests[g] = _residual_forest(X[columns[g]], residual, config, fit[g]) if columns[g] else (None, np.zeros(len(X)))
-            offsets = {g: oob for g, (_f, oob) in forests.items()}
-            if all(f is None for f, _oob in forests.values()):
+            forests = {g: _fit_residual_forest(weeks[g], media[g], config) for g in groups}
+            if all(f.forest is None for f in forests.values()):
                 break  # nothing left for a forest: the media part as fitted is the model
-            media = MediaMixModel.fit_with(groups, templates, config, hyper, offsets)
-            designs = {g: design_matrix(w, media[g][1]) for g, w in groups.items()}
+            media = MediaMixModel.fit_with(groups, templates, config, params, _offsets(forests))
         if not validation:  # the shipped model also keeps bootstrap refits of the media coefficients
-            offsets = {g: oob for g, (_f, oob) in forests.items()}
-            media = MediaMixModel.fit_with(groups, templates, config, hyper, offsets, draws=config.bootstrap_draws)
-        out = {}
-        for g, (forest, oob) in forests.items():
-            fitted, spec = media[g]
-            residual = (targets[g] - fitted.predict(designs[g]) - oob)[fit[g]]
-            noise = float(np.sqrt((residual**2).sum() / max(len(residual) - len(fitted.feature_names) - 1, 1)))
-            if forest is not None and not validation:
-                forest.set_params(n_jobs=1)  # scenarios are a few rows
-            model = cls(fitted, forest, columns[g], noise)
-            model.oob_ = oob
-            model.fitted_rows_ = fit[g]
-            out[g] = (model, spec)
-        return out
+            media = MediaMixModel.fit_with(groups, templates, config, params, _offsets(forests), draws=config.bootstrap_draws)
+        return {g: FittedGroup(cls._assemble(weeks[g], media[g], forests[g], validation), media[g].spec) for g in groups}
+
+    @classmethod
+    def _assemble(cls, weeks: _Weeks, media: FittedMedia, residual: _ResidualForest, validation: bool) -> HybridModel:
+        """The hybrid of a fitted media part and its residual forest, with the noise of what both leave."""
+        X = design_matrix(weeks.rows, media.spec)
+        left = (weeks.target - media.model.predict(X) - residual.oob)[weeks.fit]
+        noise = float(np.sqrt((left**2).sum() / max(len(left) - len(media.model.feature_names) - 1, 1)))
+        if residual.forest is not None and not validation:
+            residual.forest.set_params(n_jobs=1)  # scenarios are a few rows
+        model = cls(media.model, residual.forest, forest_columns(list(X.columns)), noise)
+        model.oob_ = residual.oob
+        model.fitted_rows_ = weeks.fit
+        return model
 
     @property
     def feature_names(self) -> list[str]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from .training import SubcategoryModel
+from .bundle import SubcategoryModel
 
 __all__ = ["metrics", "feature_importances"]
 

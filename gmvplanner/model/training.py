@@ -1,83 +1,21 @@
-"""Train every group with any model kind: tune and score on held-out weeks, then apply the same procedure to all.
-
-The saved per-subcategory bundle (`SubcategoryModel`) also lives here: the fitted model, its feature spec,
-the carry-over stock at the end of training and the recent lever values that scenarios default to.
-"""
+"""Train every group with any model kind: tune and score on held-out weeks, then apply the same procedure to all."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..config import DEFAULT_MODEL, FOREST_TREES, HOLDOUT_WEEKS, MIN_TRAIN_WEEKS, MMM_POOLING, RECENT_WEEKS, SEED
-from ..data.lift_tests import LiftTests
+from ..config import RECENT_WEEKS
 from ..features.design import FeatureSpec, design_matrix, observed
-from .base import GmvModel, Predictive, model_kind
-from .fixed_transforms import FixedTransforms
+from .base import FittedGroup, model_kind
+from .bundle import SubcategoryModel
 from .metrics import metrics
+from .train_config import TrainConfig
 
-__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_groups"]
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Model and validation settings; `seed` makes every run reproducible."""
-
-    holdout_weeks: int = HOLDOUT_WEEKS
-    model: str = DEFAULT_MODEL  # a registered model kind (see `base.model_names`)
-    n_estimators: int = FOREST_TREES
-    min_samples_leaf: int = 2
-    max_features: float = 0.6
-    seed: int = SEED
-    decay_grid: tuple[float, ...] = (0.0, 0.3, 0.5, 0.7)
-    cv_splits: int = 3
-    cv_estimators: int = 100
-    min_train_weeks: int = MIN_TRAIN_WEEKS
-    pooling: float = MMM_POOLING  # mmm: pull of a channel's ROI in a subcategory towards its ROI across subcategories
-    transforms: FixedTransforms | None = None  # mmm: carry-over / saturation the analyst fixed for some channels
-    backfit_rounds: int = 2  # hybrid: rounds of (forest on the media part's residual, media part refitted)
-    hybrid_min_leaf: int = 5  # hybrid: smallest leaf of the residual forest (it fits noise below this)
-    bootstrap_draws: int = 100  # hybrid, mmm: moving-block bootstrap refits behind intervals and the optimiser's risk
-    bootstrap_block_weeks: int = 6  # about three half-lives of a 0.7 weekly carry-over
-    # each refit's pooling weight times a log-uniform factor in this range: three subcategories cannot pin down how
-    # much they share. On generated data the 80% ROI intervals held the truth for 46% of channels with the weight
-    # fixed and 67% with this range (bench/bench_truth.py --pooling-range); the point estimates do not change.
-    bootstrap_pooling_range: tuple[float, float] = (0.01, 1.0)
-    lift_tests: LiftTests | None = None  # hybrid, mmm: experiments that calibrate the channel coefficients
-
-    def __post_init__(self) -> None:
-        model_kind(self.model)  # an unknown name fails here, listing the valid ones
-
-
-@dataclass
-class SubcategoryModel:
-    """What prediction needs for one subcategory (or weekly-table group): the model and its features."""
-
-    subcategory: str
-    estimator: GmvModel  # any registered model kind
-    spec: FeatureSpec
-    carry_out: dict[str, float]  # adstock stock per channel after the last trained week
-    last_week: pd.Timestamp
-    lever_defaults: dict[str, float] = field(default_factory=dict)  # recent means of the controls
-    spend_share: float = 0.0  # share of company spend this group receives in scenarios
-
-    @property
-    def feature_names(self) -> list[str]:
-        return self.estimator.feature_names
-
-    def carry_in(self, first_week: pd.Timestamp) -> dict[str, float] | None:
-        """The trained stock, decayed over any weeks between the end of training and `first_week`
-        (None: the scenario starts inside the training weeks, so the stock starts at its first rate)."""
-        gap = (pd.Timestamp(first_week) - self.last_week).days // 7
-        if gap < 1:
-            return None
-        return {c: s * self.spec.decay[c] ** (gap - 1) for c, s in self.carry_out.items()}
-
-    def predictive(self, X: pd.DataFrame) -> Predictive:
-        return self.estimator.predictive(X)
+__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_groups", "Progress"]
 
 
 @dataclass
@@ -86,9 +24,10 @@ class TrainedSubcategory:
 
     model: SubcategoryModel
     backtest: pd.DataFrame
-    metrics: dict[str, dict[str, float]]
+    metrics: dict[str, Scores]  # predictor ("model", "last_week", ...) -> its holdout scores
 
 
+Scores = dict[str, float | int | str]  # wape, mape, r2 (fractions); the model's also scored_weeks and kind
 Progress = Callable[[str, float], None]  # (message, fraction done)
 
 
@@ -127,30 +66,35 @@ def _score_and_package(
     weekly: pd.DataFrame,
     template: FeatureSpec,
     config: TrainConfig,
-    validation: tuple[GmvModel, FeatureSpec],
-    final: tuple[GmvModel, FeatureSpec],
+    validation: FittedGroup,
+    final: FittedGroup,
     spend_share: float,
 ) -> TrainedSubcategory:
     """Backtest and holdout metrics (beside two naive baselines) from the validation model; the shipped bundle
     from the final one."""
-    n_hold = config.holdout_weeks
-    train, hold = weekly.iloc[: len(weekly) - n_hold], weekly.iloc[len(weekly) - n_hold :]
-    (checked, spec_train), (shipped, spec) = validation, final
-    X_all = design_matrix(weekly, spec_train)  # holdout features continue the training stock, as a forecast would
-    predicted = checked.backtest(X_all, len(train)) * weekly["days"].to_numpy(float)
+    n_train = len(weekly) - config.holdout_weeks
+    X_all = design_matrix(weekly, validation.spec)  # holdout features continue the training stock, as a forecast would
+    predicted = validation.model.backtest(X_all, n_train) * weekly["days"].to_numpy(float)
     backtest = pd.DataFrame(
         {
             "week_start": weekly["week_start"],
             "subcategory": weekly["subcategory"],
             "actual_gmv": weekly["gmv"],
             "predicted_gmv": predicted,
-            "split": ["train"] * len(train) + ["holdout"] * len(hold),
+            "split": ["train"] * n_train + ["holdout"] * config.holdout_weeks,
             "days": weekly["days"].to_numpy(int),
         }
     )
-    # held-out weeks are scored on their full weeks: a partial last week (a few days of GMV) would otherwise
-    # dominate R² and flatter every predictor (per day when fewer than two full weeks are held out)
-    # (weeks without GMV, which a weekly table may have, are predicted but never scored)
+    scores = _holdout_scores(weekly.iloc[:n_train], weekly.iloc[n_train:], predicted[n_train:], config.model)
+    return TrainedSubcategory(model=_bundle(weekly, template, final, spend_share), backtest=backtest, metrics=scores)
+
+
+def _holdout_scores(train: pd.DataFrame, hold: pd.DataFrame, predicted: np.ndarray, kind: str) -> dict[str, Scores]:
+    """WAPE, MAPE and R² of the held-out weeks for the model and two naive baselines (last training week, mean of
+    the last RECENT_WEEKS). Held-out weeks are scored on their full weeks: a partial last week (a few days of GMV)
+    would otherwise dominate R² and flatter every predictor (per day when fewer than two full weeks are held out);
+    weeks without GMV, which a weekly table may have, are predicted but never scored."""
+    n_hold = len(hold)
     hold_days = hold["days"].to_numpy(float)
     has_gmv = observed(hold)
     if ((hold_days == 7) & has_gmv).sum() >= 2:
@@ -164,11 +108,15 @@ def _score_and_package(
         "last_week": np.full(n_hold, train_rates[-1]) * hold_days,
         f"mean_{RECENT_WEEKS}_weeks": np.full(n_hold, train_rates[-RECENT_WEEKS:].mean()) * hold_days,
     }
-    scores = {"model": metrics(actual_hold[full], (predicted[len(train) :] * per)[full])}
-    scores.update({name: metrics(actual_hold[full], (pred * per)[full]) for name, pred in baselines.items()})
-    scores["model"]["scored_weeks"] = int(full.sum())
-    scores["model"]["kind"] = config.model
+    model: Scores = {**metrics(actual_hold[full], (predicted * per)[full]), "scored_weeks": int(full.sum()), "kind": kind}
+    scores = {"model": model}
+    scores.update({name: dict(metrics(actual_hold[full], (pred * per)[full])) for name, pred in baselines.items()})
+    return scores
 
+
+def _bundle(weekly: pd.DataFrame, template: FeatureSpec, final: FittedGroup, spend_share: float) -> SubcategoryModel:
+    """The shipped bundle: the final model, its carry-over stock after the last week and the recent lever values."""
+    spec = final.spec
     X = design_matrix(weekly, spec)
     carry = {c: float(X[f"adstock_{c}"].iloc[-1]) for c in template.channels}
     recent = weekly.iloc[-RECENT_WEEKS:]
@@ -176,13 +124,12 @@ def _score_and_package(
     if template.calendar:
         defaults["nps"] = float(recent["nps"].iloc[-1]) if recent["nps"].notna().any() else spec.fill_values["nps"]
     defaults = {k: (spec.fill_values.get(k, 0.0) if np.isnan(v) else v) for k, v in defaults.items()}
-    bundle = SubcategoryModel(
+    return SubcategoryModel(
         subcategory=str(weekly["subcategory"].iloc[0]),
-        estimator=shipped,
+        estimator=final.model,
         spec=spec,
         carry_out=carry,
         last_week=pd.Timestamp(weekly["week_start"].iloc[-1]),
         lever_defaults=defaults,
         spend_share=spend_share,
     )
-    return TrainedSubcategory(model=bundle, backtest=backtest, metrics=scores)

@@ -3,7 +3,18 @@ import pandas as pd
 import pytest
 
 from gmvplanner.features.transforms import geometric_adstock, hill
-from gmvplanner.model.mmm import MediaMixModel, MediaMixRegression, choose_media_params, fit_jointly
+from gmvplanner.model.mmm import (
+    Block,
+    Bootstrap,
+    LiftRow,
+    MediaMixModel,
+    MediaMixRegression,
+    Pooling,
+    SearchGroup,
+    choose_media_params,
+)
+
+fit_many = MediaMixRegression.fit_many
 
 
 def _data(n=150, seed=0):
@@ -34,7 +45,7 @@ def test_cv_search_finds_the_true_carry_over():
     y = 500 + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
     rates = pd.DataFrame({"tv": spend})
     controls = pd.DataFrame({"one": np.ones(n)})
-    decay, mult, ridge = choose_media_params([(rates, controls, y, np.full(n, 7.0))])
+    decay, mult, ridge = choose_media_params([SearchGroup(rates, controls, y, np.full(n, 7.0))])
     assert decay["tv"] == 0.6
     assert ridge > 0
 
@@ -64,7 +75,7 @@ def _roi(est, X):
 
 def test_joint_fit_without_pooling_equals_separate_fits():
     groups = _groups((10.0, 30.0, 50.0))
-    joint = fit_jointly(_estimators(3), [X for X, _ in groups], [y for _, y in groups])
+    joint = fit_many(_estimators(3), [X for X, _ in groups], [y for _, y in groups])
     for est, (X, y) in zip(joint, groups):
         alone = _estimators(1)[0].fit(X, y)
         np.testing.assert_allclose(est.media_coef_, alone.media_coef_, rtol=1e-8, atol=1e-8)
@@ -76,7 +87,7 @@ def test_pooling_pulls_a_channels_roi_towards_the_other_groups():
     Xs, ys = [X for X, _ in groups], [y for _, y in groups]
     spread = []
     for weight in (0.0, 1e-3, 1e-1, 10.0):
-        fitted = fit_jointly(_estimators(3), Xs, ys, pool_groups=weight)
+        fitted = fit_many(_estimators(3), Xs, ys, Pooling(groups=weight))
         rois = np.array([_roi(est, X) for est, X in zip(fitted, Xs)])
         spread.append(rois[:, 1].std())
         # the well-measured channel keeps its effect whatever the pooling
@@ -88,9 +99,9 @@ def test_pooling_pulls_a_channels_roi_towards_the_other_groups():
 
 def test_pooling_weight_means_the_same_in_any_currency():
     groups = _groups((0.0, 40.0, 80.0), noise=6.0)
-    in_rupees = fit_jointly(_estimators(3), [X for X, _ in groups], [y for _, y in groups], 1e-2, 1e-3)
+    in_rupees = fit_many(_estimators(3), [X for X, _ in groups], [y for _, y in groups], Pooling(1e-2, 1e-3))
     thousand = [X.assign(adstock_a=X["adstock_a"] * 1000, adstock_b=X["adstock_b"] * 1000) for X, _ in groups]
-    in_thousands = fit_jointly(_estimators(3, half=2000.0), thousand, [y for _, y in groups], 1e-2, 1e-3)
+    in_thousands = fit_many(_estimators(3, half=2000.0), thousand, [y for _, y in groups], Pooling(1e-2, 1e-3))
     for a, b, X, X1000 in zip(in_rupees, in_thousands, [X for X, _ in groups], thousand):
         np.testing.assert_allclose(a.predict(X), b.predict(X1000), rtol=1e-6)
 
@@ -104,7 +115,7 @@ def test_fixed_transforms_are_kept_and_the_rest_searched():
     y = 500 + 100 * hill(rates["tv"].to_numpy(), 1.0) + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
     controls = pd.DataFrame({"one": np.ones(n)})
     decay, mult, _ = choose_media_params(
-        [(rates, controls, y, np.full(n, 7.0))], fixed_decay={"tv": 0.33}, fixed_multiple={"tv": 1.7}
+        [SearchGroup(rates, controls, y, np.full(n, 7.0))], fixed_decay={"tv": 0.33}, fixed_multiple={"tv": 1.7}
     )
     assert (decay["tv"], mult["tv"]) == (0.33, 1.7)
     assert decay["sem"] == 0.6
@@ -115,7 +126,7 @@ def test_bootstrap_refits_scatter_around_the_fit():
 
     X, y = _data()
     model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
-    fit_jointly([model], [X], [y], draws=50, block_weeks=6, seed=3)
+    fit_many([model], [X], [y], bootstrap=Bootstrap(draws=50, block_weeks=6, seed=3))
     assert model.coef_draws_.shape == (50, 1 + 2 + 1)
     assert (model.coef_draws_[:, 1:3] >= 0).all()
     assert model.coef_draws_[:, 1].mean() == pytest.approx(model.media_coef_[0], rel=0.05)
@@ -137,14 +148,14 @@ def test_a_lift_test_pulls_its_channel_towards_the_measured_lift():
 
     def fitted(lift=None):
         model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
-        return fit_jointly([model], [X], [y], lift=lift)[0]
+        return fit_many([model], [X], [y], lift=lift)[0]
 
     free = fitted()
     z = 10.0  # GMV per unit coefficient the test's extra spend adds over its days
     measured = 1.5 * free.media_coef_[0] * z
-    sharp = fitted([(0, {0: z}, measured, 0.01 * measured)])
-    sharper = fitted([(0, {0: z}, measured, 1e-4 * measured)])
-    vague = fitted([(0, {0: z}, measured, 1e6 * measured)])
+    sharp = fitted([LiftRow(0, {0: z}, measured, 0.01 * measured)])
+    sharper = fitted([LiftRow(0, {0: z}, measured, 1e-4 * measured)])
+    vague = fitted([LiftRow(0, {0: z}, measured, 1e6 * measured)])
     gaps = [abs(m.media_coef_[0] * z - measured) for m in (free, sharp, sharper)]
     assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.05 * measured  # the surer the test, the closer
     assert vague.media_coef_[0] == pytest.approx(free.media_coef_[0], rel=1e-3)  # a vague test changes nothing
@@ -159,6 +170,6 @@ def test_the_fast_single_block_solve_matches_the_general_one():
         A = np.column_stack([np.ones(n), rng.uniform(0, 1, (n, n_media)), rng.normal(size=(n, n_ctrl))])
         beta = np.r_[100, rng.uniform(-20, 40, n_media), rng.normal(0, 5, n_ctrl)]  # some media effects negative
         y = A @ beta + rng.normal(0, 3, n)
-        fast, general = solve_one(A, y, n_media, 0.03), solve_blocks([(A, y, n_ctrl, None, 0.03)], n_media)[0]
+        fast, general = solve_one(A, y, n_media, 0.03), solve_blocks([Block(A, y, n_ctrl, None, 0.03)], n_media)[0]
         assert (fast[1 : 1 + n_media] >= 0).all()
         np.testing.assert_allclose(A @ fast, A @ general, rtol=1e-9)
