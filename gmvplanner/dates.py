@@ -7,9 +7,10 @@ import pandas as pd
 
 from .config import PAYDAYS
 
-__all__ = ["week_start", "paydays_in_weeks", "next_week", "WEEKDAYS"]
+__all__ = ["week_start", "paydays_in_weeks", "next_week", "WEEKDAYS", "WEEKS_PER_YEAR"]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKS_PER_YEAR = 52  # whole weeks in a year: "last year's week" is 52 weeks back, a year of history is 52 weeks
 
 
 def week_start(dates: pd.Series | pd.DatetimeIndex, first_weekday: int = 0) -> pd.DatetimeIndex:

@@ -10,13 +10,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from .units import MoneyUnit
 
-__all__ = ["Window", "Manifest", "FINAL_FIT"]
+__all__ = ["TrainingWindow", "Manifest", "FINAL_FIT"]
 
 FINAL_FIT = "the validated procedure (time-ordered CV tuning, then fit) applied to every week"
 
 
 @dataclass(frozen=True)
-class Window:
+class TrainingWindow:
     """The modelling window: first and last day (YYYY-MM-DD), its weeks, and how spend was given."""
 
     start: str
@@ -35,7 +35,7 @@ class Manifest:
     subcategories: list[str]
     channels: list[str]
     money: MoneyUnit
-    window: Window
+    window: TrainingWindow
     inputs: dict[str, dict[str, str]]  # role -> {path, sha256}
     feature_names: dict[str, list[str]]
     media_params: dict[str, dict]  # group -> decay, half_saturation and the model's own settings
@@ -68,5 +68,5 @@ class Manifest:
             raise TypeError(f"unknown fields {unknown}")
         values = dict(data)
         values["money"] = MoneyUnit.from_json(data["money"])
-        values["window"] = Window(**data["window"])
+        values["window"] = TrainingWindow(**data["window"])
         return cls(**values)

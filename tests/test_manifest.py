@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from gmvplanner.manifest import Manifest, Window
+from gmvplanner.manifest import Manifest, TrainingWindow
 from gmvplanner.units import RUPEES_IN_CRORE
 
 
@@ -15,7 +15,7 @@ def _manifest() -> Manifest:
         subcategories=["HomeAudio"],
         channels=["TV", "SEM"],
         money=RUPEES_IN_CRORE,
-        window=Window("2014-07-01", "2016-06-30", 105, "dated"),
+        window=TrainingWindow("2014-07-01", "2016-06-30", 105, "dated"),
         inputs={"orders": {"path": "o.csv", "sha256": "0" * 64}},
         feature_names={"HomeAudio": ["adstock_TV", "adstock_SEM"]},
         media_params={"HomeAudio": {"decay": {"TV": 0.4}}},

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner.manifest import Window
+from gmvplanner.manifest import TrainingWindow
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.model.metrics import metrics
 
@@ -54,7 +54,7 @@ def test_backtest_covers_every_week_with_holdout_last(trained):
 
 def test_manifest_has_provenance(trained, small_data):
     manifest = load_artifacts(trained).manifest
-    assert manifest.window == Window(start="2014-07-01", end="2016-06-30", weeks=105, media_layout="monthly")
+    assert manifest.window == TrainingWindow(start="2014-07-01", end="2016-06-30", weeks=105, media_layout="monthly")
     assert manifest.subcategories == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
     assert len(manifest.channels) == 9
     assert set(manifest.inputs) == {"orders", "media", "sale_calendar", "nps", "holidays"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..config import spend_column
+from ..config import interval_quantiles, spend_column
 from ..features.design import design_matrix, spend_rates
 from ..model.base import spend_variants
-from ..model.training import SubcategoryModel
+from ..model.bundle import SubcategoryModel
 from .adequacy import MAX_CORRELATION, spend_correlations
 
 __all__ = [
@@ -84,7 +84,7 @@ def _quantiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for i, row in enumerate(values):
         row = row[np.isfinite(row)]
         if len(row):
-            lower[i], upper[i] = np.quantile(row, [0.1, 0.9])
+            lower[i], upper[i] = np.quantile(row, interval_quantiles())
     return lower, upper
 
 
@@ -100,7 +100,7 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     """
     channels = model.spec.channels
     step = SMOOTH_STEP if model.estimator.smooth_in_spend else CURVE_STEP
-    variants = [{}] + [{c: 0.0} for c in channels] + [{c: 1.0 + step} for c in channels]
+    variants: list[dict[str, float]] = [{}] + [{c: 0.0} for c in channels] + [{c: 1.0 + step} for c in channels]
     totals = window_gmv_many(model, weekly, variants)
     base, without, extra = totals[0], totals[1 : len(channels) + 1], totals[len(channels) + 1 :] - totals[0]
     corr = spend_correlations(weekly, list(channels))
@@ -180,7 +180,7 @@ def weekly_decomposition(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.Da
     days = weekly["days"].to_numpy(float)
     n = len(weekly)
     zero = np.zeros(n)
-    variants = [{}] + [{c: zero} for c in channels] + [{c: zero for c in channels}]
+    variants: list[dict[str, np.ndarray]] = [{}] + [{c: zero} for c in channels] + [{c: zero for c in channels}]
     X = design_matrix(weekly, model.spec)
     per_day = model.estimator.predict(spend_variants(X, model.spec, variants)).reshape(len(variants), n)
     gmv = per_day * days

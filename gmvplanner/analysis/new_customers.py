@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import lsq_linear
 
+from ..config import interval_quantiles
 from ..model.artifacts import Artifacts
-from ..model.training import SubcategoryModel, TrainConfig
+from ..model.bundle import SubcategoryModel
+from ..model.train_config import TrainConfig
 from .effects import weekly_decomposition
 
 __all__ = [
@@ -141,7 +143,7 @@ def new_customer_effects(
     per_customer = float(mine["new_gmv"].sum() / max(mine["new_customers"].sum(), 1))  # mean first-order GMV
     rng = np.random.default_rng([config.seed, 17])
     out = pd.DataFrame({"channel": channels, "share": shares[1:]})
-    out["share_lower"], out["share_upper"] = np.quantile(draws[:, 1:], [0.1, 0.9], axis=0)
+    out["share_lower"], out["share_upper"] = np.quantile(draws[:, 1:], interval_quantiles(), axis=0)
     out["spend"] = per_channel["spend"].to_numpy(float)
     out["incremental_gmv"] = shares[1:] * per_channel["incremental_gmv"].to_numpy(float)
     low, high = [], []

@@ -9,10 +9,13 @@ coefficients), so a difference between two plans is as certain as the refits agr
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import numpy as np
 import pandas as pd
 
-from ..config import spend_column
+from ..config import INTERVAL_COVERAGE, interval_quantiles, spend_column
 from ..model.artifacts import Artifacts
 from .scenarios import ScenarioDesign, scenario_designs
 
@@ -35,30 +38,33 @@ def _rates(design: ScenarioDesign) -> dict[str, np.ndarray]:
 def _totals(designs: list[ScenarioDesign], variants_of) -> np.ndarray:
     """Total GMV over every subcategory of each variant, shape (variants, draws): draw 0 is the point estimate,
     the others the bootstrap refits (absent when a model has none)."""
-    point, draws = 0.0, []
+    point: np.ndarray | float = 0.0
+    draws: list[np.ndarray] = []
+    complete = True
     for design in designs:
         variants = variants_of(design)
         model = design.bundle.estimator
         args = (design.X, design.bundle.spec, design.days, variants, design.carry_in)
         point = point + model.media_response(*args)
         refits = model.media_response_draws(*args)
-        draws.append(refits)
-    if any(d is None for d in draws):
+        complete = complete and refits is not None
+        if refits is not None:
+            draws.append(refits)
+    if not complete:
         return np.asarray(point)[:, None]
-    return np.column_stack([point, sum(draws)])
+    return np.column_stack([point, reduce(operator.add, draws)])
 
 
 def _interval(values: np.ndarray, coverage: float) -> tuple[float, float, float]:
     """(point, lower, upper) from a row whose first entry is the point estimate and the rest refits."""
     if len(values) < 3:
         return float(values[0]), np.nan, np.nan
-    tail = (1 - coverage) / 2 * 100
-    low, high = np.percentile(values[1:], [tail, 100 - tail])
+    low, high = np.quantile(values[1:], interval_quantiles(coverage))
     return float(values[0]), float(low), float(high)
 
 
 def scenario_summary(
-    artifacts: Artifacts, scenarios: dict[str, pd.DataFrame], baseline: str, coverage: float = 0.8
+    artifacts: Artifacts, scenarios: dict[str, pd.DataFrame], baseline: str, coverage: float = INTERVAL_COVERAGE
 ) -> pd.DataFrame:
     """One row per scenario: spend, gmv, incremental_gmv (against no media spend at all), roas (incremental GMV per
     unit of spend), marginal_roas (of 1% more on every channel), change and change_pct against `baseline` (a key
@@ -128,7 +134,9 @@ def plan_gmv(artifacts: Artifacts, plan: pd.DataFrame) -> float:
     return float(_totals(scenario_designs(artifacts, plan), lambda d: [{}])[0, 0])
 
 
-def budget_response(artifacts: Artifacts, plan: pd.DataFrame, multipliers: np.ndarray, coverage: float = 0.8) -> pd.DataFrame:
+def budget_response(
+    artifacts: Artifacts, plan: pd.DataFrame, multipliers: np.ndarray, coverage: float = INTERVAL_COVERAGE
+) -> pd.DataFrame:
     """GMV against total budget with `plan`'s split and timing, every channel scaled by each multiplier:
     multiplier, budget (the company's spend), allocated (the part the modelled subcategories receive, what their
     ROAS is counted on), gmv with `_lower`/`_upper` (refits; NaN without them), and no_media (GMV with no spend at

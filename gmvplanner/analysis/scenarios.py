@@ -8,21 +8,22 @@ residual spread). Prediction, scenario totals and the optimiser's plan scorer al
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..config import PLAN_WEEKS, RECENT_WEEKS, spend_column
+from ..config import INTERVAL_COVERAGE, PLAN_WEEKS, RECENT_WEEKS, spend_column
 from ..data import readers
 from ..data.limits import MAX_SPEND_CRORE
-from ..dates import paydays_in_weeks, week_start
+from ..dates import WEEKS_PER_YEAR, paydays_in_weeks, week_start
 from ..errors import InputError
 from ..features.design import design_matrix
 from ..model.artifacts import Artifacts
 from ..model.base import PredictiveTotal
-from ..model.training import SubcategoryModel
+from ..model.bundle import SubcategoryModel
 
 __all__ = [
     "SCENARIO_LEVERS",
@@ -48,6 +49,11 @@ SCENARIO_LEVERS = {
     "holidays": ("public holidays in the week", "days 0-7", 0.0, 7.0),
     "nps": ("net promoter score", "points", -100.0, 100.0),
 }
+
+
+def _outside_range(values: pd.Series, unit: str) -> Callable[[int], str]:
+    """The message for the row at position i of a lever outside its range."""
+    return lambda i: f"{values.iloc[i]} is outside the allowed range ({unit})"
 
 
 def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
@@ -103,7 +109,7 @@ def load_scenario(
         if lever in raw:
             values = readers.numeric(path, lever, raw[lever])  # finite numbers only
             bad = (values < lo) | ((values > hi) if hi is not None else False)
-            readers.fail_at_first(path, bad, lambda i, v=values, u=unit: f"{v.iloc[i]} is outside the allowed range ({u})", lever)
+            readers.fail_at_first(path, bad, _outside_range(values, unit), lever)
             frame[lever] = values.to_numpy()
     for text_col in ("subcategory", "vertical"):
         if text_col in raw:
@@ -226,7 +232,7 @@ def scenario_weekly(
     last_year = None
     if history is not None:
         h = history.loc[history["subcategory"] == sub].set_index("week_start")
-        last_year = h.reindex(weeks - pd.Timedelta(weeks=52))
+        last_year = h.reindex(weeks - pd.Timedelta(weeks=WEEKS_PER_YEAR))
     for col in ("sale_days", "holidays"):
         given = rows[col].to_numpy(float) if col in rows else np.full(n, np.nan)
         fallback = last_year[col].to_numpy(float) if last_year is not None else np.zeros(n)
@@ -315,7 +321,7 @@ def _build_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.Dat
 
 
 def predict_scenario(
-    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8, history: pd.DataFrame | None = None
+    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE, history: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Weekly GMV per subcategory: week_start, subcategory, predicted_gmv, lower, upper (₹)."""
     frames = []
@@ -348,11 +354,11 @@ def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Ti
     start = start or last + pd.Timedelta(weeks=1)
     future = pd.date_range(start, periods=weeks, freq="7D")
     recent = weekly.iloc[-RECENT_WEEKS:]
-    year_before = weekly.reindex(recent.index - pd.Timedelta(weeks=52))
+    year_before = weekly.reindex(recent.index - pd.Timedelta(weeks=WEEKS_PER_YEAR))
     scale = recent.to_numpy().sum() / year_before.to_numpy().sum() if year_before.notna().all().all() else 1.0
     if not np.isfinite(scale) or scale <= 0:
         scale = 1.0
-    base = weekly.reindex(future - pd.Timedelta(weeks=52)).reset_index(drop=True)
+    base = weekly.reindex(future - pd.Timedelta(weeks=WEEKS_PER_YEAR)).reset_index(drop=True)
     base = base.fillna(recent.mean()) * scale
     out = pd.DataFrame({"week_start": future})
     for channel in channels:
@@ -360,7 +366,9 @@ def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Ti
     return out
 
 
-def scenario_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = 0.8) -> tuple[float, float, float]:
+def scenario_totals(
+    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE
+) -> tuple[float, float, float]:
     """Total GMV (₹) over every week and subcategory of a scenario, with a central `coverage` interval.
 
     Subcategories' predictive totals add draw by draw (for forests, tree i of each subcategory summed) and
