@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gmvplanner.model.artifacts import Artifacts, load_artifacts
 from gmvplanner.synth import SynthConfig, write_dataset
 
 from .helpers import SMALL_ORDERS, train_cli, weekly_table
@@ -54,3 +55,16 @@ def trained_mmm(tmp_path_factory, small_data) -> Path:
         "--model",
         "mmm",
     )
+
+
+@pytest.fixture(scope="module")
+def mmm_art(trained_mmm) -> Artifacts:
+    """The media-mix artifacts, loaded once per test module: a module may monkeypatch them or fill their caches
+    without reaching another module."""
+    return load_artifacts(trained_mmm)
+
+
+@pytest.fixture(scope="module")
+def forest_art(trained) -> Artifacts:
+    """The forest artifacts, loaded once per test module."""
+    return load_artifacts(trained)
