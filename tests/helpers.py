@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,12 @@ def run_cli(script: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedPr
     return subprocess.run(
         [sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
     )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Each file's SHA-256 by name: equal before and after a run proves the run left the folder byte-identical.
+    Hashed here with hashlib, not with the package's own checksum code, so the check does not lean on what it checks."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def optimize_cli(
