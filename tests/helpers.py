@@ -14,8 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_ORDERS = 60_000
 
 
+# tests/conftest.py sets this before each test from its `slow` mark: a subprocess takes seconds, so a test that
+# runs one belongs outside the fast loop (`pytest -m "not slow"`) and run_cli says so when it is not marked.
+SUBPROCESS_ALLOWED = True
+
+
 def run_cli(script: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run one of the real top-level scripts the way a user would."""
+    if not SUBPROCESS_ALLOWED:
+        raise AssertionError(f"{script} runs in a subprocess (seconds): mark this test @pytest.mark.slow")
     return subprocess.run(
         [sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
     )
