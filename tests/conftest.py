@@ -1,4 +1,5 @@
-"""Shared fixtures: a small seeded ElecKart-layout data set written as real files, and artifacts trained on it."""
+"""Shared fixtures: a small seeded ElecKart-layout data set written as real files, artifacts trained on it, and
+the rule that marks the tests needing them `slow` (so `pytest -m "not slow"` is the fast unit-test loop)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,42 @@ from pathlib import Path
 
 import pytest
 
+from gmvplanner.model.artifacts import Artifacts, load_artifacts
 from gmvplanner.synth import SynthConfig, write_dataset
 
+from . import helpers
 from .helpers import SMALL_ORDERS, train_cli, weekly_table
+
+# Fixtures that write the small data set or train on it with the real CLI (seconds to minutes each); a test that
+# uses one of them, directly or through another fixture, is marked slow.
+SLOW_FIXTURES = frozenset({"small_data", "trained", "trained_mmm"})
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs training, a CLI subprocess or a browser: `slow` for all of it, `e2e` for tests/e2e,
+    `browser` for the browser test. A test that trains in-process or runs a CLI in a subprocess without these
+    fixtures says `@pytest.mark.slow` itself."""
+    for item in items:
+        path = Path(item.path)
+        if E2E_DIR in path.parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
+        if path.name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or _names_a_slow_fixture(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test runs: only a test marked slow may start a CLI subprocess (helpers.run_cli)."""
+    helpers.SUBPROCESS_ALLOWED = item.get_closest_marker("slow") is not None
+
+
+def _names_a_slow_fixture(item: pytest.Item) -> bool:
+    """A test parametrized by fixture name (`request.getfixturevalue(which)`) needs that fixture too."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and any(isinstance(v, str) and v in SLOW_FIXTURES for v in callspec.params.values())
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +88,16 @@ def trained_mmm(tmp_path_factory, small_data) -> Path:
         "--model",
         "mmm",
     )
+
+
+@pytest.fixture(scope="module")
+def mmm_art(trained_mmm) -> Artifacts:
+    """The media-mix artifacts, loaded once per test module: a module may monkeypatch them or fill their caches
+    without reaching another module."""
+    return load_artifacts(trained_mmm)
+
+
+@pytest.fixture(scope="module")
+def forest_art(trained) -> Artifacts:
+    """The forest artifacts, loaded once per test module."""
+    return load_artifacts(trained)

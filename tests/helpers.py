@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_ORDERS = 60_000
 
 
+# tests/conftest.py sets this before each test from its `slow` mark: a subprocess takes seconds, so a test that
+# runs one belongs outside the fast loop (`pytest -m "not slow"`) and run_cli says so when it is not marked.
+SUBPROCESS_ALLOWED = True
+
+
 def run_cli(script: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run one of the real top-level scripts the way a user would."""
+    if not SUBPROCESS_ALLOWED:
+        raise AssertionError(f"{script} runs in a subprocess (seconds): mark this test @pytest.mark.slow")
     return subprocess.run(
         [sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
     )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Each file's SHA-256 by name: equal before and after a run proves the run left the folder byte-identical.
+    Hashed here with hashlib, not with the package's own checksum code, so the check does not lean on what it checks."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def optimize_cli(

@@ -16,8 +16,8 @@ def test_metrics_values():
     assert m["r2"] == pytest.approx(1 - (100 + 400) / 5000)
 
 
-def test_weekly_gmv_equals_sum_of_valid_orders(trained, small_data):
-    history = load_artifacts(trained).table("history")
+def test_weekly_gmv_equals_sum_of_valid_orders(forest_art, small_data):
+    history = forest_art.table("history")
     valid, _ = valid_orders_oracle(small_data["orders"], "2014-07-01", "2016-06-30")
     valid = valid.assign(week_start=valid["day"] - pd.to_timedelta(valid["day"].dt.day_of_week, unit="D"))
     expected = valid.groupby(["subcategory", "week_start"])["gmv_n"].sum()
@@ -27,33 +27,31 @@ def test_weekly_gmv_equals_sum_of_valid_orders(trained, small_data):
     assert got.sum() == pytest.approx(expected.loc[["CameraAccessory", "HomeAudio", "GamingAccessory"]].sum())
 
 
-def test_partial_weeks_counted_by_days_in_window(trained):
-    art = load_artifacts(trained)
-    history = art.table("history")
+def test_partial_weeks_counted_by_days_in_window(forest_art):
+    history = forest_art.table("history")
     sub = history.loc[history["subcategory"] == "HomeAudio"].sort_values("week_start")
     # 2014-07-01 is a Tuesday and 2016-06-30 a Thursday
     assert sub["week_start"].iloc[0] == pd.Timestamp("2014-06-30") and sub["days"].iloc[0] == 6
     assert sub["week_start"].iloc[-1] == pd.Timestamp("2016-06-27") and sub["days"].iloc[-1] == 4
     assert (sub["days"].iloc[1:-1] == 7).all()
-    backtest = art.table("backtest")
+    backtest = forest_art.table("backtest")
     bt = backtest.loc[backtest["subcategory"] == "HomeAudio"].sort_values("week_start")
     last_rate = bt["predicted_gmv"].iloc[-1] / 4
     prev_rate = bt["predicted_gmv"].iloc[-2] / 7
     assert 0.67 < last_rate / prev_rate < 1.5  # a 4-day week is predicted as 4 days, not 7
 
 
-def test_backtest_covers_every_week_with_holdout_last(trained):
-    art = load_artifacts(trained)
-    backtest = art.table("backtest")
+def test_backtest_covers_every_week_with_holdout_last(forest_art):
+    backtest = forest_art.table("backtest")
     assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split", "days"]
     for _sub, rows in backtest.groupby("subcategory"):
         rows = rows.sort_values("week_start")
-        assert len(rows) == art.manifest.window.weeks
+        assert len(rows) == forest_art.manifest.window.weeks
         assert rows["split"].tolist() == ["train"] * (len(rows) - 8) + ["holdout"] * 8
 
 
-def test_manifest_has_provenance(trained, small_data):
-    manifest = load_artifacts(trained).manifest
+def test_manifest_has_provenance(forest_art, small_data):
+    manifest = forest_art.manifest
     assert manifest.window == TrainingWindow(start="2014-07-01", end="2016-06-30", weeks=105, media_layout="monthly")
     assert manifest.subcategories == ["CameraAccessory", "HomeAudio", "GamingAccessory"]
     assert len(manifest.channels) == 9
@@ -105,12 +103,11 @@ def test_trains_from_a_folder_of_parquet_files(small_data, tmp_path):
     pd.testing.assert_frame_equal(history, load_artifacts(csv_result.artifacts).table("history"))
 
 
-def test_holdout_is_scored_on_its_full_weeks(trained):
-    art = load_artifacts(trained)
-    backtest = art.table("backtest")
+def test_holdout_is_scored_on_its_full_weeks(forest_art):
+    backtest = forest_art.table("backtest")
     hold = backtest.loc[(backtest["split"] == "holdout") & (backtest["subcategory"] == "HomeAudio")]
     assert (hold["days"] < 7).any()  # the last week of the window is partial
     full = hold.loc[hold["days"] == 7]
     expected = metrics(full["actual_gmv"].to_numpy(), full["predicted_gmv"].to_numpy())
-    assert art.manifest.metrics["HomeAudio"]["model"]["wape"] == pytest.approx(expected["wape"])
-    assert art.manifest.metrics["HomeAudio"]["model"]["scored_weeks"] == len(full)
+    assert forest_art.manifest.metrics["HomeAudio"]["model"]["wape"] == pytest.approx(expected["wape"])
+    assert forest_art.manifest.metrics["HomeAudio"]["model"]["scored_weeks"] == len(full)

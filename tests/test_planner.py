@@ -11,14 +11,8 @@ from gmvplanner import planner
 from gmvplanner.analysis.optimise import BudgetResult, historical_split
 from gmvplanner.config import RECENT_WEEKS
 from gmvplanner.errors import InputError
-from gmvplanner.model.artifacts import load_artifacts
 
 CHANNELS = ["TV", "SEM"]
-
-
-@pytest.fixture(scope="module")
-def art(trained_mmm):
-    return load_artifacts(trained_mmm)
 
 
 def _weekly_plan(start="2016-06-27", weeks=6, seed=3):
@@ -93,11 +87,11 @@ def test_an_even_daily_rate_survives_the_round_trip_unchanged():
 # ---------------------------------------------------------------- the Predict form as a scenario
 
 
-def test_form_scenario_states_the_form_as_a_scenario_file(art):
-    sub = art.subcategories[0]
-    shares = {channel: 0.0 for channel in art.channels} | {"TV": 1.0, "SEM": 3.0}
+def test_form_scenario_states_the_form_as_a_scenario_file(mmm_art):
+    sub = mmm_art.subcategories[0]
+    shares = {channel: 0.0 for channel in mmm_art.channels} | {"TV": 1.0, "SEM": 3.0}
     scenario = planner.form_scenario(
-        art,
+        mmm_art,
         pd.Timestamp("2016-07-06"),  # a Wednesday: the week starts on Monday 4 July
         3,
         sub,
@@ -112,7 +106,7 @@ def test_form_scenario_states_the_form_as_a_scenario_file(art):
     weekly = 0.52 * 12 / 52
     np.testing.assert_allclose(scenario["TV"], weekly * 0.25)
     np.testing.assert_allclose(scenario["SEM"], weekly * 0.75)
-    assert (scenario[[c for c in art.channels if c not in ("TV", "SEM")]] == 0).all().all()
+    assert (scenario[[c for c in mmm_art.channels if c not in ("TV", "SEM")]] == 0).all().all()
     assert (scenario["subcategory"] == sub).all()
     assert (scenario["sla"] == 5.0).all() and (scenario["sale_days"] == 2.0).all()
     assert scenario["product_mrp"].isna().all() and scenario["procurement_sla"].isna().all()  # left to the model
@@ -120,13 +114,13 @@ def test_form_scenario_states_the_form_as_a_scenario_file(art):
     assert scenario["vertical"].isna().all()
 
 
-def test_form_scenario_defaults_to_the_historical_split_and_recent_mixes(art):
-    scenario = planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, vertical="Lens")
-    split = historical_split(art)
-    np.testing.assert_allclose(scenario[art.channels].iloc[0].to_numpy(), (12 / 52 * split).to_numpy())
+def test_form_scenario_defaults_to_the_historical_split_and_recent_mixes(mmm_art):
+    scenario = planner.form_scenario(mmm_art, mmm_art.next_week, 1, mmm_art.subcategories[0], monthly_spend=1.0, vertical="Lens")
+    split = historical_split(mmm_art)
+    np.testing.assert_allclose(scenario[mmm_art.channels].iloc[0].to_numpy(), (12 / 52 * split).to_numpy())
     assert scenario["prepaid_share"].isna().all()  # 'recent mix'
     assert (scenario["vertical"] == "Lens").all()
-    cod = planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, payment="COD")
+    cod = planner.form_scenario(mmm_art, mmm_art.next_week, 1, mmm_art.subcategories[0], monthly_spend=1.0, payment="COD")
     assert (cod["prepaid_share"] == 0.0).all()
 
 
@@ -134,25 +128,25 @@ def test_form_scenario_defaults_to_the_historical_split_and_recent_mixes(art):
     "shares, message",
     [({"TV": 0.0}, "add up to 0"), ({"TV": 2.0, "SEM": -1.0}, "negative share for SEM")],
 )
-def test_form_scenario_refuses_a_split_it_cannot_use(art, shares, message):
+def test_form_scenario_refuses_a_split_it_cannot_use(mmm_art, shares, message):
     with pytest.raises(InputError, match=message):
-        planner.form_scenario(art, art.next_week, 1, art.subcategories[0], monthly_spend=1.0, channel_shares=shares)
+        planner.form_scenario(mmm_art, mmm_art.next_week, 1, mmm_art.subcategories[0], monthly_spend=1.0, channel_shares=shares)
 
 
 # ---------------------------------------------------------------- warnings, defaults, display tables
 
 
-def test_no_warning_inside_the_training_ranges(art):
-    sub = art.subcategories[0]
-    defaults = {lever: r.default for lever, r in planner.lever_ranges(art, sub).items()}
-    assert planner.extrapolation_warnings(art, sub, defaults, planner.recent_monthly_spend(art)) == []
-    assert planner.extrapolation_warnings(art, sub, {"sla": float("nan"), "product_mrp": None}) == []
+def test_no_warning_inside_the_training_ranges(mmm_art):
+    sub = mmm_art.subcategories[0]
+    defaults = {lever: r.default for lever, r in planner.lever_ranges(mmm_art, sub).items()}
+    assert planner.extrapolation_warnings(mmm_art, sub, defaults, planner.recent_monthly_spend(mmm_art)) == []
+    assert planner.extrapolation_warnings(mmm_art, sub, {"sla": float("nan"), "product_mrp": None}) == []
 
 
-def test_levers_and_spend_outside_the_training_ranges_are_named(art):
-    sub = art.subcategories[0]
-    sla = planner.lever_ranges(art, sub)["sla"]
-    warnings = planner.extrapolation_warnings(art, sub, {"sla": sla.high + 10}, monthly_spend=1e6)
+def test_levers_and_spend_outside_the_training_ranges_are_named(mmm_art):
+    sub = mmm_art.subcategories[0]
+    sla = planner.lever_ranges(mmm_art, sub)["sla"]
+    warnings = planner.extrapolation_warnings(mmm_art, sub, {"sla": sla.high + 10}, monthly_spend=1e6)
     assert len(warnings) == 2
     assert warnings[0].startswith(f"delivery SLA {sla.high + 10:,.2f} days is outside the training range {sla.low:,.2f}")
     assert "extrapolating" in warnings[0]
@@ -160,32 +154,32 @@ def test_levers_and_spend_outside_the_training_ranges_are_named(art):
     assert "(crore ₹)" in warnings[1]
 
 
-def test_verticals_are_the_ones_the_encoder_knows(art):
-    sub = art.subcategories[0]
-    names = planner.verticals(art, sub)
-    history = art.table("history")
+def test_verticals_are_the_ones_the_encoder_knows(mmm_art):
+    sub = mmm_art.subcategories[0]
+    names = planner.verticals(mmm_art, sub)
+    history = mmm_art.table("history")
     assert names and "unknown" not in names
     assert all(isinstance(n, str) for n in names)
     # every vertical the model has its own mix column for can be chosen
     own = [c.removeprefix("mix_vertical_") for c in history if c.startswith("mix_vertical_") and "infrequent" not in c]
     rows = history.loc[history["subcategory"] == sub, [f"mix_vertical_{v}" for v in own]].dropna(axis=1, how="all")
     assert {c.removeprefix("mix_vertical_") for c in rows} <= set(names)
-    assert planner.verticals(replace(art, encoders={}), sub) == []  # a weekly table has none
+    assert planner.verticals(replace(mmm_art, encoders={}), sub) == []  # a weekly table has none
 
 
-def test_recent_spend_defaults_are_the_last_recent_weeks_of_company_spend(art, trained_mmm):
+def test_recent_spend_defaults_are_the_last_recent_weeks_of_company_spend(mmm_art, trained_mmm):
     company = pd.read_csv(trained_mmm / "company_spend.csv")  # sorted by week already
     recent = company.iloc[-RECENT_WEEKS:]
-    spend = recent[art.channels].to_numpy().sum()
-    assert planner.recent_budget(art) == pytest.approx(spend, rel=1e-12)
+    spend = recent[mmm_art.channels].to_numpy().sum()
+    assert planner.recent_budget(mmm_art) == pytest.approx(spend, rel=1e-12)
     per_month = spend / recent["days"].sum() * 365.25 / 12
-    assert planner.recent_monthly_spend(art) == pytest.approx(per_month, rel=1e-12)
+    assert planner.recent_monthly_spend(mmm_art) == pytest.approx(per_month, rel=1e-12)
 
 
-def test_metrics_table_shows_errors_in_percent(art, trained_mmm):
-    sub = art.subcategories[0]
+def test_metrics_table_shows_errors_in_percent(mmm_art, trained_mmm):
+    sub = mmm_art.subcategories[0]
     raw = pd.read_csv(trained_mmm / "metrics.csv").query("subcategory == @sub").reset_index(drop=True)
-    table = planner.metrics_table(art, sub)
+    table = planner.metrics_table(mmm_art, sub)
     assert table.columns.tolist() == ["predictor", "WAPE %", "MAPE %", "R²"]
     plain = {
         "model": "model",
@@ -206,9 +200,9 @@ def test_gmv_by_subcategory_and_uplift_percent():
     assert planner.uplift_percent(replace(result, historical_gmv=(0.0, 0.0, 0.0))) is None
 
 
-def test_identification_caution_only_for_monthly_spend(art, trained):
-    assert planner.identification_caution(art) is None  # dated (weekly) spend
-    assert "spend changes only once a month" in planner.identification_caution(load_artifacts(trained))
+def test_identification_caution_only_for_monthly_spend(mmm_art, forest_art):
+    assert planner.identification_caution(mmm_art) is None  # dated (weekly) spend
+    assert "spend changes only once a month" in planner.identification_caution(forest_art)
 
 
 def test_monthly_edits_change_only_the_edited_month_and_hit_its_total():
@@ -226,9 +220,9 @@ def test_monthly_edits_change_only_the_edited_month_and_hit_its_total():
     np.testing.assert_allclose(result["SEM"], plan["SEM"])
 
 
-def test_a_baseline_that_beats_the_model_is_said_plainly(art, monkeypatch):
-    table = art.table("metrics")
+def test_a_baseline_that_beats_the_model_is_said_plainly(mmm_art, monkeypatch):
+    table = mmm_art.table("metrics")
     worse = table.assign(wape=np.where(table["predictor"] == "model", 0.99, table["wape"]))
-    monkeypatch.setattr(art, "table", lambda name: worse.copy() if name == "metrics" else table)
-    verdict = planner.baseline_verdict(art, "HomeAudio")
+    monkeypatch.setattr(mmm_art, "table", lambda name: worse.copy() if name == "metrics" else table)
+    verdict = planner.baseline_verdict(mmm_art, "HomeAudio")
     assert verdict.startswith("On the held-out weeks a naive forecast") and "99.0%" in verdict

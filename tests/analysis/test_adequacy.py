@@ -7,7 +7,6 @@ import pytest
 from gmvplanner.analysis.adequacy import data_adequacy, evidence_is_weak, spend_moves_monthly
 from gmvplanner.analysis.optimise import optimise_budget
 from gmvplanner.config import AUTO_MAX_CHANGE, spend_column
-from gmvplanner.model.artifacts import load_artifacts
 
 
 def _weekly(spend_per_day: dict[str, np.ndarray], start: str = "2015-01-05") -> pd.DataFrame:
@@ -65,14 +64,14 @@ def test_few_weeks_per_effect_is_weak_evidence():
     assert evidence_is_weak(table)
 
 
-def test_training_writes_the_check_and_the_optimiser_stays_near_history_on_monthly_spend(trained):
-    art = load_artifacts(trained)  # trained on monthly media
-    adequacy = art.table("adequacy")
-    assert set(adequacy["subcategory"]) == set(art.subcategories)
+def test_training_writes_the_check_and_the_optimiser_stays_near_history_on_monthly_spend(forest_art):
+    # forest_art was trained on monthly media
+    adequacy = forest_art.table("adequacy")
+    assert set(adequacy["subcategory"]) == set(forest_art.subcategories)
     assert adequacy["spend_moves_monthly"].all()
-    limited = optimise_budget(art, 0.1, 8)
+    limited = optimise_budget(forest_art, 0.1, 8)
     assert limited.max_change == AUTO_MAX_CHANGE
     table = limited.table.set_index("channel")
     historical, recommended = table["historical_crore"], table["recommended_crore"]
     assert (abs(recommended - historical) <= AUTO_MAX_CHANGE * historical + 1e-9).all()
-    assert optimise_budget(art, 0.1, 8, max_change=None).max_change is None
+    assert optimise_budget(forest_art, 0.1, 8, max_change=None).max_change is None

@@ -5,13 +5,8 @@ from gmvplanner.analysis.effects import window_gmv
 from gmvplanner.model.artifacts import load_artifacts
 
 
-@pytest.fixture(scope="module")
-def art(trained_mmm):
-    return load_artifacts(trained_mmm)
-
-
-def test_contributions_columns_and_roi(art):
-    contributions = art.table("contributions")
+def test_contributions_columns_and_roi(mmm_art):
+    contributions = mmm_art.table("contributions")
     for col in ("subcategory", "channel", "spend", "incremental_gmv", "roi", "mroi"):
         assert col in contributions
     assert len(contributions) == 3 * 9
@@ -20,12 +15,12 @@ def test_contributions_columns_and_roi(art):
     assert (contributions["incremental_gmv"] >= -1e-6).all()  # non-negative media effects
 
 
-def test_zero_spend_gives_no_channel_effect_and_curves_rise(art):
-    curves = art.table("response_curves")
-    history = art.table("history")
-    for sub, model in art.models.items():
+def test_zero_spend_gives_no_channel_effect_and_curves_rise(mmm_art):
+    curves = mmm_art.table("response_curves")
+    history = mmm_art.table("history")
+    for sub, model in mmm_art.models.items():
         weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
-        contributions = art.table("contributions").query("subcategory == @sub").set_index("channel")
+        contributions = mmm_art.table("contributions").query("subcategory == @sub").set_index("channel")
         base = window_gmv(model, weekly)
         for channel in model.spec.channels:
             curve = curves.query("subcategory == @sub and channel == @channel").sort_values("multiplier")
@@ -37,17 +32,17 @@ def test_zero_spend_gives_no_channel_effect_and_curves_rise(art):
             assert gains[-1] <= gains[0] + 1e-6  # diminishing returns
 
 
-def test_contributions_add_up_for_an_additive_model(art):
-    history = art.table("history")
-    for sub, model in art.models.items():
+def test_contributions_add_up_for_an_additive_model(mmm_art):
+    history = mmm_art.table("history")
+    for sub, model in mmm_art.models.items():
         weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
         no_media = window_gmv(model, weekly, {c: 0.0 for c in model.spec.channels})
-        total = art.table("contributions").query("subcategory == @sub")["incremental_gmv"].sum()
+        total = mmm_art.table("contributions").query("subcategory == @sub")["incremental_gmv"].sum()
         assert window_gmv(model, weekly) - no_media == pytest.approx(total, rel=1e-9)
 
 
-def test_zero_or_unmeasurable_effects_are_flagged_not_silently_zero(art):
-    contributions = art.table("contributions")
+def test_zero_or_unmeasurable_effects_are_flagged_not_silently_zero(mmm_art):
+    contributions = mmm_art.table("contributions")
     flags = contributions["flag"].fillna("")
     no_effect = contributions["incremental_gmv"] <= 0
     assert (flags[no_effect] != "").all()

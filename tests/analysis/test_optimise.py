@@ -8,46 +8,41 @@ from gmvplanner.model.artifacts import load_artifacts
 from ..helpers import optimize_cli, run_cli
 
 
-@pytest.fixture(scope="module")
-def art(trained_mmm):
-    return load_artifacts(trained_mmm)
-
-
-def test_total_met_exactly_and_bounds_respected(art):
+def test_total_met_exactly_and_bounds_respected(mmm_art):
     bounds = {"SEM": (0.01, 0.02), "TV": (0.005, 0.005), "Sponsorship": (0.0, 0.001)}
-    result = optimise_budget(art, 0.1, 8, bounds=bounds)
+    result = optimise_budget(mmm_art, 0.1, 8, bounds=bounds)
     plan = result.table.set_index("channel")
     assert plan["recommended_crore"].sum() == pytest.approx(0.1, abs=1e-12)
     for channel, (lo, hi) in bounds.items():
         assert lo - 1e-12 <= plan.loc[channel, "recommended_crore"] <= hi + 1e-12
     assert (plan["recommended_crore"] >= -1e-12).all()
-    hist = historical_split(art)
+    hist = historical_split(mmm_art)
     np.testing.assert_allclose(plan["historical_crore"], hist.reindex(plan.index) * 0.1)
     assert result.recommended_gmv[0] >= result.historical_gmv[0] - 1e-6
 
 
-def test_recommendation_does_not_return_the_start_split(art):
-    result = optimise_budget(art, 0.1, 13)
+def test_recommendation_does_not_return_the_start_split(mmm_art):
+    result = optimise_budget(mmm_art, 0.1, 13)
     change = result.table["change_crore"].abs().sum()
     assert change > 0.01 * 0.1  # it moved money
     assert result.uplift > 0
 
 
-def test_infeasible_bounds_are_refused(art):
+def test_infeasible_bounds_are_refused(mmm_art):
     with pytest.raises(InputError, match="minimums add up to"):
-        optimise_budget(art, 0.1, 4, bounds={"SEM": (0.2, 0.3)})
+        optimise_budget(mmm_art, 0.1, 4, bounds={"SEM": (0.2, 0.3)})
     with pytest.raises(InputError, match="maximums add up to"):
-        optimise_budget(art, 0.1, 4, bounds={c: (0.0, 0.001) for c in art.channels})
+        optimise_budget(mmm_art, 0.1, 4, bounds={c: (0.0, 0.001) for c in mmm_art.channels})
 
 
-def test_bounds_file_errors_name_the_row(tmp_path, art):
+def test_bounds_file_errors_name_the_row(tmp_path, mmm_art):
     path = tmp_path / "bounds.csv"
     path.write_text("channel,min_crore,max_crore\nSEM,0,1\nBillboards,0,1\n")
     with pytest.raises(InputError, match=r"row 3, column 'channel': unknown channel 'Billboards'"):
-        load_bounds(path, art.channels, art.money)
+        load_bounds(path, mmm_art.channels, mmm_art.money)
     path.write_text("channel,min_crore,max_crore\nSEM,2,1\n")
     with pytest.raises(InputError, match="row 2"):
-        load_bounds(path, art.channels, art.money)
+        load_bounds(path, mmm_art.channels, mmm_art.money)
 
 
 def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_path):
@@ -185,9 +180,9 @@ def test_weighing_new_customers_moves_the_budget_towards_channels_that_bring_the
     assert moved @ shares >= -1e-9
 
 
-def test_new_customer_weight_out_of_range_is_refused(art):
+def test_new_customer_weight_out_of_range_is_refused(mmm_art):
     with pytest.raises(InputError, match="--new-customer-weight.*from 0 to 100"):
-        optimise_budget(art, 0.1, 8, new_customer_weight=101.0)
+        optimise_budget(mmm_art, 0.1, 8, new_customer_weight=101.0)
 
 
 def test_optimize_cli_reports_new_customers(trained_mmm):

@@ -6,32 +6,28 @@ import pytest
 
 from gmvplanner.analysis.scenario_summary import budget_response, channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
-from gmvplanner.model.artifacts import load_artifacts
-
-
-@pytest.fixture(scope="module")
-def art(trained_mmm):
-    return load_artifacts(trained_mmm)
 
 
 def _gmv(art, plan):
     return float(predict_scenario(art, plan)["predicted_gmv"].sum())
 
 
-def test_the_summary_agrees_with_the_forecasts(art):
-    base = default_scenario(art, weeks=6)
+def test_the_summary_agrees_with_the_forecasts(mmm_art):
+    base = default_scenario(mmm_art, weeks=6)
     more_tv = base.assign(TV=base["TV"] * 1.5)
-    summary = scenario_summary(art, {"base": base, "more TV": more_tv}, "base").set_index("scenario")
+    summary = scenario_summary(mmm_art, {"base": base, "more TV": more_tv}, "base").set_index("scenario")
     for name, plan in (("base", base), ("more TV", more_tv)):
         row = summary.loc[name]
-        assert row["gmv"] == pytest.approx(_gmv(art, plan), rel=1e-9)
-        nothing = plan.assign(**{c: 0.0 for c in art.channels})
-        assert row["incremental_gmv"] == pytest.approx(_gmv(art, plan) - _gmv(art, nothing), rel=1e-9)
-        more = plan.assign(**{c: plan[c] * 1.01 for c in art.channels})
-        assert row["marginal_roas"] == pytest.approx((_gmv(art, more) - _gmv(art, plan)) / (0.01 * row["spend"]), rel=1e-6)
+        assert row["gmv"] == pytest.approx(_gmv(mmm_art, plan), rel=1e-9)
+        nothing = plan.assign(**{c: 0.0 for c in mmm_art.channels})
+        assert row["incremental_gmv"] == pytest.approx(_gmv(mmm_art, plan) - _gmv(mmm_art, nothing), rel=1e-9)
+        more = plan.assign(**{c: plan[c] * 1.01 for c in mmm_art.channels})
+        assert row["marginal_roas"] == pytest.approx(
+            (_gmv(mmm_art, more) - _gmv(mmm_art, plan)) / (0.01 * row["spend"]), rel=1e-6
+        )
         assert row["roas"] == pytest.approx(row["incremental_gmv"] / row["spend"])
         assert row["gmv_lower"] <= row["gmv"] <= row["gmv_upper"]
-    allocated = sum(m.spend_share for m in art.models.values()) * art.money.to_base(base["TV"].sum() * 0.5)
+    allocated = sum(m.spend_share for m in mmm_art.models.values()) * mmm_art.money.to_base(base["TV"].sum() * 0.5)
     assert summary.loc["more TV", "spend"] - summary.loc["base", "spend"] == pytest.approx(allocated)
     assert summary.loc["base", ["change", "change_lower", "change_upper"]].tolist() == [0.0, 0.0, 0.0]
     change = summary.loc["more TV", "gmv"] - summary.loc["base", "gmv"]
@@ -39,21 +35,21 @@ def test_the_summary_agrees_with_the_forecasts(art):
     assert summary.loc["more TV", "change_pct"] == pytest.approx(change / summary.loc["base", "gmv"] * 100)
 
 
-def test_the_waterfall_adds_up_to_the_change(art):
-    base = default_scenario(art, weeks=6)
+def test_the_waterfall_adds_up_to_the_change(mmm_art):
+    base = default_scenario(mmm_art, weeks=6)
     plan = base.assign(TV=base["TV"] * 2, SEM=0.0)
-    steps = channel_waterfall(art, plan, base).set_index("step")["change"]
-    assert steps.sum() == pytest.approx(plan_gmv(art, plan) - plan_gmv(art, base), rel=1e-9)
+    steps = channel_waterfall(mmm_art, plan, base).set_index("step")["change"]
+    assert steps.sum() == pytest.approx(plan_gmv(mmm_art, plan) - plan_gmv(mmm_art, base), rel=1e-9)
     assert steps["TV"] >= 0 and steps["SEM"] <= 0  # channel effects are never negative in the media-mix model
     assert (steps.drop(["TV", "SEM", "levers and overlap"]).abs() < 1e-6).all()  # untouched channels move nothing
-    later = default_scenario(art, weeks=6, start=base["week_start"].iloc[0] + pd.Timedelta(weeks=1))
-    assert list(channel_waterfall(art, later, base)["step"]) == ["whole plan"]  # other weeks: no channel split
+    later = default_scenario(mmm_art, weeks=6, start=base["week_start"].iloc[0] + pd.Timedelta(weeks=1))
+    assert list(channel_waterfall(mmm_art, later, base)["step"]) == ["whole plan"]  # other weeks: no channel split
 
 
-def test_the_budget_response_passes_through_the_plan(art):
-    base = default_scenario(art, weeks=6)
-    curve = budget_response(art, base, np.linspace(0, 2, 5))
-    assert curve.loc[curve["multiplier"] == 1.0, "gmv"].iloc[0] == pytest.approx(plan_gmv(art, base), rel=1e-9)
+def test_the_budget_response_passes_through_the_plan(mmm_art):
+    base = default_scenario(mmm_art, weeks=6)
+    curve = budget_response(mmm_art, base, np.linspace(0, 2, 5))
+    assert curve.loc[curve["multiplier"] == 1.0, "gmv"].iloc[0] == pytest.approx(plan_gmv(mmm_art, base), rel=1e-9)
     assert curve.loc[0, "gmv"] == pytest.approx(curve["no_media"].iloc[0])
     assert (np.diff(curve["gmv"]) >= -1e-6).all()  # more spend never loses GMV under non-negative effects
-    assert curve["budget"].iloc[-1] == pytest.approx(art.money.to_base(2 * base[art.channels].to_numpy().sum()))
+    assert curve["budget"].iloc[-1] == pytest.approx(mmm_art.money.to_base(2 * base[mmm_art.channels].to_numpy().sum()))

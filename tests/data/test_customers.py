@@ -106,18 +106,15 @@ def test_no_customer_id_or_pincode_reaches_the_artifacts(trained, small_data):
             assert not leaked, f"{path.name} holds {sorted(leaked)[:3]}"
 
 
-def test_which_channels_bring_new_customers(trained_mmm):
+def test_which_channels_bring_new_customers(mmm_art):
     """The new-customer answers are consistent with the GMV answers they rest on: a channel's new-customer GMV is its
     share of first orders times its incremental GMV, customers = that GMV / the mean first-order GMV of the modelled
     subcategories, cost = the spend they received / customers; shares lie in [0, 1]; media brings less first-order
     GMV than there is."""
-    from gmvplanner.model.artifacts import load_artifacts
-
-    art = load_artifacts(trained_mmm)
-    effects = art.table("new_customer_effects").set_index("channel")
-    contributions = art.table("contributions").groupby("channel")[["spend", "incremental_gmv"]].sum()
-    mine = art.table("customers_by_subcategory").query("subcategory in @art.subcategories")
-    assert list(effects.index) == art.channels
+    effects = mmm_art.table("new_customer_effects").set_index("channel")
+    contributions = mmm_art.table("contributions").groupby("channel")[["spend", "incremental_gmv"]].sum()
+    mine = mmm_art.table("customers_by_subcategory").query("subcategory in @mmm_art.subcategories")
+    assert list(effects.index) == mmm_art.channels
     assert ((effects["share"] >= 0) & (effects["share"] <= 1)).all()
     assert (effects["share_lower"] <= effects["share_upper"]).all()
     np.testing.assert_allclose(effects["spend"], contributions["spend"].reindex(effects.index))
@@ -135,18 +132,15 @@ def test_which_channels_bring_new_customers(trained_mmm):
     assert 0 < effects["incremental_gmv"].sum() < mine["new_gmv"].sum()
 
 
-def test_subcategory_weeks_add_up_to_the_company_weeks(trained_mmm):
+def test_subcategory_weeks_add_up_to_the_company_weeks(mmm_art):
     """customers_by_subcategory is the company's weekly table split by subcategory: its GMV adds up week by week,
     and its customer counts never fall short (a first order can hold several subcategories)."""
-    from gmvplanner.model.artifacts import load_artifacts
-
-    art = load_artifacts(trained_mmm)
-    weekly = art.table("customers_weekly").set_index("week_start")
-    split = art.table("customers_by_subcategory").groupby("week_start").sum(numeric_only=True).reindex(weekly.index)
+    weekly = mmm_art.table("customers_weekly").set_index("week_start")
+    split = mmm_art.table("customers_by_subcategory").groupby("week_start").sum(numeric_only=True).reindex(weekly.index)
     for column in ("new_gmv", "returning_gmv", "no_id_gmv"):
         np.testing.assert_allclose(split[column], weekly[column], rtol=1e-12)
     assert (split["new_customers"] >= weekly["new_customers"]).all()
-    assert (split["new_customers"] > weekly["new_customers"]).any() or len(art.subcategories) == 1
+    assert (split["new_customers"] > weekly["new_customers"]).any() or len(mmm_art.subcategories) == 1
 
 
 def test_shares_are_recovered_from_exact_parts_and_shrink_towards_one_share():

@@ -19,6 +19,7 @@ def _train_weekly(path, *options):
     )
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_weekly_table_trains_end_to_end(weekly_csv, tmp_path):
     out = tmp_path / "art"
     result = _train_weekly(weekly_csv, "--controls", "event", "--model", "mmm", "--artifacts", out)
@@ -32,6 +33,7 @@ def test_weekly_table_trains_end_to_end(weekly_csv, tmp_path):
     assert len(pd.read_csv(out / "backtest.csv")) == 120
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_group_column_gives_one_model_per_group(tmp_path):
     a, _ = weekly_table(seed=1)
     b, _ = weekly_table(seed=2)
@@ -65,11 +67,13 @@ def test_weekly_errors_name_file_column_row(tmp_path):
         load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_weekly_needs_channels(weekly_csv):
     result = run_cli("ecommerce_training.py", "--weekly", weekly_csv)
     assert result.returncode == 2 and "--weekly needs --channels" in result.stderr
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_analyst_fixed_transforms_are_used_and_recorded(weekly_csv, tmp_path):
     """--transforms keeps the analyst's carry-over and saturation for channel c (here its true ones) and
     leaves channel d to the CV search; the manifest says which were fixed."""
@@ -92,6 +96,7 @@ def test_analyst_fixed_transforms_are_used_and_recorded(weekly_csv, tmp_path):
     assert contributions.loc["c", "incremental_gmv"] == pytest.approx(truth["c"], rel=0.03)
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -110,6 +115,7 @@ def test_bad_transforms_file_is_a_plain_error(weekly_csv, tmp_path, text, expect
     assert "Traceback" not in result.stderr and not (tmp_path / "art").exists()
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_transforms_need_the_media_mix_model(weekly_csv, tmp_path):
     fixed = tmp_path / "transforms.csv"
     fixed.write_text("channel,decay,half_saturation_multiple\nc,0,1\n")
@@ -151,6 +157,7 @@ def test_sunday_weeks_a_partial_first_week_and_a_gap_are_read_as_they_are(tmp_pa
     assert stock[before + 1 : before + 4] == pytest.approx(stock[before] * 0.5 ** np.arange(1, 4))
 
 
+@pytest.mark.slow  # the training CLI in a subprocess
 def test_a_table_as_teams_keep_it_trains_predicts_the_gap_and_keeps_its_week_labels(tmp_path):
     path, true_c = _as_teams_keep_it(tmp_path)
     out = tmp_path / "art"

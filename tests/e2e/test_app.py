@@ -14,7 +14,7 @@ from gmvplanner import planner
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import file_sha256, load_artifacts
 
-from ..helpers import ROOT, run_cli
+from ..helpers import ROOT, run_cli, snapshot
 
 PAGES = {  # title in the page list -> the page's file
     "Predict": "app_pages/predict.py",
@@ -205,10 +205,6 @@ def _upload(at, key, path, name=None):
     assert not at.exception
 
 
-def _snapshot(folder):
-    return {p.name: file_sha256(p) for p in folder.iterdir()}
-
-
 def _wait_for_retrain(at, timeout: float = 300.0):
     """Rerun the page once the session's background retrain has ended; returns its job."""
     import time
@@ -227,7 +223,7 @@ def _wait_for_retrain(at, timeout: float = 300.0):
 def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_data, tmp_path, monkeypatch):
     monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    before = _snapshot(artifacts_copy)
+    before = snapshot(artifacts_copy)
     _go(at, "Data & retrain")
     bad = tmp_path / "orders.csv"
     bad.write_text("order_date,gmv\n2015-01-01 10:00:00,5\n")
@@ -251,7 +247,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
     failed = [e.value for e in at.error if "Training failed, the current model is unchanged" in e.value]
     assert failed and "Drones" in failed[0], [e.value for e in at.error]
     assert "gmv-retrain-" not in failed[0] and "gmv-upload-" not in failed[0]
-    assert _snapshot(artifacts_copy) == before
+    assert snapshot(artifacts_copy) == before
     assert not retraining_versions(artifacts_copy)  # a failed retrain leaves no version behind
 
 

@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from gmvplanner import cli
-from gmvplanner.model.artifacts import file_sha256
+
+from ..helpers import snapshot
 
 ORDER_HEADER = (
     "fsn_id,order_date,Year,Month,order_id,order_item_id,gmv,units,deliverybdays,deliverycdays,"
@@ -726,10 +727,6 @@ def guarded(tmp_path_factory, trained) -> Path:
     return dest
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: file_sha256(p) for p in sorted(folder.iterdir())}
-
-
 def test_there_are_at_least_a_hundred_cases():
     assert len(CASES) >= 100
     assert len({name for name, *_ in CASES}) == len(CASES)
@@ -747,7 +744,7 @@ def _call(entry: str, args: list[str]) -> int:
 def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
     name, entry, argv, expected, tmp_path, small_data, guarded, capsys
 ):
-    before = _snapshot(guarded)
+    before = snapshot(guarded)
     args = argv(Env(tmp_path, small_data, guarded))
     capsys.readouterr()
     code = _call(entry, args)
@@ -757,4 +754,4 @@ def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
     assert len(lines) == 1 and lines[0].startswith("error: "), err
     assert expected in lines[0], lines[0]
     assert "internal error" not in err and "Traceback" not in err
-    assert _snapshot(guarded) == before
+    assert snapshot(guarded) == before

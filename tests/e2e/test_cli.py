@@ -5,13 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from gmvplanner.model.artifacts import file_sha256
-
-from ..helpers import ROOT, optimize_cli, run_cli
-
-
-def _snapshot(folder):
-    return {p.name: file_sha256(p) for p in folder.iterdir()}
+from ..helpers import ROOT, optimize_cli, run_cli, snapshot
 
 
 def test_help_explains_both_scripts():
@@ -84,7 +78,7 @@ def _bad_orders(small_data, tmp_path, kind):
     ],
 )
 def test_bad_orders_one_line_error_and_artifacts_untouched(kind, expected, small_data, artifacts_copy, tmp_path):
-    before = _snapshot(artifacts_copy)
+    before = snapshot(artifacts_copy)
     orders = _bad_orders(small_data, tmp_path, kind)
     result = run_cli(
         "ecommerce_training.py",
@@ -101,11 +95,11 @@ def test_bad_orders_one_line_error_and_artifacts_untouched(kind, expected, small
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert str(orders) in lines[0] and expected in lines[0]
-    assert _snapshot(artifacts_copy) == before
+    assert snapshot(artifacts_copy) == before
 
 
 def test_negative_spend_one_line_error(small_data, artifacts_copy, tmp_path):
-    before = _snapshot(artifacts_copy)
+    before = snapshot(artifacts_copy)
     media = tmp_path / "MediaInvestment.csv"
     lines = small_data["media"].read_text().splitlines()
     parts = lines[4].split(",")
@@ -116,7 +110,7 @@ def test_negative_spend_one_line_error(small_data, artifacts_copy, tmp_path):
     assert result.returncode == 2, result.stderr
     assert f"error: {media} row 5, column 'TV': negative spend -0.5" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _snapshot(artifacts_copy) == before
+    assert snapshot(artifacts_copy) == before
 
 
 def test_unknown_subcategory_lists_the_ones_found(small_data, tmp_path):

@@ -27,6 +27,7 @@ def _train(tmp_path, frame, controls):
     return art, art.table("contributions").set_index("channel")
 
 
+@pytest.mark.slow  # trains a hybrid model in-process
 def test_a_nonlinear_lever_goes_to_the_forest_and_the_channels_stay_right(tmp_path):
     frame, truth = weekly_table()
     rng = np.random.default_rng(8)
@@ -50,6 +51,7 @@ def test_a_nonlinear_lever_goes_to_the_forest_and_the_channels_stay_right(tmp_pa
     assert abs(weekly_change(0.2, 0.6)) < 700
 
 
+@pytest.mark.slow  # trains a hybrid model in-process
 def test_a_forest_that_explains_nothing_is_dropped(tmp_path):
     frame, truth = weekly_table()
     frame["noise"] = np.random.default_rng(9).uniform(0, 1, len(frame))

@@ -43,18 +43,17 @@ def test_report_refuses_an_out_inside_the_artifacts(trained_mmm):
     assert result.returncode == 2 and "inside the artifacts folder" in result.stderr
 
 
-def test_the_weekly_decomposition_adds_up_to_the_prediction(trained_mmm):
-    art = load_artifacts(trained_mmm)
-    history = art.table("history")
-    for sub, model in art.models.items():
+def test_the_weekly_decomposition_adds_up_to_the_prediction(mmm_art):
+    history = mmm_art.table("history")
+    for sub, model in mmm_art.models.items():
         weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
         parts = weekly_decomposition(model, weekly)
-        assert list(parts["part"].unique()) == ["baseline", *art.channels]
+        assert list(parts["part"].unique()) == ["baseline", *mmm_art.channels]
         per_week = parts.groupby("week_start", sort=False)["gmv"].sum().to_numpy()
         predicted = model.estimator.predict(design_matrix(weekly, model.spec)) * weekly["days"].to_numpy(float)
         np.testing.assert_allclose(per_week, predicted, rtol=1e-9)
         channel_parts = parts.loc[parts["part"] != "baseline"]
         assert (channel_parts["gmv"] >= -1e-6).all()  # non-negative media effects
         totals = channel_parts.groupby("part")["gmv"].sum()
-        incremental = art.table("contributions").query("subcategory == @sub").set_index("channel")["incremental_gmv"]
+        incremental = mmm_art.table("contributions").query("subcategory == @sub").set_index("channel")["incremental_gmv"]
         assert totals.sum() == pytest.approx(float(pd.Series(incremental).sum()), rel=0.05)  # about the same media GMV
