@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gmvplanner.config import ORDER_COLUMNS
 from gmvplanner.data.customers import NO_ID, SEGMENTS
 from gmvplanner.data.ingest import aggregate_orders
-from gmvplanner.synth import ORDER_COLUMNS
 
 from ..helpers import valid_orders_oracle
 

@@ -1,0 +1,170 @@
+"""What every command line shares: argument types in plain words, the one-line-error parser, logging, exit codes
+and the --out safety check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from ..config import ARTIFACTS_DIR, AUTO
+from ..data.limits import MAX_AMOUNT
+from ..errors import ArtifactError, InputError
+from ..model.base import MODEL_KINDS, model_names
+
+__all__ = [
+    "log",
+    "Parser",
+    "setup_logging",
+    "run",
+    "add_output_flags",
+    "add_artifacts_input",
+    "check_out",
+    "subcategories",
+    "names",
+    "model_name",
+    "bounded",
+    "non_negative",
+    "positive_amount",
+    "positive_number",
+    "positive_int",
+    "seed",
+    "max_change",
+]
+
+log = logging.getLogger("gmvplanner")
+
+EXIT_OK, EXIT_BUG, EXIT_USER_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def setup_logging(quiet: bool) -> None:
+    """Log to stderr with the time: each stage's start and end, or only warnings and errors when `quiet`."""
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(message)s",
+        datefmt="%H:%M:%S",
+        force=True,
+    )
+
+
+def run(work: Callable[[], None], debug: bool) -> int:
+    """Run `work()`; user errors print one line and return 2, never a traceback. Returns the exit code."""
+    try:
+        work()
+        return EXIT_OK
+    except (InputError, ArtifactError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; nothing was replaced", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug, not bad input: say so plainly, show the trace only on request
+        if debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        return EXIT_BUG
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line, like every other error here (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `message` on one line with where to find help, and exit 2."""
+        print(f"error: {message} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def add_output_flags(parser: argparse.ArgumentParser) -> None:
+    """--quiet and --debug, which every command takes."""
+    parser.add_argument("--quiet", action="store_true", help="only print warnings and errors")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
+
+def add_artifacts_input(parser: argparse.ArgumentParser) -> None:
+    """--artifacts for a command that reads trained artifacts."""
+    parser.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
+
+
+def check_out(out: Path | None, artifacts: Path) -> None:
+    """--out is checked before any work: a file we may write, never inside an artifacts folder."""
+    if out is None:
+        return
+    resolved = out.resolve()
+    if resolved.is_dir():
+        raise InputError("--out", f"{out} is a folder; give a file name such as predictions.csv")
+    for folder in (resolved.parent, *resolved.parent.parents):
+        if (folder / "manifest.json").exists() or folder == Path(artifacts).resolve():
+            raise InputError("--out", f"{out} is inside the artifacts folder {folder}; write it elsewhere")
+    parent = resolved.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK) or (resolved.exists() and not os.access(resolved, os.W_OK)):
+        raise InputError("--out", f"no permission to write {out}")
+
+
+def subcategories(text: str) -> tuple[str, ...]:
+    """--subcategories: comma-separated names, at least one."""
+    subs = tuple(s.strip() for s in text.split(",") if s.strip())
+    if not subs:
+        raise argparse.ArgumentTypeError("give at least one subcategory, e.g. CameraAccessory,HomeAudio")
+    return subs
+
+
+def names(text: str) -> tuple[str, ...]:
+    """Comma-separated column names, none given twice."""
+    found = tuple(s.strip() for s in text.split(",") if s.strip())
+    repeated = sorted({n for n in found if found.count(n) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"'{repeated[0]}' is named twice")
+    return found
+
+
+def model_name(text: str) -> str:
+    """--model: one of the registered model kinds."""
+    if text not in MODEL_KINDS:
+        raise argparse.ArgumentTypeError(f"unknown model '{text}'; choose one of {model_names()}")
+    return text
+
+
+def bounded(cast: Callable[[str], float], minimum: float, kind: str, maximum: float = MAX_AMOUNT) -> Callable[[str], float]:
+    """An argparse type: `cast` the text and require a finite value from `minimum` to `maximum`, in plain words."""
+
+    def parse(text: str) -> float:
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind}, got '{text}'") from None
+        if not (value >= minimum and value <= maximum):  # NaN fails both
+            low, high = (f"{minimum:,}", f"{maximum:,}") if cast is int else (f"{minimum:g}", f"{maximum:g}")
+            raise argparse.ArgumentTypeError(f"must be a finite value from {low} to {high}, got {text}")
+        return value
+
+    parse.__name__ = kind  # argparse names the type in some messages
+    return parse
+
+
+SMALLEST_AMOUNT = 1e-12  # "more than zero" for an amount or a ratio typed on the command line
+
+non_negative = bounded(float, 0, "a number")
+positive_amount = bounded(float, SMALLEST_AMOUNT, "an amount")
+positive_number = bounded(float, SMALLEST_AMOUNT, "a number")
+positive_int = bounded(int, 1, "a whole number", maximum=1_000_000)
+seed = bounded(int, 0, "a whole number from 0 to 2**32 - 1", maximum=2**32 - 1)
+
+
+def max_change(text: str) -> float | str | None:
+    """--max-change: a fraction of 0 or more, 'none' (no limit) or 'auto'."""
+    if text.strip().lower() in ("none", "off"):
+        return None
+    if text.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return bounded(float, 0, "a fraction, 'none' or 'auto'")(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3, 'none' or '{AUTO}', got '{text}'") from None

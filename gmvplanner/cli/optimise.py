@@ -1,0 +1,166 @@
+"""`ecommerce_testing.py optimize` (or `optimise`): split a budget across channels to maximise predicted GMV."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import AUTO, AUTO_MAX_CHANGE
+from ..errors import InputError
+from .common import add_artifacts_input, check_out, max_change, non_negative, positive_amount, positive_int, positive_number
+
+if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
+    import pandas as pd
+
+    from ..analysis.optimise import BudgetResult
+    from ..model.artifacts import Artifacts
+
+__all__ = ["add_optimise_parser", "optimise"]
+
+
+def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The `optimize` subcommand (alias `optimise`) and its options; it runs `optimise`."""
+    p = commands.add_parser(
+        "optimize",
+        aliases=["optimise"],
+        help="split a budget across channels to maximise predicted GMV",
+        description="Allocate a total budget (crore) over the next N weeks across channels, within "
+        "optional per-channel bounds, to maximise the predicted GMV of every subcategory.",
+    )
+    add_artifacts_input(p)
+    amount = p.add_mutually_exclusive_group(required=True)
+    amount.add_argument(
+        "--budget",
+        type=positive_amount,
+        help="total budget over the horizon, crore ₹ (a weekly table's own unit for its artifacts)",
+    )
+    amount.add_argument(
+        "--target-roi",
+        type=positive_number,
+        help="instead of --budget: find the largest budget whose best split still earns this marginal ROI "
+        "(₹ of GMV per ₹ of the next spend), and split it",
+    )
+    p.add_argument("--weeks", type=positive_int, required=True, help="horizon in weeks")
+    p.add_argument("--start", help="first week, YYYY-MM-DD (default: the week after the training data)")
+    p.add_argument(
+        "--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon (min_units,max_units for a weekly table)"
+    )
+    p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
+    _add_objective_options(p)
+    p.set_defaults(work=optimise)
+    return p
+
+
+def _add_objective_options(p: argparse.ArgumentParser) -> None:
+    """What the split maximises beyond expected GMV: caution, limits on change, the worth of new customers."""
+    p.add_argument(
+        "--risk-aversion",
+        type=non_negative,
+        default=0.0,
+        help="hybrid and mmm: maximise the expected uplift less this many spreads of it over the bootstrap refits of "
+        "the channel effects (0.84: about its 20th percentile; default: %(default)s, the expected uplift)",
+    )
+    p.add_argument(
+        "--max-change",
+        type=max_change,
+        default=AUTO,
+        help="keep every channel within this fraction of its historical amount (e.g. 0.3, Meridian's default); "
+        f"'none' for no limit; default '{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check "
+        "found the evidence weak (e.g. spend given per month), else no limit",
+    )
+    p.add_argument(
+        "--new-customer-weight",
+        type=non_negative,
+        default=1.0,
+        metavar="W",
+        help="count a rupee of GMV from customers' first orders W times, returning customers' once (e.g. 2 when a "
+        "new customer is worth more than the first order shows); needs a model trained from orders with cust_id "
+        "(default: %(default)s, GMV as it is)",
+    )
+
+
+def optimise(args: argparse.Namespace) -> None:
+    """Split the budget (or find the budget for --target-roi), write the split to --out if given, and print it."""
+    check_out(args.out, args.artifacts)
+    from ..analysis.optimise import load_bounds
+    from ..model.artifacts import load_artifacts
+
+    artifacts = load_artifacts(args.artifacts)
+    bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
+    budget, result = _split(args, artifacts, _start(args.start), bounds)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        result.table.to_csv(args.out, index=False)
+    _print_split(args, artifacts, budget, result)
+
+
+def _start(text: str | None) -> pd.Timestamp | None:
+    """--start as a date, or None for the week after the training data."""
+    import pandas as pd
+
+    try:
+        return pd.Timestamp(text) if text else None
+    except ValueError:
+        raise InputError("--start", f"cannot read date {text!r}; use YYYY-MM-DD") from None
+
+
+def _split(
+    args: argparse.Namespace,
+    artifacts: Artifacts,
+    start: pd.Timestamp | None,
+    bounds: dict[str, tuple[float, float]] | None,
+) -> tuple[float, BudgetResult]:
+    """The budget and its best split: --budget as given, or the largest budget that still earns --target-roi."""
+    from ..analysis.optimise import budget_for_target_roi, optimise_budget
+
+    if args.target_roi is None:
+        result = optimise_budget(
+            artifacts, args.budget, args.weeks, start, bounds, args.risk_aversion, args.max_change, args.new_customer_weight
+        )
+        return args.budget, result
+    budget, result, found = budget_for_target_roi(
+        artifacts,
+        args.target_roi,
+        args.weeks,
+        start,
+        bounds,
+        args.max_change,
+        new_customer_weight=args.new_customer_weight,
+    )
+    print(f"largest budget with a marginal ROI of at least {args.target_roi:g}: {budget:,.4g} ({artifacts.money.name}); {found}")
+    return budget, result
+
+
+def _print_split(args: argparse.Namespace, artifacts: Artifacts, budget: float, result: BudgetResult) -> None:
+    """The split per channel, expected GMV and uplift with their intervals, and any notes and cautions."""
+    from ..analysis.optimise import INTERVAL_SCOPE
+    from ..planner import identification_caution
+
+    money = artifacts.money
+    unit, shown = money.name, money.from_base
+    columns = ["channel", *(money.column(c) for c in ("historical", "recommended", "change"))]
+    print(f"budget {budget:g} ({unit}) over {args.weeks} weeks from {result.weeks[0].date()}; {result.method}")
+    print(result.table[columns].round(4).to_string(index=False))
+    for name, (mean, lo, hi) in (("historical split", result.historical_gmv), ("recommended split", result.recommended_gmv)):
+        print(f"expected GMV, {name}: {shown(mean):,.4g} {unit} (80% interval {shown(lo):,.4g} to {shown(hi):,.4g})")
+    print(f"expected uplift: {shown(result.uplift):+,.4g} {unit}")
+    if result.new_customer_gain is not None:
+        print(
+            f"expected change in GMV from new customers' first orders: {shown(result.new_customer_gain):+,.4g} {unit}"
+            + (f" (their GMV counted {result.new_customer_weight:g}x)" if result.new_customer_weight != 1 else "")
+        )
+    if result.uplift_interval is not None:
+        lo, hi = (shown(v) for v in result.uplift_interval)
+        print(
+            f"uplift over the bootstrap refits of the channel effects: 80% interval {lo:+,.4g} to {hi:+,.4g} {unit}; "
+            f"the recommended split beats the historical one in {result.p_beats_historical:.0%} of them"
+        )
+    print(INTERVAL_SCOPE)
+    if result.note:
+        print(f"note: {result.note}")
+    caution = identification_caution(artifacts)
+    if caution:
+        print(f"caution: {caution}")
+    if args.out:
+        print(f"wrote {args.out}")

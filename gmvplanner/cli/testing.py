@@ -1,0 +1,33 @@
+"""`ecommerce_testing.py`: the subcommands that use trained artifacts (predict, optimize, report) and the dispatch."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import Parser, add_output_flags, run, setup_logging
+from .optimise import add_optimise_parser
+from .predict import add_predict_parser
+from .report import add_report_parser
+
+__all__ = ["testing_parser", "testing_main"]
+
+SUBCOMMANDS = (add_predict_parser, add_optimise_parser, add_report_parser)  # each sets `work`, the function it runs
+
+
+def testing_parser() -> argparse.ArgumentParser:
+    """The testing script's parser: one subcommand per use of the artifacts."""
+    p = Parser(
+        prog="ecommerce_testing.py",
+        description="Use trained artifacts: predict weekly GMV for a spend scenario, or split a budget across channels.",
+    )
+    commands = p.add_subparsers(dest="command", required=True)
+    for add_subcommand in SUBCOMMANDS:
+        add_output_flags(add_subcommand(commands))
+    return p
+
+
+def testing_main(argv: list[str] | None = None) -> int:
+    """`ecommerce_testing.py`: prediction, budget optimisation or the report from artifacts. Returns the exit code."""
+    args = testing_parser().parse_args(argv)
+    setup_logging(args.quiet)
+    return run(lambda: args.work(args), args.debug)
