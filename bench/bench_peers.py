@@ -25,7 +25,7 @@ import pandas as pd
 
 from gmvplanner.config import DEFAULT_MODEL, ROOT
 from gmvplanner.model.base import model_names
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.pipeline import train_weekly
 
 PEERS = ROOT.parent / "shared" / "data" / "peers" / "mmm_example.csv"

@@ -38,7 +38,7 @@ from gmvplanner.data.lift_tests import load_lift_tests
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.model.base import model_names
 from gmvplanner.model.fixed_transforms import FixedTransforms, load_transforms
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.pipeline import TrainingInputs, train
 from gmvplanner.synth import SynthConfig, TrueProcess, ensure_default_data
 

@@ -65,7 +65,7 @@ def test_manifest_has_provenance(forest_art, small_data):
 
 
 def test_window_ends_with_the_orders_when_media_runs_longer(small_data, tmp_path):
-    from gmvplanner.model.training import TrainConfig
+    from gmvplanner.model.train_config import TrainConfig
     from gmvplanner.pipeline import TrainingInputs, train
 
     media = pd.read_csv(small_data["media_weekly"])
@@ -81,7 +81,7 @@ def test_trains_from_a_folder_of_parquet_files(small_data, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from gmvplanner.model.training import TrainConfig
+    from gmvplanner.model.train_config import TrainConfig
     from gmvplanner.pipeline import TrainingInputs, train
 
     table = pa.Table.from_pandas(pd.read_csv(small_data["orders"], dtype=str, keep_default_na=False))

@@ -24,7 +24,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # imported when training starts, so --help and option errors stay fast
-    from ..model.training import TrainConfig
+    from ..model.train_config import TrainConfig
     from ..pipeline import TrainingInputs, TrainingResult
 
 __all__ = ["training_parser", "check_training_options", "training_main"]
@@ -218,7 +218,7 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the options describe (reads --transforms and --lift-tests)."""
     from ..data.lift_tests import load_lift_tests
     from ..model.fixed_transforms import load_transforms
-    from ..model.training import TrainConfig
+    from ..model.train_config import TrainConfig
 
     return TrainConfig(
         holdout_weeks=args.holdout_weeks,

@@ -27,10 +27,13 @@ __all__ = [
     "observed",
 ]
 
-FEATURE_SCHEMA = 5  # bump when design_matrix or the saved model changes meaning (5: model classes moved, 0.2.0); artifacts from another schema are refused
+# bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
+FEATURE_SCHEMA = 5  # 5: the pickled model classes moved (0.2.0)
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
 TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
+ISO_WEEKS_PER_YEAR = 52.18  # mean ISO weeks per year (365.25 / 7, rounded): the period of the week-of-year cycle
+DAYS_PER_YEAR = 365.25
 
 
 @dataclass
@@ -98,15 +101,15 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
         thursday = pd.DatetimeIndex(weekly["week_start"]) + pd.Timedelta(days=3)
         X["month"] = thursday.month.to_numpy(float)
         woy = thursday.isocalendar().week.to_numpy(float)
-        X["woy_sin"] = np.sin(2 * np.pi * woy / 52.18)
-        X["woy_cos"] = np.cos(2 * np.pi * woy / 52.18)
+        X["woy_sin"] = np.sin(2 * np.pi * woy / ISO_WEEKS_PER_YEAR)
+        X["woy_cos"] = np.cos(2 * np.pi * woy / ISO_WEEKS_PER_YEAR)
     starts = pd.DatetimeIndex(weekly["week_start"])
     if spec.calendar or spec.trend:
-        X["trend"] = ((starts - TREND_ORIGIN).days / 365.25).to_numpy(float)
+        X["trend"] = ((starts - TREND_ORIGIN).days / DAYS_PER_YEAR).to_numpy(float)
     doy = (starts + pd.Timedelta(days=3)).day_of_year.to_numpy(float)
     for k in range(1, spec.fourier + 1):
-        X[f"season_sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
-        X[f"season_cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
+        X[f"season_sin{k}"] = np.sin(2 * np.pi * k * doy / DAYS_PER_YEAR)
+        X[f"season_cos{k}"] = np.cos(2 * np.pi * k * doy / DAYS_PER_YEAR)
     frame = pd.DataFrame(X, index=weekly.index)[spec.feature_names()]
     for col, value in spec.fill_values.items():
         if col in frame:

@@ -6,7 +6,7 @@ import pytest
 
 from gmvplanner.errors import ArtifactError
 from gmvplanner.model.artifacts import file_sha256, load_artifacts
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.pipeline import TrainingInputs, train
 
 

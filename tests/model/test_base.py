@@ -6,7 +6,7 @@ import pytest
 from gmvplanner.model.base import Predictive, PredictiveTotal, model_kind, model_names
 from gmvplanner.model.forest import ForestModel
 from gmvplanner.model.mmm import MediaMixModel
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 
 
 def test_registry_maps_names_to_kinds_and_lists_them_on_a_bad_name():

@@ -6,7 +6,7 @@ import pytest
 from gmvplanner.features.design import design_matrix
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.model.hybrid import forest_columns
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.pipeline import train_weekly
 
 from ..helpers import weekly_table
