@@ -91,7 +91,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     return table
 
 
-def check_names(path: Path, names: list[str]) -> None:
+def check_names(path: Path | str, names: list[str]) -> None:
     """Every column named once; the first repeat names both positions (1-based, as a spreadsheet counts)."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
