@@ -445,15 +445,15 @@ def retrain(
     if not subcategories:
         raise InputError("subcategories", "choose at least one subcategory to model")
     config = config or TrainConfig()
-    extras = {}
-    if "transforms" in files:
-        extras["transforms"] = load_transforms(files["transforms"])
-    if "lift_tests" in files:
-        extras["lift_tests"] = load_lift_tests(files["lift_tests"])
-    if extras:
+    transforms = load_transforms(files["transforms"]) if "transforms" in files else None
+    lift_tests = load_lift_tests(files["lift_tests"]) if "lift_tests" in files else None
+    if transforms is not None or lift_tests is not None:
         if not MODEL_KINDS[config.model].has_media_part:
             raise InputError("model", f"transforms and lift tests act on a media part; the {config.model} model has none")
-        config = replace(config, **extras)
+        if transforms is not None:
+            config = replace(config, transforms=transforms)
+        if lift_tests is not None:
+            config = replace(config, lift_tests=lift_tests)
     inputs = TrainingInputs(
         orders=files["orders"],
         media=files["media"],
