@@ -25,6 +25,8 @@ from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 __all__ = [
     "MISSING",
     "DATE_FORMATS",
+    "SNIFF_BYTES",
+    "PARQUET_MAGIC",
     "read_table",
     "check_file",
     "check_names",
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 
 MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
+SNIFF_BYTES = 1 << 16  # the start of a file read to tell binary from text and guess its encoding
+PARQUET_MAGIC = b"PAR1"  # the first bytes of every Parquet file
 
 
 def check_file(path: Path | str) -> None:
@@ -73,8 +77,8 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     path = Path(path)
     check_file(path)
     with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head[:4] == b"PAR1":
+        head = fh.read(SNIFF_BYTES)
+    if head[: len(PARQUET_MAGIC)] == PARQUET_MAGIC:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for corrupt files
