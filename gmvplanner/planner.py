@@ -18,7 +18,7 @@ from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
-from .dates import week_start
+from .dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .model.base import MODEL_KINDS
@@ -79,9 +79,14 @@ __all__ = [
     "UploadCheck",
     "retrain",
     "PAYMENT_CHOICES",
+    "EDIT_TOLERANCE",
 ]
 
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
+# a monthly spend up to 5% beyond the training weeks' range is not flagged as extrapolation
+SPEND_RANGE_SLACK = 0.05
+# relative change below which an edited plan cell counts as untouched (a table round-trip's float noise)
+EDIT_TOLERANCE = 1e-12
 
 
 def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.DataFrame:
@@ -225,7 +230,7 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
 def recent_monthly_spend(artifacts: Artifacts) -> float:
     """Company spend per month over the last RECENT_WEEKS weeks, in the artifacts' input money unit."""
     company = artifacts.table("company_spend").sort_values("week_start").iloc[-RECENT_WEEKS:]
-    return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * 365.25 / 12)
+    return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * DAYS_PER_YEAR / MONTHS_PER_YEAR)
 
 
 def recent_budget(artifacts: Artifacts) -> float:
@@ -251,8 +256,8 @@ def form_scenario(
 ) -> pd.DataFrame:
     """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
 
-    `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix) and
-    turned into weekly spend at 12/52 of a month per week.
+    `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix, as
+    `optimise.historical_split` gives it) and turned into weekly spend at 12/52 of a month per week.
     """
     shares = pd.Series(channel_shares) if channel_shares else historical_split(artifacts)
     shares = shares.reindex(artifacts.channels).fillna(0.0)
@@ -264,7 +269,7 @@ def form_scenario(
     start = week_start([first_week], artifacts.week_starts_on)[0]
     frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
     for channel in artifacts.channels:
-        frame[channel] = monthly_spend * 12 / 52 * shares[channel]
+        frame[channel] = monthly_spend * MONTHS_PER_YEAR / WEEKS_PER_YEAR * shares[channel]
     frame["subcategory"] = subcategory
     for name, value in (
         ("sla", sla),
@@ -295,8 +300,8 @@ def extrapolation_warnings(
     if monthly_spend is not None:
         company = artifacts.table("company_spend")
         weekly = company[artifacts.channels].sum(axis=1) / company["days"] * 7
-        monthly = weekly * 52 / 12
-        if monthly_spend > monthly.max() * 1.05 or monthly_spend < monthly.min() * 0.95:
+        monthly = weekly * WEEKS_PER_YEAR / MONTHS_PER_YEAR
+        if monthly_spend > monthly.max() * (1 + SPEND_RANGE_SLACK) or monthly_spend < monthly.min() * (1 - SPEND_RANGE_SLACK):
             out.append(
                 f"monthly spend {monthly_spend:,.3f} is outside the training range {monthly.min():,.3f} to "
                 f"{monthly.max():,.3f} ({artifacts.money.name}): the model is extrapolating."
@@ -349,7 +354,7 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
         inside = (month == m).to_numpy()
         for channel in channels:
             target, was = float(new.loc[m, channel]), float(old.loc[m, channel])
-            if abs(target - was) <= 1e-12 * max(abs(was), 1.0):
+            if abs(target - was) <= EDIT_TOLERANCE * max(abs(was), 1.0):
                 continue
             changed = True
             if was > 0:
