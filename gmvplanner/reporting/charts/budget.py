@@ -6,9 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import PALETTE, layout
+from .common import INTERVAL_LABEL, PALETTE, layout
 
 __all__ = ["split_figure", "waterfall_figure", "budget_response_figure"]
+
+# a change below this share of the baseline plan's GMV is float noise: not drawn as a step (nor allowed as the
+# whole y range)
+NEGLIGIBLE_SHARE = 1e-9
+WATERFALL_PAD = 0.6  # room above and below the bars, as a share of the range they span
 
 
 def split_figure(table: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
@@ -27,7 +32,7 @@ def split_figure(table: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> go.
 def waterfall_figure(steps: pd.DataFrame, base_gmv: float, plan_gmv: float, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
     """From the baseline plan's GMV to this plan's, one bar per step (`steps`: step, change in the base unit)."""
     div, unit = money.axis(pd.Series([base_gmv, plan_gmv]))
-    shown = steps.loc[steps["change"].abs() > 1e-9 * max(abs(base_gmv), 1.0)]
+    shown = steps.loc[steps["change"].abs() > NEGLIGIBLE_SHARE * max(abs(base_gmv), 1.0)]
     fig = go.Figure(
         go.Waterfall(
             x=["baseline plan", *shown["step"], "this plan"],
@@ -44,7 +49,7 @@ def waterfall_figure(steps: pd.DataFrame, base_gmv: float, plan_gmv: float, mone
     fig.update_layout(hovermode="closest", showlegend=False)
     low = min(base_gmv, plan_gmv, base_gmv + float(shown["change"].clip(upper=0).sum())) / div
     high = max(base_gmv, plan_gmv, base_gmv + float(shown["change"].clip(lower=0).sum())) / div
-    pad = max(high - low, 1e-9 * max(abs(high), 1.0)) * 0.6
+    pad = max(high - low, NEGLIGIBLE_SHARE * max(abs(high), 1.0)) * WATERFALL_PAD
     fig.update_yaxes(range=[low - pad, high + pad])  # the changes are small against the total: show them
     return fig
 
@@ -64,7 +69,7 @@ def budget_response_figure(curve: pd.DataFrame, points: pd.DataFrame, money: Mon
                 fill="toself",
                 fillcolor="rgba(31,119,180,0.15)",
                 line={"width": 0},
-                name="80% interval",
+                name=INTERVAL_LABEL,
                 hoverinfo="skip",
             )
         )

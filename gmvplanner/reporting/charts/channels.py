@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import PALETTE, interval_bars, layout
+from .common import INTERVAL_LABEL, PALETTE, interval_bars, layout
 
 __all__ = [
     "contribution_figure",
@@ -53,7 +53,7 @@ def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit =
                 x=rows["roi"],
                 y=rows["channel"],
                 orientation="h",
-                name="ROI (average, 80% interval)",
+                name=f"ROI (average, {INTERVAL_LABEL})",
                 marker_color=PALETTE[0],
                 error_x=interval_bars(rows, "roi"),
             ),
@@ -107,7 +107,7 @@ def spend_effect_figure(contributions: pd.DataFrame, subcategory: str) -> go.Fig
                 x=100 * rows["share"],
                 y=rows["channel"],
                 orientation="h",
-                name="share of GMV from media (80% interval)",
+                name=f"share of GMV from media ({INTERVAL_LABEL})",
                 marker_color=PALETTE[2],
                 error_x=interval_bars(rows.assign(**{c: 100 * rows[c] for c in rows if c.startswith("share")}), "share"),
             ),

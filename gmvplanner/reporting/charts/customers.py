@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ...dates import MONTHS_PER_YEAR
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import PALETTE, interval_bars, layout
+from .common import INTERVAL_LABEL, PALETTE, interval_bars, layout
 
 __all__ = ["segment_figure", "new_returning_figure", "cohort_figure", "cost_per_new_customer_figure"]
 
@@ -40,8 +41,9 @@ def new_returning_figure(weekly: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CROR
 
 def cohort_figure(cohorts: pd.DataFrame) -> go.Figure:
     """Cohort retention: of each month's new customers, the share (%) who bought in each later month."""
+    years = cohorts["month"].dt.year - cohorts["cohort"].dt.year
     frame = cohorts.assign(
-        age=(cohorts["month"].dt.year - cohorts["cohort"].dt.year) * 12 + cohorts["month"].dt.month - cohorts["cohort"].dt.month,
+        age=years * MONTHS_PER_YEAR + cohorts["month"].dt.month - cohorts["cohort"].dt.month,
         share=100 * cohorts["customers"] / cohorts["cohort_size"],
     )
     grid = frame.pivot_table(index="cohort", columns="age", values="share").sort_index()
@@ -80,4 +82,4 @@ def cost_per_new_customer_figure(effects: pd.DataFrame, money: MoneyUnit = RUPEE
             error_x=interval_bars(rows, "cost_per_new_customer"),
         )
     )
-    return layout(fig, "Cost per new customer by channel (80% interval)", "channel", x_title=f"{unit} per new customer")
+    return layout(fig, f"Cost per new customer by channel ({INTERVAL_LABEL})", "channel", x_title=f"{unit} per new customer")

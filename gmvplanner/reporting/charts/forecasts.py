@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import PALETTE, layout, mark_events
+from .common import INTERVAL_LABEL, PALETTE, layout, mark_events
 
 __all__ = [
     "forecast_figure",
@@ -18,6 +18,8 @@ __all__ = [
     "feature_label",
     "importance_figure",
 ]
+
+HALF_WEEK = pd.Timedelta(days=3)  # the held-out shading reaches this far past the first and last held-out week
 
 
 def forecast_figure(
@@ -52,7 +54,7 @@ def forecast_figure(
             fill="tonexty",
             line={"width": 0},
             fillcolor="rgba(31,119,180,0.2)",
-            name="80% interval",
+            name=INTERVAL_LABEL,
         )
     )
     fig.add_trace(
@@ -92,7 +94,7 @@ def scenario_comparison_figure(predictions: pd.DataFrame, subcategory: str, mone
                 },
             )
         )
-    return layout(fig, f"{subcategory}: predicted weekly GMV by scenario (bars: 80% interval)", f"GMV ({unit})")
+    return layout(fig, f"{subcategory}: predicted weekly GMV by scenario (bars: {INTERVAL_LABEL})", f"GMV ({unit})")
 
 
 def backtest_figure(
@@ -123,8 +125,8 @@ def backtest_figure(
     hold = rows.loc[rows["split"] == "holdout", "week_start"]
     if len(hold):
         fig.add_vrect(
-            x0=hold.min() - pd.Timedelta(days=3),
-            x1=hold.max() + pd.Timedelta(days=3),
+            x0=hold.min() - HALF_WEEK,
+            x1=hold.max() + HALF_WEEK,
             fillcolor="orange",
             opacity=0.15,
             line_width=0,
