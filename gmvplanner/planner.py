@@ -9,6 +9,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ __all__ = [
     "split_table",
     "recommended_amounts",
     "budget_curve",
+    "BudgetCurve",
     "report_html",
     "knows_new_customers",
     "BASELINE_PLAN",
@@ -70,6 +72,7 @@ __all__ = [
     "apply_monthly_edits",
     "monthly_to_weekly",
     "compare_scenarios",
+    "ScenarioComparison",
     "gmv_by_subcategory",
     "uplift_percent",
     "metrics_table",
@@ -103,7 +106,15 @@ def recommended_amounts(result: BudgetResult, money: MoneyUnit) -> pd.Series:
     return result.table.set_index("channel")[money.column("recommended")]
 
 
-def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+class BudgetCurve(NamedTuple):
+    """GMV against total budget (`scenario_summary.budget_response`) and the points to mark on it (label, budget,
+    gmv)."""
+
+    curve: pd.DataFrame
+    points: pd.DataFrame
+
+
+def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> BudgetCurve:
     """GMV against total budget from 0 to `top` times the optimiser's budget at the historical split (see
     `scenario_summary.budget_response`), and the two points to mark: the historical and the recommended split."""
     money = artifacts.money
@@ -119,7 +130,7 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
             "gmv": [at_one, plan_gmv(artifacts, recommended)],
         }
     )
-    return curve, points
+    return BudgetCurve(curve, points)
 
 
 def knows_new_customers(artifacts: Artifacts) -> bool:
@@ -367,7 +378,14 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
     return out
 
 
-def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+class ScenarioComparison(NamedTuple):
+    """The weekly predictions of named scenarios (column `scenario`) and their totals table."""
+
+    predictions: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> ScenarioComparison:
     """Predictions of each named scenario (column `scenario`) and a table of totals with differences.
 
     Totals: one row per scenario and subcategory, GMV in the artifacts' input money unit, and the
@@ -382,7 +400,7 @@ def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) 
     table = money.from_base(totals).round(4)
     diff = money.from_base(totals - first).round(4).add_suffix(" vs first")
     pct = ((totals / first - 1) * 100).round(2)[["all subcategories"]].rename(columns=lambda c: "% vs first")
-    return predictions, pd.concat([table, diff, pct], axis=1).reset_index()
+    return ScenarioComparison(predictions, pd.concat([table, diff, pct], axis=1).reset_index())
 
 
 def gmv_by_subcategory(predictions: pd.DataFrame) -> pd.Series:
