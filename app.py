@@ -78,6 +78,7 @@ def log_rerun(started: float) -> None:
 
 
 def main() -> None:
+    """Run the frame and log how long the run took (see `log_rerun`)."""
     started = time.perf_counter()
     try:
         frame()

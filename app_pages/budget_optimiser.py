@@ -80,6 +80,7 @@ def form_ui(art: Artifacts) -> BudgetRequest | None:
 
 
 def main() -> None:
+    """The page: the form, then the last result with its split, table and budget curve."""
     art, _ = current()
     page_header(
         "Budget optimiser",

@@ -11,6 +11,7 @@ from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 
 def main() -> None:
+    """The page: one subcategory's channel effects, ROI, response curves and their table."""
     art, _ = current()
     money = art.money
     page_header(

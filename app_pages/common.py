@@ -7,7 +7,7 @@ are run afresh by `st.navigation` on every rerun.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,9 @@ __all__ = [
     "table_editor",
     "replace_plan",
     "cached_report",
+    "remembered",
+    "remembered_index",
+    "keep",
 ]
 
 
@@ -138,7 +141,7 @@ def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return st.data_editor(frame, key=key, disabled=[label], hide_index=True, width="stretch", column_config={label: config})
 
 
-def remembered(key: str, default):
+def remembered(key: str, default: Any) -> Any:
     """The value widget `key` had when the analyst last left the page, else `default`: Streamlit forgets the state
     of widgets a run does not draw, so a form would reset on every return."""
     return st.session_state.get(f"_kept_{key}", default)

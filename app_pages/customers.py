@@ -12,6 +12,7 @@ from gmvplanner.reporting.tables import customer_tables_of, new_customer_table, 
 
 
 def main() -> None:
+    """The page: segments, new and returning customers, cohorts and the channels that bring new customers."""
     art, _ = current()
     page_header(
         "Customers",

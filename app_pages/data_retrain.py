@@ -139,6 +139,7 @@ def job_ui(job: retraining.RetrainJob) -> None:
 
 
 def main() -> None:
+    """The page (rerun every second while a retrain runs): uploads, options, the Retrain button and the job."""
     art, _ = current()
     page_header(
         "Data & retrain",

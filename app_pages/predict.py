@@ -127,6 +127,7 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> N
 
 
 def main() -> None:
+    """The page: the subcategory, the form and the forecast of what it last submitted."""
     art, key = current()
     page_header(
         "Predict weekly GMV",

@@ -152,6 +152,7 @@ def save_ui(edited: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    """The page: upload or edit a plan, quick changes, what it buys, and saved plans compared."""
     art, key = current()
     page_header(
         "Scenario planner",

@@ -68,6 +68,7 @@ class LiftTests:
         return out
 
     def to_json(self) -> dict:
+        """What the manifest records of the tests: the file, how many, which channels."""
         return {"source": self.source, "tests": len(self.table), "channels": sorted(set(self.table["channel"]))}
 
     def spread_for(self, shares: pd.DataFrame, money: MoneyUnit) -> LiftTests:

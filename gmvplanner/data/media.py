@@ -27,14 +27,17 @@ class MediaSpend:
 
     @property
     def channels(self) -> list[str]:
+        """The channels, in the file's order."""
         return list(self.daily_crore.columns)
 
     @property
     def start(self) -> pd.Timestamp:
+        """The first day the file covers."""
         return self.daily_crore.index[0]
 
     @property
     def end(self) -> pd.Timestamp:
+        """The last day the file covers."""
         return self.daily_crore.index[-1]
 
 

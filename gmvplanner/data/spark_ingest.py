@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # PySpark is optional: imported only when the Spark engine runs
+    from pyspark.sql import SparkSession
 
 from ..errors import InputError
 from .ingest import OrderAggregate, WindowChooser, aggregate_orders, clean_and_aggregate
@@ -23,7 +27,7 @@ __all__ = ["aggregate_orders_spark", "spark_session"]
 SHUFFLE_PARTITIONS_LOCAL = 8
 
 
-def spark_session(master: str | None = None):
+def spark_session(master: str | None = None) -> SparkSession:
     """The Spark session: `master` (e.g. spark://host:7077), else the one spark-submit set up, else local[*]."""
     try:
         from pyspark.sql import SparkSession
@@ -50,7 +54,7 @@ def _submitted() -> bool:
 class _SparkRunner:
     """Runs the shared SQL on Spark: tables are cached temporary views."""
 
-    def __init__(self, spark):
+    def __init__(self, spark: SparkSession):
         self.spark = spark
 
     def table(self, name: str, sql: str) -> None:
@@ -101,7 +105,7 @@ def aggregate_orders_spark(path: Path | str, master: str | None = None, window: 
     return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable, window)
 
 
-def _aggregate_remote(spark, path: str, window: WindowChooser | None = None) -> OrderAggregate:
+def _aggregate_remote(spark: SparkSession, path: str, window: WindowChooser | None = None) -> OrderAggregate:
     """Orders at a URI only the cluster can read: CSV by its suffix, else Parquet (a file or a folder). Timestamps
     with a time zone are read in the session's zone (UTC) here, as there is no local schema to name the zone."""
     from . import readers
