@@ -75,7 +75,7 @@ class DropReason(Enum):
     DUPLICATE = (None, "exact duplicate row", None)
     MISSING_GMV = (1, "missing GMV", "raw_gmv IS NULL")
     IMPLAUSIBLE = (2, _IMPLAUSIBLE_LABEL, f"COALESCE({_IMPLAUSIBLE}, false)")
-    # a valid line's day outside the window; decided by `OrderAggregate.report`, which is given the window
+    # a line no earlier rule dropped, on a day outside the window: decided by `OrderAggregate.report`, given the window
     OUTSIDE_WINDOW = (3, "outside modelling window", None)
     MISSING_SUBCATEGORY = (4, "missing subcategory", "subcategory IS NULL")
     NEGATIVE_GMV = (5, "negative GMV", "raw_gmv < 0")
