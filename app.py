@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from app_pages.common import current, current_path, get_artifacts, use_version
+from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
 from gmvplanner import planner, retraining
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -28,13 +28,13 @@ PAGES = (  # (file, title) in the order of the page list; the first opens by def
 )
 
 
-def load_or_train() -> tuple[Artifacts, str]:
+def load_or_train() -> CurrentModel:
     """The served artifacts and their key; trains on the default data first when there are none yet."""
     path = planner.app_artifacts_dir()
     key = planner.artifacts_key(path)
     if key:
         try:
-            return get_artifacts(str(path), key), key  # the usual case: verified once, then cached
+            return CurrentModel(get_artifacts(str(path), key), key)  # the usual case: verified once, then cached
         except ArtifactError:
             pass  # default-data artifacts that no longer load are retrained below; any others raise there
     bar = st.progress(0.0, text="First start: preparing the default data and training the models (about 30 s)")
@@ -42,7 +42,7 @@ def load_or_train() -> tuple[Artifacts, str]:
     bar.empty()
     get_artifacts.clear()
     key = planner.artifacts_key(path)
-    return get_artifacts(str(path), key), key
+    return CurrentModel(get_artifacts(str(path), key), key)
 
 
 def sidebar_frame(art: Artifacts) -> None:
@@ -78,6 +78,7 @@ def log_rerun(started: float) -> None:
 
 
 def main() -> None:
+    """Run the frame and log how long the run took (see `log_rerun`)."""
     started = time.perf_counter()
     try:
         frame()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -9,8 +11,10 @@ from app_pages.common import current, page_header, replace_plan, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, MAX_NEW_CUSTOMER_WEIGHT, optimise_budget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, PLAN_WEEKS
+from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 MOVE_LIMITS = {
     f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak)": AUTO,
@@ -22,7 +26,18 @@ MOVE_LIMITS = {
 }
 
 
-def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]], float | str | None, float] | None:
+class BudgetRequest(NamedTuple):
+    """What the form asks of the optimiser: the budget and per-channel bounds (input money unit), the horizon in
+    weeks, the largest move per channel (a share, AUTO or None) and the weight of new customers' GMV."""
+
+    budget: float
+    weeks: int
+    bounds: dict[str, tuple[float, float]]
+    max_change: float | str | None
+    new_customer_weight: float
+
+
+def form_ui(art: Artifacts) -> BudgetRequest | None:
     """The budget, horizon, per-channel bounds (input money unit), largest move per channel and the weight of new
     customers' GMV, once submitted."""
     recent = planner.recent_budget(art)
@@ -35,7 +50,7 @@ def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]],
             format="%.4f",
             key="budget_total",
         )
-        weeks = c2.number_input("Horizon (weeks)", min_value=1, max_value=52, value=PLAN_WEEKS, key="budget_weeks")
+        weeks = c2.number_input("Horizon (weeks)", min_value=1, max_value=WEEKS_PER_YEAR, value=PLAN_WEEKS, key="budget_weeks")
         move = st.selectbox(
             "Largest move per channel, from its historical share",
             list(MOVE_LIMITS),
@@ -61,22 +76,27 @@ def form_ui(art: Artifacts) -> tuple[float, int, dict[str, tuple[float, float]],
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
-    return budget, int(weeks), limits, MOVE_LIMITS[move], float(weight)
+    return BudgetRequest(budget, int(weeks), limits, MOVE_LIMITS[move], float(weight))
 
 
 def main() -> None:
+    """The page: the form, then the last result with its split, table and budget curve."""
     art, _ = current()
     page_header(
         "Budget optimiser",
         "Split a total budget across channels to maximise the predicted GMV of every subcategory, within "
         "per-channel bounds. Each channel's total is spread evenly over the weeks.",
     )
-    submitted = form_ui(art)
-    if submitted is not None:
-        budget, weeks, limits, max_change, weight = submitted
+    request = form_ui(art)
+    if request is not None:
         with st.spinner("Optimising (a few seconds)..."):
             st.session_state["budget_result"] = optimise_budget(
-                art, budget, weeks, bounds=limits, max_change=max_change, new_customer_weight=weight
+                art,
+                request.budget,
+                request.weeks,
+                bounds=request.bounds,
+                max_change=request.max_change,
+                new_customer_weight=request.new_customer_weight,
             )
     result, money = st.session_state.get("budget_result"), art.money
     if result is None:
@@ -92,8 +112,8 @@ def main() -> None:
     )
     uplift = planner.uplift_percent(result)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"80% interval {historical}")
-    c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"80% interval {recommended}")
+    c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"{INTERVAL_LABEL} {historical}")
+    c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"{INTERVAL_LABEL} {recommended}")
     c3.metric("Expected uplift", money.format(result.uplift), delta=None if uplift is None else f"{uplift:+.2f}%")
     if result.new_customer_gain is not None:
         weighed = f", their GMV counted {result.new_customer_weight:g}x" if result.new_customer_weight != 1 else ""
@@ -104,11 +124,13 @@ def main() -> None:
     if result.uplift_interval is not None:
         lo, hi = result.uplift_interval
         st.markdown(
-            f"**Uplift, counting the uncertainty of the channel estimates:** 80% interval {money.format(lo)} to "
+            f"**Uplift, counting the uncertainty of the channel estimates:** {INTERVAL_LABEL} {money.format(lo)} to "
             f"{money.format(hi)}; the recommended split beats the historical one in "
             f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
         )
-    st.caption(f"80% intervals: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} Method: {result.method}.")
+    st.caption(
+        f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} Method: {result.method}."
+    )
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
     st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
     if st.button("Plan these weeks with the recommended split in the Scenario planner", key="send_to_planner"):

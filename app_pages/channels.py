@@ -7,9 +7,11 @@ import streamlit as st
 from app_pages.common import current, page_header
 from gmvplanner import planner
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 
 def main() -> None:
+    """The page: one subcategory's channel effects, ROI, response curves and their table."""
     art, _ = current()
     money = art.money
     page_header(
@@ -34,7 +36,7 @@ def main() -> None:
         st.info(step_caution)
     if "incremental_gmv_lower" in mine:
         st.caption(
-            "80% intervals: the spread of each answer over 100 moving-block bootstrap refits of the channel effects "
+            f"{INTERVAL_LABEL}s: the spread of each answer over 100 moving-block bootstrap refits of the channel effects "
             "(weeks resampled in blocks, carry-over and saturation held at their chosen values). An interval that "
             "reaches zero means the data cannot tell the effect from none."
         )

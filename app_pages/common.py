@@ -7,6 +7,7 @@ are run afresh by `st.navigation` on every rerun.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,8 @@ from gmvplanner.model.artifacts import Artifacts, load_artifacts
 
 __all__ = [
     "get_artifacts",
+    "CurrentModel",
+    "Waterfall",
     "current",
     "current_path",
     "use_version",
@@ -29,6 +32,9 @@ __all__ = [
     "table_editor",
     "replace_plan",
     "cached_report",
+    "remembered",
+    "remembered_index",
+    "keep",
 ]
 
 
@@ -53,11 +59,18 @@ def current_path() -> Path:
     return Path(picked) if picked else base
 
 
-def current() -> tuple[Artifacts, str]:
+class CurrentModel(NamedTuple):
+    """The artifacts a session uses and their key (the manifest's checksum, which changes on retrain)."""
+
+    artifacts: Artifacts
+    key: str
+
+
+def current() -> CurrentModel:
     """The artifacts this session uses and their key (the manifest's checksum), from the shared cache."""
     path = current_path()
     key = planner.artifacts_key(path)
-    return get_artifacts(str(path), key), key
+    return CurrentModel(get_artifacts(str(path), key), key)
 
 
 def use_version(path: Path) -> None:
@@ -80,7 +93,7 @@ def cached_predictions(_artifacts: Artifacts, key: str, plan: pd.DataFrame) -> p
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame]) -> planner.ScenarioComparison:
     """`planner.compare_scenarios` for the saved plans, cached per artifacts version and plans."""
     return planner.compare_scenarios(_artifacts, plans)
 
@@ -91,12 +104,18 @@ def cached_summary(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFram
     return scenario_summary(_artifacts, plans, baseline)
 
 
+class Waterfall(NamedTuple):
+    """The steps from a baseline plan's GMV to a plan's (`channel_waterfall`) and both GMVs (base unit)."""
+
+    steps: pd.DataFrame
+    base_gmv: float
+    plan_gmv: float
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_waterfall(
-    _artifacts: Artifacts, key: str, plan: pd.DataFrame, baseline: pd.DataFrame
-) -> tuple[pd.DataFrame, float, float]:
-    """(steps of `channel_waterfall`, the baseline's GMV, the plan's GMV), cached per artifacts version and plans."""
-    return channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan)
+def cached_waterfall(_artifacts: Artifacts, key: str, plan: pd.DataFrame, baseline: pd.DataFrame) -> Waterfall:
+    """The steps of `channel_waterfall`, the baseline's GMV and the plan's, cached per artifacts version and plans."""
+    return Waterfall(channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -122,7 +141,7 @@ def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return st.data_editor(frame, key=key, disabled=[label], hide_index=True, width="stretch", column_config={label: config})
 
 
-def remembered(key: str, default):
+def remembered(key: str, default: Any) -> Any:
     """The value widget `key` had when the analyst last left the page, else `default`: Streamlit forgets the state
     of widgets a run does not draw, so a form would reset on every return."""
     return st.session_state.get(f"_kept_{key}", default)

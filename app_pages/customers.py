@@ -7,10 +7,12 @@ import streamlit as st
 
 from app_pages.common import current, page_header
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.labels import INTERVAL_LABEL
 from gmvplanner.reporting.tables import customer_tables_of, new_customer_table, segment_table
 
 
 def main() -> None:
+    """The page: segments, new and returning customers, cohorts and the channels that bring new customers."""
     art, _ = current()
     page_header(
         "Customers",
@@ -47,7 +49,7 @@ def main() -> None:
             "Each channel's share of first orders in the GMV it brought, from the weekly first-order GMV of the "
             "modelled subcategories regressed on the model's split of their GMV into channels; that share of its "
             "incremental GMV is the new-customer GMV it brought over the window, the new customers that stands for "
-            "(at the mean first-order GMV) and the spend per new customer, with 80% intervals (bootstrap of the "
+            f"(at the mean first-order GMV) and the spend per new customer, with {INTERVAL_LABEL}s (bootstrap of the "
             "weeks, and the channel's GMV interval). The Budget optimiser can weigh new customers above returning ones."
         )
         st.plotly_chart(charts.cost_per_new_customer_figure(effects, money=art.money), key="cost_per_new_chart")

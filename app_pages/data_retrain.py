@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import streamlit as st
 
 from app_pages.common import current, current_path, page_header, use_version
 from gmvplanner import planner, retraining
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
+from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.model.base import MODEL_KINDS, model_names
@@ -66,7 +68,16 @@ def uploads_ui() -> dict[str, Path]:
     return valid
 
 
-def options_ui(art: Artifacts, valid: dict[str, Path]) -> dict:
+class RetrainOptions(NamedTuple):
+    """What to retrain: the model settings, the subcategories and the window's first and last day (None: the data's)."""
+
+    config: TrainConfig
+    subcategories: list[str]
+    start: str | None
+    end: str | None
+
+
+def options_ui(art: Artifacts, valid: dict[str, Path]) -> RetrainOptions:
     """Model kind, holdout weeks, window and subcategories (from the uploaded orders, most GMV first)."""
     c1, c2, c3, c4 = st.columns(4)
     names = model_names()
@@ -77,7 +88,7 @@ def options_ui(art: Artifacts, valid: dict[str, Path]) -> dict:
         key="retrain_model",
         help="; ".join(f"{n}: {MODEL_KINDS[n].description}" for n in names),
     )
-    holdout = c2.number_input("Held-out weeks", min_value=1, max_value=52, value=HOLDOUT_WEEKS, key="retrain_holdout")
+    holdout = c2.number_input("Held-out weeks", min_value=1, max_value=WEEKS_PER_YEAR, value=HOLDOUT_WEEKS, key="retrain_holdout")
     start = c3.date_input("First day (blank: the data's)", value=None, key="retrain_start")
     end = c4.date_input("Last day (blank: the data's)", value=None, key="retrain_end")
     available = st.session_state.get("upload_subcategories", []) if "orders" in valid else []
@@ -89,12 +100,12 @@ def options_ui(art: Artifacts, valid: dict[str, Path]) -> dict:
         key=f"retrain_subs_{len(available)}",
         placeholder="upload an orders file to choose",
     )
-    return {
-        "config": TrainConfig(model=model, holdout_weeks=int(holdout)),
-        "subcategories": subs,
-        "start": str(start) if start else None,
-        "end": str(end) if end else None,
-    }
+    return RetrainOptions(
+        config=TrainConfig(model=model, holdout_weeks=int(holdout)),
+        subcategories=subs,
+        start=str(start) if start else None,
+        end=str(end) if end else None,
+    )
 
 
 @st.fragment(run_every=1.0)
@@ -128,6 +139,7 @@ def job_ui(job: retraining.RetrainJob) -> None:
 
 
 def main() -> None:
+    """The page (rerun every second while a retrain runs): uploads, options, the Retrain button and the job."""
     art, _ = current()
     page_header(
         "Data & retrain",
@@ -139,15 +151,15 @@ def main() -> None:
     options = options_ui(art, valid)
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
-    ready = "orders" in valid and "media" in valid and bool(options["subcategories"])
+    ready = "orders" in valid and "media" in valid and bool(options.subcategories)
     if st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
         job = retraining.start_retrain(
             dict(valid),
             planner.app_artifacts_dir(),
-            options["subcategories"],
-            options["config"],
-            start=options["start"],
-            end=options["end"],
+            options.subcategories,
+            options.config,
+            start=options.start,
+            end=options.end,
         )
         st.session_state["retrain_job"] = job.id
         st.rerun()  # redraw with the button disabled and the progress shown

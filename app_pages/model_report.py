@@ -10,6 +10,7 @@ from gmvplanner.reporting import charts
 
 
 def main() -> None:
+    """The page: the backtest, metrics against naive baselines, feature importance and data adequacy."""
     art, key = current()
     manifest = art.manifest
     page_header(

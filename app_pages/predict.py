@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -12,12 +14,27 @@ from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
 
 
-def form_ui(art: Artifacts, sub: str) -> tuple[bool, dict]:
-    """The Predict form: whether it was just submitted, and its values (arguments of `planner.form_scenario`)."""
+class PredictForm(NamedTuple):
+    """The Predict form's values (arguments of `planner.form_scenario`) and whether it was just submitted."""
+
+    submitted: bool
+    first_week: pd.Timestamp
+    weeks: int
+    monthly_spend: float
+    channel_shares: dict[str, float]
+    sale_days: float
+    payment: str
+    vertical: str
+    levers: dict[str, float]  # lever -> value, for the levers this subcategory's history has
+
+
+def form_ui(art: Artifacts, sub: str) -> PredictForm:
+    """The Predict form: its values, and whether it was just submitted."""
     ranges = planner.lever_ranges(art, sub)
     recent = planner.recent_monthly_spend(art)
     with st.form("predict_form"):
@@ -68,16 +85,17 @@ def form_ui(art: Artifacts, sub: str) -> tuple[bool, dict]:
             "predict_split",
         )
         submitted = st.form_submit_button("Predict", type="primary")
-    return submitted, {
-        "first_week": pd.Timestamp(first),
-        "weeks": int(weeks),
-        "monthly_spend": spend,
-        "channel_shares": dict(zip(split["channel"], split["share %"].fillna(0.0))),
-        "sale_days": sale,
-        "payment": payment,
-        "vertical": vertical,
-        "levers": levers,
-    }
+    return PredictForm(
+        submitted=submitted,
+        first_week=pd.Timestamp(first),
+        weeks=int(weeks),
+        monthly_spend=spend,
+        channel_shares=dict(zip(split["channel"], split["share %"].fillna(0.0))),
+        sale_days=sale,
+        payment=payment,
+        vertical=vertical,
+        levers=levers,
+    )
 
 
 def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> None:
@@ -93,10 +111,10 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> N
     m1.metric(
         f"Predicted GMV, week of {first['week_start'].date()} ({first['week_start'].strftime('%B %Y')})",
         money.format(first["predicted_gmv"]),
-        help=f"80% interval {interval}",
+        help=f"{INTERVAL_LABEL} {interval}",
     )
     m2.metric(f"Predicted GMV over {len(mine)} week(s)", money.format(planner.gmv_by_subcategory(mine)[sub]))
-    st.caption(f"Week 1 80% interval: {interval}.")
+    st.caption(f"Week 1 {INTERVAL_LABEL}: {interval}.")
     history = art.table("backtest").query("subcategory == @sub")[["week_start", "actual_gmv"]]
     events = planner.event_weeks(art, sub)
     st.plotly_chart(charts.forecast_figure(history, mine, sub, money=money, events=events), key="predict_chart")
@@ -109,26 +127,36 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> N
 
 
 def main() -> None:
+    """The page: the subcategory, the form and the forecast of what it last submitted."""
     art, key = current()
     page_header(
         "Predict weekly GMV",
         "Set the week, the product and order levers and the marketing spend; the model predicts weekly GMV "
-        f"with an 80% interval. Defaults are the last {RECENT_WEEKS} training weeks.",
+        f"with an {INTERVAL_LABEL}. Defaults are the last {RECENT_WEEKS} training weeks.",
     )
     sub = st.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
     )
-    submitted, values = form_ui(art, sub)
+    form = form_ui(art, sub)
     # the form shows what was last submitted when the analyst comes back, beside the forecast made from it
     keep("predict_sub", "predict_week", "predict_weeks", "predict_sale", "predict_payment", "predict_vertical")
     keep("predict_spend", *(f"predict_{lever}" for lever, _ in LEVER_STEPS))
     shown = st.session_state.get("predict_scenario")
-    if submitted or shown is None or shown["subcategory"].iloc[0] != sub:
+    if form.submitted or shown is None or shown["subcategory"].iloc[0] != sub:
         # a forecast on first sight: the form's defaults predict at once; Predict replaces it with the analyst's
-        levers = values.pop("levers")
-        first_week, weeks = values.pop("first_week"), values.pop("weeks")
-        st.session_state["predict_scenario"] = planner.form_scenario(art, first_week, weeks, sub, **values, **levers)
-        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, levers, values["monthly_spend"])
+        st.session_state["predict_scenario"] = planner.form_scenario(
+            art,
+            form.first_week,
+            form.weeks,
+            sub,
+            monthly_spend=form.monthly_spend,
+            channel_shares=form.channel_shares,
+            sale_days=form.sale_days,
+            payment=form.payment,
+            vertical=form.vertical,
+            **form.levers,
+        )
+        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend)
     forecast_ui(art, key, sub, st.session_state["predict_scenario"])
 
 

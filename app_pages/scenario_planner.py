@@ -25,6 +25,7 @@ from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 MAX_SCENARIOS = 3
 
@@ -97,13 +98,14 @@ def summary_ui(art: Artifacts, key: str, plan: pd.DataFrame, saved: dict[str, pd
     st.caption(
         f"Over the plan's {len(weeks)} weeks, for the modelled subcategories. GMV from media is the GMV above what the "
         "same weeks would bring with no spend at all; ROAS is that per unit of spend, marginal ROAS the return on 1% "
-        f"more on every channel. The baseline is {planner.BASELINE_PLAN} for the same weeks. 80% intervals over the "
+        f"more on every channel. The baseline is {planner.BASELINE_PLAN} for the same weeks. {INTERVAL_LABEL}s over the "
         "bootstrap refits of the channel effects."
     )
     summary = cached_summary(art, key, plans, planner.BASELINE_PLAN)
     st.dataframe(planner.scenario_table(art, summary), hide_index=True, key="summary_table")
-    steps, base_gmv, plan_total = cached_waterfall(art, key, plan, baseline)
-    st.plotly_chart(charts.waterfall_figure(steps, base_gmv, plan_total, money=art.money), key="waterfall_chart")
+    waterfall = cached_waterfall(art, key, plan, baseline)
+    figure = charts.waterfall_figure(waterfall.steps, waterfall.base_gmv, waterfall.plan_gmv, money=art.money)
+    st.plotly_chart(figure, key="waterfall_chart")
 
 
 def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +124,7 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     edited[art.channels] = edited[art.channels].fillna(0.0).clip(lower=0.0)
     result = plan.drop(columns=art.channels).merge(edited, on="week_start", how="left")[plan.columns]
     before, after = plan[art.channels].to_numpy(float), result[art.channels].to_numpy(float)
-    if not np.allclose(after, before, rtol=1e-12, atol=1e-12):
+    if not np.allclose(after, before, rtol=planner.EDIT_TOLERANCE, atol=planner.EDIT_TOLERANCE):
         # the plan is the one object both views edit: keep every edit in it at once, so it survives switching views
         # and leaving the page, and show it in a fresh editor (the old one would apply its edits a second time)
         st.session_state["plan"] = result
@@ -150,6 +152,7 @@ def save_ui(edited: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    """The page: upload or edit a plan, quick changes, what it buys, and saved plans compared."""
     art, key = current()
     page_header(
         "Scenario planner",

@@ -1,4 +1,4 @@
-"""Weeks and days shared by every stage: week starts and paydays."""
+"""Weeks and days shared by every stage: week starts, paydays and the calendar's counts (weeks per year, ...)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ import pandas as pd
 
 from .config import PAYDAYS
 
-__all__ = ["week_start", "paydays_in_weeks", "next_week", "WEEKDAYS", "WEEKS_PER_YEAR"]
+__all__ = [
+    "week_start",
+    "paydays_in_weeks",
+    "next_week",
+    "WEEKDAYS",
+    "WEEKS_PER_YEAR",
+    "MONTHS_PER_YEAR",
+    "DAYS_PER_YEAR",
+]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEKS_PER_YEAR = 52  # whole weeks in a year: "last year's week" is 52 weeks back, a year of history is 52 weeks
+WEEKS_PER_YEAR = 52  # whole weeks in a year: a year of weekly history or plans; a week holds 12/52 of a month's spend
+MONTHS_PER_YEAR = 12
+DAYS_PER_YEAR = 365.25  # the mean calendar year (leap years included), for a day rate per month or year
 
 
 def week_start(dates: pd.Series | pd.DatetimeIndex, first_weekday: int = 0) -> pd.DatetimeIndex:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = ["InputError", "ArtifactError"]
 
 
 class InputError(ValueError):
-    """Input a user can fix; the message names the file, column and row where known."""
+    """Input a user can fix; the message names the file, column and row where known.
 
-    def __init__(self, file: str, message: str, column: str | None = None, row: int | None = None):
+    `file` is a path or any other name for where the input came from (a form field, an option such as
+    '--engine'); it is shown as `str(file)`, so a `Path` and its string give the same message.
+    """
+
+    def __init__(self, file: str | Path, message: str, column: str | None = None, row: int | None = None):
         self.file = str(file)
         self.column = column
         self.row = row

@@ -9,6 +9,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
-from .dates import week_start
+from .dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .model.base import MODEL_KINDS
@@ -53,6 +54,7 @@ __all__ = [
     "split_table",
     "recommended_amounts",
     "budget_curve",
+    "BudgetCurve",
     "report_html",
     "knows_new_customers",
     "BASELINE_PLAN",
@@ -70,6 +72,7 @@ __all__ = [
     "apply_monthly_edits",
     "monthly_to_weekly",
     "compare_scenarios",
+    "ScenarioComparison",
     "gmv_by_subcategory",
     "uplift_percent",
     "metrics_table",
@@ -79,9 +82,14 @@ __all__ = [
     "UploadCheck",
     "retrain",
     "PAYMENT_CHOICES",
+    "EDIT_TOLERANCE",
 ]
 
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
+# a monthly spend up to 5% beyond the training weeks' range is not flagged as extrapolation
+SPEND_RANGE_SLACK = 0.05
+# relative change below which an edited plan cell counts as untouched (a table round-trip's float noise)
+EDIT_TOLERANCE = 1e-12
 
 
 def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.DataFrame:
@@ -98,7 +106,15 @@ def recommended_amounts(result: BudgetResult, money: MoneyUnit) -> pd.Series:
     return result.table.set_index("channel")[money.column("recommended")]
 
 
-def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+class BudgetCurve(NamedTuple):
+    """GMV against total budget (`scenario_summary.budget_response`) and the points to mark on it (label, budget,
+    gmv)."""
+
+    curve: pd.DataFrame
+    points: pd.DataFrame
+
+
+def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> BudgetCurve:
     """GMV against total budget from 0 to `top` times the optimiser's budget at the historical split (see
     `scenario_summary.budget_response`), and the two points to mark: the historical and the recommended split."""
     money = artifacts.money
@@ -114,7 +130,7 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
             "gmv": [at_one, plan_gmv(artifacts, recommended)],
         }
     )
-    return curve, points
+    return BudgetCurve(curve, points)
 
 
 def knows_new_customers(artifacts: Artifacts) -> bool:
@@ -225,7 +241,7 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
 def recent_monthly_spend(artifacts: Artifacts) -> float:
     """Company spend per month over the last RECENT_WEEKS weeks, in the artifacts' input money unit."""
     company = artifacts.table("company_spend").sort_values("week_start").iloc[-RECENT_WEEKS:]
-    return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * 365.25 / 12)
+    return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * DAYS_PER_YEAR / MONTHS_PER_YEAR)
 
 
 def recent_budget(artifacts: Artifacts) -> float:
@@ -251,8 +267,8 @@ def form_scenario(
 ) -> pd.DataFrame:
     """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
 
-    `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix) and
-    turned into weekly spend at 12/52 of a month per week.
+    `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix, as
+    `optimise.historical_split` gives it) and turned into weekly spend at 12/52 of a month per week.
     """
     shares = pd.Series(channel_shares) if channel_shares else historical_split(artifacts)
     shares = shares.reindex(artifacts.channels).fillna(0.0)
@@ -264,7 +280,7 @@ def form_scenario(
     start = week_start([first_week], artifacts.week_starts_on)[0]
     frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
     for channel in artifacts.channels:
-        frame[channel] = monthly_spend * 12 / 52 * shares[channel]
+        frame[channel] = monthly_spend * MONTHS_PER_YEAR / WEEKS_PER_YEAR * shares[channel]
     frame["subcategory"] = subcategory
     for name, value in (
         ("sla", sla),
@@ -295,8 +311,8 @@ def extrapolation_warnings(
     if monthly_spend is not None:
         company = artifacts.table("company_spend")
         weekly = company[artifacts.channels].sum(axis=1) / company["days"] * 7
-        monthly = weekly * 52 / 12
-        if monthly_spend > monthly.max() * 1.05 or monthly_spend < monthly.min() * 0.95:
+        monthly = weekly * WEEKS_PER_YEAR / MONTHS_PER_YEAR
+        if monthly_spend > monthly.max() * (1 + SPEND_RANGE_SLACK) or monthly_spend < monthly.min() * (1 - SPEND_RANGE_SLACK):
             out.append(
                 f"monthly spend {monthly_spend:,.3f} is outside the training range {monthly.min():,.3f} to "
                 f"{monthly.max():,.3f} ({artifacts.money.name}): the model is extrapolating."
@@ -349,7 +365,7 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
         inside = (month == m).to_numpy()
         for channel in channels:
             target, was = float(new.loc[m, channel]), float(old.loc[m, channel])
-            if abs(target - was) <= 1e-12 * max(abs(was), 1.0):
+            if abs(target - was) <= EDIT_TOLERANCE * max(abs(was), 1.0):
                 continue
             changed = True
             if was > 0:
@@ -362,7 +378,14 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
     return out
 
 
-def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+class ScenarioComparison(NamedTuple):
+    """The weekly predictions of named scenarios (column `scenario`) and their totals table."""
+
+    predictions: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) -> ScenarioComparison:
     """Predictions of each named scenario (column `scenario`) and a table of totals with differences.
 
     Totals: one row per scenario and subcategory, GMV in the artifacts' input money unit, and the
@@ -377,7 +400,7 @@ def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) 
     table = money.from_base(totals).round(4)
     diff = money.from_base(totals - first).round(4).add_suffix(" vs first")
     pct = ((totals / first - 1) * 100).round(2)[["all subcategories"]].rename(columns=lambda c: "% vs first")
-    return predictions, pd.concat([table, diff, pct], axis=1).reset_index()
+    return ScenarioComparison(predictions, pd.concat([table, diff, pct], axis=1).reset_index())
 
 
 def gmv_by_subcategory(predictions: pd.DataFrame) -> pd.Series:
@@ -445,15 +468,15 @@ def retrain(
     if not subcategories:
         raise InputError("subcategories", "choose at least one subcategory to model")
     config = config or TrainConfig()
-    extras = {}
-    if "transforms" in files:
-        extras["transforms"] = load_transforms(files["transforms"])
-    if "lift_tests" in files:
-        extras["lift_tests"] = load_lift_tests(files["lift_tests"])
-    if extras:
+    transforms = load_transforms(files["transforms"]) if "transforms" in files else None
+    lift_tests = load_lift_tests(files["lift_tests"]) if "lift_tests" in files else None
+    if transforms is not None or lift_tests is not None:
         if not MODEL_KINDS[config.model].has_media_part:
             raise InputError("model", f"transforms and lift tests act on a media part; the {config.model} model has none")
-        config = replace(config, **extras)
+        if transforms is not None:
+            config = replace(config, transforms=transforms)
+        if lift_tests is not None:
+            config = replace(config, lift_tests=lift_tests)
     inputs = TrainingInputs(
         orders=files["orders"],
         media=files["media"],

@@ -53,6 +53,7 @@ class ModelVersion:
 
     @property
     def label(self) -> str:
+        """The version as the picker shows it: original or retrained, when, model, subcategories."""
         when = pd.Timestamp(self.created).strftime("%Y-%m-%d %H:%M UTC") if self.created else "unknown time"
         kind = "original" if self.original else "retrained"
         return f"{kind}, {when}: {self.model}, {len(self.subcategories)} subcategories"
@@ -121,6 +122,7 @@ class RetrainJob:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def progress(self, message: str, fraction: float) -> None:
+        """Record the stage and the share done (clipped to 0-1); training calls it as it goes."""
         with self.lock:
             self.message, self.fraction = message, min(max(float(fraction), 0.0), 1.0)
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["CRORE", "LAKH", "MoneyUnit", "RUPEES_IN_CRORE", "OWN_UNITS"]
+__all__ = ["CRORE", "LAKH", "MoneyUnit", "Axis", "RUPEES_IN_CRORE", "OWN_UNITS"]
 
 CRORE = 1e7  # rupees in one crore
 LAKH = 1e5  # rupees in one lakh
+
+Amount = TypeVar("Amount", float, np.ndarray, pd.Series, pd.DataFrame)  # one amount or many, in one unit
+
+
+class Axis(NamedTuple):
+    """How a chart axis shows amounts: divide the base-unit values by `divisor` and label the axis `label`."""
+
+    divisor: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,11 @@ class MoneyUnit:
         """A money column's name in the input unit: column('min') -> 'min_crore'."""
         return f"{stem}_{self.suffix}"
 
-    def to_base(self, amount):
+    def to_base(self, amount: Amount) -> Amount:
         """Input unit (crore) -> base unit (₹)."""
         return amount * self.factor
 
-    def from_base(self, amount):
+    def from_base(self, amount: Amount) -> Amount:
         """Base unit (₹) -> input unit (crore)."""
         return amount / self.factor
 
@@ -54,19 +65,21 @@ class MoneyUnit:
             return f"₹ {amount / CRORE:,.2f} crore"
         return f"₹ {amount / LAKH:,.2f} lakh"
 
-    def axis(self, values) -> tuple[float, str]:
+    def axis(self, values: pd.Series | np.ndarray) -> Axis:
         """Divisor and label for a chart axis of base-unit amounts: crore ₹ when values reach a crore, lakh ₹
         below; own units as they are."""
         if not self.rupees:
-            return 1.0, self.name
+            return Axis(1.0, self.name)
         top = float(np.nanmax(np.abs(np.asarray(values, float)))) if np.size(values) else 0.0
-        return (CRORE, "crore ₹") if top >= CRORE else (LAKH, "lakh ₹")
+        return Axis(CRORE, "crore ₹") if top >= CRORE else Axis(LAKH, "lakh ₹")
 
     def to_json(self) -> dict:
+        """The unit as the manifest stores it."""
         return {"factor": self.factor, "rupees": self.rupees, "name": self.name}
 
     @classmethod
     def from_json(cls, data: dict) -> MoneyUnit:
+        """The unit the manifest stored (`to_json`)."""
         return cls(factor=float(data["factor"]), rupees=bool(data["rupees"]))
 
 

@@ -20,8 +20,12 @@ it after their first day (one customer can be both in the week they arrive).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # order_sql reads CUSTOMER_ID from here
+    from .order_sql import SqlDialect, SqlRunner
 
 __all__ = ["CUSTOMER_ID", "SEGMENTS", "NO_ID", "CustomerTables", "customer_tables"]
 
@@ -47,7 +51,7 @@ class CustomerTables:
     customers: int
 
 
-def customer_tables(run, sql, start: pd.Timestamp, end: pd.Timestamp) -> CustomerTables:
+def customer_tables(run: SqlRunner, sql: SqlDialect, start: pd.Timestamp, end: pd.Timestamp) -> CustomerTables:
     """The customer aggregates of the view `valid` (with a `customer` column) between `start` and `end`, run by
     `run` in the engine's dialect `sql` (see `ingest.clean_and_aggregate`)."""
     inside = f"day BETWEEN DATE '{start.date()}' AND DATE '{end.date()}'"

@@ -7,6 +7,7 @@ standard error `sigma` ₹. The extra spend is on top of what the media file rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,11 +68,17 @@ class LiftTests:
         return out
 
     def to_json(self) -> dict:
+        """What the manifest records of the tests: the file, how many, which channels."""
         return {"source": self.source, "tests": len(self.table), "channels": sorted(set(self.table["channel"]))}
 
     def spread_for(self, shares: pd.DataFrame, money: MoneyUnit) -> LiftTests:
         """A copy carrying `weekly_extra_spend` (what the model needs to compare its own prediction)."""
         return LiftTests(self.source, self.table, tuple(self.weekly_extra_spend(shares, money)))
+
+
+def _blank_or_infinite(column: str) -> Callable[[int], str]:
+    """The message for a blank or infinite cell of `column` (a function of the row, as `fail_at_first` asks)."""
+    return lambda i: f"{column} is blank or not finite"
 
 
 def load_lift_tests(path: Path | str) -> LiftTests:
@@ -85,7 +92,7 @@ def load_lift_tests(path: Path | str) -> LiftTests:
     readers.fail_at_first(path, table["end"] < table["start"], lambda i: "the test ends before it starts", "end")
     for col in ("delta_spend", "delta_gmv", "sigma"):
         table[col] = readers.numeric(path, col, raw[col])
-        readers.fail_at_first(path, ~np.isfinite(table[col]), lambda i, c=col: f"{c} is blank or not finite", col)
+        readers.fail_at_first(path, ~np.isfinite(table[col]), _blank_or_infinite(col), col)
     readers.fail_at_first(path, table["delta_spend"] == 0, lambda i: "delta_spend is 0: nothing was tested", "delta_spend")
     readers.fail_at_first(path, table["sigma"] <= 0, lambda i: "sigma must be above 0 (the test's standard error, ₹)", "sigma")
     opposite = np.sign(table["delta_spend"]) * np.sign(table["delta_gmv"]) < 0

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import difflib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,8 @@ from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 __all__ = [
     "MISSING",
     "DATE_FORMATS",
+    "SNIFF_BYTES",
+    "PARQUET_MAGIC",
     "read_table",
     "check_file",
     "check_names",
@@ -44,6 +47,11 @@ log = logging.getLogger(__name__)
 
 MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
+SNIFF_BYTES = 1 << 16  # the start of a file read to tell binary from text and guess its encoding
+PARQUET_MAGIC = b"PAR1"  # the first bytes of every Parquet file
+UTF8, LATIN1 = "utf8", "latin-1"  # the encodings a CSV is read in (Arrow's names)
+MAX_CHARACTER_BYTES = 4  # a UTF-8 character takes up to 4 bytes: a decoding error closer to the sample's end may be a cut
+CSV_BLOCK_BYTES = 1 << 24  # Arrow's CSV block size
 
 
 def check_file(path: Path | str) -> None:
@@ -73,8 +81,8 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     path = Path(path)
     check_file(path)
     with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head[:4] == b"PAR1":
+        head = fh.read(SNIFF_BYTES)
+    if head[: len(PARQUET_MAGIC)] == PARQUET_MAGIC:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for corrupt files
@@ -91,7 +99,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
     return table
 
 
-def check_names(path: Path, names: list[str]) -> None:
+def check_names(path: Path | str, names: list[str]) -> None:
     """Every column named once; the first repeat names both positions (1-based, as a spreadsheet counts)."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
@@ -103,42 +111,83 @@ def check_names(path: Path, names: list[str]) -> None:
         seen[key] = position
 
 
+class ParsedCsv(NamedTuple):
+    """A CSV as Arrow read it, and the encoding it was read in."""
+
+    table: pa.Table
+    encoding: str
+
+
 def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
-    encoding = "utf8"
+    """A CSV as an Arrow table, read in its encoding, after the checks `read_table` lists."""
+    parsed = _parse_csv(path, head, _sniff_encoding(head), as_strings)
+    if parsed.encoding != UTF8:
+        log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of accented names)", path)
+    table = parsed.table.rename_columns([str(c).strip() for c in parsed.table.column_names])
+    table = _drop_empty_unnamed(path, table)
+    _check_one_line_cells(path, table)
+    return table
+
+
+def _sniff_encoding(head: bytes) -> str:
+    """UTF-8, unless the start of the file (`head`) has bytes that are not, short of a character cut at its end."""
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-            encoding = "latin-1"
+        if exc.start < len(head) - MAX_CHARACTER_BYTES:  # not just a character cut at the end of the sample
+            return LATIN1
+    return UTF8
+
+
+def _header(head: bytes, encoding: str) -> list[str]:
+    """The column names on the first line of `head`, stripped."""
+    first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == UTF8 else encoding, errors="replace")
+    return [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+
+
+def _parse_csv(path: Path, head: bytes, encoding: str, as_strings: bool) -> ParsedCsv:
+    """Read the CSV with Arrow in `encoding`, again as Latin-1 when Arrow finds bytes that are not UTF-8 beyond
+    `head`; an unreadable file raises, naming the first ragged row when there is one."""
     for attempt in range(2):
-        first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
-        names = [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+        names = _header(head, encoding)
         check_names(path, names)
-        convert = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names} if as_strings else None,
-            strings_can_be_null=False,
-            null_values=[],
-            quoted_strings_can_be_null=False,
-        )
         try:
-            table = pacsv.read_csv(
-                path,
-                read_options=pacsv.ReadOptions(block_size=1 << 24, encoding=encoding),
-                convert_options=convert,
-            )
-            break
+            return ParsedCsv(_arrow_csv(path, names, encoding, as_strings), encoding)
         except pa.ArrowInvalid as exc:
             message = str(exc).splitlines()[0]
             if "invalid UTF8" in message and attempt == 0:
-                encoding = "latin-1"
+                encoding = LATIN1
                 continue
-            ragged = ragged_row_error(path, len(names), encoding)
-            if ragged is not None:
-                raise ragged from None
-            raise InputError(path, f"not a readable CSV table ({message})") from None
-    if encoding != "utf8":
-        log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of accented names)", path)
-    table = table.rename_columns([str(c).strip() for c in table.column_names])
+            raise _unreadable_csv(path, len(names), encoding, message) from None
+    raise AssertionError("unreachable")
+
+
+def _arrow_csv(path: Path, names: list[str], encoding: str, as_strings: bool) -> pa.Table:
+    """Arrow's reading of the CSV: every cell as text (`as_strings`, else Arrow's types), no cell read as null."""
+    convert = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names} if as_strings else None,
+        strings_can_be_null=False,
+        null_values=[],
+        quoted_strings_can_be_null=False,
+    )
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, encoding=encoding),
+        convert_options=convert,
+    )
+
+
+def _unreadable_csv(path: Path, n_columns: int, encoding: str, message: str) -> InputError:
+    """The error for a CSV Arrow cannot read: the first row with the wrong number of cells, else Arrow's message."""
+    ragged = ragged_row_error(path, n_columns, encoding)
+    if ragged is not None:
+        return ragged
+    return InputError(path, f"not a readable CSV table ({message})")
+
+
+def _drop_empty_unnamed(path: Path, table: pa.Table) -> pa.Table:
+    """The table without columns that have no name and no values (a trailing comma on every line); a column with
+    no name but values raises."""
     keep = []
     for i, name in enumerate(table.column_names):
         if name:
@@ -150,6 +199,11 @@ def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
             raise InputError(path, f"column {i + 1} has no name in the header but holds values; name it or delete it")
     if len(keep) < table.num_columns:
         table = table.select(keep)  # a trailing comma on every line: an empty column, not a channel
+    return table
+
+
+def _check_one_line_cells(path: Path, table: pa.Table) -> None:
+    """Raise naming the first text cell that runs over several lines (an unclosed quote swallowed the rows after)."""
     for name in table.column_names:
         column = table[name]
         if pa.types.is_string(column.type) and pac.any(pac.match_substring(column, "\n")).as_py():
@@ -160,12 +214,11 @@ def _read_csv(path: Path, head: bytes, as_strings: bool) -> pa.Table:
                 column=name,
                 row=spreadsheet_row(position, path),
             )
-    return table
 
 
-def records(path: Path, encoding: str = "utf8"):
+def records(path: Path, encoding: str = UTF8) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows."""
-    with open(path, newline="", encoding="utf-8-sig" if encoding == "utf8" else encoding, errors="replace") as fh:
+    with open(path, newline="", encoding="utf-8-sig" if encoding == UTF8 else encoding, errors="replace") as fh:
         reader = csv.reader(fh, strict=True)
         try:
             next(reader, None)
@@ -174,7 +227,7 @@ def records(path: Path, encoding: str = "utf8"):
             raise InputError(path, "a quoted cell is never closed; close the quote", row=reader.line_num) from None
 
 
-def ragged_row_error(path: Path, n_columns: int, encoding: str = "utf8") -> InputError | None:
+def ragged_row_error(path: Path, n_columns: int, encoding: str = UTF8) -> InputError | None:
     """The error for the first row whose cell count differs from the header's, naming its row; None if none does."""
     for number, cells in records(path, encoding):
         if cells and len(cells) != n_columns:
@@ -205,7 +258,7 @@ def require_columns(path: Path | str, found: list[str], needed: list[str]) -> No
             raise InputError(path, f"column '{col}' missing{hint}; found {found}", column=col)
 
 
-def spreadsheet_row(position, path: Path | str | None = None):
+def spreadsheet_row(position: int, path: Path | str | None = None) -> int:
     """The spreadsheet row of the data row at 0-based `position` (the header is row 1).
 
     With the CSV `path`, blank lines (which the reader skips) are counted as the empty rows a spreadsheet shows;

@@ -1,7 +1,7 @@
 """The orders stage on Spark (`--engine spark`), for order data that outgrows one machine.
 
-It runs the very SQL of `ingest.clean_and_aggregate` (one definition, so the engines cannot drift) on a Spark
-session: `local[*]` by default, or the cluster named by `--spark-master` (or by `spark-submit`). Only the small
+It runs the very SQL of `ingest.clean_and_aggregate` (written once in `order_sql`, so the engines cannot drift) on a
+Spark session: `local[*]` by default, or the cluster named by `--spark-master` (or by `spark-submit`). Only the small
 per-day tables come back. PySpark and a Java runtime are needed only here; DuckDB stays the default and the app
 never needs Java.
 """
@@ -10,28 +10,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+if TYPE_CHECKING:  # PySpark is optional: imported only when the Spark engine runs
+    from pyspark.sql import SparkSession
+
 from ..errors import InputError
-from .ingest import (
-    ORDER_FIELDS,
-    SPARK_SQL,
-    OrderAggregate,
-    Window,
-    aggregate_orders,
-    clean_and_aggregate,
-    csv_names,
-    order_sources,
-    parquet_schema,
-)
+from .ingest import OrderAggregate, WindowChooser, aggregate_orders, clean_and_aggregate
+from .order_files import ORDER_FIELDS, csv_names, order_sources, parquet_schema
+from .order_sql import SPARK_SQL
 
 __all__ = ["aggregate_orders_spark", "spark_session"]
 
 SHUFFLE_PARTITIONS_LOCAL = 8
 
 
-def spark_session(master: str | None = None):
+def spark_session(master: str | None = None) -> SparkSession:
     """The Spark session: `master` (e.g. spark://host:7077), else the one spark-submit set up, else local[*]."""
     try:
         from pyspark.sql import SparkSession
@@ -58,7 +54,7 @@ def _submitted() -> bool:
 class _SparkRunner:
     """Runs the shared SQL on Spark: tables are cached temporary views."""
 
-    def __init__(self, spark):
+    def __init__(self, spark: SparkSession):
         self.spark = spark
 
     def table(self, name: str, sql: str) -> None:
@@ -74,7 +70,7 @@ class _SparkRunner:
         return self.spark.sql(sql).toPandas()
 
 
-def aggregate_orders_spark(path: Path | str, master: str | None = None, window: Window | None = None) -> OrderAggregate:
+def aggregate_orders_spark(path: Path | str, master: str | None = None, window: WindowChooser | None = None) -> OrderAggregate:
     """`ingest.aggregate_orders` on Spark: the same cleaning report, per-day tables and (with `window`) customers."""
     spark = spark_session(master)
     if "://" in str(path):  # storage only the cluster sees (hdfs://, s3a://): Spark reads it, the checks follow
@@ -109,7 +105,7 @@ def aggregate_orders_spark(path: Path | str, master: str | None = None, window: 
     return clean_and_aggregate(_SparkRunner(spark), names, SPARK_SQL, path, on_unreadable, window)
 
 
-def _aggregate_remote(spark, path: str, window: Window | None = None) -> OrderAggregate:
+def _aggregate_remote(spark: SparkSession, path: str, window: WindowChooser | None = None) -> OrderAggregate:
     """Orders at a URI only the cluster can read: CSV by its suffix, else Parquet (a file or a folder). Timestamps
     with a time zone are read in the session's zone (UTC) here, as there is no local schema to name the zone."""
     from . import readers

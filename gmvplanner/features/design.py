@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
+from ..dates import DAYS_PER_YEAR
 from .transforms import geometric_adstock
 
 __all__ = [
@@ -33,7 +34,6 @@ LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
 TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
 ISO_WEEKS_PER_YEAR = 52.18  # mean ISO weeks per year (365.25 / 7, rounded): the period of the week-of-year cycle
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass

@@ -22,6 +22,8 @@ from .tables import channel_table, event_weeks, identification_caution, metrics_
 
 __all__ = ["one_pager", "carryover_table"]
 
+LOG_FLOOR = 1e-12  # keeps the log finite for channels without carry-over (their half-life is set to 0 anyway)
+
 STYLE = """
 body { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; margin: 24px auto; max-width: 1200px;
        color: #222; }
@@ -39,7 +41,7 @@ def carryover_table(artifacts: Artifacts) -> pd.DataFrame:
     decays = pd.DataFrame({g: m.spec.decay for g, m in artifacts.models.items()}).mean(axis=1)
     decay = decays.reindex(artifacts.channels).fillna(0.0)
     with np.errstate(divide="ignore"):
-        half_life = np.where(decay > 0, np.log(0.5) / np.log(decay.clip(lower=1e-12)), 0.0)
+        half_life = np.where(decay > 0, np.log(0.5) / np.log(decay.clip(lower=LOG_FLOOR)), 0.0)
     return pd.DataFrame({"channel": decay.index, "decay": decay.to_numpy().round(3), "half_life_weeks": half_life.round(2)})
 
 

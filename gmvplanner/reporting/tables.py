@@ -3,12 +3,16 @@ each estimate beside its 80% interval (no Streamlit here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import pandas as pd
 
 from ..analysis.optimise import BudgetResult
 from ..config import RECENT_WEEKS
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
+from .labels import INTERVAL_LABEL
 
 __all__ = [
     "identification_caution",
@@ -40,14 +44,23 @@ def identification_caution(artifacts: Artifacts) -> str | None:
 BASELINE_PLAN = "last year's plan"  # the planner's baseline: the default plan (last year's spend, run-rate scaled)
 
 
-def _with_intervals(table: pd.DataFrame, rows: pd.DataFrame, shown: dict) -> pd.DataFrame:
+class Shown(NamedTuple):
+    """How a table shows one estimate: its column label, the conversion of its values (e.g. to the money unit)
+    and the text format of its interval's ends."""
+
+    label: str
+    convert: Callable[[pd.Series], pd.Series]
+    fmt: str
+
+
+def _with_intervals(table: pd.DataFrame, rows: pd.DataFrame, shown: dict[str, Shown]) -> pd.DataFrame:
     """Add each shown estimate (column -> label, conversion, text format) beside its 80% interval as text
     ("low to high") when `rows` has `<column>_lower/_upper`; blank where there is no interval."""
     for column, (label, convert, fmt) in shown.items():
         table[label] = convert(rows[column]).round(4)
         if f"{column}_lower" in rows:
             low, high = convert(rows[f"{column}_lower"]), convert(rows[f"{column}_upper"])
-            table[f"{label}, 80% interval"] = [
+            table[f"{label}, {INTERVAL_LABEL}"] = [
                 "" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}" for lo, hi in zip(low, high)
             ]
     return table
@@ -60,10 +73,10 @@ def channel_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     rows = artifacts.table("contributions").query("subcategory == @subcategory").reset_index(drop=True)
     table = pd.DataFrame({"channel": rows["channel"], f"spend ({money.name})": money.from_base(rows["spend"]).round(4)})
     shown = {
-        "incremental_gmv": (f"incremental GMV ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
-        "roi": ("ROI", lambda v: v, "{:.2f}"),
-        "mroi": ("marginal ROI", lambda v: v, "{:.2f}"),
-        "share": ("share of media GMV (%)", lambda v: 100 * v, "{:.1f}"),
+        "incremental_gmv": Shown(f"incremental GMV ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
+        "roi": Shown("ROI", lambda v: v, "{:.2f}"),
+        "mroi": Shown("marginal ROI", lambda v: v, "{:.2f}"),
+        "share": Shown("share of media GMV (%)", lambda v: 100 * v, "{:.1f}"),
     }
     table = _with_intervals(table, rows, shown)
     table["flag"] = rows["flag"].astype("string").fillna("")
@@ -91,12 +104,12 @@ def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:
         {"scenario": summary["scenario"], f"spend on these subcategories ({money.name})": to_money(summary["spend"]).round(4)}
     )
     shown = {
-        "gmv": (f"GMV ({money.name})", to_money, "{:.2f}"),
-        "incremental_gmv": (f"GMV from media ({money.name})", to_money, "{:.2f}"),
-        "roas": ("ROAS", lambda v: v, "{:.2f}"),
-        "marginal_roas": ("marginal ROAS", lambda v: v, "{:.2f}"),
-        "change": (f"change vs {BASELINE_PLAN} ({money.name})", to_money, "{:+.4f}"),
-        "change_pct": (f"change vs {BASELINE_PLAN} (%)", lambda v: v, "{:+.2f}"),
+        "gmv": Shown(f"GMV ({money.name})", to_money, "{:.2f}"),
+        "incremental_gmv": Shown(f"GMV from media ({money.name})", to_money, "{:.2f}"),
+        "roas": Shown("ROAS", lambda v: v, "{:.2f}"),
+        "marginal_roas": Shown("marginal ROAS", lambda v: v, "{:.2f}"),
+        "change": Shown(f"change vs {BASELINE_PLAN} ({money.name})", to_money, "{:+.4f}"),
+        "change_pct": Shown(f"change vs {BASELINE_PLAN} (%)", lambda v: v, "{:+.2f}"),
     }
     return _with_intervals(table, summary, shown)
 
@@ -234,10 +247,10 @@ def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
     unit = "₹" if money.rupees else "units"
     table = pd.DataFrame({"channel": effects["channel"], f"spend ({money.name})": money.from_base(effects["spend"]).round(4)})
     shown = {
-        "share": ("share of its GMV from first orders (%)", lambda v: 100 * v, "{:.0f}"),
-        "incremental_gmv": (f"new-customer GMV it brought ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
-        "new_customers": ("new customers it brought", lambda v: v, "{:,.0f}"),
-        "cost_per_new_customer": (f"cost per new customer ({unit})", lambda v: v, "{:,.0f}"),
+        "share": Shown("share of its GMV from first orders (%)", lambda v: 100 * v, "{:.0f}"),
+        "incremental_gmv": Shown(f"new-customer GMV it brought ({money.name})", lambda v: money.from_base(v), "{:.4f}"),
+        "new_customers": Shown("new customers it brought", lambda v: v, "{:,.0f}"),
+        "cost_per_new_customer": Shown(f"cost per new customer ({unit})", lambda v: v, "{:,.0f}"),
     }
     table = _with_intervals(table, effects, shown)
     table["flag"] = effects["flag"].astype("string").fillna("")

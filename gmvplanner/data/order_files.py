@@ -1,0 +1,89 @@
+"""Where the orders are and what they hold: the files behind a path, and the header checks every engine makes."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+from pathlib import Path
+from typing import NamedTuple
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+from . import readers
+
+__all__ = ["ORDER_FIELDS", "OrderSources", "order_sources", "csv_names", "csv_header", "parquet_schema"]
+
+# column in the ElecKart file -> name used inside the pipeline
+ORDER_FIELDS = {
+    "order_date": "order_date",
+    "gmv": "gmv",
+    "units": "units",
+    "sla": "sla",
+    "product_mrp": "product_mrp",
+    "product_procurement_sla": "procurement_sla",
+    "s1_fact.order_payment_type": "payment_type",
+    "product_analytic_sub_category": "subcategory",
+    "product_analytic_vertical": "vertical",
+}
+
+
+class OrderSources(NamedTuple):
+    """The kind of the order files ('csv' or 'parquet') and the files, in order."""
+
+    kind: str
+    files: list[str]
+
+
+def order_sources(path: Path | str) -> OrderSources:
+    """('csv' or 'parquet', the files) for a file, a gzip'd CSV, a folder of Parquet files or a glob."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        files = sorted(glob.glob(text))
+        if not files:
+            raise InputError(path, "no files match this pattern")
+    elif Path(path).is_dir():
+        files = sorted(str(p) for p in Path(path).rglob("*.parquet"))
+        if not files:
+            raise InputError(path, "is a folder without .parquet files; give a CSV or Parquet file, or a folder of Parquet")
+    else:
+        readers.check_file(path)
+        files = [text]
+    with open(files[0], "rb") as fh:
+        kind = "parquet" if fh.read(len(readers.PARQUET_MAGIC)) == readers.PARQUET_MAGIC else "csv"
+    return OrderSources(kind, files)
+
+
+def csv_names(path: Path | str, files: list[str]) -> list[str]:
+    """The header of an orders CSV, after the checks every engine makes: a text table, named columns, the required
+    ones present."""
+    names = csv_header(files[0])
+    opener = gzip.open if files[0].endswith(".gz") else open
+    with opener(files[0], "rb") as fh:
+        if b"\x00" in fh.read(readers.SNIFF_BYTES):
+            raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
+    if len(names) < 2:
+        raise InputError(path, f"not a table: found {len(names)} column(s); is it comma-separated?")
+    readers.check_names(path, names)
+    readers.require_columns(path, names, list(ORDER_FIELDS))
+    return names
+
+
+def parquet_schema(path: Path | str, files: list[str]) -> pa.Schema:
+    """The Arrow schema of an orders Parquet input, after the same checks."""
+    try:
+        schema = pq.read_schema(files[0])
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise InputError(files[0], f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    readers.check_names(path, list(schema.names))
+    readers.require_columns(path, list(schema.names), list(ORDER_FIELDS))
+    return schema
+
+
+def csv_header(path: str) -> list[str]:
+    """The column names on the first line of a CSV (or gzip'd CSV), stripped; undecodable bytes replaced."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return [n.strip() for n in next(csv.reader(fh), [])]
