@@ -17,7 +17,7 @@ from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.model.base import MODEL_KINDS, model_names
-from gmvplanner.model.training import TrainConfig
+from gmvplanner.model.train_config import TrainConfig
 
 ROLES = {
     "orders": ("Orders (ConsumerElectronics layout)", ["csv", "parquet"]),

@@ -23,7 +23,7 @@ from .dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from .errors import ArtifactError, InputError
 from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
 from .model.base import MODEL_KINDS
-from .model.training import TrainConfig
+from .model.train_config import TrainConfig
 from .pipeline import Progress, TrainingInputs, TrainingResult, train
 from .reporting.one_pager import one_pager
 from .reporting.tables import (

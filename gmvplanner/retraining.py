@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import ArtifactError, InputError
 from .manifest import Manifest
 from .model.artifacts import MANIFEST
-from .model.training import TrainConfig
+from .model.train_config import TrainConfig
 
 __all__ = [
     "ModelVersion",

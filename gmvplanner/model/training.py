@@ -15,7 +15,7 @@ from .bundle import SubcategoryModel
 from .metrics import metrics
 from .train_config import TrainConfig
 
-__all__ = ["TrainConfig", "SubcategoryModel", "TrainedSubcategory", "train_groups", "Progress"]
+__all__ = ["TrainedSubcategory", "Scores", "train_groups", "Progress"]
 
 
 @dataclass
