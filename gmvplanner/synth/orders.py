@@ -86,9 +86,10 @@ def subcategory_demand(
         * (1 - 0.025 * (sla - 5.5))
     )
     aov = mrp_median * MRP_FACTOR_MEAN * MEAN_UNITS * (1 - disc)
-    by_channel = truth.media_gmv(spend, sub)
-    media = by_channel.sum(axis=1).to_numpy()[d.week] / 7.0
-    new_media = (by_channel * new_shares(by_channel.columns)).sum(axis=1).to_numpy()[d.week] / 7.0
+    by_channel = truth.media_gmv(spend, sub, multiplied=False)
+    factor = truth.daily_multiplier(d.days)  # ones unless the world is multiplicative
+    media = by_channel.sum(axis=1).to_numpy()[d.week] / 7.0 * factor
+    new_media = (by_channel * new_shares(by_channel.columns)).sum(axis=1).to_numpy()[d.week] / 7.0 * factor
     return SubcategoryDemand(disc, sla, prepaid, shape, aov, media, new_media)
 
 

@@ -8,11 +8,13 @@ import pandas as pd
 from .customers import simulate_customers
 from .faults import make_messy
 from .orders import DayDrivers, base_scale, draw_order_days, draw_orders, subcategory_demand
-from .truth import TrueProcess, true_process, weekly_spend
+from .truth import TrueProcess, correlated_weekly_spend, true_process, weekly_spend, world_true_process
 from .world import FULL_SCALE_ORDERS, HOLIDAYS, SALES_2014, SALES_2015, SynthConfig
+from .worlds import world, world_names
 
 __all__ = ["generate"]
 
+WORLD_STREAM = 7_000  # a benchmark world's parameters draw from default_rng([seed, this, the world's number])
 PAYDAYS = [1, 15]  # the generated world's paydays (config.PAYDAYS is what the features assume; they agree)
 
 
@@ -27,9 +29,15 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     days = pd.date_range(config.start, config.end, freq="D")
     weeks = pd.date_range(days[0] - pd.Timedelta(days=days[0].day_of_week), days[-1], freq="W-MON")
     subs = list(config.subcategories)
-    spend = weekly_spend(rng, weeks, scale)
-    truth = true_process(rng, spend, subs, scale)
+    kind = world(config.world)
     calendar = _calendar(days)
+    spend = correlated_weekly_spend(rng, weeks, scale) if kind.correlated_spend else weekly_spend(rng, weeks, scale)
+    if kind.is_today:
+        truth = true_process(rng, spend, subs, scale)
+    else:  # the world's parameters come from a stream of their own
+        sale_days = [str(d.date()) for d in days[(calendar["sale"] != "").to_numpy()]]
+        world_rng = np.random.default_rng([config.seed, WORLD_STREAM, world_names().index(kind.name)])
+        truth = world_true_process(kind, world_rng, spend, subs, scale, sale_days, days[0], days)
     nps = _monthly_nps(rng, days)
     drivers = DayDrivers.build(days, weeks, calendar, nps)
     demand = [subcategory_demand(rng, si, sub, drivers, truth, spend) for si, sub in enumerate(subs)]

@@ -231,6 +231,7 @@ class SynthConfig:
         seed: the random seed; the same config writes the same bytes.
         subcategories: which of `SUBCATEGORY_SPECS` to generate.
         messy: add the real file's faults (blank GMV, duplicates, out-of-window dates, impossible values).
+        world: the benchmark world of the true media effect (`synth.worlds`; "today" is the original generator).
     """
 
     start: str = "2014-07-01"
@@ -239,3 +240,4 @@ class SynthConfig:
     seed: int = 7
     subcategories: tuple[str, ...] = tuple(SUBCATEGORY_SPECS)
     messy: bool = True
+    world: str = "today"
