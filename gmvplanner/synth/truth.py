@@ -87,7 +87,8 @@ class TrueProcess:
         if channel in self.weibull:
             if carry_in is not None:
                 raise ValueError("daily carry-over needs the whole spend path, not a carried-in stock")
-            return daily_carryover(spend, weibull_kernel(*self.weibull[channel]))
+            shape, scale = self.weibull[channel]
+            return daily_carryover(spend, weibull_kernel(shape, scale))
         init = 0.0 if carry_in is None else float(carry_in.get(channel, 0.0))
         return geometric_adstock(spend, self.decay[channel], initial=init)
 
@@ -232,7 +233,10 @@ def world_true_process(
     weights across subcategories follow the world."""
     value_share = np.array([SUBCATEGORY_SPECS[s].order_share * SUBCATEGORY_SPECS[s].median_mrp for s in subs])
     value_share = value_share / value_share.sum()
-    decay, half, slope, beta = {}, {}, {}, {s: {} for s in subs}
+    decay: dict[str, float] = {}
+    half: dict[str, float] = {}
+    slope: dict[str, float] = {}
+    beta: dict[str, dict[str, float]] = {s: {} for s in subs}
     modelled = [i for i, s in enumerate(subs) if s in DEFAULT_SUBCATEGORIES]
     for channel, spec in CHANNEL_SPECS.items():
         level = spec.weekly_level_crore * scale
