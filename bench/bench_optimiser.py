@@ -12,59 +12,71 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from gmvplanner.analysis.optimise import even_plan, historical_split, optimise_budget
-from gmvplanner.features.transforms import geometric_adstock
 from gmvplanner.synth import TrueProcess
 from gmvplanner.units import RUPEES_IN_CRORE
 
 
-def _true_gmv(truth: TrueProcess, subs: list[str], plan: pd.DataFrame, carry: dict[str, float]) -> float:
+def true_plan_gmv(truth: TrueProcess, subs: list[str], plan: pd.DataFrame) -> float:
+    """True media GMV of the modelled subcategories over a plan's weeks, after the generated history."""
     spend = plan.set_index("week_start")
-    return float(sum(truth.media_gmv(spend, sub, pd.Series(carry)).to_numpy().sum() for sub in subs))
+    return float(sum(truth.plan_media_gmv(spend, sub).to_numpy().sum() for sub in subs))
 
 
-def true_best(value, start: np.ndarray, budget: float):
+def true_best(value, start: np.ndarray, budget: float, bounds: list[tuple[float, float]] | None = None):
     """The split of `budget` that maximises `value` (a true objective of channel totals), from `start` (SLSQP)."""
     scale = value(start)
     return minimize(
         lambda x: -value(x) / scale,
         start,
         method="SLSQP",
-        bounds=[(0, budget)] * len(start),
+        bounds=bounds or [(0, budget)] * len(start),
         constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget}],
         options={"maxiter": 300, "ftol": 1e-12},
     )
 
 
-def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int) -> pd.DataFrame:
+def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int, bounds_range: tuple[float, float] | None = None) -> pd.DataFrame:
+    """The recommended split's true uplift over the historical split as % of the true best one's, at the last
+    `n_weeks`' budget. With `bounds_range` (low, high), every channel is held between those multiples of its
+    historical amount, for the optimiser (a bounds argument, as an analyst's file) and the true best alike."""
     channels = art.channels
     company = art.table("company_spend")
     budget = float(company[channels].iloc[-n_weeks:].sum().sum())
-    result = optimise_budget(art, budget, n_weeks)
+    historical = historical_split(art).reindex(channels).to_numpy() * budget
+    bounds = None
+    if bounds_range is not None:
+        bounds = [(bounds_range[0] * h, bounds_range[1] * h) for h in historical]
+    result = optimise_budget(art, budget, n_weeks, bounds=dict(zip(channels, bounds)) if bounds else None)
     weeks = result.weeks
-    history = truth.weekly_spend_crore.loc[: weeks[0] - pd.Timedelta(days=1)]
-    carry = {c: float(geometric_adstock(history[c].to_numpy(), truth.decay[c])[-1]) for c in channels}
     subs = art.subcategories
 
     def true_of(x: np.ndarray) -> float:
-        return _true_gmv(truth, subs, even_plan(weeks, channels, x), carry)
+        return true_plan_gmv(truth, subs, even_plan(weeks, channels, x))
 
-    historical = historical_split(art).reindex(channels).to_numpy() * budget
     recommended = result.table.set_index("channel").loc[channels, art.money.column("recommended")].to_numpy()
-    best = true_best(true_of, historical, budget)
+    best = true_best(true_of, historical, budget, bounds)
     base, rec, opt = true_of(historical), true_of(recommended), true_of(best.x)
     crore = RUPEES_IN_CRORE.from_base
     share = (rec - base) / (opt - base) * 100 if opt > base else float("nan")
     print(
         f"optimiser: budget {budget:.3f} crore over {n_weeks} weeks; true uplift of recommended "
         f"{crore(rec - base):.4f} crore vs true optimum {crore(opt - base):.4f} crore ({share:.1f}%); "
-        f"model expected uplift {crore(result.uplift):.4f} crore ({result.method})"
+        f"model expected uplift {crore(result.uplift):.4f} crore, P(beats historical) {result.p_beats_historical} "
+        f"({result.method})"
     )
     print(
         pd.DataFrame({"historical": historical, "recommended": recommended, "true_optimum": best.x}, index=channels)
         .round(3)
         .to_string()
     )
-    return pd.DataFrame({"subcategory": subs, "optimiser_uplift_pct": share})
+    return pd.DataFrame(
+        {
+            "subcategory": subs,
+            "optimiser_uplift_pct": share,
+            "p_beats": result.p_beats_historical,
+            "truly_beats": float(rec > base),
+        }
+    )
 
 
 def new_customer_weight_vs_truth(art, truth: TrueProcess, n_weeks: int, weight: float) -> dict[str, float]:
@@ -79,13 +91,11 @@ def new_customer_weight_vs_truth(art, truth: TrueProcess, n_weeks: int, weight: 
     plain = optimise_budget(art, budget, n_weeks)
     weighted = optimise_budget(art, budget, n_weeks, new_customer_weight=weight)
     weeks = weighted.weeks
-    history = truth.weekly_spend_crore.loc[: weeks[0] - pd.Timedelta(days=1)]
-    carry = pd.Series({c: float(geometric_adstock(history[c].to_numpy(), truth.decay[c])[-1]) for c in channels})
 
     def true_of(x: np.ndarray) -> tuple[float, float]:
         spend = even_plan(weeks, channels, x).set_index("week_start")
-        gmv = sum(truth.media_gmv(spend, s, carry).to_numpy().sum() for s in subs)
-        new = sum(truth.new_customer_gmv(spend, s, carry).to_numpy().sum() for s in subs)
+        gmv = sum(truth.plan_media_gmv(spend, s).to_numpy().sum() for s in subs)
+        new = sum(truth.plan_new_customer_gmv(spend, s).to_numpy().sum() for s in subs)
         return float(gmv), float(new)
 
     def objective(x: np.ndarray) -> float:

@@ -123,6 +123,12 @@ class TrueProcess:
         media = self.media_gmv(weekly_spend_crore, subcategory, carry_in)
         return media * pd.Series({c: shares.get(c, NEW_SHARE_OTHER_CHANNELS) for c in media.columns})
 
+    def plan_new_customer_gmv(self, plan_crore: pd.DataFrame, subcategory: str) -> pd.DataFrame:
+        """`new_customer_gmv` of a plan's weeks after the generated history (see `plan_media_gmv`)."""
+        shares = self.customers["new_share_by_channel"]
+        media = self.plan_media_gmv(plan_crore, subcategory)
+        return media * pd.Series({c: shares.get(c, NEW_SHARE_OTHER_CHANNELS) for c in media.columns})
+
     def to_json(self) -> dict[str, Any]:
         """Parameters as plain JSON (spend is written to its own file)."""
         return {
