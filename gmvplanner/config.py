@@ -22,7 +22,12 @@ __all__ = [
     "PAYDAYS",
     "AUTO",
     "AUTO_MAX_CHANGE",
+    "MOVE_SCALE",
+    "MOVE_SCALE_WEAK",
+    "MOVE_RANGE",
     "DECAY_GRID",
+    "SLOPE_GRID",
+    "NEAR_TIE_WAPE",
     "INTERVAL_COVERAGE",
     "NUMERIC_FLOOR",
     "interval_quantiles",
@@ -88,8 +93,20 @@ PAYDAYS = (1, 15)  # days of the month treated as paydays
 # monthly spend the unlimited optimiser lost GMV against the truth; see bench/bench_truth.py --media monthly.
 AUTO = "auto"
 AUTO_MAX_CHANGE = 0.3
+# --max-change auto for a model with intervals (hybrid, mmm): each channel may move MOVE_SCALE / (its incremental
+# GMV's relative standard error) of its historical amount, within MOVE_RANGE; MOVE_SCALE_WEAK when the evidence is
+# weak. Tuned on the benchmark worlds' first four seeds (bench/bench_truth.py --worlds all --seeds tune).
+MOVE_SCALE = 0.5
+MOVE_SCALE_WEAK = 0.25
+MOVE_RANGE = (0.1, 3.0)
 # weekly carry-over decays searched by time-ordered CV (the media-mix search per channel, the forest for all channels)
 DECAY_GRID = (0.0, 0.2, 0.4, 0.6, 0.8)
+# Hill slopes searched per channel: 1 is plain diminishing returns, 2 and 3 S-shaped (Robyn's range is 0.5-3)
+SLOPE_GRID = (1.0, 2.0, 3.0)
+# saturation curves whose time-ordered CV WAPE is within this of the chosen one are "near ties": the data cannot
+# tell them apart, so each bootstrap refit draws one of them (the intervals and the optimiser see the curve's
+# uncertainty). 0.002 = 0.2 points of WAPE, about the spread of the CV error between neighbouring grid values.
+NEAR_TIE_WAPE = 0.002
 INTERVAL_COVERAGE = 0.8  # every interval shown (forecasts, ROI, uplift) is a central 80% interval
 NUMERIC_FLOOR = 1e-12  # the smallest divisor or scale: keeps a ratio of zeros finite, far below any real amount
 

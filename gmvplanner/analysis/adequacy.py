@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
+from ..features.design import spend_moves_monthly
 
 __all__ = [
     "data_adequacy",
@@ -52,21 +53,6 @@ ADEQUACY_COLUMNS = (
 def _rates(weekly: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
     days = weekly["days"].to_numpy(float)
     return pd.DataFrame({c: weekly[spend_column(c)].to_numpy(float) / days for c in channels}, index=weekly["week_start"])
-
-
-def spend_moves_monthly(weekly: pd.DataFrame, channels: list[str]) -> bool:
-    """True when every channel's spend per day is the same in every full week of a calendar month, as happens
-    when spend is given per month and spread over its days (the ElecKart layout)."""
-    rates = _rates(weekly.loc[weekly["days"] == 7], channels)
-    starts = pd.DatetimeIndex(rates.index)
-    inside = starts.month == (starts + pd.Timedelta(days=6)).month
-    rates = rates.loc[inside]
-    months = pd.DatetimeIndex(rates.index).to_period("M")
-    if rates.empty or months.value_counts().max() < 2:
-        return False
-    spread = rates.groupby(months).agg(lambda s: s.max() - s.min())
-    level = rates.abs().max().replace(0.0, 1.0)
-    return bool((spread <= 1e-9 * level).all().all())
 
 
 def spend_correlations(weekly: pd.DataFrame, channels: list[str]) -> pd.DataFrame:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
-from ..config import AUTO, AUTO_MAX_CHANGE, NUMERIC_FLOOR
+from ..config import AUTO, AUTO_MAX_CHANGE, INTERVAL_COVERAGE, MOVE_RANGE, MOVE_SCALE, MOVE_SCALE_WEAK, NUMERIC_FLOOR
 from ..data import readers
 from ..data.limits import MAX_AMOUNT
 from ..errors import InputError
@@ -21,6 +22,7 @@ __all__ = [
     "bound_columns",
     "load_bounds",
     "resolve_max_change",
+    "uncertainty_limits",
     "resolve_bounds",
     "feasible_start",
     "exact_total",
@@ -37,14 +39,17 @@ class ChannelBounds:
 
     Attributes:
         lo, hi: per channel, in the model's channel order.
-        max_change: the fraction each channel may move from its historical amount, when a limit applied.
-        reason: why that limit applied ("as asked", or the adequacy check's words); empty without a limit.
+        max_change: the fraction each channel may move from its historical amount, when one limit applied to all.
+        reason: why the limits applied ("as asked", or the adequacy check's words); empty without a limit.
+        channel_limits: each channel's own limit (a fraction of its historical amount), when the limits came
+            from each channel's uncertainty (`uncertainty_limits`).
     """
 
     lo: np.ndarray
     hi: np.ndarray
     max_change: float | None = None
     reason: str = ""
+    channel_limits: np.ndarray | None = None
 
 
 def bound_columns(money: MoneyUnit) -> tuple[str, str, str]:
@@ -72,14 +77,52 @@ def load_bounds(path: Path | str, channels: list[str], money: MoneyUnit) -> dict
     return {name: (float(a), float(b)) for name, a, b in zip(names, lo, hi)}
 
 
+def uncertainty_limits(artifacts: Artifacts, weak: bool) -> np.ndarray | None:
+    """Each channel's move limit from its own uncertainty: MOVE_SCALE (MOVE_SCALE_WEAK when the evidence is weak)
+    over the relative spread of its incremental GMV, clipped to MOVE_RANGE. A channel known to ±20% may move
+    2.5x as far as one known to ±50%; one whose effect could be zero barely moves. None when the model keeps no
+    intervals (a forest).
+
+    The relative spread is the 80% interval's width over 2 x 1.28 (a normal's 80% half-width in standard
+    deviations) over the estimate, with the subcategories' intervals summed (as if they moved together).
+    """
+    table = artifacts.table("contributions")
+    if "incremental_gmv_lower" not in table or table["incremental_gmv_lower"].isna().all():
+        return None
+    summed = table.groupby("channel")[["incremental_gmv", "incremental_gmv_lower", "incremental_gmv_upper"]].sum()
+    summed = summed.reindex(artifacts.channels).fillna(0.0)
+    z = float(NormalDist().inv_cdf(0.5 + INTERVAL_COVERAGE / 2))
+    width = (summed["incremental_gmv_upper"] - summed["incremental_gmv_lower"]).to_numpy() / (2 * z)
+    estimate = summed["incremental_gmv"].to_numpy()
+    relative = np.where(estimate > NUMERIC_FLOOR, width / np.maximum(estimate, NUMERIC_FLOOR), np.inf)
+    scale = MOVE_SCALE_WEAK if weak else MOVE_SCALE
+    with np.errstate(divide="ignore"):
+        return np.clip(scale / relative, *MOVE_RANGE)
+
+
 def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> tuple[float | None, str]:
-    """The limit on each channel's move (a fraction, or None) and why: `AUTO` means `AUTO_MAX_CHANGE` when the
-    training data's adequacy check found the evidence weak, else no limit."""
+    """The one limit on every channel's move (a fraction, or None) and why: `AUTO` means `AUTO_MAX_CHANGE` when
+    the training data's adequacy check found the evidence weak, else no limit (a model with intervals gets
+    per-channel limits instead: `uncertainty_limits`)."""
     if max_change != AUTO:
         return (None, "") if max_change is None else (float(max_change), "as asked")
     if not evidence_is_weak(artifacts.table("adequacy")):
         return None, ""
     return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
+
+
+def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tuple[np.ndarray | None, float | None, str]:
+    """Per channel limit (or None), the one limit when all share it, and why."""
+    if max_change == AUTO:
+        weak = evidence_is_weak(artifacts.table("adequacy"))
+        own = uncertainty_limits(artifacts, weak)
+        if own is not None:
+            why = "each channel as far as its own uncertainty allows"
+            if weak:
+                why += "; the data adequacy check found the evidence weak, so the limits are halved"
+            return own, None, why + "; --max-change none lifts this"
+    limit, reason = resolve_max_change(artifacts, max_change)
+    return (None if limit is None else np.full(n, limit)), limit, reason
 
 
 def resolve_bounds(
@@ -94,14 +137,15 @@ def resolve_bounds(
     channels, money = artifacts.channels, artifacts.money
     lo = np.array([bounds.get(c, (0.0, budget))[0] for c in channels])
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])
-    limit, reason = resolve_max_change(artifacts, max_change)
-    if limit is not None:
-        near_lo, near_hi = np.maximum(lo, historical * (1 - limit)), np.minimum(hi, historical * (1 + limit))
+    own, limit, reason = _limits(artifacts, max_change, len(channels))
+    if own is not None:
+        near_lo = np.maximum(lo, historical * np.maximum(1 - own, 0.0))
+        near_hi = np.minimum(hi, historical * (1 + own))
         clash = near_lo > near_hi + NUMERIC_FLOOR
         if max_change == AUTO:  # the automatic limit gives way to the analyst's own bounds, and to the budget
             near_lo, near_hi = np.where(clash, lo, near_lo), np.where(clash, hi, near_hi)
             if near_lo.sum() > budget + BUDGET_TOLERANCE or near_hi.sum() < budget - BUDGET_TOLERANCE:
-                near_lo, near_hi, limit, reason = lo, hi, None, ""
+                near_lo, near_hi, own, limit, reason = lo, hi, None, None, ""
         elif clash.any():
             j = int(np.flatnonzero(clash)[0])
             raise InputError(
@@ -114,7 +158,8 @@ def resolve_bounds(
         raise InputError("--bounds", f"the minimums add up to {lo.sum():.4g} {money.name}, more than the budget {budget:g}")
     if hi.sum() < budget - BUDGET_TOLERANCE:
         raise InputError("--bounds", f"the maximums add up to {hi.sum():.4g} {money.name}, less than the budget {budget:g}")
-    return ChannelBounds(lo, hi, limit, reason)
+    per_channel = own if own is not None and limit is None else None
+    return ChannelBounds(lo, hi, limit, reason, per_channel)
 
 
 def feasible_start(share: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:

@@ -65,6 +65,7 @@ INTERVAL_SCOPE = (
 SOLVER_STEP = 1e-4  # forward-difference step as a share of the budget
 SOLVER_OPTIONS = {"maxiter": 200, "ftol": 1e-10}
 LINE_POINTS = 11  # points from the start split to the solver's answer at which the model itself scores the move
+TARGET_SCAN_POINTS = 9  # budgets (log-spaced, lowest to highest) scanned for the largest meeting a target marginal ROI
 HISTORICAL_NOTE = (
     "The model found no split it scores above the historical one within these bounds (counting the "
     "uncertainty of the channel estimates), so the recommendation is the historical split (moved inside "
@@ -86,6 +87,7 @@ class BudgetResult:
     uplift_interval: tuple[float, float] | None = None  # 80% interval of the uplift over the estimation draws
     p_beats_historical: float | None = None  # share of the estimation draws in which the plan beats the historical split
     max_change: float | None = None  # the limit on each channel's move from its historical amount, when one applied
+    channel_limits: dict[str, float] | None = None  # each channel's own limit, when set by its uncertainty
     new_customer_weight: float = 1.0  # how many times a rupee of new customers' first-order GMV counted
     new_customer_gain: float | None = None  # expected change in first-order GMV vs the historical split (base unit)
 
@@ -151,9 +153,7 @@ def _best_on_line(objective: Objective, start: np.ndarray, x: np.ndarray, bounds
     return exact_total(np.clip(line[int(np.argmax(objective.values(line)))], bounds.lo, bounds.hi), bounds.lo, bounds.hi, budget)
 
 
-def _method(
-    artifacts: Artifacts, objective: Objective, risk_aversion: float, bounds: ChannelBounds, weight: float
-) -> str:
+def _method(artifacts: Artifacts, objective: Objective, risk_aversion: float, bounds: ChannelBounds, weight: float) -> str:
     """How the split was found, in words."""
     if _smooth(artifacts):
         method = "SLSQP on the model's own predicted GMV (smooth in spend)"
@@ -165,6 +165,9 @@ def _method(
         method = "SLSQP on concave curves fitted to the forest's per-channel response, plans scored by the forest"
     if bounds.max_change is not None:
         method += f"; each channel within {bounds.max_change:.0%} of its historical amount ({bounds.reason})"
+    elif bounds.channel_limits is not None:
+        own = ", ".join(f"{c} ±{v:.0%}" for c, v in zip(artifacts.channels, bounds.channel_limits))
+        method += f"; each channel within its own limit of its historical amount: {own} ({bounds.reason})"
     if objective.extra is not None:
         method += f"; new customers' GMV counted {weight:g}x"
     return method
@@ -268,6 +271,7 @@ def _result(
         uplift_interval=uplift_interval,
         p_beats_historical=p_beats,
         max_change=limits.max_change,
+        channel_limits=None if limits.channel_limits is None else {c: float(v) for c, v in zip(channels, limits.channel_limits)},
         new_customer_weight=new_customer_weight,
         new_customer_gain=new_gain,
     )
@@ -294,8 +298,9 @@ def budget_for_target_roi(
     new_customer_weight: float = 1.0,
 ) -> tuple[float, BudgetResult, str]:
     """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
-    efficiency, Meridian's flexible budget), by bisection between `lowest` and `highest` (default: 0.05 and 4
-    times the spend of the last n_weeks). Returns (budget, its optimised split, a note). The split weighs new
+    efficiency, Meridian's flexible budget), between `lowest` and `highest` (default: 0.05 and 4 times the spend of
+    the last n_weeks): a scan of TARGET_SCAN_POINTS budgets from the top down, then bisection above the first that
+    meets the target. Returns (budget, its optimised split, a note). The split weighs new
     customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself."""
     if not (np.isfinite(target_roi) and target_roi > 0):
         raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
@@ -309,11 +314,18 @@ def budget_for_target_roi(
         )
         return result, marginal_roi(artifacts, result)
 
+    # S-shaped curves make the marginal ROI rise before it falls, so bisecting from the ends could land on the
+    # rising side: scan budgets from the top down for the largest that meets the target, then bisect above it
+    grid = np.geomspace(low, high, TARGET_SCAN_POINTS)[::-1]
     high_result, high_mroi = solve(high)
     if high_mroi >= target_roi:
         return high, high_result, f"the marginal ROI is still {high_mroi:.2f} at {high:.4g}, the largest budget tried"
-    low_result, low_mroi = solve(low)
-    if low_mroi < target_roi:
+    for above, budget in zip(grid, grid[1:]):
+        low_result, low_mroi = solve(float(budget))
+        if low_mroi >= target_roi:
+            low, high = float(budget), float(above)
+            break
+    else:
         return low, low_result, f"even {low:.4g}, the smallest budget tried, earns a marginal ROI of only {low_mroi:.2f}"
     for _ in range(12):
         mid = (low * high) ** 0.5

@@ -134,6 +134,13 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (crore),delta_gmv (₹),sigma (₹)"
         "[,subcategory] that calibrate the channel effects; see README",
     )
+    p.add_argument(
+        "--roi-priors",
+        type=Path,
+        help="hybrid and mmm: CSV channel,roi_low,roi_high[,subcategory]: an 80%% range for a channel's ROI (GMV per "
+        "₹ of its spend, as contributions.csv reports it) from benchmarks or earlier studies; the data move it "
+        "where they have something to say; see README",
+    )
     p.add_argument("--seed", type=seed, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=positive_int, default=FOREST_TREES, help="trees per forest (default: %(default)s)")
 
@@ -149,7 +156,8 @@ def check_training_options(parser: argparse.ArgumentParser, args: argparse.Names
     elif (args.orders is None) != (args.media is None):
         parser.error("--orders and --media go together (or give neither to use the embedded default)")
     takers = [name for name, kind in MODEL_KINDS.items() if kind.has_media_part]
-    for option, value in (("--transforms", args.transforms), ("--lift-tests", args.lift_tests)):
+    media_options = (("--transforms", args.transforms), ("--lift-tests", args.lift_tests), ("--roi-priors", args.roi_priors))
+    for option, value in media_options:
         if value is not None and not MODEL_KINDS[args.model].has_media_part:
             parser.error(f"{option} does not apply to --model {args.model}; use one of {takers}")
 
@@ -217,6 +225,7 @@ def _log_progress(msg: str, frac: float) -> None:
 def _train_config(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the options describe (reads --transforms and --lift-tests)."""
     from ..data.lift_tests import load_lift_tests
+    from ..data.roi_priors import load_roi_priors
     from ..model.fixed_transforms import load_transforms
     from ..model.train_config import TrainConfig
 
@@ -228,6 +237,7 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
         pooling=args.pooling,
         transforms=load_transforms(args.transforms) if args.transforms else None,
         lift_tests=load_lift_tests(args.lift_tests) if args.lift_tests else None,
+        roi_priors=load_roi_priors(args.roi_priors) if args.roi_priors else None,
     )
 
 

@@ -26,10 +26,11 @@ __all__ = [
     "fitted_spec",
     "spend_rates",
     "observed",
+    "spend_moves_monthly",
 ]
 
 # bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
-FEATURE_SCHEMA = 5  # 5: the pickled model classes moved (0.2.0)
+FEATURE_SCHEMA = 6  # 6: saturation curves with a slope, redrawn by the bootstrap (0.3.0)
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
 TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
@@ -51,6 +52,7 @@ class FeatureSpec:
     fill_values: dict[str, float] = field(default_factory=dict)  # medians for missing control values
     calendar: bool = True
     half_saturation: dict[str, float] = field(default_factory=dict)
+    slope: dict[str, float] = field(default_factory=dict)  # Hill slope per channel (absent: 1)
     fourier: int = 0  # yearly sine/cosine pairs from the date (weekly tables, which bring no calendar)
     trend: bool = False  # a linear trend in years (the ElecKart calendar features include one already)
 
@@ -118,7 +120,11 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
 
 
 def fitted_spec(
-    weekly: pd.DataFrame, template: FeatureSpec, decay: dict[str, float], half_saturation: dict[str, float] | None = None
+    weekly: pd.DataFrame,
+    template: FeatureSpec,
+    decay: dict[str, float],
+    half_saturation: dict[str, float] | None = None,
+    slope: dict[str, float] | None = None,
 ) -> FeatureSpec:
     """`template` completed for these weeks: the chosen carry-over and saturation, and medians to fill gaps."""
     fill = {c: float(weekly[c].median()) if c in weekly and weekly[c].notna().any() else 0.0 for c in template.controls}
@@ -131,6 +137,7 @@ def fitted_spec(
         fill_values=fill,
         calendar=template.calendar,
         half_saturation=half_saturation or {},
+        slope=slope or {},
         fourier=template.fourier,
         trend=template.trend,
     )
@@ -146,3 +153,19 @@ def observed(weekly: pd.DataFrame) -> np.ndarray:
     """Which weeks have GMV. A weekly table's missing weeks stay in the table, so carry-over runs on through
     them, but no model fits or scores them."""
     return weekly["gmv"].notna().to_numpy()
+
+
+def spend_moves_monthly(weekly: pd.DataFrame, channels: list[str]) -> bool:
+    """True when every channel's spend per day is the same in every full week of a calendar month, as happens
+    when spend is given per month and spread over its days (the ElecKart layout)."""
+    full = weekly.loc[weekly["days"] == 7]
+    rates = spend_rates(full, channels).set_axis(pd.DatetimeIndex(full["week_start"]))
+    starts = pd.DatetimeIndex(rates.index)
+    inside = starts.month == (starts + pd.Timedelta(days=6)).month
+    rates = rates.loc[inside]
+    months = pd.DatetimeIndex(rates.index).to_period("M")
+    if rates.empty or months.value_counts().max() < 2:
+        return False
+    spread = rates.groupby(months).agg(lambda s: s.max() - s.min())
+    level = rates.abs().max().replace(0.0, 1.0)
+    return bool((spread <= 1e-9 * level).all().all())

@@ -1,4 +1,4 @@
-"""Pure maths of media response: carry-over (geometric adstock) and diminishing returns (Hill saturation)."""
+"""Pure maths of media response: carry-over (geometric adstock) and saturation (the Hill curve, with a slope)."""
 
 from __future__ import annotations
 
@@ -31,11 +31,22 @@ def adstock_state(spend: np.ndarray, decay: float, initial: float = 0.0) -> floa
     return stock[-1] if len(stock) else np.asarray(initial, dtype=float)
 
 
-def hill(x: np.ndarray, half_saturation: float) -> np.ndarray:
-    """Diminishing returns in [0, 1): x / (x + K); zero spend gives zero, spend K gives one half."""
+def hill(x: np.ndarray, half_saturation: float | np.ndarray, slope: float | np.ndarray = 1.0) -> np.ndarray:
+    """Saturation in [0, 1): x^s / (x^s + K^s); zero spend gives zero, spend K gives one half.
+
+    Slope s = 1 is plain diminishing returns; s > 1 is S-shaped (small spend does little until it nears K), the
+    Hill curve of Robyn, Meridian and PyMC-Marketing. Computed as 1 / (1 + (K/x)^s), which does not overflow.
+    """
     x = np.asarray(x, dtype=float)
     k = np.asarray(half_saturation, dtype=float)
+    s = np.asarray(slope, dtype=float)
     if np.any(k <= 0):
         raise ValueError(f"half_saturation must be positive; got {half_saturation}")
+    if np.any(s <= 0):
+        raise ValueError(f"slope must be positive; got {slope}")
     x = np.clip(x, 0.0, None)
-    return x / (x + k)
+    if np.all(s == 1.0):
+        return x / (x + k)
+    with np.errstate(divide="ignore", over="ignore"):
+        ratio = np.where(x > 0, k / np.where(x > 0, x, 1.0), np.inf)
+        return 1.0 / (1.0 + ratio**s)

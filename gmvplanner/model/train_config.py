@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import DECAY_GRID, DEFAULT_MODEL, FOREST_TREES, HOLDOUT_WEEKS, MIN_TRAIN_WEEKS, MMM_POOLING, SEED
+from ..config import (
+    DECAY_GRID,
+    DEFAULT_MODEL,
+    FOREST_TREES,
+    HOLDOUT_WEEKS,
+    MIN_TRAIN_WEEKS,
+    MMM_POOLING,
+    NEAR_TIE_WAPE,
+    SEED,
+    SLOPE_GRID,
+)
 from ..data.lift_tests import LiftTests
+from ..data.roi_priors import RoiPriors
 from .fixed_transforms import FixedTransforms
 from .registry import check_model_name
 
@@ -23,6 +34,9 @@ class TrainConfig:
         seed: seeds every random choice (forests, bootstrap).
         decay_grid: weekly carry-over decays the time-ordered CV search tries (forest: one for all channels;
             media-mix: per channel).
+        slope_grid: media-mix: Hill slopes the search tries per channel ((1.0,): plain diminishing returns only).
+        near_tie_wape: media-mix: saturation curves within this CV WAPE of the chosen one are redrawn by the
+            bootstrap (0: curves held fixed in the refits).
         cv_splits, cv_estimators: the forest's carry-over search (folds, trees per fold).
         min_train_weeks: fewest weeks a model may be trained on.
         pooling: media-mix: pull of a channel's ROI in a subcategory towards its ROI across subcategories.
@@ -36,6 +50,7 @@ class TrainConfig:
             truth for 46% of channels with the weight fixed and 67% with this range (bench/bench_truth.py
             --pooling-range); the point estimates do not change.
         lift_tests: hybrid, media-mix: experiments that calibrate the channel coefficients.
+        roi_priors: hybrid, media-mix: the analyst's 80% ranges for channels' ROI, entering the fit as priors.
     """
 
     holdout_weeks: int = HOLDOUT_WEEKS
@@ -45,6 +60,8 @@ class TrainConfig:
     max_features: float = 0.6
     seed: int = SEED
     decay_grid: tuple[float, ...] = DECAY_GRID
+    slope_grid: tuple[float, ...] = SLOPE_GRID
+    near_tie_wape: float = NEAR_TIE_WAPE
     cv_splits: int = 3
     cv_estimators: int = 100
     min_train_weeks: int = MIN_TRAIN_WEEKS
@@ -56,6 +73,7 @@ class TrainConfig:
     bootstrap_block_weeks: int = 6
     bootstrap_pooling_range: tuple[float, float] = (0.01, 1.0)
     lift_tests: LiftTests | None = None
+    roi_priors: RoiPriors | None = None
 
     def __post_init__(self) -> None:
         check_model_name(self.model)  # an unknown name fails here, listing the valid ones

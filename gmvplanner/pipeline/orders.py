@@ -249,6 +249,8 @@ def train(
 
     daily = daily_spend_rupees(loaded.media, start, end)
     shares = monthly_gmv_shares(orders, start, end)
+    if config.roi_priors is not None:
+        config.roi_priors.check_names(loaded.media.channels, list(subcategories))
     if config.lift_tests is not None:
         config.lift_tests.check_names(loaded.media.channels, list(subcategories))
         config = replace(config, lift_tests=config.lift_tests.spread_for(shares, RUPEES_IN_CRORE))

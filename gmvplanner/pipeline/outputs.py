@@ -116,6 +116,7 @@ def build_manifest(
             g: {
                 "decay": m.spec.decay,
                 "half_saturation": m.spec.half_saturation,
+                "slope": m.spec.slope,
                 "ridge": None,
                 "pooling": None,
                 **m.estimator.settings(),

@@ -54,6 +54,8 @@ def train_weekly(
     report("loading the weekly table", 0.0)
     weekly = load_weekly_table(path, date_col, target, channels, controls, group_col, days_col)
     groups = {g: rows.reset_index(drop=True) for g, rows in weekly.groupby("subcategory", sort=False)}
+    if config.roi_priors is not None:
+        config.roi_priors.check_names(list(channels), list(groups))
     _check_weeks_with_gmv(path, groups, config)
     gaps = missing_weeks(weekly)
     for group, weeks in gaps.items():

@@ -29,7 +29,8 @@ def test_zero_spend_gives_no_channel_effect_and_curves_rise(mmm_art):
             assert base - at_zero == pytest.approx(contributions.loc[channel, "incremental_gmv"], rel=1e-9, abs=1e-3)
             assert (np.diff(curve["gmv"].to_numpy()) >= -1e-6).all()  # more spend never lowers GMV here
             gains = np.diff(curve["gmv"].to_numpy())
-            assert gains[-1] <= gains[0] + 1e-6  # diminishing returns
+            if model.spec.slope.get(channel, 1.0) == 1.0:  # plain diminishing returns; a steeper slope is S-shaped
+                assert gains[-1] <= gains[0] + 1e-6
 
 
 def test_contributions_add_up_for_an_additive_model(mmm_art):

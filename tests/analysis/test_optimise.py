@@ -109,7 +109,7 @@ def test_bounds_follow_their_channel_names_in_any_order(trained_mmm, tmp_path):
     bounds = load_bounds(path, channels, art.money)
     assert bounds == pytest.approx(limits)
     budget = sum(lo for lo, _ in limits.values()) + 0.005
-    table = optimise_budget(art, budget, 8, bounds=bounds).table.set_index("channel")
+    table = optimise_budget(art, budget, 8, bounds=bounds, max_change=None).table.set_index("channel")
     for channel, (lo, hi) in limits.items():
         assert lo - 1e-9 <= table.loc[channel, "recommended_crore"] <= hi + 1e-9, channel
         assert table.loc[channel, "min_crore"] == lo and table.loc[channel, "max_crore"] == hi
@@ -142,12 +142,13 @@ def test_target_roi_finds_the_budget_where_the_marginal_roi_reaches_it(trained_m
     from gmvplanner.analysis.optimise import budget_for_target_roi, marginal_roi
 
     art = load_artifacts(trained_mmm)
-    target = marginal_roi(art, optimise_budget(art, 0.1, 8))
-    budget, result, note = budget_for_target_roi(art, target, 8)
+    free = {"max_change": None}  # per-channel limits scale with the budget; the bisection is tested without them
+    target = marginal_roi(art, optimise_budget(art, 0.1, 8, **free))
+    budget, result, note = budget_for_target_roi(art, target, 8, **free)
     assert budget == pytest.approx(0.1, rel=0.05)
     assert marginal_roi(art, result) >= target
     assert result.table["recommended_crore"].sum() == pytest.approx(budget)
-    assert marginal_roi(art, optimise_budget(art, 0.2, 8)) < target  # more budget, lower marginal ROI
+    assert marginal_roi(art, optimise_budget(art, 0.2, 8, **free)) < target  # more budget, lower marginal ROI
 
 
 def test_optimize_cli_with_a_target_roi(trained_mmm):
@@ -193,3 +194,33 @@ def test_optimize_cli_reports_new_customers(trained_mmm):
     assert result.returncode == 0, result.stderr
     assert "expected change in GMV from new customers' first orders" in result.stdout
     assert "their GMV counted 3x" in result.stdout
+
+
+def test_auto_limits_follow_each_channels_own_uncertainty(trained_mmm):
+    """`--max-change auto` on a model with intervals: each channel moves at most MOVE_SCALE over its relative
+    standard error (within MOVE_RANGE), so the surer channel may move further; the split keeps those limits."""
+    from gmvplanner.analysis.budget_bounds import uncertainty_limits
+    from gmvplanner.config import MOVE_RANGE, MOVE_SCALE
+
+    art = load_artifacts(trained_mmm)
+    strong, weak = uncertainty_limits(art, weak=False), uncertainty_limits(art, weak=True)
+    assert strong is not None and ((strong >= MOVE_RANGE[0]) & (strong <= MOVE_RANGE[1])).all()
+    assert (weak <= strong).all() and (weak[strong < MOVE_RANGE[1]] < strong[strong < MOVE_RANGE[1]]).any()
+    table = (
+        art.table("contributions").groupby("channel")[["incremental_gmv", "incremental_gmv_lower", "incremental_gmv_upper"]].sum()
+    )
+    relative = (table["incremental_gmv_upper"] - table["incremental_gmv_lower"]) / (2 * 1.2816) / table["incremental_gmv"]
+    relative = relative.reindex(art.channels).to_numpy()
+    inner = (strong > MOVE_RANGE[0]) & (strong < MOVE_RANGE[1])
+    np.testing.assert_allclose(strong[inner], MOVE_SCALE / relative[inner], rtol=1e-3)
+    order = np.argsort(relative)
+    assert (np.diff(strong[order]) <= 1e-12).all()  # less sure, less room
+    result = optimise_budget(art, 0.1, 8)
+    assert result.channel_limits is not None and "own uncertainty" in result.method
+    limits = np.array([result.channel_limits[c] for c in art.channels])
+    t = result.table.set_index("channel").loc[art.channels]
+    hist, rec = t["historical_crore"].to_numpy(), t["recommended_crore"].to_numpy()
+    assert (np.abs(rec - hist) <= limits * hist + 1e-9).all()
+    from gmvplanner.analysis.adequacy import evidence_is_weak
+
+    assert limits == pytest.approx(weak if evidence_is_weak(art.table("adequacy")) else strong)

@@ -25,3 +25,16 @@ def test_hill_zero_half_and_saturation():
     np.testing.assert_allclose(hill(np.array([0.0, 2.0, 1e9]), 2.0), [0.0, 0.5, 1.0], atol=1e-8)
     with pytest.raises(ValueError):
         hill(np.ones(2), 0.0)
+
+
+def test_hill_slope_against_its_closed_form():
+    x = np.array([0.0, 0.5, 1.0, 2.0, 4.0])
+    for slope in (1.0, 2.0, 3.0, 0.7):
+        expected = x**slope / (x**slope + 2.0**slope)
+        np.testing.assert_allclose(hill(x, 2.0, slope), expected, rtol=1e-12)
+    assert hill(np.array([1e300]), 1.0, 3.0)[0] == 1.0  # no overflow far past saturation
+    np.testing.assert_allclose(  # per-channel curves on a weeks x channels array
+        hill(np.array([[1.0, 1.0]]), np.array([1.0, 2.0]), np.array([1.0, 3.0])), [[0.5, 1 / 9]]
+    )
+    with pytest.raises(ValueError, match="slope"):
+        hill(np.ones(2), 1.0, 0.0)

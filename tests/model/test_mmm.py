@@ -45,7 +45,7 @@ def test_cv_search_finds_the_true_carry_over():
     y = 500 + 200 * hill(stock, 1.0) + rng.normal(0, 2, n)
     rates = pd.DataFrame({"tv": spend})
     controls = pd.DataFrame({"one": np.ones(n)})
-    decay, mult, ridge = choose_media_params([SearchGroup(rates, controls, y, np.full(n, 7.0))])
+    decay, mult, ridge = choose_media_params([SearchGroup(rates, controls, y, np.full(n, 7.0))])[:3]
     assert decay["tv"] == 0.6
     assert ridge > 0
 
@@ -116,7 +116,7 @@ def test_fixed_transforms_are_kept_and_the_rest_searched():
     controls = pd.DataFrame({"one": np.ones(n)})
     decay, mult, _ = choose_media_params(
         [SearchGroup(rates, controls, y, np.full(n, 7.0))], fixed_decay={"tv": 0.33}, fixed_multiple={"tv": 1.7}
-    )
+    )[:3]
     assert (decay["tv"], mult["tv"]) == (0.33, 1.7)
     assert decay["sem"] == 0.6
 
@@ -173,3 +173,112 @@ def test_the_fast_single_block_solve_matches_the_general_one():
         fast, general = solve_one(A, y, n_media, 0.03), solve_blocks([Block(A, y, n_ctrl, None, 0.03)], n_media)[0]
         assert (fast[1 : 1 + n_media] >= 0).all()
         np.testing.assert_allclose(A @ fast, A @ general, rtol=1e-9)
+
+
+def _s_shaped(slope=3.0, n=208, seed=4, noise=2.0):
+    """Weekly spend of one channel with GMV from an S-shaped curve (half-saturation at its mean spend)."""
+    rng = np.random.default_rng(seed)
+    spend = rng.uniform(0, 2, n)
+    y = 500 + 200 * hill(spend, 1.0, slope) + rng.normal(0, noise, n)
+    return SearchGroup(pd.DataFrame({"tv": spend}), pd.DataFrame({"one": np.ones(n)}), y, np.full(n, 7.0))
+
+
+@pytest.mark.parametrize("slope", [1.0, 3.0])
+def test_cv_search_recovers_the_slope_of_the_curve(slope):
+    """On a world with a known slope the search picks it within one grid step (a steeper slope is taken only when it
+    lowers the CV error by `min_gain`), the true curve is among the near ties the bootstrap redraws, and the
+    half-saturation is the one the data were made with (mean positive spend is ~1.0, so multiple 1.0)."""
+    params = choose_media_params([_s_shaped(slope)])
+    assert abs(params.slope["tv"] - slope) <= 1.0 and params.slope["tv"] > 1.0 if slope > 1 else params.slope["tv"] == 1.0
+    assert params.half_saturation_multiple["tv"] == 1.0
+    assert (1.0, slope) in params.near_ties["tv"]
+
+
+def test_near_ties_are_the_curves_the_noise_cannot_separate():
+    sharp = choose_media_params([_s_shaped(2.0, noise=0.5)])
+    noisy = choose_media_params([_s_shaped(2.0, noise=40.0)])
+    assert len(noisy.near_ties["tv"]) > len(sharp.near_ties["tv"])
+    chosen = (noisy.half_saturation_multiple["tv"], noisy.slope["tv"])
+    tighter = choose_media_params([_s_shaped(2.0, noise=40.0)], near_tie_wape=0.0).near_ties["tv"]
+    assert chosen in tighter and set(tighter) < set(noisy.near_ties["tv"])
+
+
+def test_bootstrap_refits_that_redraw_the_curves_give_wider_media_intervals():
+    from gmvplanner.model.mmm import CurveDraws
+
+    X, y = _data()
+    boot = Bootstrap(draws=60, block_weeks=6, seed=3)
+
+    def refits(curves=None):
+        model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
+        fit_many([model], [X], [y], bootstrap=boot, curves=curves)
+        more = X.assign(adstock_a=X["adstock_a"] * 3)  # a large move of channel a: where the curve matters
+        return (model.predict_draws(more) - model.predict_draws(X)).sum(axis=1), model
+
+    fixed, _ = refits()
+    rng = np.random.default_rng(0)
+    half = np.column_stack([rng.choice([1.0, 2.0, 4.0], 60), np.full(60, 2.0)])
+    slope = np.column_stack([rng.choice([1.0, 2.0], 60), np.ones(60)])
+    redrawn, model = refits([CurveDraws(half, slope)])
+    assert redrawn.std() > 1.5 * fixed.std()
+    assert model.media_coef_[0] == pytest.approx(refits()[1].media_coef_[0])  # the point fit keeps its own curve
+
+
+def _prior_world(n=104, seed=8):
+    """Weekly rows of one group: channel a's spend moves a lot (the data pin it), b's barely (the data are silent)."""
+    from gmvplanner.features.design import FeatureSpec
+
+    rng = np.random.default_rng(seed)
+    rate_a, rate_b = rng.uniform(0, 4, n), rng.uniform(1.9, 2.1, n)
+    y = 200 + 60 * hill(rate_a, 2.0) + 30 * hill(rate_b, 2.0) + rng.normal(0, 2.0, n)
+    weekly = pd.DataFrame({"gmv": y * 7, "days": 7.0, "spend_a": rate_a * 7, "spend_b": rate_b * 7})
+    X = pd.DataFrame({"adstock_a": rate_a, "adstock_b": rate_b, "trend": np.arange(n) / 52})
+    spec = FeatureSpec(channels=["a", "b"], decay={"a": 0.0, "b": 0.0}, controls=[], half_saturation={"a": 2.0, "b": 2.0})
+    return weekly, X, y, spec
+
+
+def _roi_with(priors_csv, tmp_path):
+    from gmvplanner.data.roi_priors import load_roi_priors
+    from gmvplanner.model.mmm import prior_rows
+
+    weekly, X, y, spec = _prior_world()
+    rows = None
+    if priors_csv:
+        (tmp_path / "priors.csv").write_text(priors_csv)
+        rows = prior_rows(load_roi_priors(tmp_path / "priors.csv"), {"g": weekly}, {"g": spec})
+    model = MediaMixRegression(channels=("a", "b"), half_saturation={"a": 2.0, "b": 2.0})
+    fit_many([model], [X], [y], lift=rows)
+    z = (7 * hill(X[["adstock_a", "adstock_b"]].to_numpy(), 2.0)).sum(axis=0)
+    return dict(zip("ab", model.media_coef_ * z / weekly[["spend_a", "spend_b"]].sum().to_numpy()))
+
+
+def test_roi_priors_move_a_channel_the_data_are_silent_on_and_not_one_they_pin(tmp_path):
+    free = _roi_with(None, tmp_path)
+    # ranges far from what the data say: three to four times each channel's free ROI
+    ranges = {c: (3 * free[c], 4 * free[c]) for c in "ab"}
+    priors = "channel,roi_low,roi_high\n" + "".join(f"{c},{lo},{hi}\n" for c, (lo, hi) in ranges.items())
+    held = _roi_with(priors, tmp_path)
+    low_b, high_b = ranges["b"]
+    assert low_b <= held["b"] <= high_b  # silent data: the prior decides
+    assert abs(held["a"] - free["a"]) < 0.1 * (ranges["a"][0] - free["a"])  # strong data: the prior barely moves it
+
+
+def test_roi_priors_file_errors_name_the_row(tmp_path):
+    from gmvplanner.data.roi_priors import load_roi_priors
+    from gmvplanner.errors import InputError
+
+    path = tmp_path / "p.csv"
+    for body, words in (
+        ("channel,roi_low,roi_high\nTV,2,1\n", "row 2.*not above"),
+        ("channel,roi_low,roi_high\nTV,1,abc\n", "row 2.*cannot read number 'abc'"),
+        ("channel,roi_low,roi_high\nTV,1,2\nTV,1,3\n", "row 3.*second range"),
+        ("channel,roi_low\nTV,1\n", "roi_high"),
+    ):
+        path.write_text(body)
+        with pytest.raises(InputError, match=words):
+            load_roi_priors(path)
+    path.write_text("channel,roi_low,roi_high,subcategory\nTV,1,2,\nTV,0.5,1,HomeAudio\n")
+    priors = load_roi_priors(path)
+    assert priors.for_group("TV", "HomeAudio") == (0.5, 1.0) and priors.for_group("TV", "Other") == (1.0, 2.0)
+    with pytest.raises(InputError, match="unknown channel 'TV'"):
+        priors.check_names(["SEM"], ["HomeAudio"])

@@ -2,8 +2,8 @@
 saturation (`search`), the pooled least-squares solver with its bootstrap (`solver`), lift-test calibration
 (`calibration`), and the estimator and model kind (`model`)."""
 
-from .calibration import lift_rows
-from .model import FittedMedia, MediaMixModel, MediaMixRegression
+from .calibration import lift_rows, prior_rows
+from .model import CurveDraws, FittedMedia, MediaMixModel, MediaMixRegression
 from .search import HALF_SATURATION_GRID, RIDGE_GRID, MediaParams, SearchGroup, choose_media_params
 from .solver import Block, Bootstrap, LiftRow, Pooling, fit_jointly, moving_block_indices, solve_blocks, solve_one
 
@@ -11,6 +11,7 @@ __all__ = [
     "MediaMixModel",
     "MediaMixRegression",
     "FittedMedia",
+    "CurveDraws",
     "MediaParams",
     "SearchGroup",
     "choose_media_params",
@@ -22,6 +23,7 @@ __all__ = [
     "Pooling",
     "fit_jointly",
     "lift_rows",
+    "prior_rows",
     "moving_block_indices",
     "solve_blocks",
     "solve_one",

@@ -1,16 +1,19 @@
-"""Lift tests (experiments) turned into the solver's calibration rows for the weeks being fitted."""
+"""Lift tests (experiments) and ROI priors turned into the solver's calibration rows for the weeks being fitted."""
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import pandas as pd
 
-from ...config import spend_column
+from ...config import INTERVAL_COVERAGE, spend_column
 from ...data.lift_tests import LiftTests
+from ...data.roi_priors import RoiPriors
 from ...features.design import FeatureSpec
 from ...features.transforms import geometric_adstock, hill
 from .solver import LiftRow
 
-__all__ = ["lift_rows"]
+__all__ = ["lift_rows", "prior_rows"]
 
 
 def lift_rows(tests: LiftTests, groups: dict[str, pd.DataFrame], specs: dict[str, FeatureSpec]) -> list[LiftRow]:
@@ -44,7 +47,36 @@ def _z_by_group(test: dict, groups: dict[str, pd.DataFrame], specs: dict[str, Fe
         days = weekly["days"].to_numpy(float)
         rate = weekly[spend_column(c)].to_numpy(float) / days
         more = rate + aligned["extra"].fillna(0.0).to_numpy() / days
-        before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
-        after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
+        slope = spec.slope.get(c, 1.0)
+        before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)
+        after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)
         z_by_group[names.index(g)] = float((aligned["test_days"].fillna(0.0).to_numpy() * (after - before)).sum())
     return z_by_group
+
+
+def prior_rows(priors: RoiPriors, groups: dict[str, pd.DataFrame], specs: dict[str, FeatureSpec]) -> list[LiftRow]:
+    """Each ROI prior as a `LiftRow` per subcategory it applies to: a measurement of the channel's incremental GMV
+    over the fitted weeks of roi_mid x spend, with the standard deviation the 80% range implies (a normal prior on
+    the ROI, as Meridian's ROI priors). The channel's incremental GMV is its coefficient times z, the saturated
+    carry-over summed over the days (zero spend gives zero). Where the data say much, one such row weighs little.
+    """
+    channels = next(iter(specs.values())).channels
+    z80 = NormalDist().inv_cdf(0.5 + INTERVAL_COVERAGE / 2)
+    names = list(groups)
+    rows = []
+    for g, weekly in groups.items():
+        spec = specs[g]
+        fitted = weekly["gmv"].notna().to_numpy()
+        days = weekly["days"].to_numpy(float)
+        for j, c in enumerate(channels):
+            roi_range = priors.for_group(c, g)
+            spend = weekly[spend_column(c)].to_numpy(float)
+            total = float(spend[fitted].sum())
+            if roi_range is None or total <= 0:
+                continue
+            rate = spend / days
+            media = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c], spec.slope.get(c, 1.0))
+            z = float((days * media)[fitted].sum())
+            low, high = roi_range
+            rows.append(LiftRow(j, {names.index(g): z}, (low + high) / 2 * total, (high - low) / (2 * z80) * total))
+    return rows

@@ -1,6 +1,6 @@
 """The media-mix regression (an estimator) and the `mmm` model kind built on it.
 
-GMV per day = intercept + sum_c beta_c * hill(adstock_c, K_c) + controls. Media coefficients are constrained to be
+GMV per day = intercept + sum_c beta_c * hill(adstock_c, K_c, s_c) + controls. Media coefficients are constrained to be
 non-negative (spend cannot destroy demand in this model), so a channel with no measurable effect comes out at
 exactly zero and is flagged, not hidden. Carry-over and saturation are chosen by `search`, the coefficients of
 every group are fitted jointly with partial pooling by `solver`, and lift tests enter through `calibration`.
@@ -8,6 +8,8 @@ every group are fitted jointly with partial pooling by `solver`, and lift tests 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -15,26 +17,39 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ...features.design import FeatureSpec, design_matrix, fitted_spec, observed, spend_rates
+from ...features.design import FeatureSpec, design_matrix, fitted_spec, observed, spend_moves_monthly, spend_rates
 from ...features.transforms import hill
 from ..base import FittedGroup, GmvModel, Predictive, check_columns, register, spend_variants
 from ..train_config import TrainConfig
-from .calibration import lift_rows
+from .calibration import lift_rows, prior_rows
 from .search import MediaParams, SearchGroup, choose_media_params, positive_spend_level
 from .solver import Block, Bootstrap, GroupCoefficients, LiftRow, Pooling, fit_jointly, roi_in_data_units
 
-__all__ = ["MediaMixRegression", "MediaMixModel", "FittedMedia", "CHANNEL_POOLING_DIVISOR"]
+__all__ = ["MediaMixRegression", "MediaMixModel", "FittedMedia", "CurveDraws", "CHANNEL_POOLING_DIVISOR"]
 
 CHANNEL_POOLING_DIVISOR = 10  # channels' shared ROIs are pulled towards one common ROI this many times more weakly
+# bootstrap block length when spend moves only monthly: a quarter, so a block holds whole months of one spend level
+# and the refits see how few independent spend levels there are (6-week blocks cut months and overstate it)
+MONTHLY_BLOCK_WEEKS = 13
+
+
+class CurveDraws(NamedTuple):
+    """One group's saturation curve in every bootstrap refit: half-saturation and slope, each (draws, channels)."""
+
+    half: np.ndarray
+    slope: np.ndarray
 
 
 class MediaMixRegression(RegressorMixin, BaseEstimator):
     """Least squares with non-negative media coefficients on saturated adstock columns, ridge-shrunk controls."""
 
-    def __init__(self, channels: tuple[str, ...] = (), half_saturation: dict | None = None, ridge: float = 1e-3):
+    def __init__(
+        self, channels: tuple[str, ...] = (), half_saturation: dict | None = None, ridge: float = 1e-3, slope: dict | None = None
+    ):
         self.channels = channels
         self.half_saturation = half_saturation
         self.ridge = ridge
+        self.slope = slope
 
     @classmethod
     def fit_many(
@@ -45,28 +60,50 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         pooling: Pooling = Pooling(),
         lift: list[LiftRow] | None = None,
         bootstrap: Bootstrap | None = None,
+        curves: list[CurveDraws] | None = None,
+        lift_for_draw: Callable[[int], list[LiftRow] | None] | None = None,
     ) -> list[MediaMixRegression]:
         """Fit several groups' regressions jointly (`solver.fit_jointly`: partial pooling of channel ROI across
-        them, calibration by `lift`, bootstrap refits of the coefficients kept in `coef_draws_`)."""
+        them, calibration by `lift`, bootstrap refits of the coefficients kept in `coef_draws_`).
+
+        With `curves` (one per estimator), bootstrap refit i fits its coefficients on media columns saturated
+        with its own drawn curves (and `lift_for_draw(i)`'s lift rows, made with those curves), so the refits carry
+        the curves' uncertainty as well as the coefficients'."""
         prepared = [est._block(X, y) for est, X, y in zip(estimators, Xs, ys)]
         blocks = roi_in_data_units([b for b, _ in prepared], [spend for _, spend in prepared])
+        if curves is not None and bootstrap is not None:
+
+            def blocks_for_draw(i: int) -> tuple[list[Block], list[LiftRow] | None]:
+                drawn = [est._block(X, y, draws.half[i], draws.slope[i]) for est, X, y, draws in zip(estimators, Xs, ys, curves)]
+                drawn_blocks = roi_in_data_units([b for b, _ in drawn], [spend for _, spend in drawn])
+                return drawn_blocks, lift_for_draw(i) if lift_for_draw else lift
+
+            bootstrap = replace(bootstrap, blocks_for_draw=blocks_for_draw)
         fitted = fit_jointly(blocks, len(estimators[0].channels), pooling, lift, bootstrap)
-        for est, coefficients in zip(estimators, fitted):
-            est._keep(coefficients)
+        drawn: list[CurveDraws | None] = list(curves) if curves is not None else [None] * len(estimators)
+        for est, coefficients, own in zip(estimators, fitted, drawn):
+            est._keep(coefficients, own if coefficients.draws is not None else None)
         return estimators
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> MediaMixRegression:
         return self.fit_many([self], [X], [y])[0]
 
-    def _media(self, X: pd.DataFrame) -> np.ndarray:
+    def _media(self, X: pd.DataFrame, half: np.ndarray | None = None, slope: np.ndarray | None = None) -> np.ndarray:
+        """The saturated media columns, with the fitted curves or the given ones (per channel, in order)."""
         if not self.channels:
             return np.zeros((len(X), 0))
-        half = self.half_saturation or {}
-        return np.column_stack([hill(X[f"adstock_{c}"].to_numpy(float), half[c]) for c in self.channels])
+        if half is None:
+            half = np.array([(self.half_saturation or {})[c] for c in self.channels])
+        if slope is None:
+            slope = np.array([(self.slope or {}).get(c, 1.0) for c in self.channels])
+        stock = X[[f"adstock_{c}" for c in self.channels]].to_numpy(float)
+        return hill(stock, half, slope)
 
-    def _block(self, X: pd.DataFrame, y: np.ndarray) -> tuple[Block, np.ndarray]:
-        """Learn the columns and the controls' standardisation from `X`; this group's solver block and its mean
-        spend per day per channel."""
+    def _block(
+        self, X: pd.DataFrame, y: np.ndarray, half: np.ndarray | None = None, slope: np.ndarray | None = None
+    ) -> tuple[Block, np.ndarray]:
+        """Learn the columns and the controls' standardisation from `X`; this group's solver block (with the
+        fitted curves, or the given ones) and its mean spend per day per channel."""
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         media_cols = {f"adstock_{c}" for c in self.channels}
         self.control_names_ = [c for c in X.columns if c not in media_cols]
@@ -74,20 +111,21 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         self.control_mean_ = controls.mean(axis=0) if controls.shape[1] else np.zeros(0)
         spread = controls.std(axis=0) if controls.shape[1] else np.zeros(0)
         self.control_scale_ = np.where(spread > 0, spread, 1.0)
-        media = self._media(X)
+        media = self._media(X, half, slope)
         y = np.asarray(y, float)
         A = np.column_stack([np.ones(len(y)), media, self._standardised(controls)])
         spend = np.array([X[f"adstock_{c}"].to_numpy(float).mean() for c in self.channels])
         roi_per_coef = np.where(spend > 0, media.mean(axis=0) / np.where(spend > 0, spend, 1.0), 0.0)
         return Block(A, y, controls.shape[1], roi_per_coef, self.ridge), spend
 
-    def _keep(self, fitted: GroupCoefficients) -> None:
+    def _keep(self, fitted: GroupCoefficients, curves: CurveDraws | None = None) -> None:
         n_media = len(self.channels)
         self.intercept_ = float(fitted.coef[0])
         self.media_coef_ = fitted.coef[1 : 1 + n_media]
         self.control_coef_ = fitted.coef[1 + n_media :]
         self.resid_std_ = fitted.resid_std
         self.coef_draws_ = fitted.draws
+        self.curve_draws_ = curves
 
     def _controls(self, X: pd.DataFrame) -> np.ndarray:
         return X[self.control_names_].to_numpy(float) if len(self.control_names_) else np.zeros((len(X), 0))
@@ -103,10 +141,22 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
     def predict_draws(self, X: pd.DataFrame) -> np.ndarray | None:
         """GMV per day under every bootstrap refit, shape (draws, rows); None when fitted without draws."""
         check_is_fitted(self, "media_coef_")
-        if getattr(self, "coef_draws_", None) is None:
+        coef: np.ndarray | None = getattr(self, "coef_draws_", None)
+        if coef is None:
             return None
         z = self._standardised(self._controls(X))
-        return self.coef_draws_ @ np.column_stack([np.ones(len(X)), self._media(X), z]).T
+        curves = getattr(self, "curve_draws_", None)
+        if curves is None:
+            return coef @ np.column_stack([np.ones(len(X)), self._media(X), z]).T
+        n_media = len(self.channels)
+        out = coef[:, :1] + coef[:, 1 + n_media :] @ z.T
+        for j, c in enumerate(self.channels):  # each channel's few distinct drawn curves, computed once
+            stock = X[f"adstock_{c}"].to_numpy(float)
+            pairs = np.column_stack([curves.half[:, j], curves.slope[:, j]])
+            unique, which = np.unique(pairs, axis=0, return_inverse=True)
+            columns = np.vstack([hill(stock, k, s) for k, s in unique])
+            out += coef[:, 1 + j : 2 + j] * columns[np.ravel(which)]
+        return out
 
 
 class FittedMedia(NamedTuple):
@@ -128,8 +178,67 @@ def _unfitted(weekly: pd.DataFrame, template: FeatureSpec, params: MediaParams) 
     """An unfitted regression for these weeks with the chosen carry-over, saturation and ridge, and its spec."""
     level = positive_spend_level(spend_rates(weekly, template.channels), template.channels)
     half = {c: params.half_saturation_multiple[c] * level[c] for c in template.channels}
-    spec = fitted_spec(weekly, template, params.decay, half)
-    return MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=params.ridge), spec
+    slope = {c: params.slope.get(c, 1.0) for c in template.channels}
+    spec = fitted_spec(weekly, template, params.decay, half, slope)
+    regression = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=params.ridge, slope=slope)
+    return regression, spec
+
+
+def _curve_draws(
+    groups: dict[str, pd.DataFrame], channels: list[str], params: MediaParams, draws: int, seed: int
+) -> dict[str, CurveDraws] | None:
+    """Each group's saturation curve per bootstrap refit, drawn evenly among each channel's near ties (None when
+    no channel has one: the curves are then what the data pin down and the refits keep them)."""
+    if draws <= 0 or all(len(params.near_ties.get(c, [])) <= 1 for c in channels):
+        return None
+    rng = np.random.default_rng([seed, 2])  # apart from the week resampling's stream
+    multiple, slope = np.empty((draws, len(channels))), np.empty((draws, len(channels)))
+    for j, c in enumerate(channels):
+        options = params.near_ties.get(c) or [(params.half_saturation_multiple[c], params.slope.get(c, 1.0))]
+        picked = rng.integers(len(options), size=draws)
+        multiple[:, j] = [options[i][0] for i in picked]
+        slope[:, j] = [options[i][1] for i in picked]
+    out = {}
+    for g, weekly in groups.items():
+        level = positive_spend_level(spend_rates(weekly, channels), channels)
+        out[g] = CurveDraws(multiple * np.array([level[c] for c in channels]), slope)
+    return out
+
+
+def _evidence_rows(config: TrainConfig, groups: dict[str, pd.DataFrame], specs: dict[str, FeatureSpec]) -> list[LiftRow] | None:
+    """The calibration rows from outside the weeks: lift tests and ROI priors (None when there are neither)."""
+    rows = lift_rows(config.lift_tests, groups, specs) if config.lift_tests else []
+    rows += prior_rows(config.roi_priors, groups, specs) if config.roi_priors else []
+    return rows or None
+
+
+def _block_weeks(groups: dict[str, pd.DataFrame], channels: list[str], config: TrainConfig) -> int:
+    """The bootstrap's block length: MONTHLY_BLOCK_WEEKS when every group's spend moves only monthly."""
+    if all(spend_moves_monthly(w, channels) for w in groups.values()):
+        return max(config.bootstrap_block_weeks, MONTHLY_BLOCK_WEEKS)
+    return config.bootstrap_block_weeks
+
+
+def _lift_for_draw(
+    config: TrainConfig, groups: dict[str, pd.DataFrame], specs: dict[str, FeatureSpec], curves: dict[str, CurveDraws]
+) -> Callable[[int], list[LiftRow] | None] | None:
+    """The lift tests' and ROI priors' rows made with refit i's curves (a test's GMV per unit coefficient depends
+    on the curve)."""
+    if config.lift_tests is None and config.roi_priors is None:
+        return None
+
+    def rows(i: int) -> list[LiftRow] | None:
+        drawn = {
+            g: replace(
+                spec,
+                half_saturation=dict(zip(spec.channels, curves[g].half[i])),
+                slope=dict(zip(spec.channels, curves[g].slope[i])),
+            )
+            for g, spec in specs.items()
+        }
+        return _evidence_rows(config, groups, drawn)
+
+    return rows
 
 
 @register
@@ -179,6 +288,8 @@ class MediaMixModel(GmvModel):
             fixed_decay=fixed.decay if fixed else None,
             fixed_multiple=fixed.half_saturation_multiple if fixed else None,
             decay_grid=config.decay_grid,
+            slope_grid=config.slope_grid,
+            near_tie_wape=config.near_tie_wape,
         )
 
     @classmethod
@@ -201,13 +312,17 @@ class MediaMixModel(GmvModel):
         fit = [observed(w) for w in groups.values()]  # carry-over runs through missing weeks; they are not fitted
         designs = [design_matrix(w, spec) for w, (_est, spec) in zip(groups.values(), unfitted.values())]
         specs = {g: spec for g, (_est, spec) in unfitted.items()}
+        channels = list(next(iter(specs.values())).channels)
+        curves = _curve_draws(groups, channels, params, draws, config.seed)
         MediaMixRegression.fit_many(
             [est for est, _spec in unfitted.values()],
             [X[rows] for X, rows in zip(designs, fit)],
             [y[rows] for y, rows in zip(targets, fit)],
             pooling,
-            lift=lift_rows(config.lift_tests, groups, specs) if config.lift_tests else None,
-            bootstrap=Bootstrap(draws, config.bootstrap_block_weeks, config.seed, config.bootstrap_pooling_range),
+            lift=_evidence_rows(config, groups, specs),
+            bootstrap=Bootstrap(draws, _block_weeks(groups, channels, config), config.seed, config.bootstrap_pooling_range),
+            curves=None if curves is None else [curves[g] for g in groups],
+            lift_for_draw=None if curves is None else _lift_for_draw(config, groups, specs, curves),
         )
         settings = {"groups": pooling.groups, "channels": pooling.channels}
         return {g: FittedMedia(cls(est, settings), spec) for g, (est, spec) in unfitted.items()}

@@ -1,17 +1,17 @@
-"""Choosing each channel's carry-over and saturation (and the controls' ridge) by time-ordered cross-validation."""
+"""Choosing each channel's carry-over and saturation curve (and the controls' ridge) by time-ordered cross-validation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import nnls
 from sklearn.model_selection import TimeSeriesSplit
 
-from ...config import DECAY_GRID
+from ...config import DECAY_GRID, NEAR_TIE_WAPE, NUMERIC_FLOOR, SLOPE_GRID
 from ...features.transforms import geometric_adstock, hill
-from .solver import solve_one
 
 __all__ = [
     "SearchGroup",
@@ -26,10 +26,11 @@ __all__ = [
 
 HALF_SATURATION_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)  # multiples of the channel's mean positive spend per day
 RIDGE_GRID = (0.001, 0.01, 0.03, 0.1, 0.3)  # shrinkage of the standardised controls
-START_DECAY, START_MULTIPLE = 0.4, 1.0  # where every channel's search starts
+START_DECAY, START_MULTIPLE, START_SLOPE = 0.4, 1.0, 1.0  # where every channel's search starts
 CV_TEST_WEEKS = 8  # weeks per time-ordered CV fold when the data allow it
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
+Curve = tuple[float, float]  # (half-saturation multiple, slope)
 
 
 class SearchGroup(NamedTuple):
@@ -47,6 +48,8 @@ class MediaParams(NamedTuple):
     decay: dict[str, float]  # channel -> weekly carry-over decay
     half_saturation_multiple: dict[str, float]  # channel -> half-saturation / mean positive spend per day
     ridge: float  # shrinkage of the standardised controls
+    slope: dict[str, float] = {}  # channel -> Hill slope (1 when absent: plain diminishing returns)
+    near_ties: dict[str, list[Curve]] = {}  # channel -> saturation curves the CV cannot tell from the chosen one
 
 
 def positive_spend_level(rates: pd.DataFrame, channels: list[str]) -> dict[str, float]:
@@ -65,19 +68,43 @@ def _time_splits(n: int, n_splits: int) -> Splits:
     return list(TimeSeriesSplit(n_splits=k, test_size=test).split(np.arange(n)))
 
 
-def _cv_wape(media: np.ndarray, controls: np.ndarray, y: np.ndarray, days: np.ndarray, splits: Splits, ridge: float) -> float:
-    """Time-ordered CV WAPE of the regression on prepared media and control columns."""
-    err = total = 0.0
-    for train, test in splits:
-        mean, scale = controls[train].mean(axis=0), controls[train].std(axis=0)
-        scale = np.where(scale > 0, scale, 1.0)
-        z = (controls - mean) / scale
-        A = np.column_stack([np.ones(len(y)), media, z])
-        coef = solve_one(A[train], y[train], media.shape[1], ridge)
-        pred = A[test] @ coef
-        err += np.abs((pred - y[test]) * days[test]).sum()
-        total += np.abs(y[test] * days[test]).sum()
-    return err / total if total > 0 else np.inf
+class _Fold:
+    """One CV fold with everything that does not depend on the media columns worked out once.
+
+    The same rows and weights as `solver.solve_one` (variable projection: intercept and ridge-shrunk controls
+    projected out, NNLS on the media), but the projection, the pseudo-inverse of the free columns and the test
+    rows' free part are cached: the search scores thousands of media choices on the same folds.
+    """
+
+    def __init__(self, controls: np.ndarray, y: np.ndarray, days: np.ndarray, train: np.ndarray, test: np.ndarray, ridge: float):
+        mean, spread = controls[train].mean(axis=0), controls[train].std(axis=0)
+        z = (controls - mean) / np.where(spread > 0, spread, 1.0)
+        n_ctrl, n_train = z.shape[1], len(train)
+        self.scale = max(float(np.abs(y[train]).mean()), NUMERIC_FLOOR)
+        shrink = np.zeros((n_ctrl, 1 + n_ctrl))
+        shrink[:, 1:] = np.sqrt(ridge * n_train) * np.eye(n_ctrl)
+        full_free = np.vstack([np.column_stack([np.ones(n_train), z[train]]), shrink]) / self.scale
+        target = np.r_[y[train] / self.scale, np.zeros(n_ctrl)]
+        self.q = np.linalg.qr(full_free)[0]
+        self.n_train = n_train
+        self.projected_target = target - self.q @ (self.q.T @ target)
+        pinv = np.linalg.pinv(full_free)
+        self.free_of_target, self.pinv_train = pinv @ target, pinv[:, :n_train]
+        self.train, self.test = train, test
+        self.test_free = np.column_stack([np.ones(len(test)), z[test]])
+        self.y_test, self.days_test = y[test], days[test]
+
+    def abs_error(self, media: np.ndarray) -> float:
+        """Summed absolute error (GMV) on the test weeks of the fit with these media columns."""
+        m = media[self.train] / self.scale
+        coef = np.zeros(m.shape[1])
+        if m.shape[1]:
+            projected = -self.q @ (self.q[: self.n_train].T @ m)  # the media rows are zero in the shrink rows
+            projected[: self.n_train] += m
+            coef = nnls(projected, self.projected_target, maxiter=50 * m.shape[1])[0]
+        free_coef = self.free_of_target - self.pinv_train @ (m @ coef)
+        pred = self.test_free @ free_coef + media[self.test] @ coef
+        return float(np.abs((pred - self.y_test) * self.days_test).sum())
 
 
 @dataclass
@@ -91,9 +118,18 @@ class _Prepared:
     days: np.ndarray
     splits: Splits
     weight: float  # the group's GMV: groups' CV errors are averaged with it
+    folds: dict[float, list[_Fold]] = field(default_factory=dict)  # ridge -> cached folds
 
-    def media(self, channels: list[str], decay: dict[str, float], multiple: dict[str, float]) -> np.ndarray:
-        return np.column_stack([hill(self.stock[(c, decay[c])], multiple[c] * self.level[c]) for c in channels])
+    def column(self, c: str, decay: float, curve: Curve) -> np.ndarray:
+        return hill(self.stock[(c, decay)], curve[0] * self.level[c], curve[1])
+
+    def cv_wape(self, media: np.ndarray, ridge: float) -> float:
+        """Time-ordered CV WAPE of the regression with these media columns."""
+        if ridge not in self.folds:
+            self.folds[ridge] = [_Fold(self.controls, self.y, self.days, tr, te, ridge) for tr, te in self.splits]
+        err = sum(f.abs_error(media) for f in self.folds[ridge])
+        total = sum(float(np.abs(f.y_test * f.days_test).sum()) for f in self.folds[ridge])
+        return err / total if total > 0 else np.inf
 
 
 def _prepare(group: SearchGroup, channels: list[str], decay_options: dict[str, tuple[float, ...]], n_splits: int) -> _Prepared:
@@ -118,20 +154,40 @@ def _prepare(group: SearchGroup, channels: list[str], decay_options: dict[str, t
 
 
 class _Score:
-    """The summed, GMV-weighted time-ordered CV WAPE of every group for one choice of transforms and ridge."""
+    """The summed, GMV-weighted time-ordered CV WAPE of every group for one choice of transforms and ridge.
+
+    Each group's media columns are kept for the current choice, so trying one channel's alternative recomputes
+    one column, not all of them."""
 
     def __init__(self, prepared: list[_Prepared], channels: list[str]):
         self.prepared, self.channels = prepared, channels
         self.total_weight = sum(p.weight for p in prepared)
 
-    def __call__(self, decay: dict[str, float], multiple: dict[str, float], ridge: float) -> float:
-        return (
-            sum(
-                p.weight * _cv_wape(p.media(self.channels, decay, multiple), p.controls, p.y, p.days, p.splits, ridge)
-                for p in self.prepared
-            )
-            / self.total_weight
-        )
+    def __call__(self, decay: dict[str, float], curve: dict[str, Curve], ridge: float) -> float:
+        total = 0.0
+        for p in self.prepared:
+            columns = [p.column(c, decay[c], curve[c]) for c in self.channels]
+            media = np.column_stack(columns) if columns else np.zeros((len(p.y), 0))
+            total += p.weight * p.cv_wape(media, ridge)
+        return total / self.total_weight
+
+
+def _near_ties(
+    score: _Score,
+    decay: dict[str, float],
+    curve: dict[str, Curve],
+    ridge: float,
+    options: dict[str, list[Curve]],
+    best: float,
+    tolerance: float,
+) -> dict[str, list[Curve]]:
+    """Per channel, the saturation curves (at its chosen carry-over, the others held) whose CV WAPE is within
+    `tolerance` of the best: the curves the data cannot tell apart, which the bootstrap redraws."""
+    ties = {}
+    for c, choices in options.items():
+        close = [k for k in choices if k == curve[c] or score(decay, {**curve, c: k}, ridge) <= best + tolerance]
+        ties[c] = close
+    return ties
 
 
 def choose_media_params(
@@ -142,36 +198,44 @@ def choose_media_params(
     fixed_decay: dict[str, float] | None = None,
     fixed_multiple: dict[str, float] | None = None,
     decay_grid: tuple[float, ...] = DECAY_GRID,
+    slope_grid: tuple[float, ...] = SLOPE_GRID,
+    near_tie_wape: float = NEAR_TIE_WAPE,
 ) -> MediaParams:
-    """Per-channel decay and half-saturation multiple, shared by all groups, by coordinate descent on CV WAPE.
+    """Per-channel decay and saturation curve (half-saturation multiple and Hill slope), shared by all groups, by
+    coordinate descent on CV WAPE.
 
     Carry-over and saturation are properties of a channel, so they are chosen once from the summed time-ordered
     CV error of every group (three subcategories give three times the evidence); coefficients stay per group.
-    The half-saturation is a multiple of each group's mean positive spend per day. The ridge on the controls is
-    chosen first, from RIDGE_GRID at the starting media values. Every channel starts at decay START_DECAY and
-    multiple START_MULTIPLE; a grid value replaces the current one only when it lowers the CV WAPE by more than
-    `min_gain`. Values in `fixed_decay` / `fixed_multiple` (an analyst's, e.g. from a lift test) are kept as given
-    and not searched.
+    The half-saturation is a multiple of each group's mean positive spend per day; the slope (from `slope_grid`)
+    lets a curve be S-shaped. The ridge on the controls is chosen first, from RIDGE_GRID at the starting media
+    values. Every channel starts at decay START_DECAY, multiple START_MULTIPLE and slope 1; a grid value replaces
+    the current one only when it lowers the CV WAPE by more than `min_gain`, so the extra freedom of a slope is
+    taken only when the held-out weeks ask for it. Values in `fixed_decay` / `fixed_multiple` (an analyst's, e.g.
+    from a lift test) are kept as given and not searched (a fixed multiple keeps slope 1). `near_ties` lists the
+    curves within `near_tie_wape` of the chosen one.
     """
     channels = list(groups[0].rates.columns)
     fixed_decay, fixed_multiple = fixed_decay or {}, fixed_multiple or {}
     decay = {c: fixed_decay.get(c, START_DECAY) for c in channels}
-    mult = {c: fixed_multiple.get(c, START_MULTIPLE) for c in channels}
+    curve: dict[str, Curve] = {c: (fixed_multiple.get(c, START_MULTIPLE), START_SLOPE) for c in channels}
     decay_options = {c: (decay[c],) if c in fixed_decay else decay_grid for c in channels}
-    mult_options = {c: (mult[c],) if c in fixed_multiple else HALF_SATURATION_GRID for c in channels}
+    curve_options = {
+        c: [curve[c]] if c in fixed_multiple else [(m, k) for k in slope_grid for m in HALF_SATURATION_GRID] for c in channels
+    }
     score = _Score([_prepare(g, channels, decay_options, n_splits) for g in groups], channels)
-    ridge = min(RIDGE_GRID, key=lambda r: score(decay, mult, r))
-    best = score(decay, mult, ridge)
+    ridge = min(RIDGE_GRID, key=lambda r: score(decay, curve, r))
+    best = score(decay, curve, ridge)
     for _ in range(passes):
         changed = False
         for c in channels:
             for d in decay_options[c]:
-                for m in mult_options[c]:
-                    if d == decay[c] and m == mult[c]:
+                for k in curve_options[c]:
+                    if d == decay[c] and k == curve[c]:
                         continue
-                    trial = score({**decay, c: d}, {**mult, c: m}, ridge)
+                    trial = score({**decay, c: d}, {**curve, c: k}, ridge)
                     if trial < best - min_gain:
-                        best, decay[c], mult[c], changed = trial, d, m, True
+                        best, decay[c], curve[c], changed = trial, d, k, True
         if not changed:
             break
-    return MediaParams(decay, mult, ridge)
+    ties = _near_ties(score, decay, curve, ridge, curve_options, best, near_tie_wape)
+    return MediaParams(decay, {c: curve[c][0] for c in channels}, ridge, {c: curve[c][1] for c in channels}, ties)

@@ -6,6 +6,7 @@ Pure numpy/scipy on prepared matrices: nothing here knows a data frame, a channe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -77,12 +78,15 @@ class Bootstrap:
         block_weeks: weeks per block; the same week positions for every group.
         seed: seeds the resampling.
         pooling_range: each refit's pooling weights times a factor log-uniform in this range.
+        blocks_for_draw: refit i's own blocks and lift rows (its media columns saturated with its drawn curves);
+            None: every refit resamples the fitted blocks.
     """
 
     draws: int = 0
     block_weeks: int = 6
     seed: int = 0
     pooling_range: tuple[float, float] = (1.0, 1.0)
+    blocks_for_draw: Callable[[int], tuple[list[Block], list[LiftRow] | None]] | None = None
 
 
 class GroupCoefficients(NamedTuple):
@@ -132,7 +136,9 @@ def fit_jointly(
     if lift:
         extra = calibration_rows(lift, blocks, solution)
         solution = solve_blocks(blocks, n_media, pooling, extra)
-    draws = _bootstrap_draws(blocks, n_media, pooling, extra, bootstrap) if bootstrap and bootstrap.draws > 0 else None
+    draws = None
+    if bootstrap and bootstrap.draws > 0:
+        draws = _bootstrap_draws(blocks, n_media, pooling, extra, bootstrap, solution)
     out = []
     for g, (block, coef) in enumerate(zip(blocks, solution)):
         resid = block.y - block.A @ coef
@@ -145,10 +151,7 @@ def calibration_rows(lift: list[LiftRow], blocks: list[Block], solution: list[np
     """Each experiment as a row over all blocks' coefficients, weighted by the week rows' mean relative residual
     spread over the experiment's standard error."""
     spread = np.mean(
-        [
-            np.sqrt(((b.y - b.A @ c) ** 2).mean()) / max(float(np.abs(b.y).mean()), NUMERIC_FLOOR)
-            for b, c in zip(blocks, solution)
-        ]
+        [np.sqrt(((b.y - b.A @ c) ** 2).mean()) / max(float(np.abs(b.y).mean()), NUMERIC_FLOOR) for b, c in zip(blocks, solution)]
     )
     starts = np.cumsum([0] + [b.A.shape[1] for b in blocks])
     rows = []
@@ -162,19 +165,29 @@ def calibration_rows(lift: list[LiftRow], blocks: list[Block], solution: list[np
 
 
 def _bootstrap_draws(
-    blocks: list[Block], n_media: int, pooling: Pooling, extra: list[CalibrationRow] | None, bootstrap: Bootstrap
+    blocks: list[Block],
+    n_media: int,
+    pooling: Pooling,
+    extra: list[CalibrationRow] | None,
+    bootstrap: Bootstrap,
+    solution: list[np.ndarray],
 ) -> list[list[np.ndarray]]:
-    """Every refit's coefficients per block (see `fit_jointly`)."""
+    """Every refit's coefficients per block (see `fit_jointly`); with `bootstrap.blocks_for_draw`, each refit
+    resamples its own blocks and calibrates on its own lift rows (weighted by the fit's residual spread)."""
     rng = np.random.default_rng(bootstrap.seed)
     low, high = bootstrap.pooling_range
     samples = []
-    for _ in range(bootstrap.draws):
+    for i in range(bootstrap.draws):
+        own, own_extra = blocks, extra
+        if bootstrap.blocks_for_draw is not None:
+            own, lift = bootstrap.blocks_for_draw(i)
+            own_extra = calibration_rows(lift, blocks, solution) if lift else None
         resampled = []
-        for block in blocks:
+        for block in own:
             idx = moving_block_indices(len(block.y), bootstrap.block_weeks, rng)
             resampled.append(block._replace(A=block.A[idx], y=block.y[idx]))
         factor = float(np.exp(rng.uniform(np.log(low), np.log(high))))
-        samples.append(solve_blocks(resampled, n_media, pooling.scaled(factor), extra))
+        samples.append(solve_blocks(resampled, n_media, pooling.scaled(factor), own_extra))
     return samples
 
 
