@@ -256,6 +256,8 @@ def propose_experiments(artifacts: Artifacts, rules: ExperimentRules = Experimen
     decision (ties: the channel whose effect the refits disagree on most). Seeded: the same artifacts and rules
     give the same proposals."""
     candidates, notes = _candidates(artifacts, rules)
+    if artifacts.manifest.kind != "orders":
+        notes.append("these artifacts come from a weekly table: --lift-tests calibrates training from orders and media only")
     uplift, decision = _decision_plans(artifacts, rules)
     noise = np.random.default_rng(rules.seed).standard_normal((uplift.shape[1], NOISE_DRAWS))
     best: dict[str, tuple[Candidate, Value]] = {}
