@@ -86,7 +86,11 @@ def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
         key="exp_results_upload",
     )
     if uploaded is not None:
-        return pd.read_csv(uploaded)
+        try:
+            return pd.read_csv(uploaded)
+        except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors are ValueErrors
+            st.error(f"{uploaded.name} cannot be read as a CSV table: {exc}")
+            return None
     if proposals is None:
         return None
     st.caption(

@@ -181,23 +181,24 @@ def _decision_plans(artifacts: Artifacts, rules: ExperimentRules) -> tuple[np.nd
     budget = float(run_rates(artifacts).sum()) * 7.0 * PLAN_WEEKS
     share = historical_split(artifacts).reindex(channels).to_numpy(float)
     historical = share * budget
-    plans = [historical, _recommended(artifacts, budget, historical)]
+    start = artifacts.next_week + pd.Timedelta(weeks=rules.max_weeks)  # the decision follows the test
+    weeks = pd.date_range(week_start([start], artifacts.week_starts_on)[0], periods=PLAN_WEEKS, freq="7D")
+    plans = [historical, _recommended(artifacts, budget, weeks[0], historical)]
     for j in range(len(channels)):
         for multiple in SHIFT_MULTIPLES:
             plans.append(_shifted(historical, j, multiple))
-    start = artifacts.next_week + pd.Timedelta(weeks=rules.max_weeks)  # the decision follows the test
-    weeks = pd.date_range(week_start([start], artifacts.week_starts_on)[0], periods=PLAN_WEEKS, freq="7D")
     gmv = PlanScorer(artifacts, weeks, channels).draws(np.vstack(plans))
     assert gmv is not None  # the candidates' scorer has checked the model has refits
     words = f"the split of {budget:,.4g} ({artifacts.money.name}) over the {PLAN_WEEKS} weeks after the test"
     return gmv - gmv[0], words
 
 
-def _recommended(artifacts: Artifacts, budget: float, fallback: np.ndarray) -> np.ndarray:
-    """The optimiser's split of this budget (the historical one if the optimiser refuses the budget)."""
+def _recommended(artifacts: Artifacts, budget: float, start: pd.Timestamp, fallback: np.ndarray) -> np.ndarray:
+    """The optimiser's split of this budget over PLAN_WEEKS weeks from `start` (the historical one if the
+    optimiser refuses the budget)."""
     column = artifacts.money.column("recommended")
     try:
-        result = optimise_budget(artifacts, budget, PLAN_WEEKS)
+        result = optimise_budget(artifacts, budget, PLAN_WEEKS, start)
     except InputError:
         return fallback
     return result.table.set_index("channel").loc[artifacts.channels, column].to_numpy(float)
