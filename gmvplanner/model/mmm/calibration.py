@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...config import spend_column
@@ -43,7 +44,7 @@ def _z_by_group(test: dict, groups: dict[str, pd.DataFrame], specs: dict[str, Fe
             return {}
         days = weekly["days"].to_numpy(float)
         rate = weekly[spend_column(c)].to_numpy(float) / days
-        more = rate + aligned["extra"].fillna(0.0).to_numpy() / days
+        more = np.maximum(rate + aligned["extra"].fillna(0.0).to_numpy() / days, 0.0)  # a cut stops at zero spend
         before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
         after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c])
         z_by_group[names.index(g)] = float((aligned["test_days"].fillna(0.0).to_numpy() * (after - before)).sum())
