@@ -22,6 +22,7 @@ PAGES = (  # (file, title) in the order of the page list; the first opens by def
     ("app_pages/scenario_planner.py", "Scenario planner"),
     ("app_pages/channels.py", "Channels"),
     ("app_pages/budget_optimiser.py", "Budget optimiser"),
+    ("app_pages/experiments.py", "Experiments"),
     ("app_pages/customers.py", "Customers"),
     ("app_pages/model_report.py", "Model report"),
     ("app_pages/data_retrain.py", "Data & retrain"),

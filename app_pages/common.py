@@ -1,4 +1,5 @@
-"""What every page shares: the cached artifacts and predictions, the current (artifacts, key), the table editor.
+"""What every page shares: the cached artifacts and predictions, the current (artifacts, key), the table editor, and
+the view of a background retrain (Data & retrain, Experiments).
 
 Caches live here, in an imported module, so they survive reruns and page switches; the page files themselves
 are run afresh by `st.navigation` on every rerun.
@@ -6,13 +7,14 @@ are run afresh by `st.navigation` on every rerun.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
 
-from gmvplanner import planner
+from gmvplanner import planner, retraining
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
@@ -35,6 +37,10 @@ __all__ = [
     "remembered",
     "remembered_index",
     "keep",
+    "upload_folder",
+    "plain",
+    "progress_ui",
+    "job_ui",
 ]
 
 
@@ -158,3 +164,46 @@ def keep(*keys: str) -> None:
     for key in keys:
         if key in st.session_state:
             st.session_state[f"_kept_{key}"] = st.session_state[key]
+
+
+def upload_folder() -> Path:
+    """This session's folder for uploaded files (one per session, made on first use)."""
+    if "upload_dir" not in st.session_state:  # setdefault would make a new folder on every rerun
+        st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="gmv-upload-")
+    return Path(st.session_state["upload_dir"])
+
+
+def plain(message: str) -> str:
+    """An error without the session's temporary upload folder in it (the user's own file names stay)."""
+    folder = st.session_state.get("upload_dir")
+    return message.replace(f"{folder}/", "") if folder else message
+
+
+@st.fragment(run_every=1.0)
+def progress_ui(job: retraining.RetrainJob) -> None:
+    """The running job's progress, redrawn every second; the whole page reruns once it ends."""
+    with job.lock:
+        message, fraction, state = job.message, job.fraction, job.state
+    if state != "running":
+        st.rerun(scope="app")
+    st.progress(fraction, text=f"Training a new model version in the background: {message}")
+    st.caption("You can leave this page: training goes on, and this page shows the result when you come back.")
+
+
+def job_ui(job: retraining.RetrainJob) -> None:
+    """What the session's last retrain did, and the switch to its version."""
+    if job.state == "running":
+        progress_ui(job)
+    elif job.state == "failed":
+        st.error(f"Training failed, the current model is unchanged: {plain(job.error)}")
+    elif job.result is not None:
+        if current_path().resolve() == job.result.resolve():
+            st.success(f"Retrained in {job.seconds:.0f} s; this session now uses the new model version.")
+        elif planner.artifacts_key(job.result):
+            st.success(
+                f"Retrained in {job.seconds:.0f} s into a new model version. Other users keep the version they "
+                "opened until they pick it; switch this session to it here or in the sidebar."
+            )
+            if st.button("Use the new model", type="primary", key="use_new_version"):
+                use_version(job.result)
+                st.rerun()

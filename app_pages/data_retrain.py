@@ -4,13 +4,12 @@ new model version that this session can switch to (other sessions keep theirs)."
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 import streamlit as st
 
-from app_pages.common import current, current_path, page_header, use_version
+from app_pages.common import current, job_ui, page_header, plain, upload_folder
 from gmvplanner import planner, retraining
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
@@ -30,17 +29,9 @@ ROLES = {
 }
 
 
-def _plain(message: str) -> str:
-    """An error without the session's temporary upload folder in it (the user's own file names stay)."""
-    folder = st.session_state.get("upload_dir")
-    return message.replace(f"{folder}/", "") if folder else message
-
-
 def uploads_ui() -> dict[str, Path]:
     """One uploader per role; each new file is saved and checked once. Returns the roles whose file passed."""
-    if "upload_dir" not in st.session_state:  # one folder per session (setdefault made a new one on every rerun)
-        st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="gmv-upload-")
-    folder = Path(st.session_state["upload_dir"])
+    folder = upload_folder()
     valid = st.session_state.setdefault("valid_uploads", {})
     for role, (label, types) in ROLES.items():
         uploaded = st.file_uploader(label, type=types, key=f"upload_{role}")
@@ -60,7 +51,7 @@ def uploads_ui() -> dict[str, Path]:
                     st.session_state["upload_subcategories"] = list(check.subcategories)
                 valid[role] = path
             except InputError as exc:
-                reason = _plain(str(exc))  # no temporary paths in what the user reads
+                reason = plain(str(exc))  # no temporary paths in what the user reads
                 st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {reason}")
                 valid.pop(role, None)
         kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
@@ -106,36 +97,6 @@ def options_ui(art: Artifacts, valid: dict[str, Path]) -> RetrainOptions:
         start=str(start) if start else None,
         end=str(end) if end else None,
     )
-
-
-@st.fragment(run_every=1.0)
-def progress_ui(job: retraining.RetrainJob) -> None:
-    """The running job's progress, redrawn every second; the whole page reruns once it ends."""
-    with job.lock:
-        message, fraction, state = job.message, job.fraction, job.state
-    if state != "running":
-        st.rerun(scope="app")
-    st.progress(fraction, text=f"Training a new model version in the background: {message}")
-    st.caption("You can leave this page: training goes on, and this page shows the result when you come back.")
-
-
-def job_ui(job: retraining.RetrainJob) -> None:
-    """What the session's last retrain did, and the switch to its version."""
-    if job.state == "running":
-        progress_ui(job)
-    elif job.state == "failed":
-        st.error(f"Training failed, the current model is unchanged: {_plain(job.error)}")
-    elif job.result is not None:
-        if current_path().resolve() == job.result.resolve():
-            st.success(f"Retrained in {job.seconds:.0f} s; this session now uses the new model version.")
-        elif planner.artifacts_key(job.result):
-            st.success(
-                f"Retrained in {job.seconds:.0f} s into a new model version. Other users keep the version they "
-                "opened until they pick it; switch this session to it here or in the sidebar."
-            )
-            if st.button("Use the new model", type="primary", key="use_new_version"):
-                use_version(job.result)
-                st.rerun()
 
 
 def main() -> None:

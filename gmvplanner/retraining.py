@@ -18,12 +18,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from .errors import ArtifactError, InputError
 from .manifest import Manifest
-from .model.artifacts import MANIFEST
+from .model.artifacts import MANIFEST, Artifacts, file_sha256
 from .model.train_config import TrainConfig
 
 __all__ = [
@@ -36,9 +37,30 @@ __all__ = [
     "RetrainJob",
     "start_retrain",
     "get_job",
+    "CalibratedRetrain",
+    "calibrated_retrain",
+    "start_calibrated_retrain",
 ]
 
 KEEP_VERSIONS = 3  # retrained versions kept beside the original
+# the settings a calibrated retrain takes over from the model it calibrates (the rest are files or tuples)
+KEPT_SETTINGS = (
+    "holdout_weeks",
+    "model",
+    "n_estimators",
+    "min_samples_leaf",
+    "max_features",
+    "seed",
+    "cv_splits",
+    "cv_estimators",
+    "min_train_weeks",
+    "pooling",
+    "backfit_rounds",
+    "hybrid_min_leaf",
+    "bootstrap_draws",
+    "bootstrap_block_weeks",
+)
+REQUIRED_ROLES = ("orders", "media")
 
 
 @dataclass(frozen=True)
@@ -190,3 +212,67 @@ def start_retrain(
         _JOBS[job.id] = job
     threading.Thread(target=work, name=f"retrain-{job.id[:8]}", daemon=True).start()
     return job
+
+
+class CalibratedRetrain(NamedTuple):
+    """What a calibrated retrain trains on: the files by role (lift tests included), the subcategories, the
+    settings and the window's first and last day (None: the data's)."""
+
+    files: dict[str, Path]
+    subcategories: list[str]
+    config: TrainConfig
+    start: str | None
+    end: str | None
+
+
+def _input_files(manifest: Manifest, uploads: dict[str, Path]) -> dict[str, Path]:
+    """The model's own input files where they are still there unchanged, replaced by `uploads` for their roles."""
+    files = dict(uploads)
+    for role, recorded in manifest.inputs.items():
+        if role in files or not recorded.get("path"):
+            continue
+        path = Path(recorded["path"])
+        if path.is_file() and file_sha256(path) == recorded.get("sha256"):
+            files[role] = path
+        elif role in REQUIRED_ROLES:
+            raise InputError(role, f"the {role} file this model was trained on ({path.name}) is gone or changed; upload it")
+    return files
+
+
+def calibrated_retrain(artifacts: Artifacts, lift_tests: Path, uploads: dict[str, Path] | None = None) -> CalibratedRetrain:
+    """The retrain that calibrates `artifacts` with the lift tests in `lift_tests`: the same model kind, settings,
+    subcategories and first day, on the model's own input files or the newer `uploads` (orders and media that
+    cover the tests' weeks). Raises InputError in plain words when the tests cannot enter the fit."""
+    from .data.lift_tests import load_lift_tests
+
+    manifest = artifacts.manifest
+    if manifest.kind != "orders":
+        raise InputError("lift tests", "calibrate training from orders and media; this model was trained from a weekly table")
+    tests = load_lift_tests(lift_tests)
+    tests.check_names(artifacts.channels, artifacts.subcategories)
+    uploads = uploads or {}
+    new_data = any(role in uploads for role in REQUIRED_ROLES)
+    last_day = pd.Timestamp(manifest.window.end)
+    if not new_data and tests.table["end"].max() > last_day:
+        raise InputError(
+            "lift tests",
+            f"the tests run to {tests.table['end'].max().date()} but this model's data end on {last_day.date()}: "
+            "upload orders and media that cover the tests' weeks",
+        )
+    kept = {k: v for k, v in manifest.train_config.items() if k in KEPT_SETTINGS}
+    config = TrainConfig(
+        **kept,
+        decay_grid=tuple(manifest.train_config.get("decay_grid", TrainConfig.decay_grid)),
+        bootstrap_pooling_range=tuple(manifest.train_config.get("bootstrap_pooling_range", TrainConfig.bootstrap_pooling_range)),
+    )
+    files = {**_input_files(manifest, uploads), "lift_tests": Path(lift_tests)}
+    end = None if new_data else manifest.window.end
+    return CalibratedRetrain(files, artifacts.subcategories, config, manifest.window.start, end)
+
+
+def start_calibrated_retrain(
+    artifacts: Artifacts, base: Path, lift_tests: Path, uploads: dict[str, Path] | None = None
+) -> RetrainJob:
+    """Start the calibrated retrain of `artifacts` (see `calibrated_retrain`) as a new version of `base`."""
+    plan = calibrated_retrain(artifacts, lift_tests, uploads)
+    return start_retrain(plan.files, base, plan.subcategories, plan.config, start=plan.start, end=plan.end)

@@ -1,24 +1,28 @@
-"""`ecommerce_testing.py`: the subcommands that use trained artifacts (predict, optimize, report) and the dispatch."""
+"""`ecommerce_testing.py`: the subcommands that use trained artifacts (predict, optimize, report, experiments) and the
+dispatch."""
 
 from __future__ import annotations
 
 import argparse
 
 from .common import Parser, add_output_flags, run, setup_logging
+from .experiments import add_experiments_parser
 from .optimise import add_optimise_parser
 from .predict import add_predict_parser
 from .report import add_report_parser
 
 __all__ = ["testing_parser", "testing_main"]
 
-SUBCOMMANDS = (add_predict_parser, add_optimise_parser, add_report_parser)  # each sets `work`, the function it runs
+# each sets `work`, the function it runs
+SUBCOMMANDS = (add_predict_parser, add_optimise_parser, add_report_parser, add_experiments_parser)
 
 
 def testing_parser() -> argparse.ArgumentParser:
     """The testing script's parser: one subcommand per use of the artifacts."""
     p = Parser(
         prog="ecommerce_testing.py",
-        description="Use trained artifacts: predict weekly GMV for a spend scenario, or split a budget across channels.",
+        description="Use trained artifacts: predict weekly GMV for a spend scenario, split a budget across channels, "
+        "write the report, or propose the lift tests worth running next.",
     )
     commands = p.add_subparsers(dest="command", required=True)
     for add_subcommand in SUBCOMMANDS:

@@ -26,6 +26,7 @@ __all__ = [
     "channel_table",
     "scenario_table",
     "split_table",
+    "experiments_table",
     "adequacy_table",
     "metrics_table",
     "BASELINE_PLAN",
@@ -127,6 +128,24 @@ def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:
             f"recommended ({money.name})": t[money.column("recommended")].round(4),
             f"change ({money.name})": t[money.column("change")].round(4),
             "change (%)": (t[money.column("change")] / historical.where(historical > 0) * 100).round(2),
+        }
+    )
+
+
+def experiments_table(proposals: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
+    """Proposed lift tests (`analysis.experiments`) with plain column names: when, how long, the spend change and
+    cost (input money unit), the expected precision and value (formatted money)."""
+    start, end = pd.to_datetime(proposals["start"]), pd.to_datetime(proposals["end"])
+    return pd.DataFrame(
+        {
+            "channel": proposals["channel"],
+            "from": proposals["start"],
+            "to": proposals["end"],
+            "weeks": ((end - start).dt.days + 1) // 7,
+            f"spend change ({money.name})": proposals["delta_spend"].round(4),
+            f"cost ({money.name})": proposals["cost"].round(4),
+            "expected precision (±)": [money.format(v) for v in proposals["expected_sigma"]],
+            "expected value": [money.format(v) for v in proposals["expected_value"]],
         }
     )
 

@@ -24,13 +24,18 @@ def test_a_good_file_reads_with_blank_subcategory_meaning_all(tmp_path):
     assert pd.isna(table["subcategory"].iloc[0]) and table["subcategory"].iloc[1] == "HomeAudio"
 
 
+def test_a_result_against_the_sign_of_the_spend_change_is_evidence_and_kept(tmp_path):
+    rows = ("SEM,2016-02-01,2016-02-28,0.5,-190000,500000,\n", "TV,2016-03-07,2016-03-20,-1,4e5,3e5,\n")
+    tests = load_lift_tests(_file(tmp_path, *rows))
+    assert tests.table["delta_gmv"].tolist() == [-190000, 4e5] and tests.table["delta_spend"].tolist() == [0.5, -1]
+
+
 @pytest.mark.parametrize(
     "row, expected",
     [
         ("SEM,2016-02-30,2016-03-01,0.5,9e5,1e5,\n", "row 2, column 'start': cannot read date '2016-02-30'"),
         ("SEM,2016-03-01,2016-02-01,0.5,9e5,1e5,\n", "row 2, column 'end': the test ends before it starts"),
         ("SEM,2016-02-01,2016-02-28,0.5,9e5,0,\n", "row 2, column 'sigma': sigma must be above 0"),
-        ("SEM,2016-02-01,2016-02-28,0.5,-9e5,1e5,\n", "row 2, column 'delta_gmv': delta_gmv has the opposite sign"),
         ("SEM,2016-02-01,2016-02-28,0,9e5,1e5,\n", "row 2, column 'delta_spend': delta_spend is 0"),
         ("SEM,2016-02-01,2016-02-28,inf,9e5,1e5,\n", "row 2, column 'delta_spend': 'inf' is not a finite number"),
         (",2016-02-01,2016-02-28,0.5,9e5,1e5,\n", "row 2, column 'channel': the channel is blank"),

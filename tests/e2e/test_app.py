@@ -21,6 +21,7 @@ PAGES = {  # title in the page list -> the page's file
     "Scenario planner": "app_pages/scenario_planner.py",
     "Channels": "app_pages/channels.py",
     "Budget optimiser": "app_pages/budget_optimiser.py",
+    "Experiments": "app_pages/experiments.py",
     "Customers": "app_pages/customers.py",
     "Model report": "app_pages/model_report.py",
     "Data & retrain": "app_pages/data_retrain.py",

@@ -12,7 +12,16 @@ from .app_server import CHROMIUM_FLAGS, running_app
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-PAGES = ["Predict", "Scenario planner", "Channels", "Budget optimiser", "Customers", "Model report", "Data & retrain"]
+PAGES = [
+    "Predict",
+    "Scenario planner",
+    "Channels",
+    "Budget optimiser",
+    "Experiments",
+    "Customers",
+    "Model report",
+    "Data & retrain",
+]
 
 
 @pytest.fixture
@@ -154,12 +163,17 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
         report = tmp_path / download.value.suggested_filename
         download.value.save_as(report)
 
+        page.get_by_role("link", name="Experiments").click()
+        page.get_by_text("Proposed tests").wait_for(timeout=60_000)  # the proposals, drawn in a real browser
+        proposals = page.get_by_text("changes the best budget split").count()
+
         for name in PAGES:
             page.get_by_role("link", name=name).click()
             page.wait_for_timeout(4000)
             page.screenshot(path=str(SCREENSHOTS / f"{name.lower().replace(' & ', '_').replace(' ', '_')}.png"), full_page=True)
         browser.close()
     assert first_chart >= 1
+    assert proposals == 3
     assert after_edit[1] == "0.5" and before_cells[1] != "0.5"
     assert monthly == edited  # switching views changes nothing
     assert after_views == after_edit and after_pages == after_edit  # the edit survives views and pages

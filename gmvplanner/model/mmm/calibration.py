@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
 
 from ...config import INTERVAL_COVERAGE, spend_column
@@ -46,7 +47,7 @@ def _z_by_group(test: dict, groups: dict[str, pd.DataFrame], specs: dict[str, Fe
             return {}
         days = weekly["days"].to_numpy(float)
         rate = weekly[spend_column(c)].to_numpy(float) / days
-        more = rate + aligned["extra"].fillna(0.0).to_numpy() / days
+        more = np.maximum(rate + aligned["extra"].fillna(0.0).to_numpy() / days, 0.0)  # a cut stops at zero spend
         slope = spec.slope.get(c, 1.0)
         before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)
         after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)

@@ -1,0 +1,183 @@
+"""Experiments page: the lift tests worth running next for the loaded model, then their results and a calibrated
+retrain in the background into a new model version (as Data & retrain retrains)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import current, job_ui, page_header, plain, upload_folder
+from gmvplanner import planner, retraining
+from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
+from gmvplanner.data.lift_tests import LIFT_COLUMNS
+from gmvplanner.errors import InputError
+from gmvplanner.model.artifacts import Artifacts
+from gmvplanner.reporting.tables import experiments_table
+
+MEASURED = ("delta_gmv", "sigma")  # what the analyst adds to a proposal once its test is done
+NEW_DATA = {
+    "orders": ("Newer orders covering the tests' weeks (optional)", ["csv", "parquet"]),
+    "media": ("Newer media spend covering the tests' weeks (optional)", ["csv", "parquet"]),
+}
+
+
+@st.cache_data(show_spinner="Weighing a raise and a cut of each channel over the bootstrap refits…", max_entries=16)
+def cached_proposals(_artifacts: Artifacts, key: str, n: int, max_weeks: int, max_change: float) -> Proposals:
+    """`propose_experiments` for these rules, cached per artifacts version."""
+    return propose_experiments(_artifacts, ExperimentRules(n=n, max_weeks=max_weeks, max_change=max_change))
+
+
+def rules_ui() -> ExperimentRules:
+    """How many tests, how long, how large a move (one form, one rerun)."""
+    with st.form("experiment_rules"):
+        c1, c2, c3 = st.columns(3)
+        n = c1.number_input("Tests to propose", min_value=1, max_value=9, value=3, key="exp_n")
+        weeks = c2.number_input("Weeks per test", min_value=1, max_value=26, value=8, key="exp_weeks")
+        change = c3.number_input(
+            "Largest move (share of the channel's run rate)",
+            min_value=0.05,
+            max_value=3.0,
+            value=1.0,
+            step=0.05,
+            key="exp_change",
+            help="1 doubles the channel's recent daily spend, or stops it for a cut",
+        )
+        st.form_submit_button("Propose tests")
+    return ExperimentRules(n=int(n), max_weeks=int(weeks), max_change=float(change))
+
+
+def proposals_ui(art: Artifacts, key: str, rules: ExperimentRules) -> pd.DataFrame | None:
+    """The proposals with their cost, length, precision and value, and why each; None when the model has no refits."""
+    try:
+        proposals = cached_proposals(art, key, rules.n, rules.max_weeks, rules.max_change)
+    except InputError as exc:
+        st.info(f"No tests can be proposed for this model: {exc}")
+        return None
+    st.subheader("Proposed tests")
+    st.caption(
+        f"Ranked by the expected extra GMV of {proposals.decision}, once the test's result is known "
+        f"({proposals.n_draws} bootstrap refits). Precision: the test's standard error from the model's own weekly "
+        "noise over its weeks. Cost: the extra spend of a raise, or the GMV a cut is expected to forgo."
+    )
+    st.dataframe(experiments_table(proposals.table, art.money), hide_index=True, width="stretch", key="exp_table")
+    for row in proposals.table.itertuples():
+        st.markdown(f"- **{row.channel}**: {row.why}")
+    for note in proposals.notes:
+        st.caption(note)
+    st.download_button(
+        "Download the proposals (CSV)",
+        proposals.table.to_csv(index=False),
+        file_name="experiments.csv",
+        mime="text/csv",
+        key="exp_download",
+    )
+    return proposals.table
+
+
+def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The tests' results: the proposals with delta_gmv and sigma filled in here, or an uploaded lift-test CSV."""
+    st.subheader("Results")
+    uploaded = st.file_uploader(
+        "Upload results (the proposals' CSV with delta_gmv and sigma added, or any lift-test file)",
+        type=["csv"],
+        key="exp_results_upload",
+    )
+    if uploaded is not None:
+        try:
+            return pd.read_csv(uploaded)
+        except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors are ValueErrors
+            st.error(f"{uploaded.name} cannot be read as a CSV table: {exc}")
+            return None
+    if proposals is None:
+        return None
+    st.caption(
+        "Or enter each test's measured extra GMV (₹, of either sign) and its standard error (₹); rows left blank "
+        "are skipped."
+    )
+    blank = proposals[list(PROPOSAL_COLUMNS[:4])].assign(delta_gmv=None, sigma=None)
+    edited = st.data_editor(
+        blank.astype({"delta_gmv": float, "sigma": float}),
+        key="exp_results_editor",
+        hide_index=True,
+        width="stretch",
+        disabled=list(PROPOSAL_COLUMNS[:4]),
+    )
+    done = edited.dropna(subset=list(MEASURED), how="all")
+    return done if len(done) else None
+
+
+class NewData(NamedTuple):
+    """Uploaded newer orders and media (role -> saved file) and whether an upload failed."""
+
+    files: dict[str, Path]
+    failed: bool
+
+
+def new_data_ui() -> NewData:
+    """Optional newer orders and media: the tests must lie inside the data the retrain reads."""
+    folder = upload_folder() / "experiments"
+    files: dict[str, Path] = {}
+    failed = False
+    for role, (label, types) in NEW_DATA.items():
+        uploaded = st.file_uploader(label, type=types, key=f"exp_upload_{role}")
+        if uploaded is None:
+            continue
+        path = folder / role / Path(uploaded.name).name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(uploaded.getvalue())
+        try:
+            st.success(f"{uploaded.name}: {planner.validate_upload(path, role).summary}")
+            files[role] = path
+        except InputError as exc:
+            st.error(f"{uploaded.name} cannot be used: {plain(str(exc))}")
+            failed = True
+    return NewData(files, failed)
+
+
+def start_ui(art: Artifacts, results: pd.DataFrame, data: NewData) -> None:
+    """Check the results as a lift-test file and start the calibrated retrain; errors in plain words."""
+    running = (job := retraining.get_job(st.session_state.get("retrain_job"))) is not None and job.state == "running"
+    if not st.button("Retrain with these results", type="primary", disabled=running or data.failed, key="exp_retrain"):
+        return
+    path = upload_folder() / "experiments" / "lift_tests.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    missing = [c for c in LIFT_COLUMNS if c not in results.columns]
+    if missing:
+        st.error(f"The results need the columns {list(LIFT_COLUMNS)}; missing {missing}")
+        return
+    results.to_csv(path, index=False)
+    try:
+        job = retraining.start_calibrated_retrain(art, planner.app_artifacts_dir(), path, data.files)
+    except InputError as exc:
+        st.error(f"The results cannot be used: {plain(str(exc).replace(str(path), 'the results'))}")
+        return
+    st.session_state["retrain_job"] = job.id
+    st.rerun()
+
+
+def main() -> None:
+    """The page: rules, proposals, results, optional newer data, the calibrated retrain and its progress."""
+    art, key = current()
+    page_header(
+        "Experiments",
+        "Which lift test to run next, how large, for how long, and what it is worth: from the model's bootstrap "
+        "refits of the channel effects. When the tests are done, enter their results and retrain: the results "
+        "calibrate the channel effects in a new model version, trained in the background.",
+    )
+    proposals = proposals_ui(art, key, rules_ui())
+    results = results_ui(proposals)
+    with st.expander("Newer data (needed when the tests ran after the model's data end)"):
+        data = new_data_ui()
+    if results is not None:
+        start_ui(art, results, data)
+    else:
+        st.info("Enter or upload the results of at least one test to retrain with them.")
+    job = retraining.get_job(st.session_state.get("retrain_job"))
+    if job is not None:
+        job_ui(job)
+
+
+main()
