@@ -246,3 +246,29 @@ def test_lift_tests_calibrate_training_and_are_recorded(small_data, tmp_path):
     assert manifest["train_config"]["lift_tests"]["tests"] == 3
     forest = run_cli("ecommerce_training.py", "--model", "forest", "--lift-tests", small_data["lift_tests"])
     assert forest.returncode == 2 and "--lift-tests does not apply to --model forest" in forest.stderr
+
+
+def test_roi_priors_enter_training_and_bad_rows_are_refused(small_data, tmp_path):
+    """The README's example priors through the real CLI: recorded in the manifest, and a prior the monthly data
+    cannot contradict puts Radio's ROI inside its range; a bad row is one line naming file, row and column."""
+    example = ROOT / "data" / "example_roi_priors.csv"
+    priors = pd.read_csv(example)
+    args = ["--start", "2014-07-01", "--end", "2016-06-30", "--subcategories", "HomeAudio,CameraAccessory,GamingAccessory"]
+    result = run_cli(
+        "ecommerce_training.py",
+        *("--orders", small_data["orders"], "--media", small_data["media"], *args),
+        *("--model", "mmm", "--roi-priors", example, "--artifacts", tmp_path / "art"),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = pd.read_json(tmp_path / "art" / "manifest.json", typ="series")
+    assert len(manifest["train_config"]["roi_priors"]["priors"]) == len(priors)
+    contributions = pd.read_csv(tmp_path / "art" / "contributions.csv")
+    low, high = priors.set_index("channel").loc["Radio", ["roi_low", "roi_high"]]
+    radio = contributions.loc[contributions["channel"] == "Radio", "roi"]
+    assert radio.between(low * 0.8, high * 1.2).all(), radio.tolist()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("channel,roi_low,roi_high\nTV,0.5,0.2\n")
+    refused = run_cli("ecommerce_training.py", "--roi-priors", bad, "--artifacts", tmp_path / "never")
+    assert refused.returncode == 2 and "bad.csv" in refused.stderr and "row 2" in refused.stderr
+    assert "roi_high" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "never").exists()
