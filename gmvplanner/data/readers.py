@@ -45,7 +45,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
+MISSING = ("\\N", "")  # cells read as missing: blank, and MySQL's \N as ElecKart exports it; a typed NaN is refused
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
 SNIFF_BYTES = 1 << 16  # the start of a file read to tell binary from text and guess its encoding
 PARQUET_MAGIC = b"PAR1"  # the first bytes of every Parquet file
@@ -299,7 +299,7 @@ def numeric(path: Path | str, name: str, values: pd.Series, low: float | None = 
         text = values.astype(object)
         missing = text.isna() | text.isin(MISSING)
         number = pd.to_numeric(text.where(~missing), errors="coerce")
-        fail_at_first(path, number.isna() & ~missing, lambda i: f"cannot read number '{text.iloc[i]}'", name)
+        fail_at_first(path, number.isna() & ~missing, lambda i: _not_a_number(text.iloc[i]), name)
         number = number.astype(float)
     fail_at_first(path, np.isinf(number), lambda i: f"'{text.iloc[i]}' is not a finite number", name)
     if low is not None:
@@ -307,6 +307,14 @@ def numeric(path: Path | str, name: str, values: pd.Series, low: float | None = 
     if high is not None:
         fail_at_first(path, number > high, lambda i: f"{number.iloc[i]:g} is above the largest plausible value {high:g}", name)
     return number
+
+
+def _not_a_number(cell: object) -> str:
+    """The message for a cell that is not a number; a typed NaN or NULL says how to leave a number out."""
+    text = str(cell)
+    if text.strip().lower() in ("nan", "na", "n/a", "null", "none"):
+        return f"cannot read number '{text}': not a number; leave the cell blank (or \\N) for no value"
+    return f"cannot read number '{text}'"
 
 
 def spend(path: Path | str, name: str, values: pd.Series, high: float = MAX_AMOUNT) -> pd.Series:

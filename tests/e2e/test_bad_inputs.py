@@ -714,6 +714,39 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "inside the artifacts folder",
     ),
     ("optimize out is a folder", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.tmp)), "is a folder"),
+    # --- a typed NaN is not a blank: refused where it would silently mean 0 or "no bound"
+    (
+        "media typed NaN spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "NaN"))),
+        "row 3, column 'TV': cannot read number 'NaN': not a number",
+    ),
+    (
+        "media typed NULL spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "NULL"))),
+        "cannot read number 'NULL': not a number",
+    ),
+    (
+        "scenario typed nan spend",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(TV=["0.05", "nan", "0.05", "0.05"]))),
+        "row 3, column 'TV': cannot read number 'nan': not a number",
+    ),
+    (
+        "scenario typed NaN lever",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(discount="NaN"))),
+        "column 'discount': cannot read number 'NaN'",
+    ),
+    (
+        "bounds typed nan",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0,nan\n"))
+        ),
+        "row 2, column 'max_crore': cannot read number 'nan': not a number",
+    ),
     ("no command", TEST, lambda e: [], "the following arguments are required: command"),
     ("unknown command", TEST, lambda e: ["forecast"], "invalid choice: 'forecast'"),
 ]
