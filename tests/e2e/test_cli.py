@@ -41,6 +41,24 @@ def test_predict_example_scenario_end_to_end(trained, tmp_path):
     pd.testing.assert_frame_equal(pred, pd.read_csv(again))
 
 
+def _readme_scenario() -> str:
+    """The scenario example the README shows under Scenario format (the csv block after its marker)."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- scenario-example -->", 1)[1].split("```csv\n", 1)[1]
+    return block.split("```", 1)[0]
+
+
+def test_the_readmes_scenario_with_blank_and_named_subcategories_predicts(trained, tmp_path):
+    scenario, out = tmp_path / "readme_scenario.csv", tmp_path / "pred.csv"
+    scenario.write_text(_readme_scenario())
+    result = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", scenario, "--out", out)
+    assert result.returncode == 0, result.stderr
+    pred = pd.read_csv(out)
+    assert len(pred) == 2 * 3  # two weeks, every subcategory: the named row adds no week of its own
+    assert set(pred["subcategory"]) == {"CameraAccessory", "HomeAudio", "GamingAccessory"}
+    assert (pred["predicted_gmv"] > 0).all()
+
+
 def test_predict_refuses_tampered_artifacts(artifacts_copy, tmp_path):
     target = artifacts_copy / "model_CameraAccessory.joblib"
     target.write_bytes(target.read_bytes() + b"x")
