@@ -27,6 +27,7 @@ __all__ = [
     "check_out",
     "subcategories",
     "names",
+    "calendar_date",
     "model_name",
     "bounded",
     "non_negative",
@@ -123,6 +124,17 @@ def names(text: str) -> tuple[str, ...]:
     if repeated:
         raise argparse.ArgumentTypeError(f"'{repeated[0]}' is named twice")
     return found
+
+
+def calendar_date(text: str) -> str:
+    """--start/--end: a date pandas reads, from 1990 to 2100 like every date in a file; returned as typed."""
+    from ..data.readers import option_date  # pandas is imported only when a date is given, so --help stays fast
+
+    try:
+        option_date("date", text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("date: ")) from None
+    return text
 
 
 def model_name(text: str) -> str:

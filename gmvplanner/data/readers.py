@@ -40,6 +40,7 @@ __all__ = [
     "numeric",
     "spend",
     "dates",
+    "option_date",
     "human_format",
 ]
 
@@ -342,14 +343,51 @@ def dates(path: Path | str, name: str, values: pd.Series, formats: tuple[str, ..
         raise InputError(path, f"holds numbers, not dates; expected {' or '.join(formats)}", column=name)
     else:
         text = values.astype(object).astype(str).str.strip()
-        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        for fmt in formats:
-            todo = parsed.isna()
-            if not todo.any():
-                break
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed, outside = _parse_dates(text, formats)
         expected = f"expected a real date as {' or '.join(human_format(f) for f in formats)}"
-        fail_at_first(path, parsed.isna(), lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
-    outside = (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
-    fail_at_first(path, outside, lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}", name)
+        fail_at_first(path, parsed.isna() & ~outside, lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
+        fail_at_first(path, outside, _outside_dates(text), name)
+    fail_at_first(path, _outside(parsed), _outside_dates(text), name)
     return parsed
+
+
+def _outside(parsed: pd.Series) -> pd.Series:
+    """Which dates lie outside EARLIEST_DATE to LATEST_DATE."""
+    return (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
+
+
+def _outside_dates(text: pd.Series) -> Callable[[int], str]:
+    """The message for the row at position i of a date outside the range."""
+    return lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}"
+
+
+def _parse_dates(text: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """Text cells as dates in the first of `formats` that reads each, and which were real dates outside the range
+    (kept out of the result: a year such as 2300 does not fit the nanosecond dates the pipeline uses)."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    outside = pd.Series(False, index=text.index)
+    for fmt in formats:
+        todo = parsed.isna() & ~outside
+        if not todo.any():
+            break
+        found = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        far = _outside(found)
+        outside[todo] = far.to_numpy()
+        parsed[todo] = found.where(~far).to_numpy(dtype="datetime64[ns]")
+    return parsed, outside
+
+
+def option_date(option: str, text: str) -> pd.Timestamp:
+    """A date typed on the command line (`option` such as '--start') as a Timestamp from EARLIEST_DATE to
+    LATEST_DATE, else InputError naming the option."""
+    try:
+        day = pd.Timestamp(str(text).strip())
+    except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD") from None
+    if pd.isna(day):
+        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD")
+    if day.tz is not None:
+        day = day.tz_localize(None)
+    if not pd.Timestamp(EARLIEST_DATE) <= day <= pd.Timestamp(LATEST_DATE):
+        raise InputError(option, f"date {text} is outside {EARLIEST_DATE} to {LATEST_DATE}")
+    return day

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..analysis.new_customers import new_customer_effects
 from ..config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS
+from ..data import readers
 from ..data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from ..data.calendars import load_holidays, load_nps, load_sale_calendar
 from ..data.customers import CustomerTables
@@ -92,11 +93,8 @@ class _Stopwatch:
 
 def _window(inputs: TrainingInputs, covered_start: pd.Timestamp, covered_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The modelling window: the days both media and orders cover, narrowed by --start/--end."""
-    try:
-        start = pd.Timestamp(inputs.start) if inputs.start else covered_start
-        end = pd.Timestamp(inputs.end) if inputs.end else covered_end
-    except ValueError:
-        raise InputError("--start/--end", f"cannot read dates {inputs.start!r} / {inputs.end!r}; use YYYY-MM-DD") from None
+    start = readers.option_date("--start", inputs.start) if inputs.start else covered_start
+    end = readers.option_date("--end", inputs.end) if inputs.end else covered_end
     if end < start:
         raise InputError("--start/--end", f"end {end.date()} is before start {start.date()}")
     return start.normalize(), end.normalize()

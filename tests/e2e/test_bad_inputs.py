@@ -347,7 +347,9 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
     ("pooling negative", TRAIN, lambda e: e.train(extra=["--pooling", "-1"]), "argument --pooling"),
     ("pooling infinite", TRAIN, lambda e: e.train(extra=["--pooling", "inf"]), "argument --pooling"),
     ("unknown model", TRAIN, lambda e: e.train(extra=["--model", "xgb"]), "unknown model 'xgb'"),
-    ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "cannot read dates"),
+    ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "--start: cannot read date '2015-02-30'"),
+    ("start in 2300", TRAIN, lambda e: e.train(extra=["--start", "2300-01-01"]), "date 2300-01-01 is outside 1990-01-01 to 2100"),
+    ("end in 1900", TRAIN, lambda e: e.train(extra=["--end", "1900-01-01"]), "argument --end: date 1900-01-01 is outside"),
     ("end before start", TRAIN, lambda e: e.train(extra=["--start", "2016-01-01", "--end", "2015-01-01"]), "is before start"),
     (
         "orders without media",
@@ -714,6 +716,22 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "inside the artifacts folder",
     ),
     ("optimize out is a folder", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.tmp)), "is a folder"),
+    # --- dates outside 1990-2100, as every file's dates: --start of optimize too, and years pandas cannot hold
+    *(
+        (
+            f"optimize start {day[:4]}",
+            TEST,
+            lambda e, day=day: e.optimize("--budget", "1", "--weeks", "4", "--start", day),
+            f"argument --start: date {day} is outside 1990-01-01 to 2100-12-31",
+        )
+        for day in ("1900-01-01", "2262-06-01", "2300-01-01")
+    ),
+    (
+        "scenario week in 2300",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(week_start=["2016-07-04", "2300-01-06", "2300-01-13", "2300-01-20"]))),
+        "row 3, column 'week_start': date 2300-01-06 is outside 1990-01-01 to 2100-12-31",
+    ),
     # --- a typed NaN is not a blank: refused where it would silently mean 0 or "no bound"
     (
         "media typed NaN spend",

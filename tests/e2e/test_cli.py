@@ -189,7 +189,7 @@ def test_unreadable_window_date_is_a_plain_error(small_data, tmp_path):
         "--artifacts",
         tmp_path / "a",
     )
-    assert result.returncode == 2 and "cannot read dates 'first of july'" in result.stderr
+    assert result.returncode == 2 and "argument --start: cannot read date 'first of july'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
