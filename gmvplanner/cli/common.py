@@ -110,10 +110,13 @@ def check_out(out: Path | None, artifacts: Path) -> None:
 
 
 def subcategories(text: str) -> tuple[str, ...]:
-    """--subcategories: comma-separated names, at least one."""
+    """--subcategories: comma-separated names, at least one, none given twice."""
     subs = tuple(s.strip() for s in text.split(",") if s.strip())
     if not subs:
         raise argparse.ArgumentTypeError("give at least one subcategory, e.g. CameraAccessory,HomeAudio")
+    repeated = [s for i, s in enumerate(subs) if s in subs[:i]]
+    if repeated:
+        raise argparse.ArgumentTypeError(f"subcategory '{repeated[0]}' is named twice; name each once")
     return subs
 
 

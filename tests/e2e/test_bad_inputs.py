@@ -373,6 +373,12 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         ),
         "holds files that are not GMV Planner artifacts",
     ),
+    (
+        "subcategory named twice",
+        TRAIN,
+        lambda e: e.train(extra=["--subcategories", "CameraAccessory,CameraAccessory"]),
+        "argument --subcategories: subcategory 'CameraAccessory' is named twice",
+    ),
     ("no subcategories", TRAIN, lambda e: e.train(extra=["--subcategories", ","]), "give at least one subcategory"),
     (
         "transforms with the forest",
