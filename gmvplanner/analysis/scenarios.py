@@ -36,6 +36,7 @@ __all__ = [
     "predict_scenario",
     "default_scenario",
     "scenario_totals",
+    "date_warnings",
 ]
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
@@ -62,6 +63,11 @@ def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
         sub: (artifacts.encoders[sub].vertical_names() if sub in artifacts.encoders else []) for sub in artifacts.subcategories
     }
 
+
+# how far a scenario's weeks may lie from the training window before a warning: before it, a year (the calendar
+# effects and the trend were learnt from later weeks); after it, two years (forecasting ahead is the point, but a
+# trend carried that far is a guess)
+WEEKS_BEFORE_WINDOW, WEEKS_AFTER_WINDOW = WEEKS_PER_YEAR, 2 * WEEKS_PER_YEAR
 
 SCENARIO_NAME = "scenario"  # the column naming each plan in a file of several (the Scenario planner's saved plans)
 
@@ -390,3 +396,25 @@ def scenario_totals(
     totals = [design.bundle.predictive(design.X).total(design.days) for design in scenario_designs(artifacts, scenario)]
     total: PredictiveTotal = sum(totals[1:], totals[0])
     return total.interval(coverage)
+
+
+def date_warnings(artifacts: Artifacts, weeks: pd.Series | pd.DatetimeIndex) -> list[str]:
+    """Plain-words warnings when planned `weeks` lie far outside the weeks the model was trained on: more than
+    WEEKS_BEFORE_WINDOW before its first week or WEEKS_AFTER_WINDOW after its last."""
+    weeks = pd.DatetimeIndex(weeks)
+    if weeks.empty:
+        return []
+    first, last = pd.Timestamp(artifacts.manifest.window.start), artifacts.last_week
+    window = f"the model was trained on {first.date()} to {last.date()}"
+    out = []
+    if weeks.min() < first - pd.Timedelta(weeks=WEEKS_BEFORE_WINDOW):
+        out.append(
+            f"the weeks from {weeks.min().date()} start more than a year before the training data ({window}): "
+            "the model is extrapolating back in time, so treat the prediction with care"
+        )
+    if weeks.max() > last + pd.Timedelta(weeks=WEEKS_AFTER_WINDOW):
+        out.append(
+            f"the weeks up to {weeks.max().date()} end more than two years after the training data ({window}): "
+            "its trend and seasonality are carried far ahead, so treat the prediction with care"
+        )
+    return out

@@ -11,6 +11,7 @@ from .common import (
     add_artifacts_input,
     calendar_date,
     check_out,
+    log,
     max_change,
     non_negative,
     positive_amount,
@@ -99,6 +100,10 @@ def optimise(args: argparse.Namespace) -> None:
     artifacts = load_artifacts(args.artifacts)
     bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
     budget, result = _split(args, artifacts, _start(args.start), bounds)
+    from ..analysis.scenarios import date_warnings
+
+    for warning in date_warnings(artifacts, result.weeks):
+        log.warning("warning: --start: %s", warning)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.table.to_csv(args.out, index=False)

@@ -264,3 +264,21 @@ def test_lift_tests_calibrate_training_and_are_recorded(small_data, tmp_path):
     assert manifest["train_config"]["lift_tests"]["tests"] == 3
     forest = run_cli("ecommerce_training.py", "--model", "forest", "--lift-tests", small_data["lift_tests"])
     assert forest.returncode == 2 and "--lift-tests does not apply to --model forest" in forest.stderr
+
+
+def test_scenario_weeks_far_from_the_training_data_are_predicted_with_a_warning(trained, tmp_path):
+    example = pd.read_csv(ROOT / "data" / "example_scenario.csv")
+    near, early = tmp_path / "near.csv", tmp_path / "early.csv"
+    example.to_csv(near, index=False)
+    weeks = pd.date_range("2007-07-02", periods=len(example), freq="7D").strftime("%Y-%m-%d")
+    example.assign(week_start=weeks).to_csv(early, index=False)
+    fine = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", near, "--out", tmp_path / "a.csv")
+    assert fine.returncode == 0 and "warning" not in fine.stderr, fine.stderr
+    result = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", early, "--out", tmp_path / "b.csv")
+    assert result.returncode == 0, result.stderr
+    assert "weeks from 2007-07-02 start more than a year before the training data" in result.stderr
+    ahead = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained, "--budget", "1", "--weeks", "4", "--start", "2030-01-07"
+    )
+    assert ahead.returncode == 0, ahead.stderr
+    assert "end more than two years after the training data" in ahead.stderr
