@@ -62,14 +62,26 @@ def run(work: Callable[[], None], debug: bool) -> int:
     except (InputError, ArtifactError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except OSError as exc:
+        if exc.filename is None:
+            return _bug(exc, debug)
+        # a file or folder the system would not let us read or write (permissions, a folder where a file
+        # belongs, a full disk): the user's to fix, not a bug
+        print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing was replaced", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: say so plainly, show the trace only on request
-        if debug:
-            traceback.print_exc()
-        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
-        return EXIT_BUG
+        return _bug(exc, debug)
+
+
+def _bug(exc: BaseException, debug: bool) -> int:
+    """Report `exc` as an internal error (with its traceback when `debug`); returns the exit code."""
+    if debug:
+        traceback.print_exception(exc)
+    print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+    return EXIT_BUG
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +108,12 @@ def check_out(out: Path | None, artifacts: Path) -> None:
     """--out is checked before any work: a file we may write, never inside an artifacts folder."""
     if out is None:
         return
+    from ..data.readers import path_problem  # pandas is imported only when a command runs, so --help stays fast
+
+    problem = path_problem(out) or path_problem(artifacts)
+    if problem is not None:
+        which, where = ("--out", out) if path_problem(out) else ("--artifacts", artifacts)
+        raise InputError(which, f"{where} {problem}")
     resolved = out.resolve()
     if resolved.is_dir():
         raise InputError("--out", f"{out} is a folder; give a file name such as predictions.csv")

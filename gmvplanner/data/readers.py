@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +31,8 @@ __all__ = [
     "SNIFF_BYTES",
     "PARQUET_MAGIC",
     "read_table",
+    "path_problem",
+    "check_path",
     "check_file",
     "check_names",
     "records",
@@ -55,9 +59,35 @@ MAX_CHARACTER_BYTES = 4  # a UTF-8 character takes up to 4 bytes: a decoding err
 CSV_BLOCK_BYTES = 1 << 24  # Arrow's CSV block size
 
 
+def path_problem(path: Path | str) -> str | None:
+    """What stops `path` being opened, in plain words (a symlink loop, a link to nothing, no permission), or None
+    when nothing does or it simply does not exist (the caller says what it expected there)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symlink loop (a link that leads back to itself); point it at a real file or folder"
+        if os.path.islink(path):
+            return f"is a link to {os.readlink(path)}, which does not exist"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None
+        return f"cannot be opened ({exc.strerror or exc})"
+    except ValueError as exc:  # a NUL byte or a path too long for the system
+        return f"is not a usable path ({exc})"
+    return None
+
+
+def check_path(path: Path | str) -> None:
+    """Raise InputError when `path` cannot be opened at all (see `path_problem`)."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise InputError(path, problem)
+
+
 def check_file(path: Path | str) -> None:
     """A file that exists, is not a folder, can be read and is not empty; else InputError."""
     path = Path(path)
+    check_path(path)
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():

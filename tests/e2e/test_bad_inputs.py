@@ -10,6 +10,7 @@ pointed at is unchanged. (`tests/e2e/test_cli.py` runs the scripts as subprocess
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -812,3 +813,102 @@ def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
     assert expected in lines[0], lines[0]
     assert "internal error" not in err and "Traceback" not in err
     assert snapshot(guarded) == before
+
+
+# --- every path argument of every command, through each kind of path a user can get wrong: exit 2 and one line,
+# never an internal error. Inputs must exist and be readable files; outputs and artifacts folders may be new.
+INPUT_PATHS = ("folder", "missing", "symlink loop", "dangling symlink", "unreadable")
+ARTIFACTS_IN = ("empty folder", "missing", "symlink loop", "dangling symlink", "unreadable folder")
+ARTIFACTS_OUT = ("symlink loop", "dangling symlink", "unreadable folder", "file")
+OUT_PATHS = ("folder", "symlink loop")
+
+
+def _bad_path(tmp: Path, kind: str) -> Path:
+    """A path of `kind` under `tmp`."""
+    path = tmp / kind.replace(" ", "_")
+    if kind in ("folder", "empty folder"):
+        path.mkdir()
+    elif kind == "symlink loop":
+        (tmp / "loop_b").symlink_to(path)
+        path.symlink_to(tmp / "loop_b")
+    elif kind == "dangling symlink":
+        path.symlink_to(tmp / "gone.csv")
+    elif kind in ("unreadable", "file"):
+        path.write_text("week_start,TV\n2016-07-04,1\n")
+        if kind == "unreadable":
+            path.chmod(0)
+    elif kind == "unreadable folder":
+        path.mkdir()
+        path.chmod(0)
+    return path
+
+
+def _weekly_argv(e: Env, path: Path) -> list[str]:
+    return ["--weekly", str(path), "--channels", "tv", "--artifacts", str(e.art), "--quiet"]
+
+
+# (entry, option, argv with that option's path, the kinds of bad path it must refuse)
+PATH_ARGUMENTS: list[tuple[str, str, Callable[[Env, Path], list[str]], tuple[str, ...]]] = [
+    (TRAIN, "--orders", lambda e, p: e.train(orders=p), INPUT_PATHS),
+    (TRAIN, "--media", lambda e, p: e.train(media=p), INPUT_PATHS),
+    (TRAIN, "--sale-calendar", lambda e, p: e.train(sale_calendar=p), INPUT_PATHS),
+    (TRAIN, "--nps", lambda e, p: e.train(nps=p), INPUT_PATHS),
+    (TRAIN, "--holidays", lambda e, p: e.train(holidays=p), INPUT_PATHS),
+    (TRAIN, "--transforms", lambda e, p: e.train(transforms=p), INPUT_PATHS),
+    (TRAIN, "--lift-tests", lambda e, p: e.train(lift_tests=p), INPUT_PATHS),
+    (TRAIN, "--weekly", _weekly_argv, INPUT_PATHS),
+    (TRAIN, "--artifacts", lambda e, p: Env(e.tmp, e.data, p).train(), ARTIFACTS_OUT),
+    (TRAIN, "--artifacts (weekly)", lambda e, p: _weekly_argv(Env(e.tmp, e.data, p), _weekly(e)), ARTIFACTS_OUT),
+    (TEST, "predict --scenario", lambda e, p: e.predict(p), INPUT_PATHS),
+    (TEST, "predict --artifacts", lambda e, p: Env(e.tmp, e.data, p).predict(e.scenario()), ARTIFACTS_IN),
+    (TEST, "predict --out", lambda e, p: [*e.predict(e.scenario())[:-3], "--out", str(p)], OUT_PATHS),
+    (TEST, "optimize --artifacts", lambda e, p: Env(e.tmp, e.data, p).optimize("--budget", "1", "--weeks", "4"), ARTIFACTS_IN),
+    (TEST, "optimize --bounds", lambda e, p: e.optimize("--budget", "1", "--weeks", "4", "--bounds", str(p)), INPUT_PATHS),
+    (TEST, "optimize --out", lambda e, p: e.optimize("--budget", "1", "--weeks", "4", "--out", str(p)), OUT_PATHS),
+    (TEST, "report --artifacts", lambda e, p: ["report", "--artifacts", str(p), "--out", str(e.tmp / "r.html")], ARTIFACTS_IN),
+    (TEST, "report --out", lambda e, p: ["report", "--artifacts", str(e.art), "--out", str(p)], OUT_PATHS),
+]
+PATH_CASES = [(entry, option, argv, kind) for entry, option, argv, kinds in PATH_ARGUMENTS for kind in kinds]
+
+
+def _refused_in_one_line(entry: str, args: list[str], capsys) -> str:
+    """Run the CLI; assert exit 2 with one `error:` line and no traceback; return that line."""
+    capsys.readouterr()
+    code = _call(entry, args)
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "internal error" not in err and "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("entry, option, argv, kind", PATH_CASES, ids=[f"{c[1]} {c[3]}" for c in PATH_CASES])
+def test_every_path_argument_refuses_a_bad_path_in_plain_words(entry, option, argv, kind, tmp_path, small_data, guarded, capsys):
+    if "unreadable" in kind and os.geteuid() == 0:
+        pytest.skip("root reads files whatever their permissions")
+    before = snapshot(guarded)
+    bad = _bad_path(tmp_path, kind)
+    try:
+        line = _refused_in_one_line(entry, argv(Env(tmp_path, small_data, guarded), bad), capsys)
+    finally:
+        if "unreadable" in kind:
+            bad.chmod(0o700)
+    assert bad.name in line or option.split()[-1] in line, line
+    assert snapshot(guarded) == before
+
+
+@pytest.mark.parametrize("kind", ["manifest is a folder", "manifest unreadable"])
+def test_a_manifest_that_cannot_be_read_is_refused_in_plain_words(kind, tmp_path, guarded, capsys):
+    if kind == "manifest unreadable" and os.geteuid() == 0:
+        pytest.skip("root reads files whatever their permissions")
+    art = tmp_path / "artifacts"
+    shutil.copytree(guarded, art)
+    manifest = art / "manifest.json"
+    if kind == "manifest is a folder":
+        manifest.unlink()
+        manifest.mkdir()
+    else:
+        manifest.chmod(0)
+    line = _refused_in_one_line(TEST, ["report", "--artifacts", str(art), "--out", str(tmp_path / "r.html")], capsys)
+    assert "manifest.json" in line
