@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from ..config import ARTIFACTS_DIR, AUTO
 from ..data.limits import MAX_AMOUNT
-from ..errors import ArtifactError, InputError
+from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
 
 __all__ = [
@@ -60,14 +60,14 @@ def run(work: Callable[[], None], debug: bool) -> int:
         work()
         return EXIT_OK
     except (InputError, ArtifactError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shortened_words(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:
         if exc.filename is None:
             return _bug(exc, debug)
         # a file or folder the system would not let us read or write (permissions, a folder where a file
         # belongs, a full disk): the user's to fix, not a bug
-        print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {shortened(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing was replaced", file=sys.stderr)
@@ -89,7 +89,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print `message` on one line with where to find help, and exit 2."""
-        print(f"error: {message} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
+        print(f"error: {shortened_words(message)} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
         raise SystemExit(EXIT_USER_ERROR)
 
 
