@@ -86,4 +86,7 @@ def csv_header(path: str) -> list[str]:
     """The column names on the first line of a CSV (or gzip'd CSV), stripped; undecodable bytes replaced."""
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        return [n.strip() for n in next(csv.reader(fh), [])]
+        try:
+            return [n.strip() for n in next(csv.reader(fh), [])]
+        except csv.Error as exc:  # a header cell beyond the csv module's limit, or a quote never closed
+            raise readers.csv_error(path, exc, row=1) from None

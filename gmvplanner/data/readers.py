@@ -36,6 +36,7 @@ __all__ = [
     "check_file",
     "check_names",
     "records",
+    "csv_error",
     "ragged_row_error",
     "read_frame",
     "require_columns",
@@ -170,17 +171,20 @@ def _sniff_encoding(head: bytes) -> str:
     return UTF8
 
 
-def _header(head: bytes, encoding: str) -> list[str]:
-    """The column names on the first line of `head`, stripped."""
+def _header(path: Path, head: bytes, encoding: str) -> list[str]:
+    """The column names on the first line of `head` (the start of the CSV at `path`), stripped."""
     first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == UTF8 else encoding, errors="replace")
-    return [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+    try:
+        return [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+    except csv.Error as exc:
+        raise csv_error(path, exc, row=1) from None
 
 
 def _parse_csv(path: Path, head: bytes, encoding: str, as_strings: bool) -> ParsedCsv:
     """Read the CSV with Arrow in `encoding`, again as Latin-1 when Arrow finds bytes that are not UTF-8 beyond
     `head`; an unreadable file raises, naming the first ragged row when there is one."""
     for attempt in range(2):
-        names = _header(head, encoding)
+        names = _header(path, head, encoding)
         check_names(path, names)
         try:
             return ParsedCsv(_arrow_csv(path, names, encoding, as_strings), encoding)
@@ -248,14 +252,31 @@ def _check_one_line_cells(path: Path, table: pa.Table) -> None:
 
 
 def records(path: Path, encoding: str = UTF8) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows."""
+    """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows; a record
+    Python's csv module cannot read raises naming the row where it starts (where an unclosed quote opened)."""
     with open(path, newline="", encoding="utf-8-sig" if encoding == UTF8 else encoding, errors="replace") as fh:
         reader = csv.reader(fh, strict=True)
+        row = 1  # the record being read: the header, then each data row (a failing one names where it starts)
         try:
             next(reader, None)
-            yield from enumerate(reader, start=2)
-        except csv.Error:
-            raise InputError(path, "a quoted cell is never closed; close the quote", row=reader.line_num) from None
+            row = 2
+            for cells in reader:
+                yield row, cells
+                row += 1
+        except csv.Error as exc:
+            raise csv_error(path, exc, row) from None
+
+
+def csv_error(path: Path | str, exc: csv.Error, row: int) -> InputError:
+    """Python's csv error for the record starting at spreadsheet `row`, in plain words."""
+    if "field larger than field limit" in str(exc):
+        return InputError(
+            path,
+            f"a cell holds more than {csv.field_size_limit():,} characters, or a quote opened in this row is never "
+            "closed; shorten the cell or close the quote",
+            row=row,
+        )
+    return InputError(path, "a quoted cell is never closed; close the quote", row=row)
 
 
 def ragged_row_error(path: Path, n_columns: int, encoding: str = UTF8) -> InputError | None:

@@ -103,6 +103,15 @@ def _parquet_orders(env: Env, column: str, values: pa.Array) -> Path:
     return path
 
 
+BIG = "x" * 140_000  # a cell beyond Python's csv field limit (131,072 characters)
+
+
+def _unclosed_quote_in_row_3(text: str, repeats: int) -> str:
+    """A scenario CSV whose row 3 opens a quote that is never closed, followed by `repeats` copies of row 2."""
+    lines = text.splitlines()
+    return "\n".join([lines[0], lines[1], lines[2].replace(",", ',"', 1), *[lines[1]] * repeats]) + "\n"
+
+
 def _weekly(env: Env, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f) -> Path:
     weeks = pd.date_range("2014-01-06", periods=60, freq="7D")
     frame = pd.DataFrame({"week_start": weeks.strftime("%Y-%m-%d"), "gmv": 100.0, "tv": 1.0, "sem": 2.0})
@@ -739,6 +748,37 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         lambda e: e.predict(e.scenario(lambda f: f.assign(week_start=["2016-07-04", "2300-01-06", "2300-01-13", "2300-01-20"]))),
         "row 3, column 'week_start': date 2300-01-06 is outside 1990-01-01 to 2100-12-31",
     ),
+    # --- cells beyond Python's csv field limit (131,072 characters), and names too long to show whole
+    (
+        "orders header cell over the csv limit",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER},{BIG}\n{order_line()},1\n")),
+        "o.csv row 1: a cell holds more than 131,072 characters",
+    ),
+    (
+        "scenario unclosed quote runs past the csv limit",
+        TEST,
+        lambda e: e.predict(e.write("s.csv", _unclosed_quote_in_row_3(e.scenario().read_text(), 3000))),
+        "s.csv row 3: a cell holds more than 131,072 characters, or a quote opened in this row is never closed",
+    ),
+    (
+        "scenario unclosed quote",
+        TEST,
+        lambda e: e.predict(e.write("s.csv", _unclosed_quote_in_row_3(e.scenario().read_text(), 3))),
+        "s.csv row 3",
+    ),
+    (
+        "scenario column name over the csv limit is shortened",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(**{BIG: 1}))),
+        f"'{BIG[:60]}...{BIG[-20:]} (140,000 characters)' is not a channel the model knows",
+    ),
+    (
+        "scenario cell over the csv limit is shortened",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(TV=BIG))),
+        "row 2, column 'TV': cannot read number 'xxxxxxx",
+    ),
     # --- a typed NaN is not a blank: refused where it would silently mean 0 or "no bound"
     (
         "media typed NaN spend",
@@ -810,7 +850,8 @@ def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
     assert code == 2, err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert expected in lines[0], lines[0]
+    assert expected in lines[0], lines[0][:1000]
+    assert len(lines[0]) < 2000, f"a name or value was not shortened: {lines[0][:300]}..."
     assert "internal error" not in err and "Traceback" not in err
     assert snapshot(guarded) == before
 
