@@ -103,6 +103,7 @@ def _parquet_orders(env: Env, column: str, values: pa.Array) -> Path:
     return path
 
 
+GMV_GONE = ["", "\\N", "-5"]  # two order lines with missing GMV, one with negative GMV
 BIG = "x" * 140_000  # a cell beyond Python's csv field limit (131,072 characters)
 
 
@@ -223,6 +224,20 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         TRAIN,
         lambda e: e.train(orders=_parquet_orders(e, "gmv", pa.array([True, False, True]))),
         "column 'gmv': cannot read number 'true'",
+    ),
+    (
+        "orders with every GMV blank",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", ORDER_HEADER + "\n" + "\n".join(order_line(gmv="", item=i) for i in range(5)))),
+        "o.csv: every one of the 5 order rows was dropped for missing GMV",
+    ),
+    (
+        "orders with no GMV left for two reasons",
+        TRAIN,
+        lambda e: e.train(
+            orders=e.write("o.csv", "\n".join([ORDER_HEADER, *(order_line(gmv=g, item=i) for i, g in enumerate(GMV_GONE))]))
+        ),
+        "of 3 order rows read, dropped missing GMV: 2; negative GMV: 1",
     ),
     ("orders damaged parquet", TRAIN, lambda e: e.train(orders=e.write("o.parquet", "PAR1garbage")), "not a readable Parquet"),
     # --- media file
