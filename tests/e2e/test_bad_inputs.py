@@ -113,6 +113,15 @@ def _unclosed_quote_in_row_3(text: str, repeats: int) -> str:
     return "\n".join([lines[0], lines[1], lines[2].replace(",", ',"', 1), *[lines[1]] * repeats]) + "\n"
 
 
+def _mixed_lake(env: Env, odd: str) -> Path:
+    """A folder of orders: a.parquet (three valid rows) and `odd`, a CSV of the same rows."""
+    lake = env.tmp / "lake"
+    lake.mkdir()
+    _parquet_orders(env, "gmv", pa.array(["6400"] * 3)).rename(lake / "a.parquet")
+    (lake / odd).write_text(f"{ORDER_HEADER}\n{order_line()}\n")
+    return lake
+
+
 def _weekly(env: Env, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f) -> Path:
     weeks = pd.date_range("2014-01-06", periods=60, freq="7D")
     frame = pd.DataFrame({"week_start": weeks.strftime("%Y-%m-%d"), "gmv": 100.0, "tv": 1.0, "sem": 2.0})
@@ -238,6 +247,24 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
             orders=e.write("o.csv", "\n".join([ORDER_HEADER, *(order_line(gmv=g, item=i) for i, g in enumerate(GMV_GONE))]))
         ),
         "of 3 order rows read, dropped missing GMV: 2; negative GMV: 1",
+    ),
+    (
+        "orders folder mixing parquet and a csv named .parquet",
+        TRAIN,
+        lambda e: e.train(orders=_mixed_lake(e, "b.parquet")),
+        "b.parquet: is named .parquet but is not a Parquet file",
+    ),
+    (
+        "orders glob mixing parquet and csv",
+        TRAIN,
+        lambda e: e.train(orders=f"{_mixed_lake(e, 'b.csv')}/*"),
+        "b.csv: is a csv file among parquet files",
+    ),
+    (
+        "orders csv named .parquet",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.parquet", f"{ORDER_HEADER}\n{order_line()}\n")),
+        "o.parquet: is named .parquet but is not a Parquet file",
     ),
     ("orders damaged parquet", TRAIN, lambda e: e.train(orders=e.write("o.parquet", "PAR1garbage")), "not a readable Parquet"),
     # --- media file
