@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["InputError", "ArtifactError"]
+__all__ = ["InputError", "ArtifactError", "shortened", "shortened_words", "LONGEST_NAME"]
+
+LONGEST_NAME = 120  # characters of a name or value shown in a message; longer ones keep their start and end
+_QUOTED = re.compile(rf"'([^']{{{LONGEST_NAME + 1},}})'")
+_LONG_RUN = re.compile(rf"\S{{{LONGEST_NAME + 1},}}")
+
+
+def shortened(text: str, limit: int = LONGEST_NAME) -> str:
+    """`text` as shown in a one-line message: as it is up to `limit` characters, else its start and end around
+    '...' with its length, so a 100,000-character column name cannot bury the line."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    head, tail = text[: limit // 2], text[-(limit // 6) :]  # with the note, well within `limit`: shortening twice is a no-op
+    return f"{head}...{tail} ({len(text):,} characters)"
+
+
+def shortened_words(message: str) -> str:
+    """`message` with every quoted name and every unbroken run of characters longer than LONGEST_NAME shortened."""
+    message = _QUOTED.sub(lambda m: f"'{shortened(m.group(1))}'", message)
+    return _LONG_RUN.sub(lambda m: shortened(m.group(0)), message)
 
 
 class InputError(ValueError):
@@ -18,12 +39,12 @@ class InputError(ValueError):
         self.file = str(file)
         self.column = column
         self.row = row
-        where = self.file
+        where = shortened(self.file)
         if row is not None:
             where += f" row {row}"
         if column is not None:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {message}")
+            where += f", column '{shortened(column)}'"
+        super().__init__(f"{where}: {shortened_words(message)}")
 
 
 class ArtifactError(RuntimeError):

@@ -36,6 +36,7 @@ __all__ = [
     "predict_scenario",
     "default_scenario",
     "scenario_totals",
+    "date_warnings",
 ]
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
@@ -62,6 +63,11 @@ def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
         sub: (artifacts.encoders[sub].vertical_names() if sub in artifacts.encoders else []) for sub in artifacts.subcategories
     }
 
+
+# how far a scenario's weeks may lie from the training window before a warning: before it, a year (the calendar
+# effects and the trend were learnt from later weeks); after it, two years (forecasting ahead is the point, but a
+# trend carried that far is a guess)
+WEEKS_BEFORE_WINDOW, WEEKS_AFTER_WINDOW = WEEKS_PER_YEAR, 2 * WEEKS_PER_YEAR
 
 SCENARIO_NAME = "scenario"  # the column naming each plan in a file of several (the Scenario planner's saved plans)
 
@@ -156,7 +162,8 @@ def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]
                 raise InputError(path, str(exc), column="vertical", row=readers.spreadsheet_row(i, path)) from None
             if mix and verticals is not None:
                 sub = frame["subcategory"].iloc[i] if "subcategory" in frame else None
-                known = verticals.get(sub, []) if sub else sorted({v for names in verticals.values() for v in names})
+                every = sorted({v for names in verticals.values() for v in names})
+                known = every if _blank(sub) else verticals.get(str(sub), [])
                 for name in mix:
                     if name not in known:
                         raise InputError(
@@ -167,13 +174,18 @@ def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]
                         )
     if "subcategory" in frame and verticals is not None:
         for i, sub in enumerate(frame["subcategory"]):
-            if sub is not None and sub not in verticals:
+            if not _blank(sub) and sub not in verticals:
                 raise InputError(
                     path,
                     f"unknown subcategory '{sub}'; the model knows {', '.join(verticals)} (leave it blank for all)",
                     column="subcategory",
                     row=readers.spreadsheet_row(i, path),
                 )
+
+
+def _blank(cell: object) -> bool:
+    """A text cell left blank (None or NaN once in a frame): it applies to every subcategory."""
+    return cell is None or (isinstance(cell, float) and np.isnan(cell)) or str(cell).strip() == ""
 
 
 def _vertical_mix(text: str | None) -> dict[str, float] | None:
@@ -209,11 +221,7 @@ def scenario_weekly(
     sale days and holidays take the same ISO week a year earlier, when the history has it.
     """
     sub = model.subcategory
-    rows = scenario
-    if "subcategory" in scenario:
-        mine = scenario["subcategory"].isna() | (scenario["subcategory"] == sub)
-        rows = scenario.loc[mine]
-    rows = rows.drop_duplicates("week_start").sort_values("week_start").reset_index(drop=True)
+    rows = _rows_for(scenario, sub)
     weeks = pd.DatetimeIndex(rows["week_start"])
     n = len(rows)
     out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, 7)}
@@ -241,6 +249,17 @@ def scenario_weekly(
     nps = rows["nps"].to_numpy(float) if "nps" in rows else np.full(n, np.nan)
     out["nps"] = np.where(np.isnan(nps), defaults.get("nps", 50.0), nps)
     return pd.DataFrame(out)
+
+
+def _rows_for(scenario: pd.DataFrame, sub: str) -> pd.DataFrame:
+    """One row per week for subcategory `sub`: a row naming it wins, and its blank levers take the week's row with
+    a blank subcategory (which applies to every subcategory); weeks in order."""
+    if "subcategory" not in scenario:
+        return scenario.drop_duplicates("week_start").sort_values("week_start").reset_index(drop=True)
+    every = scenario.loc[scenario["subcategory"].isna()].drop_duplicates("week_start").set_index("week_start")
+    named = scenario.loc[scenario["subcategory"] == sub].drop_duplicates("week_start").set_index("week_start")
+    rows = named.combine_first(every) if not named.empty else every
+    return rows.sort_index().reset_index()[scenario.columns]
 
 
 def _apply_mixes(out: dict, rows: pd.DataFrame, encoders) -> None:
@@ -377,3 +396,25 @@ def scenario_totals(
     totals = [design.bundle.predictive(design.X).total(design.days) for design in scenario_designs(artifacts, scenario)]
     total: PredictiveTotal = sum(totals[1:], totals[0])
     return total.interval(coverage)
+
+
+def date_warnings(artifacts: Artifacts, weeks: pd.Series | pd.DatetimeIndex) -> list[str]:
+    """Plain-words warnings when planned `weeks` lie far outside the weeks the model was trained on: more than
+    WEEKS_BEFORE_WINDOW before its first week or WEEKS_AFTER_WINDOW after its last."""
+    weeks = pd.DatetimeIndex(weeks)
+    if weeks.empty:
+        return []
+    first, last = pd.Timestamp(artifacts.manifest.window.start), artifacts.last_week
+    window = f"the model was trained on {first.date()} to {last.date()}"
+    out = []
+    if weeks.min() < first - pd.Timedelta(weeks=WEEKS_BEFORE_WINDOW):
+        out.append(
+            f"the weeks from {weeks.min().date()} start more than a year before the training data ({window}): "
+            "the model is extrapolating back in time, so treat the prediction with care"
+        )
+    if weeks.max() > last + pd.Timedelta(weeks=WEEKS_AFTER_WINDOW):
+        out.append(
+            f"the weeks up to {weeks.max().date()} end more than two years after the training data ({window}): "
+            "its trend and seasonality are carried far ahead, so treat the prediction with care"
+        )
+    return out

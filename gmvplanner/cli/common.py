@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from ..config import ARTIFACTS_DIR, AUTO
 from ..data.limits import MAX_AMOUNT
-from ..errors import ArtifactError, InputError
+from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "check_out",
     "subcategories",
     "names",
+    "calendar_date",
     "model_name",
     "bounded",
     "non_negative",
@@ -59,16 +60,28 @@ def run(work: Callable[[], None], debug: bool) -> int:
         work()
         return EXIT_OK
     except (InputError, ArtifactError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shortened_words(str(exc))}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        if exc.filename is None:
+            return _bug(exc, debug)
+        # a file or folder the system would not let us read or write (permissions, a folder where a file
+        # belongs, a full disk): the user's to fix, not a bug
+        print(f"error: {shortened(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing was replaced", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: say so plainly, show the trace only on request
-        if debug:
-            traceback.print_exc()
-        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
-        return EXIT_BUG
+        return _bug(exc, debug)
+
+
+def _bug(exc: BaseException, debug: bool) -> int:
+    """Report `exc` as an internal error (with its traceback when `debug`); returns the exit code."""
+    if debug:
+        traceback.print_exception(exc)
+    print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+    return EXIT_BUG
 
 
 class Parser(argparse.ArgumentParser):
@@ -76,7 +89,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print `message` on one line with where to find help, and exit 2."""
-        print(f"error: {message} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
+        print(f"error: {shortened_words(message)} (see: python {self.prog.split()[0]} --help)", file=sys.stderr)
         raise SystemExit(EXIT_USER_ERROR)
 
 
@@ -95,6 +108,12 @@ def check_out(out: Path | None, artifacts: Path) -> None:
     """--out is checked before any work: a file we may write, never inside an artifacts folder."""
     if out is None:
         return
+    from ..data.readers import path_problem  # pandas is imported only when a command runs, so --help stays fast
+
+    problem = path_problem(out) or path_problem(artifacts)
+    if problem is not None:
+        which, where = ("--out", out) if path_problem(out) else ("--artifacts", artifacts)
+        raise InputError(which, f"{where} {problem}")
     resolved = out.resolve()
     if resolved.is_dir():
         raise InputError("--out", f"{out} is a folder; give a file name such as predictions.csv")
@@ -109,10 +128,13 @@ def check_out(out: Path | None, artifacts: Path) -> None:
 
 
 def subcategories(text: str) -> tuple[str, ...]:
-    """--subcategories: comma-separated names, at least one."""
+    """--subcategories: comma-separated names, at least one, none given twice."""
     subs = tuple(s.strip() for s in text.split(",") if s.strip())
     if not subs:
         raise argparse.ArgumentTypeError("give at least one subcategory, e.g. CameraAccessory,HomeAudio")
+    repeated = [s for i, s in enumerate(subs) if s in subs[:i]]
+    if repeated:
+        raise argparse.ArgumentTypeError(f"subcategory '{repeated[0]}' is named twice; name each once")
     return subs
 
 
@@ -123,6 +145,17 @@ def names(text: str) -> tuple[str, ...]:
     if repeated:
         raise argparse.ArgumentTypeError(f"'{repeated[0]}' is named twice")
     return found
+
+
+def calendar_date(text: str) -> str:
+    """--start/--end: a date pandas reads, from 1990 to 2100 like every date in a file; returned as typed."""
+    from ..data.readers import option_date  # pandas is imported only when a date is given, so --help stays fast
+
+    try:
+        option_date("date", text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("date: ")) from None
+    return text
 
 
 def model_name(text: str) -> str:

@@ -7,8 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import AUTO, AUTO_MAX_CHANGE
-from ..errors import InputError
-from .common import add_artifacts_input, check_out, max_change, non_negative, positive_amount, positive_int, positive_number
+from .common import (
+    add_artifacts_input,
+    calendar_date,
+    check_out,
+    log,
+    max_change,
+    non_negative,
+    positive_amount,
+    positive_int,
+    positive_number,
+)
 
 if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
     import pandas as pd
@@ -42,7 +51,9 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "(₹ of GMV per ₹ of the next spend), and split it",
     )
     p.add_argument("--weeks", type=positive_int, required=True, help="horizon in weeks")
-    p.add_argument("--start", help="first week, YYYY-MM-DD (default: the week after the training data)")
+    p.add_argument(
+        "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1990 to 2100 (default: the week after the training data)"
+    )
     p.add_argument(
         "--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon (min_units,max_units for a weekly table)"
     )
@@ -89,6 +100,10 @@ def optimise(args: argparse.Namespace) -> None:
     artifacts = load_artifacts(args.artifacts)
     bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
     budget, result = _split(args, artifacts, _start(args.start), bounds)
+    from ..analysis.scenarios import date_warnings
+
+    for warning in date_warnings(artifacts, result.weeks):
+        log.warning("warning: --start: %s", warning)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.table.to_csv(args.out, index=False)
@@ -96,13 +111,10 @@ def optimise(args: argparse.Namespace) -> None:
 
 
 def _start(text: str | None) -> pd.Timestamp | None:
-    """--start as a date, or None for the week after the training data."""
-    import pandas as pd
+    """--start as a date from 1990 to 2100 (as predict's scenario weeks), or None for the week after the training data."""
+    from ..data.readers import option_date
 
-    try:
-        return pd.Timestamp(text) if text else None
-    except ValueError:
-        raise InputError("--start", f"cannot read date {text!r}; use YYYY-MM-DD") from None
+    return option_date("--start", text) if text else None
 
 
 def _split(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_artifacts_input, check_out
+from .common import add_artifacts_input, check_out, log
 
 __all__ = ["add_predict_parser", "predict"]
 
@@ -29,12 +29,14 @@ def add_predict_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
 def predict(args: argparse.Namespace) -> None:
     """Predict the scenario, write the weekly predictions to --out and print each subcategory's totals."""
     check_out(args.out, args.artifacts)
-    from ..analysis.scenarios import known_verticals, load_scenario, predict_scenario
+    from ..analysis.scenarios import date_warnings, known_verticals, load_scenario, predict_scenario
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)
     money = artifacts.money
     scenario = load_scenario(args.scenario, artifacts.channels, known_verticals(artifacts), artifacts.week_starts_on)
+    for warning in date_warnings(artifacts, scenario["week_start"]):
+        log.warning("warning: %s: %s", args.scenario, warning)
     result = predict_scenario(artifacts, scenario)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(args.out, index=False)

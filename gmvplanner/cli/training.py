@@ -12,6 +12,7 @@ from ..model.base import MODEL_KINDS
 from .common import (
     Parser,
     add_output_flags,
+    calendar_date,
     log,
     model_name,
     names,
@@ -100,8 +101,10 @@ def _add_window_options(p: argparse.ArgumentParser) -> None:
         default=HOLDOUT_WEEKS,
         help="last weeks kept out of fitting and tuning, for honest metrics (default: %(default)s)",
     )
-    p.add_argument("--start", help="first day of the modelling window, YYYY-MM-DD (default: media file start)")
-    p.add_argument("--end", help="last day of the modelling window, YYYY-MM-DD (default: media file end)")
+    p.add_argument(
+        "--start", type=calendar_date, help="first day of the modelling window, YYYY-MM-DD (default: media file start)"
+    )
+    p.add_argument("--end", type=calendar_date, help="last day of the modelling window, YYYY-MM-DD (default: media file end)")
     p.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="output folder (default: artifacts/)")
 
 

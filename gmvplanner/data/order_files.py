@@ -49,11 +49,29 @@ def order_sources(path: Path | str) -> OrderSources:
         if not files:
             raise InputError(path, "is a folder without .parquet files; give a CSV or Parquet file, or a folder of Parquet")
     else:
-        readers.check_file(path)
         files = [text]
-    with open(files[0], "rb") as fh:
+    kinds = [_file_kind(f) for f in files]
+    odd = next((i for i, k in enumerate(kinds) if k != kinds[0]), None)
+    if odd is not None:
+        raise InputError(
+            files[odd], f"is a {kinds[odd]} file among {kinds[0]} files (such as {files[0]}); give the orders in one format"
+        )
+    return OrderSources(kinds[0], files)
+
+
+def _file_kind(file: str) -> str:
+    """'parquet' or 'csv', by the file's first bytes; a file whose name says Parquet but whose bytes do not is
+    refused naming it (a CSV renamed .parquet would otherwise fail deep inside the reader)."""
+    readers.check_file(file)
+    with open(file, "rb") as fh:
         kind = "parquet" if fh.read(len(readers.PARQUET_MAGIC)) == readers.PARQUET_MAGIC else "csv"
-    return OrderSources(kind, files)
+    if kind == "csv" and file.lower().endswith(".parquet"):
+        raise InputError(
+            file,
+            "is named .parquet but is not a Parquet file (it does not start with PAR1; a CSV?); "
+            "rename it or export it as Parquet",
+        )
+    return kind
 
 
 def csv_names(path: Path | str, files: list[str]) -> list[str]:
@@ -86,4 +104,7 @@ def csv_header(path: str) -> list[str]:
     """The column names on the first line of a CSV (or gzip'd CSV), stripped; undecodable bytes replaced."""
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        return [n.strip() for n in next(csv.reader(fh), [])]
+        try:
+            return [n.strip() for n in next(csv.reader(fh), [])]
+        except csv.Error as exc:  # a header cell beyond the csv module's limit, or a quote never closed
+            raise readers.csv_error(path, exc, row=1) from None

@@ -27,6 +27,7 @@ from .order_files import ORDER_FIELDS
 __all__ = [
     "MAX_SLA_DAYS",
     "VALID",
+    "ORDER_MISSING",
     "DropReason",
     "ValueFix",
     "REASONS",
@@ -50,6 +51,9 @@ __all__ = [
 MAX_SLA_DAYS = 60  # an SLA beyond two months is a data error, not a promise
 LIST_PRICE_ROUNDING = 0.5  # ₹: GMV may exceed units x MRP by less than this before the line counts as above it
 VALID = 0  # the reason code of a line that is kept
+# order cells read as missing: the readers' blank and \N, and the spellings database exports write for NULL; a line
+# with one of these as its GMV is dropped and reported as "missing GMV" (other tables refuse a typed NaN instead)
+ORDER_MISSING = (*readers.MISSING, "NA", "NaN", "nan", "null", "NULL")
 # number columns of the file -> their names in the SQL after the cast (GMV is `raw_gmv` until implausible ones go)
 NUMBERS = {"gmv": "raw_gmv", "units": "units", "sla": "sla", "product_mrp": "mrp", "product_procurement_sla": "procurement_sla"}
 _INFINITE = "CAST('Infinity' AS DOUBLE)"
@@ -177,8 +181,8 @@ SPARK_SQL = SqlDialect(quote="`", hash_name="xxhash64", backslash_escapes=True, 
 
 
 def _missing_list(sql: SqlDialect = DUCKDB_SQL) -> str:
-    """The missing markers as SQL string literals."""
-    return ", ".join(sql.literal(m) for m in readers.MISSING)
+    """The missing markers of order cells as SQL string literals."""
+    return ", ".join(sql.literal(m) for m in ORDER_MISSING)
 
 
 def _number(column: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -29,9 +31,12 @@ __all__ = [
     "SNIFF_BYTES",
     "PARQUET_MAGIC",
     "read_table",
+    "path_problem",
+    "check_path",
     "check_file",
     "check_names",
     "records",
+    "csv_error",
     "ragged_row_error",
     "read_frame",
     "require_columns",
@@ -40,12 +45,13 @@ __all__ = [
     "numeric",
     "spend",
     "dates",
+    "option_date",
     "human_format",
 ]
 
 log = logging.getLogger(__name__)
 
-MISSING = ("\\N", "", "NA", "NaN", "nan", "null", "NULL")  # cells read as missing
+MISSING = ("\\N", "")  # cells read as missing: blank, and MySQL's \N as ElecKart exports it; a typed NaN is refused
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
 SNIFF_BYTES = 1 << 16  # the start of a file read to tell binary from text and guess its encoding
 PARQUET_MAGIC = b"PAR1"  # the first bytes of every Parquet file
@@ -54,9 +60,35 @@ MAX_CHARACTER_BYTES = 4  # a UTF-8 character takes up to 4 bytes: a decoding err
 CSV_BLOCK_BYTES = 1 << 24  # Arrow's CSV block size
 
 
+def path_problem(path: Path | str) -> str | None:
+    """What stops `path` being opened, in plain words (a symlink loop, a link to nothing, no permission), or None
+    when nothing does or it simply does not exist (the caller says what it expected there)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symlink loop (a link that leads back to itself); point it at a real file or folder"
+        if os.path.islink(path):
+            return f"is a link to {os.readlink(path)}, which does not exist"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None
+        return f"cannot be opened ({exc.strerror or exc})"
+    except ValueError as exc:  # a NUL byte or a path too long for the system
+        return f"is not a usable path ({exc})"
+    return None
+
+
+def check_path(path: Path | str) -> None:
+    """Raise InputError when `path` cannot be opened at all (see `path_problem`)."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise InputError(path, problem)
+
+
 def check_file(path: Path | str) -> None:
     """A file that exists, is not a folder, can be read and is not empty; else InputError."""
     path = Path(path)
+    check_path(path)
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
@@ -139,17 +171,20 @@ def _sniff_encoding(head: bytes) -> str:
     return UTF8
 
 
-def _header(head: bytes, encoding: str) -> list[str]:
-    """The column names on the first line of `head`, stripped."""
+def _header(path: Path, head: bytes, encoding: str) -> list[str]:
+    """The column names on the first line of `head` (the start of the CSV at `path`), stripped."""
     first_line = head.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == UTF8 else encoding, errors="replace")
-    return [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+    try:
+        return [n.strip() for n in next(csv.reader([first_line.rstrip("\r")]), [])]
+    except csv.Error as exc:
+        raise csv_error(path, exc, row=1) from None
 
 
 def _parse_csv(path: Path, head: bytes, encoding: str, as_strings: bool) -> ParsedCsv:
     """Read the CSV with Arrow in `encoding`, again as Latin-1 when Arrow finds bytes that are not UTF-8 beyond
     `head`; an unreadable file raises, naming the first ragged row when there is one."""
     for attempt in range(2):
-        names = _header(head, encoding)
+        names = _header(path, head, encoding)
         check_names(path, names)
         try:
             return ParsedCsv(_arrow_csv(path, names, encoding, as_strings), encoding)
@@ -217,14 +252,31 @@ def _check_one_line_cells(path: Path, table: pa.Table) -> None:
 
 
 def records(path: Path, encoding: str = UTF8) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows."""
+    """(spreadsheet row, cells) of every record after the header, blank lines counted as empty rows; a record
+    Python's csv module cannot read raises naming the row where it starts (where an unclosed quote opened)."""
     with open(path, newline="", encoding="utf-8-sig" if encoding == UTF8 else encoding, errors="replace") as fh:
         reader = csv.reader(fh, strict=True)
+        row = 1  # the record being read: the header, then each data row (a failing one names where it starts)
         try:
             next(reader, None)
-            yield from enumerate(reader, start=2)
-        except csv.Error:
-            raise InputError(path, "a quoted cell is never closed; close the quote", row=reader.line_num) from None
+            row = 2
+            for cells in reader:
+                yield row, cells
+                row += 1
+        except csv.Error as exc:
+            raise csv_error(path, exc, row) from None
+
+
+def csv_error(path: Path | str, exc: csv.Error, row: int) -> InputError:
+    """Python's csv error for the record starting at spreadsheet `row`, in plain words."""
+    if "field larger than field limit" in str(exc):
+        return InputError(
+            path,
+            f"a cell holds more than {csv.field_size_limit():,} characters, or a quote opened in this row is never "
+            "closed; shorten the cell or close the quote",
+            row=row,
+        )
+    return InputError(path, "a quoted cell is never closed; close the quote", row=row)
 
 
 def ragged_row_error(path: Path, n_columns: int, encoding: str = UTF8) -> InputError | None:
@@ -299,7 +351,7 @@ def numeric(path: Path | str, name: str, values: pd.Series, low: float | None = 
         text = values.astype(object)
         missing = text.isna() | text.isin(MISSING)
         number = pd.to_numeric(text.where(~missing), errors="coerce")
-        fail_at_first(path, number.isna() & ~missing, lambda i: f"cannot read number '{text.iloc[i]}'", name)
+        fail_at_first(path, number.isna() & ~missing, lambda i: _not_a_number(text.iloc[i]), name)
         number = number.astype(float)
     fail_at_first(path, np.isinf(number), lambda i: f"'{text.iloc[i]}' is not a finite number", name)
     if low is not None:
@@ -307,6 +359,14 @@ def numeric(path: Path | str, name: str, values: pd.Series, low: float | None = 
     if high is not None:
         fail_at_first(path, number > high, lambda i: f"{number.iloc[i]:g} is above the largest plausible value {high:g}", name)
     return number
+
+
+def _not_a_number(cell: object) -> str:
+    """The message for a cell that is not a number; a typed NaN or NULL says how to leave a number out."""
+    text = str(cell)
+    if text.strip().lower() in ("nan", "na", "n/a", "null", "none"):
+        return f"cannot read number '{text}': not a number; leave the cell blank (or \\N) for no value"
+    return f"cannot read number '{text}'"
 
 
 def spend(path: Path | str, name: str, values: pd.Series, high: float = MAX_AMOUNT) -> pd.Series:
@@ -334,14 +394,51 @@ def dates(path: Path | str, name: str, values: pd.Series, formats: tuple[str, ..
         raise InputError(path, f"holds numbers, not dates; expected {' or '.join(formats)}", column=name)
     else:
         text = values.astype(object).astype(str).str.strip()
-        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        for fmt in formats:
-            todo = parsed.isna()
-            if not todo.any():
-                break
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed, outside = _parse_dates(text, formats)
         expected = f"expected a real date as {' or '.join(human_format(f) for f in formats)}"
-        fail_at_first(path, parsed.isna(), lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
-    outside = (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
-    fail_at_first(path, outside, lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}", name)
+        fail_at_first(path, parsed.isna() & ~outside, lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
+        fail_at_first(path, outside, _outside_dates(text), name)
+    fail_at_first(path, _outside(parsed), _outside_dates(text), name)
     return parsed
+
+
+def _outside(parsed: pd.Series) -> pd.Series:
+    """Which dates lie outside EARLIEST_DATE to LATEST_DATE."""
+    return (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
+
+
+def _outside_dates(text: pd.Series) -> Callable[[int], str]:
+    """The message for the row at position i of a date outside the range."""
+    return lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}"
+
+
+def _parse_dates(text: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """Text cells as dates in the first of `formats` that reads each, and which were real dates outside the range
+    (kept out of the result: a year such as 2300 does not fit the nanosecond dates the pipeline uses)."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    outside = pd.Series(False, index=text.index)
+    for fmt in formats:
+        todo = parsed.isna() & ~outside
+        if not todo.any():
+            break
+        found = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        far = _outside(found)
+        outside[todo] = far.to_numpy()
+        parsed[todo] = found.where(~far).to_numpy(dtype="datetime64[ns]")
+    return parsed, outside
+
+
+def option_date(option: str, text: str) -> pd.Timestamp:
+    """A date typed on the command line (`option` such as '--start') as a Timestamp from EARLIEST_DATE to
+    LATEST_DATE, else InputError naming the option."""
+    try:
+        day = pd.Timestamp(str(text).strip())
+    except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD") from None
+    if pd.isna(day):
+        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD")
+    if day.tz is not None:
+        day = day.tz_localize(None)
+    if not pd.Timestamp(EARLIEST_DATE) <= day <= pd.Timestamp(LATEST_DATE):
+        raise InputError(option, f"date {text} is outside {EARLIEST_DATE} to {LATEST_DATE}")
+    return day

@@ -17,6 +17,7 @@ import joblib
 import pandas as pd
 
 from .. import __version__
+from ..data.readers import path_problem
 from ..dates import next_week
 from ..errors import ArtifactError
 from ..features.design import FEATURE_SCHEMA
@@ -105,8 +106,13 @@ def check_destination(dest: Path | str) -> None:
     """Refuse, before any work, a destination training could not write: a file, a folder of other files, or a
     place without write permission."""
     dest = Path(dest)
+    problem = path_problem(dest)
+    if problem is not None:
+        raise ArtifactError(f"{dest} {problem}")
     if dest.exists() and not dest.is_dir():
         raise ArtifactError(f"{dest} is a file, not a folder; give --artifacts a folder")
+    if dest.is_dir() and not os.access(dest, os.R_OK | os.X_OK):
+        raise ArtifactError(f"{dest}: no permission to read this folder; choose another --artifacts folder")
     if not _replaceable(dest):
         raise ArtifactError(f"{dest} holds files that are not GMV Planner artifacts; choose an empty or new folder")
     parent = dest.parent if not dest.exists() else dest
@@ -241,9 +247,34 @@ def load_artifacts(path: Path | str) -> Artifacts:
     return Artifacts(path=path, manifest=manifest, models=models, encoders=encoders)
 
 
+def _check_folder(path: Path) -> None:
+    """An artifacts folder that can be opened and read: not a link loop or a link to nothing, not a file."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise ArtifactError(f"{path} {problem}")
+    if path.exists() and not path.is_dir():
+        raise ArtifactError(f"{path} is a file, not an artifacts folder; give --artifacts the folder training wrote")
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise ArtifactError(f"{path}: no permission to read this folder")
+
+
 def _checked_manifest(path: Path) -> Manifest:
     """The manifest, read only when its own checksum matches."""
+    _check_folder(path)
     manifest_path = path / MANIFEST
+    problem = path_problem(manifest_path)
+    if problem is not None:
+        raise ArtifactError(f"{manifest_path} {problem}; retrain")
+    if manifest_path.is_dir():
+        raise ArtifactError(f"{manifest_path} is a folder, not the manifest file; retrain into a new folder")
+    try:
+        return _read_manifest(path, manifest_path)
+    except OSError as exc:  # permissions, a checksum file that is a folder, ...
+        raise ArtifactError(f"{exc.filename or manifest_path}: cannot be read ({exc.strerror or exc}); retrain") from None
+
+
+def _read_manifest(path: Path, manifest_path: Path) -> Manifest:
+    """The manifest after its own checksum is checked."""
     if not manifest_path.exists():
         raise ArtifactError(f"{path}: no {MANIFEST}; train first with: python ecommerce_training.py --artifacts {path}")
     checksum = path / MANIFEST_CHECKSUM

@@ -12,11 +12,13 @@ import pandas as pd
 
 from ..analysis.new_customers import new_customer_effects
 from ..config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS
+from ..data import readers
 from ..data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from ..data.calendars import load_holidays, load_nps, load_sale_calendar
 from ..data.customers import CustomerTables
 from ..data.ingest import OrderAggregate, aggregate_orders
 from ..data.media import MediaSpend, load_media
+from ..data.order_sql import DropReason
 from ..errors import InputError
 from ..features.design import LEVERS, FeatureSpec
 from ..features.encoders import fit_encoders
@@ -92,11 +94,8 @@ class _Stopwatch:
 
 def _window(inputs: TrainingInputs, covered_start: pd.Timestamp, covered_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The modelling window: the days both media and orders cover, narrowed by --start/--end."""
-    try:
-        start = pd.Timestamp(inputs.start) if inputs.start else covered_start
-        end = pd.Timestamp(inputs.end) if inputs.end else covered_end
-    except ValueError:
-        raise InputError("--start/--end", f"cannot read dates {inputs.start!r} / {inputs.end!r}; use YYYY-MM-DD") from None
+    start = readers.option_date("--start", inputs.start) if inputs.start else covered_start
+    end = readers.option_date("--end", inputs.end) if inputs.end else covered_end
     if end < start:
         raise InputError("--start/--end", f"end {end.date()} is before start {start.date()}")
     return start.normalize(), end.normalize()
@@ -148,12 +147,13 @@ def _load(inputs: TrainingInputs) -> _Loaded:
     )
 
 
-def _check_subcategories_found(orders_path: Path, orders: pd.DataFrame, start, end, subcategories) -> None:
-    """Every asked subcategory has valid orders in the window."""
+def _check_subcategories_found(
+    orders_path: Path, orders: pd.DataFrame, start, end, subcategories, cleaning: pd.DataFrame
+) -> None:
+    """Every asked subcategory has valid orders in the window; with none at all, the `cleaning` report's counts
+    say why."""
     if orders.empty:
-        raise InputError(
-            orders_path, f"no valid orders between {start.date()} and {end.date()} (the media file's window); check the dates"
-        )
+        raise InputError(orders_path, _no_valid_orders(cleaning, start, end))
     found = sorted(orders["subcategory"].dropna().unique().astype(str))
     for sub in subcategories:
         if sub not in found:
@@ -162,6 +162,22 @@ def _check_subcategories_found(orders_path: Path, orders: pd.DataFrame, start, e
                 f"subcategory '{sub}' has no valid orders in the window; found {found}",
                 column="product_analytic_sub_category",
             )
+
+
+def _no_valid_orders(cleaning: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """Why no order is left, from the cleaning report (reason, action, rows, gmv): every row dropped for one reason
+    is named as such; otherwise the reasons that dropped rows, with their counts."""
+    read = int(cleaning.loc[cleaning["reason"] == "rows read", "rows"].sum())
+    dropped = cleaning.loc[(cleaning["action"] == "dropped") & (cleaning["rows"] > 0)].sort_values("rows", ascending=False)
+    window = f"{start.date()} to {end.date()}"
+    if dropped.empty:
+        return f"no valid orders in the window {window} (the media file's window); check the dates"
+    counts = "; ".join(f"{r.reason}: {r.rows:,}" for r in dropped.itertuples())
+    if len(dropped) == 1 and int(dropped["rows"].iloc[0]) == read:
+        reason = dropped["reason"].iloc[0]
+        hint = " (the media file's window); check the dates" if reason == DropReason.OUTSIDE_WINDOW.label else ""
+        return f"every one of the {read:,} order rows was dropped for {reason}{hint}; window {window}"
+    return f"no valid orders in the window {window}: of {read:,} order rows read, dropped {counts}"
 
 
 def _check_enough_weeks(
@@ -244,7 +260,7 @@ def train(
     start, end = _covered_window(inputs, loaded.media, loaded.aggregate)
     orders = loaded.aggregate.valid_daily(start, end)  # valid orders per day and subcategory
     mix = loaded.aggregate.valid_mix(start, end)
-    _check_subcategories_found(inputs.orders, orders, start, end, subcategories)
+    _check_subcategories_found(inputs.orders, orders, start, end, subcategories, loaded.aggregate.report(start, end))
     watch.done("clean", 0.35)
 
     daily = daily_spend_rupees(loaded.media, start, end)

@@ -81,3 +81,23 @@ def test_designs_are_kept_per_plan_content_and_a_changed_value_is_a_new_plan(tra
     for i in range(DESIGN_MEMO + 5):
         scenario_designs(art, plan.assign(TV=plan["TV"] + i * 1e-3))
     assert sum(1 for k in art.memo if k[0] == "scenario_designs") == DESIGN_MEMO
+
+
+def test_a_row_naming_a_subcategory_overrides_the_blank_row_of_its_week(forest_art, tmp_path):
+    base = default_scenario(forest_art, weeks=4)
+    lever = {"sale_days": 7.0, "discount": 0.45}
+    plain = predict_scenario(forest_art, load_scenario(_write(tmp_path, base), forest_art.channels))
+    on_sale = predict_scenario(forest_art, load_scenario(_write(tmp_path, base.assign(**lever)), forest_art.channels))
+    mixed = pd.concat([base.assign(subcategory=""), base.assign(subcategory="HomeAudio", **lever)])
+    scenario = load_scenario(_write(tmp_path, mixed), forest_art.channels, {s: [] for s in forest_art.subcategories})
+    result = predict_scenario(forest_art, scenario)
+    home = result["subcategory"] == "HomeAudio"
+    pd.testing.assert_frame_equal(result.loc[home].reset_index(drop=True), on_sale.loc[home].reset_index(drop=True))
+    pd.testing.assert_frame_equal(result.loc[~home].reset_index(drop=True), plain.loc[~home].reset_index(drop=True))
+
+
+def test_an_unknown_subcategory_among_blank_cells_names_its_own_row(forest_art, tmp_path):
+    base = default_scenario(forest_art, weeks=3)
+    frame = base.assign(subcategory=["", "", "Phones"])
+    with pytest.raises(InputError, match=r"row 4, column 'subcategory': unknown subcategory 'Phones'"):
+        load_scenario(_write(tmp_path, frame), forest_art.channels, {s: [] for s in forest_art.subcategories})

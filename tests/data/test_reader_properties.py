@@ -8,6 +8,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +16,10 @@ from gmvplanner.data import readers
 from gmvplanner.data.media import load_media
 from gmvplanner.errors import InputError
 
+TYPED_NAN = ["nan", "NaN", "NAN", "NA", "null", "NULL", "None", " nan "]  # typed, not blank: refused, never read as missing
 CELLS = st.one_of(
-    st.sampled_from(["", "\\N", "nan", "inf", "-inf", "1e400", "-1", "0", "2.5", "1e20", "abc", "2015-02-30", '"', "1,5"]),
+    st.sampled_from(TYPED_NAN),
+    st.sampled_from(["", "\\N", "inf", "-inf", "1e400", "-1", "0", "2.5", "1e20", "abc", "2015-02-30", '"', "1,5"]),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**12), 10**12).map(str),
     st.text(string.printable, max_size=8),
@@ -41,6 +44,20 @@ def test_numbers_are_finite_or_refused(tmp_path, rows):
         return
     assert not np.isinf(values).any()
     assert len(values) == len(frame)
+    blank = frame["a"].str.strip().isin(readers.MISSING)
+    assert (values.isna() == blank).all()  # only a blank cell or \\N is missing; a typed NaN never gets here
+
+
+@PROPERTIES
+@given(spelling=st.sampled_from(TYPED_NAN), row=st.integers(0, 4))
+def test_a_typed_nan_is_refused_naming_its_row(tmp_path, spelling, row):
+    path = tmp_path / "t.csv"
+    cells = [["1", "x"] for _ in range(5)]
+    cells[row][0] = spelling
+    path.write_text(_csv(["a", "b"], cells))
+    frame = readers.read_frame(path, ["a", "b"])
+    with pytest.raises(InputError, match=f"row {row + 2}, column 'a': cannot read number .*not a number"):
+        readers.numeric(path, "a", frame["a"])
 
 
 @PROPERTIES

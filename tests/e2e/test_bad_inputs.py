@@ -10,6 +10,7 @@ pointed at is unchanged. (`tests/e2e/test_cli.py` runs the scripts as subprocess
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,6 +101,25 @@ def _parquet_orders(env: Env, column: str, values: pa.Array) -> Path:
     path = env.tmp / "orders.parquet"
     pq.write_table(table, path)
     return path
+
+
+GMV_GONE = ["", "\\N", "-5"]  # two order lines with missing GMV, one with negative GMV
+BIG = "x" * 140_000  # a cell beyond Python's csv field limit (131,072 characters)
+
+
+def _unclosed_quote_in_row_3(text: str, repeats: int) -> str:
+    """A scenario CSV whose row 3 opens a quote that is never closed, followed by `repeats` copies of row 2."""
+    lines = text.splitlines()
+    return "\n".join([lines[0], lines[1], lines[2].replace(",", ',"', 1), *[lines[1]] * repeats]) + "\n"
+
+
+def _mixed_lake(env: Env, odd: str) -> Path:
+    """A folder of orders: a.parquet (three valid rows) and `odd`, a CSV of the same rows."""
+    lake = env.tmp / "lake"
+    lake.mkdir()
+    _parquet_orders(env, "gmv", pa.array(["6400"] * 3)).rename(lake / "a.parquet")
+    (lake / odd).write_text(f"{ORDER_HEADER}\n{order_line()}\n")
+    return lake
 
 
 def _weekly(env: Env, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f) -> Path:
@@ -213,6 +233,38 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         TRAIN,
         lambda e: e.train(orders=_parquet_orders(e, "gmv", pa.array([True, False, True]))),
         "column 'gmv': cannot read number 'true'",
+    ),
+    (
+        "orders with every GMV blank",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", ORDER_HEADER + "\n" + "\n".join(order_line(gmv="", item=i) for i in range(5)))),
+        "o.csv: every one of the 5 order rows was dropped for missing GMV",
+    ),
+    (
+        "orders with no GMV left for two reasons",
+        TRAIN,
+        lambda e: e.train(
+            orders=e.write("o.csv", "\n".join([ORDER_HEADER, *(order_line(gmv=g, item=i) for i, g in enumerate(GMV_GONE))]))
+        ),
+        "of 3 order rows read, dropped missing GMV: 2; negative GMV: 1",
+    ),
+    (
+        "orders folder mixing parquet and a csv named .parquet",
+        TRAIN,
+        lambda e: e.train(orders=_mixed_lake(e, "b.parquet")),
+        "b.parquet: is named .parquet but is not a Parquet file",
+    ),
+    (
+        "orders glob mixing parquet and csv",
+        TRAIN,
+        lambda e: e.train(orders=f"{_mixed_lake(e, 'b.csv')}/*"),
+        "b.csv: is a csv file among parquet files",
+    ),
+    (
+        "orders csv named .parquet",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.parquet", f"{ORDER_HEADER}\n{order_line()}\n")),
+        "o.parquet: is named .parquet but is not a Parquet file",
     ),
     ("orders damaged parquet", TRAIN, lambda e: e.train(orders=e.write("o.parquet", "PAR1garbage")), "not a readable Parquet"),
     # --- media file
@@ -347,7 +399,9 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
     ("pooling negative", TRAIN, lambda e: e.train(extra=["--pooling", "-1"]), "argument --pooling"),
     ("pooling infinite", TRAIN, lambda e: e.train(extra=["--pooling", "inf"]), "argument --pooling"),
     ("unknown model", TRAIN, lambda e: e.train(extra=["--model", "xgb"]), "unknown model 'xgb'"),
-    ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "cannot read dates"),
+    ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "--start: cannot read date '2015-02-30'"),
+    ("start in 2300", TRAIN, lambda e: e.train(extra=["--start", "2300-01-01"]), "date 2300-01-01 is outside 1990-01-01 to 2100"),
+    ("end in 1900", TRAIN, lambda e: e.train(extra=["--end", "1900-01-01"]), "argument --end: date 1900-01-01 is outside"),
     ("end before start", TRAIN, lambda e: e.train(extra=["--start", "2016-01-01", "--end", "2015-01-01"]), "is before start"),
     (
         "orders without media",
@@ -370,6 +424,12 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
             else []
         ),
         "holds files that are not GMV Planner artifacts",
+    ),
+    (
+        "subcategory named twice",
+        TRAIN,
+        lambda e: e.train(extra=["--subcategories", "CameraAccessory,CameraAccessory"]),
+        "argument --subcategories: subcategory 'CameraAccessory' is named twice",
     ),
     ("no subcategories", TRAIN, lambda e: e.train(extra=["--subcategories", ","]), "give at least one subcategory"),
     (
@@ -714,6 +774,86 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "inside the artifacts folder",
     ),
     ("optimize out is a folder", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.tmp)), "is a folder"),
+    # --- dates outside 1990-2100, as every file's dates: --start of optimize too, and years pandas cannot hold
+    *(
+        (
+            f"optimize start {day[:4]}",
+            TEST,
+            lambda e, day=day: e.optimize("--budget", "1", "--weeks", "4", "--start", day),
+            f"argument --start: date {day} is outside 1990-01-01 to 2100-12-31",
+        )
+        for day in ("1900-01-01", "2262-06-01", "2300-01-01")
+    ),
+    (
+        "scenario week in 2300",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(week_start=["2016-07-04", "2300-01-06", "2300-01-13", "2300-01-20"]))),
+        "row 3, column 'week_start': date 2300-01-06 is outside 1990-01-01 to 2100-12-31",
+    ),
+    # --- cells beyond Python's csv field limit (131,072 characters), and names too long to show whole
+    (
+        "orders header cell over the csv limit",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER},{BIG}\n{order_line()},1\n")),
+        "o.csv row 1: a cell holds more than 131,072 characters",
+    ),
+    (
+        "scenario unclosed quote runs past the csv limit",
+        TEST,
+        lambda e: e.predict(e.write("s.csv", _unclosed_quote_in_row_3(e.scenario().read_text(), 3000))),
+        "s.csv row 3: a cell holds more than 131,072 characters, or a quote opened in this row is never closed",
+    ),
+    (
+        "scenario unclosed quote",
+        TEST,
+        lambda e: e.predict(e.write("s.csv", _unclosed_quote_in_row_3(e.scenario().read_text(), 3))),
+        "s.csv row 3",
+    ),
+    (
+        "scenario column name over the csv limit is shortened",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(**{BIG: 1}))),
+        f"'{BIG[:60]}...{BIG[-20:]} (140,000 characters)' is not a channel the model knows",
+    ),
+    (
+        "scenario cell over the csv limit is shortened",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(TV=BIG))),
+        "row 2, column 'TV': cannot read number 'xxxxxxx",
+    ),
+    # --- a typed NaN is not a blank: refused where it would silently mean 0 or "no bound"
+    (
+        "media typed NaN spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "NaN"))),
+        "row 3, column 'TV': cannot read number 'NaN': not a number",
+    ),
+    (
+        "media typed NULL spend",
+        TRAIN,
+        lambda e: e.train(media=e.edited("media", "m.csv", lambda x: _media_spend(x, "NULL"))),
+        "cannot read number 'NULL': not a number",
+    ),
+    (
+        "scenario typed nan spend",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(TV=["0.05", "nan", "0.05", "0.05"]))),
+        "row 3, column 'TV': cannot read number 'nan': not a number",
+    ),
+    (
+        "scenario typed NaN lever",
+        TEST,
+        lambda e: e.predict(e.scenario(lambda f: f.assign(discount="NaN"))),
+        "column 'discount': cannot read number 'NaN'",
+    ),
+    (
+        "bounds typed nan",
+        TEST,
+        lambda e: e.optimize(
+            "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0,nan\n"))
+        ),
+        "row 2, column 'max_crore': cannot read number 'nan': not a number",
+    ),
     ("no command", TEST, lambda e: [], "the following arguments are required: command"),
     ("unknown command", TEST, lambda e: ["forecast"], "invalid choice: 'forecast'"),
 ]
@@ -752,6 +892,106 @@ def test_bad_input_exits_2_with_one_line_and_keeps_the_artifacts(
     assert code == 2, err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert expected in lines[0], lines[0]
+    assert expected in lines[0], lines[0][:1000]
+    assert len(lines[0]) < 2000, f"a name or value was not shortened: {lines[0][:300]}..."
     assert "internal error" not in err and "Traceback" not in err
     assert snapshot(guarded) == before
+
+
+# --- every path argument of every command, through each kind of path a user can get wrong: exit 2 and one line,
+# never an internal error. Inputs must exist and be readable files; outputs and artifacts folders may be new.
+INPUT_PATHS = ("folder", "missing", "symlink loop", "dangling symlink", "unreadable")
+ARTIFACTS_IN = ("empty folder", "missing", "symlink loop", "dangling symlink", "unreadable folder")
+ARTIFACTS_OUT = ("symlink loop", "dangling symlink", "unreadable folder", "file")
+OUT_PATHS = ("folder", "symlink loop")
+
+
+def _bad_path(tmp: Path, kind: str) -> Path:
+    """A path of `kind` under `tmp`."""
+    path = tmp / kind.replace(" ", "_")
+    if kind in ("folder", "empty folder"):
+        path.mkdir()
+    elif kind == "symlink loop":
+        (tmp / "loop_b").symlink_to(path)
+        path.symlink_to(tmp / "loop_b")
+    elif kind == "dangling symlink":
+        path.symlink_to(tmp / "gone.csv")
+    elif kind in ("unreadable", "file"):
+        path.write_text("week_start,TV\n2016-07-04,1\n")
+        if kind == "unreadable":
+            path.chmod(0)
+    elif kind == "unreadable folder":
+        path.mkdir()
+        path.chmod(0)
+    return path
+
+
+def _weekly_argv(e: Env, path: Path) -> list[str]:
+    return ["--weekly", str(path), "--channels", "tv", "--artifacts", str(e.art), "--quiet"]
+
+
+# (entry, option, argv with that option's path, the kinds of bad path it must refuse)
+PATH_ARGUMENTS: list[tuple[str, str, Callable[[Env, Path], list[str]], tuple[str, ...]]] = [
+    (TRAIN, "--orders", lambda e, p: e.train(orders=p), INPUT_PATHS),
+    (TRAIN, "--media", lambda e, p: e.train(media=p), INPUT_PATHS),
+    (TRAIN, "--sale-calendar", lambda e, p: e.train(sale_calendar=p), INPUT_PATHS),
+    (TRAIN, "--nps", lambda e, p: e.train(nps=p), INPUT_PATHS),
+    (TRAIN, "--holidays", lambda e, p: e.train(holidays=p), INPUT_PATHS),
+    (TRAIN, "--transforms", lambda e, p: e.train(transforms=p), INPUT_PATHS),
+    (TRAIN, "--lift-tests", lambda e, p: e.train(lift_tests=p), INPUT_PATHS),
+    (TRAIN, "--weekly", _weekly_argv, INPUT_PATHS),
+    (TRAIN, "--artifacts", lambda e, p: Env(e.tmp, e.data, p).train(), ARTIFACTS_OUT),
+    (TRAIN, "--artifacts (weekly)", lambda e, p: _weekly_argv(Env(e.tmp, e.data, p), _weekly(e)), ARTIFACTS_OUT),
+    (TEST, "predict --scenario", lambda e, p: e.predict(p), INPUT_PATHS),
+    (TEST, "predict --artifacts", lambda e, p: Env(e.tmp, e.data, p).predict(e.scenario()), ARTIFACTS_IN),
+    (TEST, "predict --out", lambda e, p: [*e.predict(e.scenario())[:-3], "--out", str(p)], OUT_PATHS),
+    (TEST, "optimize --artifacts", lambda e, p: Env(e.tmp, e.data, p).optimize("--budget", "1", "--weeks", "4"), ARTIFACTS_IN),
+    (TEST, "optimize --bounds", lambda e, p: e.optimize("--budget", "1", "--weeks", "4", "--bounds", str(p)), INPUT_PATHS),
+    (TEST, "optimize --out", lambda e, p: e.optimize("--budget", "1", "--weeks", "4", "--out", str(p)), OUT_PATHS),
+    (TEST, "report --artifacts", lambda e, p: ["report", "--artifacts", str(p), "--out", str(e.tmp / "r.html")], ARTIFACTS_IN),
+    (TEST, "report --out", lambda e, p: ["report", "--artifacts", str(e.art), "--out", str(p)], OUT_PATHS),
+]
+PATH_CASES = [(entry, option, argv, kind) for entry, option, argv, kinds in PATH_ARGUMENTS for kind in kinds]
+
+
+def _refused_in_one_line(entry: str, args: list[str], capsys) -> str:
+    """Run the CLI; assert exit 2 with one `error:` line and no traceback; return that line."""
+    capsys.readouterr()
+    code = _call(entry, args)
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "internal error" not in err and "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("entry, option, argv, kind", PATH_CASES, ids=[f"{c[1]} {c[3]}" for c in PATH_CASES])
+def test_every_path_argument_refuses_a_bad_path_in_plain_words(entry, option, argv, kind, tmp_path, small_data, guarded, capsys):
+    if "unreadable" in kind and os.geteuid() == 0:
+        pytest.skip("root reads files whatever their permissions")
+    before = snapshot(guarded)
+    bad = _bad_path(tmp_path, kind)
+    try:
+        line = _refused_in_one_line(entry, argv(Env(tmp_path, small_data, guarded), bad), capsys)
+    finally:
+        if "unreadable" in kind:
+            bad.chmod(0o700)
+    assert bad.name in line or option.split()[-1] in line, line
+    assert snapshot(guarded) == before
+
+
+@pytest.mark.parametrize("kind", ["manifest is a folder", "manifest unreadable"])
+def test_a_manifest_that_cannot_be_read_is_refused_in_plain_words(kind, tmp_path, guarded, capsys):
+    if kind == "manifest unreadable" and os.geteuid() == 0:
+        pytest.skip("root reads files whatever their permissions")
+    art = tmp_path / "artifacts"
+    shutil.copytree(guarded, art)
+    manifest = art / "manifest.json"
+    if kind == "manifest is a folder":
+        manifest.unlink()
+        manifest.mkdir()
+    else:
+        manifest.chmod(0)
+    line = _refused_in_one_line(TEST, ["report", "--artifacts", str(art), "--out", str(tmp_path / "r.html")], capsys)
+    assert "manifest.json" in line

@@ -41,6 +41,24 @@ def test_predict_example_scenario_end_to_end(trained, tmp_path):
     pd.testing.assert_frame_equal(pred, pd.read_csv(again))
 
 
+def _readme_scenario() -> str:
+    """The scenario example the README shows under Scenario format (the csv block after its marker)."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- scenario-example -->", 1)[1].split("```csv\n", 1)[1]
+    return block.split("```", 1)[0]
+
+
+def test_the_readmes_scenario_with_blank_and_named_subcategories_predicts(trained, tmp_path):
+    scenario, out = tmp_path / "readme_scenario.csv", tmp_path / "pred.csv"
+    scenario.write_text(_readme_scenario())
+    result = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", scenario, "--out", out)
+    assert result.returncode == 0, result.stderr
+    pred = pd.read_csv(out)
+    assert len(pred) == 2 * 3  # two weeks, every subcategory: the named row adds no week of its own
+    assert set(pred["subcategory"]) == {"CameraAccessory", "HomeAudio", "GamingAccessory"}
+    assert (pred["predicted_gmv"] > 0).all()
+
+
 def test_predict_refuses_tampered_artifacts(artifacts_copy, tmp_path):
     target = artifacts_copy / "model_CameraAccessory.joblib"
     target.write_bytes(target.read_bytes() + b"x")
@@ -171,7 +189,7 @@ def test_unreadable_window_date_is_a_plain_error(small_data, tmp_path):
         "--artifacts",
         tmp_path / "a",
     )
-    assert result.returncode == 2 and "cannot read dates 'first of july'" in result.stderr
+    assert result.returncode == 2 and "argument --start: cannot read date 'first of july'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -272,3 +290,21 @@ def test_roi_priors_enter_training_and_bad_rows_are_refused(small_data, tmp_path
     assert refused.returncode == 2 and "bad.csv" in refused.stderr and "row 2" in refused.stderr
     assert "roi_high" in refused.stderr and "Traceback" not in refused.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_scenario_weeks_far_from_the_training_data_are_predicted_with_a_warning(trained, tmp_path):
+    example = pd.read_csv(ROOT / "data" / "example_scenario.csv")
+    near, early = tmp_path / "near.csv", tmp_path / "early.csv"
+    example.to_csv(near, index=False)
+    weeks = pd.date_range("2007-07-02", periods=len(example), freq="7D").strftime("%Y-%m-%d")
+    example.assign(week_start=weeks).to_csv(early, index=False)
+    fine = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", near, "--out", tmp_path / "a.csv")
+    assert fine.returncode == 0 and "warning" not in fine.stderr, fine.stderr
+    result = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", early, "--out", tmp_path / "b.csv")
+    assert result.returncode == 0, result.stderr
+    assert "weeks from 2007-07-02 start more than a year before the training data" in result.stderr
+    ahead = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained, "--budget", "1", "--weeks", "4", "--start", "2030-01-07"
+    )
+    assert ahead.returncode == 0, ahead.stderr
+    assert "end more than two years after the training data" in ahead.stderr

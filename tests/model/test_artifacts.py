@@ -114,3 +114,20 @@ def test_refuses_to_replace_a_folder_of_other_files(small_data, tmp_path):
     with pytest.raises(ArtifactError, match="not GMV Planner artifacts"):
         train(inputs, tmp_path / "mine", ["GamingAccessory"], TrainConfig(model="forest", n_estimators=10, decay_grid=(0.0,)))
     assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"
+
+
+def test_an_artifacts_folder_or_manifest_that_cannot_be_read_is_an_artifact_error(tmp_path, monkeypatch):
+    """As root no permission stops a read, so the refusals the system gives a user are played here."""
+    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / "manifest.sha256").write_text("0")
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    with pytest.raises(ArtifactError, match="no permission to read this folder"):
+        load_artifacts(tmp_path)
+    monkeypatch.undo()
+
+    def refusing(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr("pathlib.Path.read_text", refusing)
+    with pytest.raises(ArtifactError, match=r"manifest.sha256: cannot be read \(Permission denied\); retrain"):
+        load_artifacts(tmp_path)
