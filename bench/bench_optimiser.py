@@ -12,6 +12,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from gmvplanner.analysis.optimise import even_plan, historical_split, optimise_budget
+from gmvplanner.config import AUTO
 from gmvplanner.synth import TrueProcess
 from gmvplanner.units import RUPEES_IN_CRORE
 
@@ -35,7 +36,9 @@ def true_best(value, start: np.ndarray, budget: float, bounds: list[tuple[float,
     )
 
 
-def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int, bounds_range: tuple[float, float] | None = None) -> pd.DataFrame:
+def optimiser_vs_truth(
+    art, truth: TrueProcess, n_weeks: int, bounds_range: tuple[float, float] | None = None, max_change: str | float | None = AUTO
+) -> pd.DataFrame:
     """The recommended split's true uplift over the historical split as % of the true best one's, at the last
     `n_weeks`' budget. With `bounds_range` (low, high), every channel is held between those multiples of its
     historical amount, for the optimiser (a bounds argument, as an analyst's file) and the true best alike."""
@@ -46,7 +49,9 @@ def optimiser_vs_truth(art, truth: TrueProcess, n_weeks: int, bounds_range: tupl
     bounds = None
     if bounds_range is not None:
         bounds = [(bounds_range[0] * h, bounds_range[1] * h) for h in historical]
-    result = optimise_budget(art, budget, n_weeks, bounds=dict(zip(channels, bounds)) if bounds else None)
+    result = optimise_budget(
+        art, budget, n_weeks, bounds=dict(zip(channels, bounds)) if bounds else None, max_change=max_change
+    )
     weeks = result.weeks
     subs = art.subcategories
 

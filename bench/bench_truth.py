@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -55,6 +56,7 @@ from gmvplanner.synth.worlds import world_names
 
 WORLD_ORDERS = 600_000  # orders per world data set: ElecKart's 1.6M would take 3x the disk and generation time
 TUNE_SEEDS, REPORT_SEEDS = (1, 2, 3, 4), (5, 6, 7, 8)
+KEPT = ROOT / "bench" / "results" / "worlds_art"  # --keep: artifacts per tag, world, seed and media
 BOUNDS_RANGE = (0.25, 3.0)  # every channel within these multiples of its historical amount (optimiser and truth)
 
 
@@ -177,8 +179,10 @@ def run(
     pooling_range: tuple[float, float] = TrainConfig.bootstrap_pooling_range,
     bounds_range: tuple[float, float] | None = None,
     new_customers: bool = True,
+    keep: Path | None = None,
 ) -> tuple[pd.DataFrame, float]:
-    """Train on one dataset and score the artifacts against its truth."""
+    """Train on one dataset and score the artifacts against its truth (copied to `keep` when given, so
+    bench/tune_optimiser.py can re-score the optimiser's settings without training again)."""
     truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
     with tempfile.TemporaryDirectory() as tmp:
         fixed = true_transforms(truth, Path(tmp) / "transforms.csv") if given_truth else None
@@ -196,6 +200,9 @@ def run(
             ),
         )
         seconds = time.perf_counter() - start
+        if keep is not None:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(Path(tmp) / "art", keep)
         art = load_artifacts(Path(tmp) / "art")
         result = recovery(art, truth)
         result = result.merge(optimiser_vs_truth(art, truth, budget_weeks, bounds_range), on="subcategory", how="left")
@@ -244,8 +251,16 @@ def worlds_main(args: argparse.Namespace) -> None:
             paths = world_dataset(world, seed, args.n_orders)
             for media in args.media.split(","):
                 print(f"=== world {world}, seed {seed}, {media} spend")
+                keep = KEPT / args.tag / f"{world}_seed{seed}_{media}" if args.keep else None
                 result, took = run(
-                    paths, args.model, media, args.budget_weeks, args.pooling, bounds_range=BOUNDS_RANGE, new_customers=False
+                    paths,
+                    args.model,
+                    media,
+                    args.budget_weeks,
+                    args.pooling,
+                    bounds_range=BOUNDS_RANGE,
+                    new_customers=False,
+                    keep=keep,
                 )
                 rows.append(result.assign(world=world, seed=seed, media=media))
                 seconds.append(took)
@@ -293,6 +308,9 @@ def main() -> None:
         help="low,high: each bootstrap refit's pooling times a log-uniform factor in this range (default: %(default)s)",
     )
     parser.add_argument("--tag", default="", help="suffix for the results file, to keep experiments apart")
+    parser.add_argument(
+        "--keep", action="store_true", help="--worlds: keep each data set's artifacts under bench/results/worlds_art/<tag>/"
+    )
     args = parser.parse_args()
     if args.worlds:
         args.seeds = args.seeds or "report"

@@ -22,6 +22,7 @@ __all__ = [
     "PAYDAYS",
     "AUTO",
     "AUTO_MAX_CHANGE",
+    "OWN",
     "MOVE_SCALE",
     "MOVE_SCALE_WEAK",
     "MOVE_RANGE",
@@ -93,9 +94,11 @@ PAYDAYS = (1, 15)  # days of the month treated as paydays
 # monthly spend the unlimited optimiser lost GMV against the truth; see bench/bench_truth.py --media monthly.
 AUTO = "auto"
 AUTO_MAX_CHANGE = 0.3
-# --max-change auto for a model with intervals (hybrid, mmm): each channel may move MOVE_SCALE / (its incremental
-# GMV's relative standard error) of its historical amount, within MOVE_RANGE; MOVE_SCALE_WEAK when the evidence is
-# weak. Tuned on the benchmark worlds' first four seeds (bench/bench_truth.py --worlds all --seeds tune).
+# --max-change own (hybrid, mmm; opt-in): each channel may move MOVE_SCALE / (its incremental GMV's relative standard
+# error) of its historical amount, within MOVE_RANGE; MOVE_SCALE_WEAK when the evidence is weak. Not the default:
+# on the benchmark worlds' tune seeds it captured less of the true uplift than `auto`, weekly and monthly alike
+# (bench/tune_optimiser.py --tag tune): the channels the model is least sure of are often where the headroom is.
+OWN = "own"
 MOVE_SCALE = 0.5
 MOVE_SCALE_WEAK = 0.25
 MOVE_RANGE = (0.1, 3.0)

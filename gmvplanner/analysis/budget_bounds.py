@@ -9,7 +9,16 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..config import AUTO, AUTO_MAX_CHANGE, INTERVAL_COVERAGE, MOVE_RANGE, MOVE_SCALE, MOVE_SCALE_WEAK, NUMERIC_FLOOR
+from ..config import (
+    AUTO,
+    AUTO_MAX_CHANGE,
+    INTERVAL_COVERAGE,
+    MOVE_RANGE,
+    MOVE_SCALE,
+    MOVE_SCALE_WEAK,
+    NUMERIC_FLOOR,
+    OWN,
+)
 from ..data import readers
 from ..data.limits import MAX_AMOUNT
 from ..errors import InputError
@@ -102,8 +111,7 @@ def uncertainty_limits(artifacts: Artifacts, weak: bool) -> np.ndarray | None:
 
 def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> tuple[float | None, str]:
     """The one limit on every channel's move (a fraction, or None) and why: `AUTO` means `AUTO_MAX_CHANGE` when
-    the training data's adequacy check found the evidence weak, else no limit (a model with intervals gets
-    per-channel limits instead: `uncertainty_limits`)."""
+    the training data's adequacy check found the evidence weak, else no limit."""
     if max_change != AUTO:
         return (None, "") if max_change is None else (float(max_change), "as asked")
     if not evidence_is_weak(artifacts.table("adequacy")):
@@ -112,15 +120,17 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
 
 
 def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tuple[np.ndarray | None, float | None, str]:
-    """Per channel limit (or None), the one limit when all share it, and why."""
-    if max_change == AUTO:
+    """Per channel limit (or None), the one limit when all share it, and why. `OWN` gives each channel its
+    `uncertainty_limits` (a forest, without intervals, falls back to `AUTO`)."""
+    if max_change == OWN:
         weak = evidence_is_weak(artifacts.table("adequacy"))
         own = uncertainty_limits(artifacts, weak)
         if own is not None:
             why = "each channel as far as its own uncertainty allows"
             if weak:
                 why += "; the data adequacy check found the evidence weak, so the limits are halved"
-            return own, None, why + "; --max-change none lifts this"
+            return own, None, why
+        max_change = AUTO
     limit, reason = resolve_max_change(artifacts, max_change)
     return (None if limit is None else np.full(n, limit)), limit, reason
 
@@ -142,7 +152,7 @@ def resolve_bounds(
         near_lo = np.maximum(lo, historical * np.maximum(1 - own, 0.0))
         near_hi = np.minimum(hi, historical * (1 + own))
         clash = near_lo > near_hi + NUMERIC_FLOOR
-        if max_change == AUTO:  # the automatic limit gives way to the analyst's own bounds, and to the budget
+        if max_change in (AUTO, OWN):  # the automatic limits give way to the analyst's own bounds, and to the budget
             near_lo, near_hi = np.where(clash, lo, near_lo), np.where(clash, hi, near_hi)
             if near_lo.sum() > budget + BUDGET_TOLERANCE or near_hi.sum() < budget - BUDGET_TOLERANCE:
                 near_lo, near_hi, own, limit, reason = lo, hi, None, None, ""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from ..config import ARTIFACTS_DIR, AUTO
+from ..config import ARTIFACTS_DIR, AUTO, OWN
 from ..data.limits import MAX_AMOUNT
 from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
@@ -192,12 +192,14 @@ seed = bounded(int, 0, "a whole number from 0 to 2**32 - 1", maximum=2**32 - 1)
 
 
 def max_change(text: str) -> float | str | None:
-    """--max-change: a fraction of 0 or more, 'none' (no limit) or 'auto'."""
+    """--max-change: a fraction of 0 or more, 'none' (no limit), 'auto' or 'own' (each channel's own limit)."""
     if text.strip().lower() in ("none", "off"):
         return None
-    if text.strip().lower() == AUTO:
-        return AUTO
+    if text.strip().lower() in (AUTO, OWN):
+        return text.strip().lower()
     try:
         return bounded(float, 0, "a fraction, 'none' or 'auto'")(text)
     except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3, 'none' or '{AUTO}', got '{text}'") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a fraction such as 0.3, 'none', '{AUTO}' or '{OWN}', got '{text}'"
+        ) from None

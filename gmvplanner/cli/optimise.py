@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import AUTO, AUTO_MAX_CHANGE
+from ..config import AUTO, AUTO_MAX_CHANGE, OWN
 from .common import (
     add_artifacts_input,
     calendar_date,
@@ -77,8 +77,9 @@ def _add_objective_options(p: argparse.ArgumentParser) -> None:
         type=max_change,
         default=AUTO,
         help="keep every channel within this fraction of its historical amount (e.g. 0.3, Meridian's default); "
-        f"'none' for no limit; default '{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check "
-        "found the evidence weak (e.g. spend given per month), else no limit",
+        f"'none' for no limit; '{OWN}' (hybrid, mmm) for each channel's own limit from its uncertainty; default "
+        f"'{AUTO}': {AUTO_MAX_CHANGE} when the training data's adequacy check found the evidence weak (e.g. spend "
+        "given per month), else no limit",
     )
     p.add_argument(
         "--new-customer-weight",

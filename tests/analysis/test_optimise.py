@@ -196,8 +196,8 @@ def test_optimize_cli_reports_new_customers(trained_mmm):
     assert "their GMV counted 3x" in result.stdout
 
 
-def test_auto_limits_follow_each_channels_own_uncertainty(trained_mmm):
-    """`--max-change auto` on a model with intervals: each channel moves at most MOVE_SCALE over its relative
+def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
+    """`--max-change own` on a model with intervals: each channel moves at most MOVE_SCALE over its relative
     standard error (within MOVE_RANGE), so the surer channel may move further; the split keeps those limits."""
     from gmvplanner.analysis.budget_bounds import uncertainty_limits
     from gmvplanner.config import MOVE_RANGE, MOVE_SCALE
@@ -215,7 +215,8 @@ def test_auto_limits_follow_each_channels_own_uncertainty(trained_mmm):
     np.testing.assert_allclose(strong[inner], MOVE_SCALE / relative[inner], rtol=1e-3)
     order = np.argsort(relative)
     assert (np.diff(strong[order]) <= 1e-12).all()  # less sure, less room
-    result = optimise_budget(art, 0.1, 8)
+    assert optimise_budget(art, 0.1, 8).channel_limits is None  # auto: one limit (or none), not per channel
+    result = optimise_budget(art, 0.1, 8, max_change="own")
     assert result.channel_limits is not None and "own uncertainty" in result.method
     limits = np.array([result.channel_limits[c] for c in art.channels])
     t = result.table.set_index("channel").loc[art.channels]

@@ -42,6 +42,7 @@ def test_bounded_types_name_the_range_and_reject_nan():
     with pytest.raises(argparse.ArgumentTypeError, match="finite"):
         bounded(float, 0, "a number")("nan")
     assert max_change("None") is None and max_change(" auto ") == AUTO and max_change("0.3") == 0.3
+    assert max_change(" Own ") == "own"
 
 
 def test_out_inside_the_artifacts_folder_is_refused(tmp_path):

@@ -1,0 +1,78 @@
+"""Re-score the optimiser's move-limit settings on artifacts kept by bench_truth.py --worlds --keep, without training.
+
+    python bench/tune_optimiser.py --tag tune [--media monthly]
+
+For every kept data set (bench/results/worlds_art/<tag>/<world>_seed<N>_<media>) and every setting below, the split
+at the last 13 weeks' budget within 0.25x-3x bounds is scored against the generator's truth (captured uplift, as
+bench_truth.py). Settings: `--max-change auto` (0.3 on weak evidence, no limit otherwise) and `--max-change own`
+with several MOVE_SCALE (strong evidence) and MOVE_SCALE_WEAK (weak evidence). Tune on the tune seeds (1-4) only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+
+import pandas as pd
+from bench_optimiser import optimiser_vs_truth  # the script's own folder is on sys.path
+from bench_truth import BOUNDS_RANGE, KEPT, world_dataset
+
+from gmvplanner.analysis import budget_bounds
+from gmvplanner.config import AUTO, OWN, ROOT
+from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.synth import TrueProcess
+
+SETTINGS = {  # name -> None: --max-change auto; (MOVE_SCALE, MOVE_SCALE_WEAK): --max-change own with those scales
+    "auto": None,
+    "own_s0.5_w0.25": (0.5, 0.25),
+    "own_s1_w0.5": (1.0, 0.5),
+    "own_s1_w0.125": (1.0, 0.125),
+    "own_s2_w0.25": (2.0, 0.25),
+}
+
+
+def score(art, truth, setting) -> tuple[float, float, float]:
+    """Captured uplift (%) of the split under one setting, the stated P(beats historical) and whether it truly did."""
+    saved = (budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK)
+    try:
+        if setting is not None:
+            budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK = setting
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = optimiser_vs_truth(art, truth, 13, BOUNDS_RANGE, max_change=AUTO if setting is None else OWN)
+    finally:
+        budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK = saved
+    first = result.iloc[0]
+    return float(first["optimiser_uplift_pct"]), float(first["p_beats"]), float(first["truly_beats"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tag", required=True)
+    parser.add_argument("--media", default="weekly,monthly")
+    args = parser.parse_args()
+    rows = []
+    for folder in sorted((KEPT / args.tag).iterdir()):
+        world, seed, media = re.match(r"(\w+?)_seed(\d+)_(\w+)", folder.name).groups()
+        if media not in args.media.split(","):
+            continue
+        paths = world_dataset(world, int(seed))
+        truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
+        art = load_artifacts(folder)
+        row = {"world": world, "seed": int(seed), "media": media}
+        for name, setting in SETTINGS.items():
+            row[name], row[f"{name}_p_beats"], row[f"{name}_truly_beats"] = score(art, truth, setting)
+        print(row, flush=True)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    names = list(SETTINGS)
+    print(table.groupby(["media", "world"])[names].mean().round(1).to_string())
+    print("mean / worst over data sets:")
+    print(table.groupby("media")[names].agg(["mean", "min"]).round(1).T.to_string())
+    (ROOT / "bench" / "results" / f"tune_optimiser_{args.tag}.json").write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
