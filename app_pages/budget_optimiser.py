@@ -10,14 +10,15 @@ import streamlit as st
 from app_pages.common import current, page_header, replace_plan, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, MAX_NEW_CUSTOMER_WEIGHT, optimise_budget
-from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, PLAN_WEEKS
+from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 MOVE_LIMITS = {
-    f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak)": AUTO,
+    f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else each channel's own)": AUTO,
+    "each channel's own, from its uncertainty": OWN,
     "no limit": None,
     "10%": 0.1,
     "20%": 0.2,
@@ -57,7 +58,8 @@ def form_ui(art: Artifacts) -> BudgetRequest | None:
             key="budget_max_change",
             help="Weak evidence supports only small moves: by default each channel stays within "
             f"{AUTO_MAX_CHANGE:.0%} of its historical amount when the data adequacy check (Model report) finds "
-            "the evidence weak.",
+            "the evidence weak; otherwise each channel moves as far as its own uncertainty allows (a channel "
+            "known to ±20% twice as far as one known to ±40%).",
         )
         weight = 1.0
         if planner.knows_new_customers(art):

@@ -46,9 +46,7 @@ def true_lift(truth: TrueProcess, subs: list[str], channel: str, weeks: pd.Datet
     inside = spend.index.isin(weeks)
     more = spend.copy()
     more.loc[inside, channel] = np.maximum(more.loc[inside, channel] + delta_crore / inside.sum(), 0.0)
-    return float(
-        sum((truth.media_gmv(more, s)[channel] - truth.media_gmv(spend, s)[channel]).loc[inside].sum() for s in subs)
-    )
+    return float(sum((truth.media_gmv(more, s)[channel] - truth.media_gmv(spend, s)[channel]).loc[inside].sum() for s in subs))
 
 
 def naive_tests(art: Artifacts, rules: ExperimentRules) -> pd.DataFrame:

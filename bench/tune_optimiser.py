@@ -21,11 +21,14 @@ from bench_optimiser import optimiser_vs_truth  # the script's own folder is on 
 from bench_truth import BOUNDS_RANGE, KEPT, world_dataset
 
 from gmvplanner.analysis import budget_bounds
+from gmvplanner.analysis.adequacy import evidence_is_weak
 from gmvplanner.config import AUTO, OWN, ROOT
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.synth import TrueProcess
 
-SETTINGS = {  # name -> None: --max-change auto; (MOVE_SCALE, MOVE_SCALE_WEAK): --max-change own with those scales
+SETTINGS = {  # None: --max-change auto; (MOVE_SCALE, MOVE_SCALE_WEAK): --max-change own with those scales; blanket:
+    # the 0.2.0 auto (0.3 on weak evidence, no limit otherwise)
+    "blanket": (None, None),
     "auto": None,
     "own_s0.5_w0.25": (0.5, 0.25),
     "own_s1_w0.5": (1.0, 0.5),
@@ -38,10 +41,12 @@ def score(art, truth, setting) -> tuple[float, float, float]:
     """Captured uplift (%) of the split under one setting, the stated P(beats historical) and whether it truly did."""
     saved = (budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK)
     try:
-        if setting is not None:
+        if setting is not None and setting[0] is not None:
             budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK = setting
+        blanket = setting == (None, None)  # the 0.2.0 rule: 0.3 on weak evidence, no limit otherwise
+        change = (0.3 if evidence_is_weak(art.table("adequacy")) else None) if blanket else AUTO if setting is None else OWN
         with contextlib.redirect_stdout(io.StringIO()):
-            result = optimiser_vs_truth(art, truth, 13, BOUNDS_RANGE, max_change=AUTO if setting is None else OWN)
+            result = optimiser_vs_truth(art, truth, 13, BOUNDS_RANGE, max_change=change)
     finally:
         budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK = saved
     first = result.iloc[0]
@@ -50,11 +55,14 @@ def score(art, truth, setting) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tag", required=True)
+    parser.add_argument("--tag", required=True, help="the --tag of bench_truth.py --keep (comma-separated: several)")
     parser.add_argument("--media", default="weekly,monthly")
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated: " + ", ".join(SETTINGS))
     args = parser.parse_args()
+    settings = {name: SETTINGS[name] for name in args.settings.split(",")}
     rows = []
-    for folder in sorted((KEPT / args.tag).iterdir()):
+    folders = sorted(f for tag in args.tag.split(",") for f in (KEPT / tag).iterdir())
+    for folder in folders:
         world, seed, media = re.match(r"(\w+?)_seed(\d+)_(\w+)", folder.name).groups()
         if media not in args.media.split(","):
             continue
@@ -62,16 +70,17 @@ def main() -> None:
         truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
         art = load_artifacts(folder)
         row = {"world": world, "seed": int(seed), "media": media}
-        for name, setting in SETTINGS.items():
+        for name, setting in settings.items():
             row[name], row[f"{name}_p_beats"], row[f"{name}_truly_beats"] = score(art, truth, setting)
         print(row, flush=True)
         rows.append(row)
     table = pd.DataFrame(rows)
-    names = list(SETTINGS)
+    names = list(settings)
     print(table.groupby(["media", "world"])[names].mean().round(1).to_string())
     print("mean / worst over data sets:")
     print(table.groupby("media")[names].agg(["mean", "min"]).round(1).T.to_string())
-    (ROOT / "bench" / "results" / f"tune_optimiser_{args.tag}.json").write_text(json.dumps(rows, indent=1))
+    name = args.tag.replace(",", "_")
+    (ROOT / "bench" / "results" / f"tune_optimiser_{name}.json").write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -121,15 +121,16 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
 
 def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tuple[np.ndarray | None, float | None, str]:
     """Per channel limit (or None), the one limit when all share it, and why. `OWN` gives each channel its
-    `uncertainty_limits` (a forest, without intervals, falls back to `AUTO`)."""
-    if max_change == OWN:
-        weak = evidence_is_weak(artifacts.table("adequacy"))
+    `uncertainty_limits`; `AUTO` does too when the evidence is strong, and `AUTO_MAX_CHANGE` for every channel when
+    it is weak (a forest, without intervals: no limit on strong evidence)."""
+    weak = evidence_is_weak(artifacts.table("adequacy"))
+    if max_change == OWN or (max_change == AUTO and not weak):
         own = uncertainty_limits(artifacts, weak)
         if own is not None:
             why = "each channel as far as its own uncertainty allows"
             if weak:
                 why += "; the data adequacy check found the evidence weak, so the limits are halved"
-            return own, None, why
+            return own, None, why + ("; --max-change none lifts this" if max_change == AUTO else "")
         max_change = AUTO
     limit, reason = resolve_max_change(artifacts, max_change)
     return (None if limit is None else np.full(n, limit)), limit, reason

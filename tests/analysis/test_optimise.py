@@ -197,8 +197,9 @@ def test_optimize_cli_reports_new_customers(trained_mmm):
 
 
 def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
-    """`--max-change own` on a model with intervals: each channel moves at most MOVE_SCALE over its relative
-    standard error (within MOVE_RANGE), so the surer channel may move further; the split keeps those limits."""
+    """`--max-change own` (and `auto` on strong evidence) on a model with intervals: each channel moves at most
+    MOVE_SCALE over its relative standard error (within MOVE_RANGE), so the surer channel may move further; the
+    split keeps those limits."""
     from gmvplanner.analysis.budget_bounds import uncertainty_limits
     from gmvplanner.config import MOVE_RANGE, MOVE_SCALE
 
@@ -215,13 +216,15 @@ def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
     np.testing.assert_allclose(strong[inner], MOVE_SCALE / relative[inner], rtol=1e-3)
     order = np.argsort(relative)
     assert (np.diff(strong[order]) <= 1e-12).all()  # less sure, less room
-    assert optimise_budget(art, 0.1, 8).channel_limits is None  # auto: one limit (or none), not per channel
+    from gmvplanner.analysis.adequacy import evidence_is_weak
+
+    weak_evidence = evidence_is_weak(art.table("adequacy"))
+    auto = optimise_budget(art, 0.1, 8)  # auto: own limits on strong evidence, one blanket limit on weak
+    assert (auto.channel_limits is None) == weak_evidence
     result = optimise_budget(art, 0.1, 8, max_change="own")
     assert result.channel_limits is not None and "own uncertainty" in result.method
     limits = np.array([result.channel_limits[c] for c in art.channels])
     t = result.table.set_index("channel").loc[art.channels]
     hist, rec = t["historical_crore"].to_numpy(), t["recommended_crore"].to_numpy()
     assert (np.abs(rec - hist) <= limits * hist + 1e-9).all()
-    from gmvplanner.analysis.adequacy import evidence_is_weak
-
-    assert limits == pytest.approx(weak if evidence_is_weak(art.table("adequacy")) else strong)
+    assert limits == pytest.approx(weak if weak_evidence else strong)
