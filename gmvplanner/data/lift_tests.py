@@ -34,20 +34,7 @@ class LiftTests:
 
     def check_names(self, channels: list[str], subcategories: list[str]) -> None:
         """Raise naming the row when a test names a channel or subcategory the model does not have."""
-        rows = self.table
-        readers.fail_at_first(
-            self.source,
-            ~rows["channel"].isin(channels),
-            lambda i: f"unknown channel '{rows['channel'].iloc[i]}'; the data has {channels}",
-            "channel",
-        )
-        named = rows["subcategory"].notna()
-        readers.fail_at_first(
-            self.source,
-            named & ~rows["subcategory"].isin(subcategories),
-            lambda i: f"subcategory '{rows['subcategory'].iloc[i]}' is not modelled; modelled: {subcategories}",
-            "subcategory",
-        )
+        readers.check_scope_names(self.source, self.table, channels, subcategories)
 
     def weekly_extra_spend(self, shares: pd.DataFrame, money: MoneyUnit) -> list[dict]:
         """Per test: channel, delta_gmv, sigma and, per subcategory in its scope, a frame week_start, extra (spend

@@ -26,6 +26,7 @@ from ..errors import InputError
 from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 
 __all__ = [
+    "check_scope_names",
     "MISSING",
     "DATE_FORMATS",
     "SNIFF_BYTES",
@@ -442,3 +443,21 @@ def option_date(option: str, text: str) -> pd.Timestamp:
     if not pd.Timestamp(EARLIEST_DATE) <= day <= pd.Timestamp(LATEST_DATE):
         raise InputError(option, f"date {text} is outside {EARLIEST_DATE} to {LATEST_DATE}")
     return day
+
+
+def check_scope_names(path: Path | str, rows: pd.DataFrame, channels: list[str], subcategories: list[str]) -> None:
+    """Raise naming the row when `rows` (columns channel and subcategory, None for every one) name a channel or a
+    subcategory the model does not have (lift tests, ROI priors)."""
+    fail_at_first(
+        path,
+        ~rows["channel"].isin(channels),
+        lambda i: f"unknown channel '{rows['channel'].iloc[i]}'; the data has {channels}",
+        "channel",
+    )
+    named = rows["subcategory"].notna()
+    fail_at_first(
+        path,
+        named & ~rows["subcategory"].isin(subcategories),
+        lambda i: f"subcategory '{rows['subcategory'].iloc[i]}' is not modelled; modelled: {subcategories}",
+        "subcategory",
+    )

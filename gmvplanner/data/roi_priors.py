@@ -32,20 +32,7 @@ class RoiPriors:
 
     def check_names(self, channels: list[str], subcategories: list[str]) -> None:
         """Raise naming the row when a prior names a channel or subcategory the model does not have."""
-        rows = self.table
-        readers.fail_at_first(
-            self.source,
-            ~rows["channel"].isin(channels),
-            lambda i: f"unknown channel '{rows['channel'].iloc[i]}'; the data has {channels}",
-            "channel",
-        )
-        named = rows["subcategory"].notna()
-        readers.fail_at_first(
-            self.source,
-            named & ~rows["subcategory"].isin(subcategories),
-            lambda i: f"subcategory '{rows['subcategory'].iloc[i]}' is not modelled; modelled: {subcategories}",
-            "subcategory",
-        )
+        readers.check_scope_names(self.source, self.table, channels, subcategories)
 
     def for_group(self, channel: str, subcategory: str) -> tuple[float, float] | None:
         """The (roi_low, roi_high) that applies to this channel in this subcategory: its own row, else the row for
