@@ -10,7 +10,7 @@ import pandas as pd
 from ...config import INTERVAL_COVERAGE, spend_column
 from ...data.lift_tests import LiftTests
 from ...data.roi_priors import RoiPriors
-from ...features.design import FeatureSpec
+from ...features.design import FeatureSpec, observed
 from ...features.transforms import geometric_adstock, hill
 from .solver import LiftRow
 
@@ -48,9 +48,7 @@ def _z_by_group(test: dict, groups: dict[str, pd.DataFrame], specs: dict[str, Fe
         days = weekly["days"].to_numpy(float)
         rate = weekly[spend_column(c)].to_numpy(float) / days
         more = np.maximum(rate + aligned["extra"].fillna(0.0).to_numpy() / days, 0.0)  # a cut stops at zero spend
-        slope = spec.slope.get(c, 1.0)
-        before = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)
-        after = hill(geometric_adstock(more, spec.decay[c], initial=rate[0]), spec.half_saturation[c], slope)
+        before, after = _saturated(rate, rate[0], spec, c), _saturated(more, rate[0], spec, c)
         z_by_group[names.index(g)] = float((aligned["test_days"].fillna(0.0).to_numpy() * (after - before)).sum())
     return z_by_group
 
@@ -67,7 +65,7 @@ def prior_rows(priors: RoiPriors, groups: dict[str, pd.DataFrame], specs: dict[s
     rows = []
     for g, weekly in groups.items():
         spec = specs[g]
-        fitted = weekly["gmv"].notna().to_numpy()
+        fitted = observed(weekly)
         days = weekly["days"].to_numpy(float)
         for j, c in enumerate(channels):
             roi_range = priors.for_group(c, g)
@@ -76,8 +74,13 @@ def prior_rows(priors: RoiPriors, groups: dict[str, pd.DataFrame], specs: dict[s
             if roi_range is None or total <= 0:
                 continue
             rate = spend / days
-            media = hill(geometric_adstock(rate, spec.decay[c], initial=rate[0]), spec.half_saturation[c], spec.slope.get(c, 1.0))
-            z = float((days * media)[fitted].sum())
+            z = float((days * _saturated(rate, rate[0], spec, c))[fitted].sum())
             low, high = roi_range
             rows.append(LiftRow(j, {names.index(g): z}, (low + high) / 2 * total, (high - low) / (2 * z80) * total))
     return rows
+
+
+def _saturated(rate: np.ndarray, initial: float, spec: FeatureSpec, channel: str) -> np.ndarray:
+    """The channel's media column for this spend per day, as the model sees it: carry-over, then saturation."""
+    stock = geometric_adstock(rate, spec.decay[channel], initial=initial)
+    return hill(stock, spec.half_saturation[channel], spec.slope.get(channel, 1.0))

@@ -126,6 +126,18 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         self.resid_std_ = fitted.resid_std
         self.coef_draws_ = fitted.draws
         self.curve_draws_ = curves
+        self.curve_choices_: list | None = None
+
+    def _curve_choices(self) -> list | None:
+        """Per channel, its few distinct drawn curves (half-saturation, slope) and which one each refit uses; worked
+        out once, as every plan the optimiser scores needs them (None without curve draws)."""
+        curves = getattr(self, "curve_draws_", None)
+        if curves is not None and getattr(self, "curve_choices_", None) is None:
+            self.curve_choices_ = [
+                np.unique(np.column_stack([curves.half[:, j], curves.slope[:, j]]), axis=0, return_inverse=True)
+                for j in range(len(self.channels))
+            ]
+        return None if curves is None else self.curve_choices_
 
     def _controls(self, X: pd.DataFrame) -> np.ndarray:
         return X[self.control_names_].to_numpy(float) if len(self.control_names_) else np.zeros((len(X), 0))
@@ -145,15 +157,14 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         if coef is None:
             return None
         z = self._standardised(self._controls(X))
-        curves = getattr(self, "curve_draws_", None)
-        if curves is None:
+        choices = self._curve_choices()
+        if choices is None:
             return coef @ np.column_stack([np.ones(len(X)), self._media(X), z]).T
         n_media = len(self.channels)
         out = coef[:, :1] + coef[:, 1 + n_media :] @ z.T
-        for j, c in enumerate(self.channels):  # each channel's few distinct drawn curves, computed once
+        for j, c in enumerate(self.channels):  # each distinct drawn curve computed once
             stock = X[f"adstock_{c}"].to_numpy(float)
-            pairs = np.column_stack([curves.half[:, j], curves.slope[:, j]])
-            unique, which = np.unique(pairs, axis=0, return_inverse=True)
+            unique, which = choices[j]
             columns = np.vstack([hill(stock, k, s) for k, s in unique])
             out += coef[:, 1 + j : 2 + j] * columns[np.ravel(which)]
         return out

@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 from sklearn.model_selection import TimeSeriesSplit
 
-from ...config import DECAY_GRID, NEAR_TIE_WAPE, NUMERIC_FLOOR, SLOPE_GRID
+from ...config import DECAY_GRID, NEAR_TIE_WAPE, SLOPE_GRID
 from ...features.transforms import geometric_adstock, hill
+from .solver import ProjectedSolve
 
 __all__ = [
     "SearchGroup",
@@ -69,40 +69,20 @@ def _time_splits(n: int, n_splits: int) -> Splits:
 
 
 class _Fold:
-    """One CV fold with everything that does not depend on the media columns worked out once.
-
-    The same rows and weights as `solver.solve_one` (variable projection: intercept and ridge-shrunk controls
-    projected out, NNLS on the media), but the projection, the pseudo-inverse of the free columns and the test
-    rows' free part are cached: the search scores thousands of media choices on the same folds.
-    """
+    """One CV fold: the training rows' `solver.ProjectedSolve` (worked out once for the thousands of media choices
+    the search scores) and the test rows."""
 
     def __init__(self, controls: np.ndarray, y: np.ndarray, days: np.ndarray, train: np.ndarray, test: np.ndarray, ridge: float):
         mean, spread = controls[train].mean(axis=0), controls[train].std(axis=0)
         z = (controls - mean) / np.where(spread > 0, spread, 1.0)
-        n_ctrl, n_train = z.shape[1], len(train)
-        self.scale = max(float(np.abs(y[train]).mean()), NUMERIC_FLOOR)
-        shrink = np.zeros((n_ctrl, 1 + n_ctrl))
-        shrink[:, 1:] = np.sqrt(ridge * n_train) * np.eye(n_ctrl)
-        full_free = np.vstack([np.column_stack([np.ones(n_train), z[train]]), shrink]) / self.scale
-        target = np.r_[y[train] / self.scale, np.zeros(n_ctrl)]
-        self.q = np.linalg.qr(full_free)[0]
-        self.n_train = n_train
-        self.projected_target = target - self.q @ (self.q.T @ target)
-        pinv = np.linalg.pinv(full_free)
-        self.free_of_target, self.pinv_train = pinv @ target, pinv[:, :n_train]
+        self.solver = ProjectedSolve(np.column_stack([np.ones(len(train)), z[train]]), y[train], ridge)
         self.train, self.test = train, test
         self.test_free = np.column_stack([np.ones(len(test)), z[test]])
         self.y_test, self.days_test = y[test], days[test]
 
     def abs_error(self, media: np.ndarray) -> float:
         """Summed absolute error (GMV) on the test weeks of the fit with these media columns."""
-        m = media[self.train] / self.scale
-        coef = np.zeros(m.shape[1])
-        if m.shape[1]:
-            projected = -self.q @ (self.q[: self.n_train].T @ m)  # the media rows are zero in the shrink rows
-            projected[: self.n_train] += m
-            coef = nnls(projected, self.projected_target, maxiter=50 * m.shape[1])[0]
-        free_coef = self.free_of_target - self.pinv_train @ (m @ coef)
+        coef, free_coef = self.solver.solve(media[self.train])
         pred = self.test_free @ free_coef + media[self.test] @ coef
         return float(np.abs((pred - self.y_test) * self.days_test).sum())
 

@@ -27,6 +27,7 @@ __all__ = [
     "calibration_rows",
     "solve_blocks",
     "solve_one",
+    "ProjectedSolve",
     "moving_block_indices",
 ]
 
@@ -268,30 +269,46 @@ def _block_rows(
     return rows, rhs
 
 
-def solve_one(A: np.ndarray, y: np.ndarray, n_media: int, ridge: float) -> np.ndarray:
-    """`solve_blocks` for one block without pooling, about twenty times faster (the CV search's inner loop).
+class ProjectedSolve:
+    """One block's bounded least squares without pooling, with everything that does not depend on the media columns
+    worked out once, so many media choices can be tried on the same rows (the CV search's inner loop).
 
     Variable projection: the free columns (intercept and ridge-shrunk controls) are projected out, the media
     coefficients solve a non-negative least-squares problem on what is left (scipy's NNLS), and the free ones
     follow. Same rows and weights as `solve_blocks`, so the same optimum.
     """
-    n = len(y)
-    scale = max(float(np.abs(y).mean()), NUMERIC_FLOOR)
-    n_ctrl = A.shape[1] - 1 - n_media
-    shrink = np.zeros((n_ctrl, A.shape[1]))
-    shrink[:, 1 + n_media :] = np.sqrt(ridge * n) * np.eye(n_ctrl) / scale
-    full = np.vstack([A / scale, shrink])
-    target = np.r_[y / scale, np.zeros(n_ctrl)]
+
+    def __init__(self, free: np.ndarray, y: np.ndarray, ridge: float):
+        """`free`: the rows' intercept and standardised control columns; `y`: GMV per day."""
+        n, n_free = free.shape
+        self.scale = max(float(np.abs(y).mean()), NUMERIC_FLOOR)
+        shrink = np.zeros((n_free - 1, n_free))
+        shrink[:, 1:] = np.sqrt(ridge * n) * np.eye(n_free - 1)
+        full = np.vstack([free, shrink]) / self.scale
+        target = np.r_[y / self.scale, np.zeros(n_free - 1)]
+        self.n = n
+        self.q = np.linalg.qr(full)[0]
+        self.projected_target = target - self.q @ (self.q.T @ target)
+        pinv = np.linalg.pinv(full)
+        self.free_of_target, self.pinv_rows = pinv @ target, pinv[:, :n]
+
+    def solve(self, media: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The non-negative media coefficients and the free ones, for these media columns (rows x channels)."""
+        m = media / self.scale
+        coef = np.zeros(m.shape[1])
+        if m.shape[1]:
+            projected = -self.q @ (self.q[: self.n].T @ m)  # the media columns are zero in the ridge rows
+            projected[: self.n] += m
+            coef = nnls(projected, self.projected_target, maxiter=50 * m.shape[1])[0]
+        return coef, self.free_of_target - self.pinv_rows @ (m @ coef)
+
+
+def solve_one(A: np.ndarray, y: np.ndarray, n_media: int, ridge: float) -> np.ndarray:
+    """`solve_blocks` for one block without pooling, about twenty times faster (`ProjectedSolve`); `A` is
+    [1, media columns, standardised controls]."""
     free = np.r_[0, np.arange(1 + n_media, A.shape[1])]
     media_cols = np.arange(1, 1 + n_media)
-    q, _ = np.linalg.qr(full[:, free])
-
-    def project(m: np.ndarray) -> np.ndarray:
-        return m - q @ (q.T @ m)
-
-    media_coef = nnls(project(full[:, media_cols]), project(target), maxiter=50 * max(n_media, 1))[0] if n_media else np.zeros(0)
-    rest = target - full[:, media_cols] @ media_coef
-    free_coef = np.linalg.lstsq(full[:, free], rest, rcond=None)[0]
+    media_coef, free_coef = ProjectedSolve(A[:, free], y, ridge).solve(A[:, media_cols])
     coef = np.empty(A.shape[1])
     coef[free], coef[media_cols] = free_coef, media_coef
     return coef
