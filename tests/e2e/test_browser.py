@@ -165,6 +165,7 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
 
         page.get_by_role("link", name="Experiments").click()
         page.get_by_text("Proposed tests").wait_for(timeout=60_000)  # the proposals, drawn in a real browser
+        page.get_by_text("changes the best budget split").nth(2).wait_for(timeout=60_000)  # lines arrive one by one
         proposals = page.get_by_text("changes the best budget split").count()
 
         for name in PAGES:
