@@ -32,6 +32,7 @@ from .reporting.tables import (
     baseline_verdict,
     channel_table,
     event_weeks,
+    forecaster_table,
     identification_caution,
     metrics_table,
     missing_weeks_note,
@@ -76,6 +77,7 @@ __all__ = [
     "gmv_by_subcategory",
     "uplift_percent",
     "metrics_table",
+    "forecaster_table",
     "baseline_verdict",
     "missing_weeks_note",
     "validate_upload",
@@ -306,7 +308,8 @@ def extrapolation_warnings(
         if value < rng.low or value > rng.high:
             out.append(
                 f"{rng.label} {value:,.2f} {rng.unit} is outside the training range {rng.low:,.2f} to "
-                f"{rng.high:,.2f}: the model is extrapolating, so treat the prediction with care."
+                f"{rng.high:,.2f}: the forecast holds it at {min(max(value, rng.low), rng.high):,.2f} (the edge) and "
+                "its interval widens with the distance; the model cannot say what happens beyond what it saw."
             )
     if monthly_spend is not None:
         company = artifacts.table("company_spend")

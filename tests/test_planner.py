@@ -149,7 +149,7 @@ def test_levers_and_spend_outside_the_training_ranges_are_named(mmm_art):
     warnings = planner.extrapolation_warnings(mmm_art, sub, {"sla": sla.high + 10}, monthly_spend=1e6)
     assert len(warnings) == 2
     assert warnings[0].startswith(f"delivery SLA {sla.high + 10:,.2f} days is outside the training range {sla.low:,.2f}")
-    assert "extrapolating" in warnings[0]
+    assert f"the forecast holds it at {sla.high:,.2f} (the edge)" in warnings[0]
     assert warnings[1].startswith("monthly spend 1,000,000.000 is outside the training range")
     assert "(crore ₹)" in warnings[1]
 
@@ -180,7 +180,7 @@ def test_metrics_table_shows_errors_in_percent(mmm_art, trained_mmm):
     sub = mmm_art.subcategories[0]
     raw = pd.read_csv(trained_mmm / "metrics.csv").query("subcategory == @sub").reset_index(drop=True)
     table = planner.metrics_table(mmm_art, sub)
-    assert table.columns.tolist() == ["predictor", "WAPE %", "MAPE %", "R²"]
+    assert table.columns.tolist() == ["predictor", "WAPE %", "MAPE %", "R²", "weeks in the 80% interval %"]
     plain = {
         "model": "model",
         "last_week": "naive: repeat the last training week",
@@ -189,6 +189,8 @@ def test_metrics_table_shows_errors_in_percent(mmm_art, trained_mmm):
     assert table["predictor"].tolist() == raw["predictor"].map(plain).tolist()
     np.testing.assert_allclose(table["WAPE %"], raw["wape"] * 100)
     np.testing.assert_allclose(table["MAPE %"], raw["mape"] * 100)
+    np.testing.assert_allclose(table["weeks in the 80% interval %"], raw["coverage"] * 100)  # the model's; blank for baselines
+    assert 0 <= table["weeks in the 80% interval %"].iloc[0] <= 100
     np.testing.assert_allclose(table["R²"], raw["r2"])
 
 

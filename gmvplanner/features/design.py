@@ -27,13 +27,18 @@ __all__ = [
     "spend_rates",
     "observed",
     "spend_moves_monthly",
+    "range_excess",
+    "clamped_columns",
 ]
 
 # bump when design_matrix or the saved model changes meaning; artifacts from another schema are refused
-FEATURE_SCHEMA = 6  # 6: saturation curves with a slope, redrawn by the bootstrap (0.3.0)
+FEATURE_SCHEMA = 7  # 7: controls held at the edge of their training range (0.4.0); 6: curves with a slope (0.3.0)
 LEVERS = ("product_mrp", "discount", "sla", "procurement_sla")
 CALENDAR_FEATURES = ("sale_share", "holiday_share", "payday_share", "nps", "month", "woy_sin", "woy_cos", "trend")
 TREND_ORIGIN = pd.Timestamp("2000-01-03")  # trend = years since this Monday
+# a control that never varied in training: its range's width, for measuring how far outside it a value lies, is
+# this fraction of its value (10%: a price 10% above its only training price is one width out)
+RANGE_WIDTH_FLOOR = 0.1
 ISO_WEEKS_PER_YEAR = 52.18  # mean ISO weeks per year (365.25 / 7, rounded): the period of the week-of-year cycle
 
 
@@ -55,6 +60,9 @@ class FeatureSpec:
     slope: dict[str, float] = field(default_factory=dict)  # Hill slope per channel (absent: 1)
     fourier: int = 0  # yearly sine/cosine pairs from the date (weekly tables, which bring no calendar)
     trend: bool = False  # a linear trend in years (the ElecKart calendar features include one already)
+    # each control's lowest and highest value in the fitted weeks: beyond them a control is held at the edge, so a
+    # price or SLA outside anything the model saw cannot run the forecast away (a linear term would)
+    control_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def feature_names(self) -> list[str]:
         names = [f"adstock_{c}" for c in self.channels] + list(self.controls)
@@ -116,7 +124,34 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
     for col, value in spec.fill_values.items():
         if col in frame:
             frame[col] = frame[col].fillna(value)
+    for col, (low, high) in spec.control_ranges.items():
+        if col in frame:
+            frame[col] = frame[col].clip(low, high)
     return frame
+
+
+def clamped_columns(spec: FeatureSpec) -> list[str]:
+    """The design columns held inside their training range: the controls, and NPS with the calendar."""
+    return list(spec.controls) + (["nps"] if spec.calendar else [])
+
+
+def _raw_column(weekly: pd.DataFrame, spec: FeatureSpec, col: str) -> np.ndarray:
+    """A clamped column's values as given (before filling gaps and clamping)."""
+    if col not in weekly:
+        return np.full(len(weekly), spec.fill_values.get(col, np.nan))
+    return weekly[col].to_numpy(float)
+
+
+def range_excess(weekly: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
+    """How far each clamped column lies outside its training range, in widths of that range (0 inside it, and
+    for blanks); signed: negative below the range, positive above. Columns: those with a recorded range."""
+    out = {}
+    for col, (low, high) in spec.control_ranges.items():
+        values = _raw_column(weekly, spec, col)
+        width = high - low if high > low else max(abs(high), 1.0) * RANGE_WIDTH_FLOOR
+        excess = np.where(values > high, (values - high) / width, np.where(values < low, (values - low) / width, 0.0))
+        out[col] = np.nan_to_num(excess)
+    return pd.DataFrame(out, index=weekly.index)
 
 
 def fitted_spec(
@@ -130,6 +165,11 @@ def fitted_spec(
     fill = {c: float(weekly[c].median()) if c in weekly and weekly[c].notna().any() else 0.0 for c in template.controls}
     if template.calendar:
         fill["nps"] = float(weekly["nps"].median()) if weekly["nps"].notna().any() else 50.0
+    ranges = {}
+    for col in clamped_columns(template):
+        seen = weekly.loc[observed(weekly), col].dropna() if col in weekly else pd.Series(dtype=float)
+        if not seen.empty:
+            ranges[col] = (float(seen.min()), float(seen.max()))
     return FeatureSpec(
         channels=template.channels,
         decay=decay,
@@ -140,6 +180,7 @@ def fitted_spec(
         slope=slope or {},
         fourier=template.fourier,
         trend=template.trend,
+        control_ranges=ranges,
     )
 
 

@@ -139,7 +139,8 @@ def test_extrapolation_warning(app):
     _page(app, "Predict")
     app.number_input(key="predict_sla").set_value(45.0)
     next(b for b in app.button if b.label == "Predict").click().run()
-    assert any("extrapolating" in w.value for w in app.warning)
+    warned = [w.value for w in app.warning if "delivery SLA 45.00 days is outside the training range" in w.value]
+    assert len(warned) == 1 and "the forecast holds it at" in warned[0]
 
 
 def test_save_and_compare_two_scenarios(app):

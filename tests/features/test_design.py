@@ -61,3 +61,15 @@ def test_fourier_and_trend_for_weekly_tables():
     assert list(X.columns)[-5:] == ["season_sin1", "season_cos1", "season_sin2", "season_cos2", "trend"]
     assert np.allclose(X["season_sin1"] ** 2 + X["season_cos1"] ** 2, 1.0)
     assert np.diff(X["trend"]).round(6).tolist() == [round(7 / 365.25, 6)] * 3
+
+
+def test_a_control_outside_its_training_range_is_held_at_the_edge_and_measured():
+    from gmvplanner.features.design import range_excess
+
+    spec = fitted_spec(_weeks(), _spec(), {"TV": 0.5, "SEM": 0.0})
+    assert spec.control_ranges == {"price": (10.0, 14.0)}  # the weeks with GMV, blanks ignored
+    future = _weeks().assign(price=[5.0, 12.0, 30.0, np.nan])
+    X = design_matrix(future, spec)
+    assert X["price"].tolist() == [10.0, 12.0, 14.0, 12.0]  # the edge, inside, the edge, the median for a blank
+    excess = range_excess(future, spec)["price"].tolist()
+    assert excess == pytest.approx([-5 / 4, 0.0, 16 / 4, 0.0])  # in widths of the range, signed
