@@ -30,6 +30,7 @@ __all__ = [
     "SLOPE_GRID",
     "NEAR_TIE_WAPE",
     "INTERVAL_COVERAGE",
+    "MONOTONE_CONTROLS",
     "NUMERIC_FLOOR",
     "interval_quantiles",
     "spend_column",
@@ -112,6 +113,11 @@ SLOPE_GRID = (1.0, 2.0, 3.0)
 # tell them apart, so each bootstrap refit draws one of them (the intervals and the optimiser see the curve's
 # uncertainty). 0.002 = 0.2 points of WAPE, about the spread of the CV error between neighbouring grid values.
 NEAR_TIE_WAPE = 0.002
+# the sign economics gives a control's effect on GMV: a longer delivery or procurement SLA cannot raise it.
+# Every forest keeps it (scikit-learn's monotonic_cst) and the media-mix regression bounds that control's
+# coefficient; `--monotone sla=0` switches one off, `--monotone price=-1` adds one (a weekly table's own price
+# when the target is units or volume). MRP is left free: a dearer mix raises GMV per unit.
+MONOTONE_CONTROLS = {"sla": -1, "procurement_sla": -1}
 INTERVAL_COVERAGE = 0.8  # every interval shown (forecasts, ROI, uplift) is a central 80% interval
 NUMERIC_FLOOR = 1e-12  # the smallest divisor or scale: keeps a ratio of zeros finite, far below any real amount
 

@@ -264,6 +264,7 @@ def calibrated_retrain(artifacts: Artifacts, lift_tests: Path, uploads: dict[str
         **kept,
         decay_grid=tuple(manifest.train_config.get("decay_grid", TrainConfig.decay_grid)),
         bootstrap_pooling_range=tuple(manifest.train_config.get("bootstrap_pooling_range", TrainConfig.bootstrap_pooling_range)),
+        monotone=tuple((str(c), int(s)) for c, s in manifest.train_config.get("monotone", TrainConfig.monotone)),
     )
     files = {**_input_files(manifest, uploads), "lift_tests": Path(lift_tests)}
     end = None if new_data else manifest.window.end

@@ -147,6 +147,17 @@ def names(text: str) -> tuple[str, ...]:
     return found
 
 
+def monotone_signs(text: str) -> dict[str, int]:
+    """--monotone: control=sign pairs, sign -1 (GMV can only fall as it rises), +1 (only rise) or 0 (free)."""
+    out: dict[str, int] = {}
+    for item in (s.strip() for s in text.split(",") if s.strip()):
+        name, _, sign = item.partition("=")
+        if not name.strip() or sign.strip() not in {"-1", "0", "1", "+1"}:
+            raise argparse.ArgumentTypeError(f"'{item}' is not control=sign with sign -1, 0 or +1 (e.g. sla=-1,price=0)")
+        out[name.strip()] = int(sign.strip())
+    return out
+
+
 def calendar_date(text: str) -> str:
     """--start/--end: a date pandas reads, from 1990 to 2100 like every date in a file; returned as typed."""
     from ..data.readers import option_date  # pandas is imported only when a date is given, so --help stays fast

@@ -7,7 +7,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import ARTIFACTS_DIR, DATA_DIR, DEFAULT_MODEL, DEFAULT_SUBCATEGORIES, FOREST_TREES, HOLDOUT_WEEKS, MMM_POOLING, SEED
+from ..config import (
+    ARTIFACTS_DIR,
+    DATA_DIR,
+    DEFAULT_MODEL,
+    DEFAULT_SUBCATEGORIES,
+    FOREST_TREES,
+    HOLDOUT_WEEKS,
+    MMM_POOLING,
+    MONOTONE_CONTROLS,
+    SEED,
+)
+from ..features.design import LEVERS
 from ..model.base import MODEL_KINDS
 from .common import (
     Parser,
@@ -15,6 +26,7 @@ from .common import (
     calendar_date,
     log,
     model_name,
+    monotone_signs,
     names,
     non_negative,
     positive_int,
@@ -144,6 +156,23 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         "₹ of its spend, as contributions.csv reports it) from benchmarks or earlier studies; the data move it "
         "where they have something to say; see README",
     )
+    p.add_argument(
+        "--monotone",
+        type=monotone_signs,
+        default={},
+        help="control=sign pairs: GMV can only fall (-1) or only rise (+1) as that control rises, in every forest "
+        "and the regression; 0 frees a control (default: "
+        + ",".join(f"{k}={v}" for k, v in MONOTONE_CONTROLS.items())
+        + "; e.g. --monotone sla=0 for data that say otherwise, --monotone price=-1 for a weekly table of units)",
+    )
+    p.add_argument(
+        "--forecaster",
+        choices=("auto", "model"),
+        default="auto",
+        help="auto: weekly forecasts blend the model with a Random Forest and exponential smoothing when "
+        "time-ordered CV on the training weeks says so (channel answers always come from the model); model: the "
+        "model alone. Either way the CV calibrates the 80%% interval (default: %(default)s)",
+    )
     p.add_argument("--seed", type=seed, default=SEED, help="random seed (default: %(default)s)")
     p.add_argument("--trees", type=positive_int, default=FOREST_TREES, help="trees per forest (default: %(default)s)")
 
@@ -163,6 +192,10 @@ def check_training_options(parser: argparse.ArgumentParser, args: argparse.Names
     for option, value in media_options:
         if value is not None and not MODEL_KINDS[args.model].has_media_part:
             parser.error(f"{option} does not apply to --model {args.model}; use one of {takers}")
+    controls = list(args.controls) if args.weekly is not None else list(LEVERS)
+    unknown = sorted(set(args.monotone) - set(controls))
+    if unknown:
+        parser.error(f"--monotone names '{unknown[0]}', which is not a control; the controls are {controls}")
 
 
 def _check_weekly_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -241,6 +274,8 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
         transforms=load_transforms(args.transforms) if args.transforms else None,
         lift_tests=load_lift_tests(args.lift_tests) if args.lift_tests else None,
         roi_priors=load_roi_priors(args.roi_priors) if args.roi_priors else None,
+        monotone=tuple((k, v) for k, v in {**MONOTONE_CONTROLS, **args.monotone}.items() if v != 0),
+        choose_forecaster=args.forecaster == "auto",
     )
 
 

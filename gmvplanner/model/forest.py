@@ -15,10 +15,17 @@ __all__ = ["ForestModel", "make_forest", "tree_predictions"]
 
 
 def make_forest(
-    config: TrainConfig, n_estimators: int | None = None, oob: bool = False, min_samples_leaf: int | None = None
+    config: TrainConfig,
+    n_estimators: int | None = None,
+    oob: bool = False,
+    min_samples_leaf: int | None = None,
+    columns: list[str] | None = None,
 ) -> RandomForestRegressor:
-    """An unfitted, seeded Random Forest with the configured size (all cores while fitting)."""
+    """An unfitted, seeded Random Forest with the configured size (all cores while fitting); with `columns`, the
+    configured monotone controls among them keep their sign."""
+    signs = config.signs(columns) if columns is not None else []
     return RandomForestRegressor(
+        monotonic_cst=signs if any(signs) else None,
         n_estimators=n_estimators or config.n_estimators,
         min_samples_leaf=min_samples_leaf or config.min_samples_leaf,
         max_features=config.max_features,
@@ -54,7 +61,8 @@ def _choose_decay(weekly: pd.DataFrame, template: FeatureSpec, config: TrainConf
         X = design_matrix(weekly, fitted_spec(weekly, template, {c: decay for c in template.channels}))[fit]
         err, total = 0.0, 0.0
         for train_idx, test_idx in splitter.split(X):
-            forest = make_forest(config, min(config.cv_estimators, config.n_estimators)).fit(X.iloc[train_idx], y[train_idx])
+            trees = min(config.cv_estimators, config.n_estimators)
+            forest = make_forest(config, trees, columns=list(X.columns)).fit(X.iloc[train_idx], y[train_idx])
             pred = forest.predict(X.iloc[test_idx]) * days[test_idx]
             err += np.abs(pred - gmv[test_idx]).sum()
             total += gmv[test_idx].sum()
@@ -87,12 +95,27 @@ class ForestModel(GmvModel):
             spec = fitted_spec(weekly, templates[group], _choose_decay(weekly, templates[group], config))
             fit = observed(weekly)
             y = (weekly["gmv"] / weekly["days"]).to_numpy()[fit]
-            forest = make_forest(config, oob=validation).fit(design_matrix(weekly, spec)[fit], y)
+            X = design_matrix(weekly, spec)
+            forest = make_forest(config, oob=validation, columns=list(X.columns)).fit(X[fit], y)
             if not validation:
                 forest.set_params(n_jobs=1)  # scenarios are a few rows: threads cost more than they save
             model = cls(forest)
             model.fitted_rows_ = fit
             out[group] = FittedGroup(model, spec)
+        return out
+
+    @classmethod
+    def refit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, like: dict[str, FittedGroup]
+    ) -> dict[str, FittedGroup]:
+        """Each group's forest with `like`'s carry-over held (no search)."""
+        out: dict[str, FittedGroup] = {}
+        for group, weekly in groups.items():
+            spec = fitted_spec(weekly, templates[group], like[group].spec.decay)
+            fit = observed(weekly)
+            X = design_matrix(weekly, spec)
+            forest = make_forest(config, columns=list(X.columns)).fit(X[fit], (weekly["gmv"] / weekly["days"]).to_numpy()[fit])
+            out[group] = FittedGroup(cls(forest), spec)
         return out
 
     @property

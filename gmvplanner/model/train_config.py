@@ -11,6 +11,7 @@ from ..config import (
     HOLDOUT_WEEKS,
     MIN_TRAIN_WEEKS,
     MMM_POOLING,
+    MONOTONE_CONTROLS,
     NEAR_TIE_WAPE,
     SEED,
     SLOPE_GRID,
@@ -51,6 +52,10 @@ class TrainConfig:
             --pooling-range); the point estimates do not change.
         lift_tests: hybrid, media-mix: experiments that calibrate the channel coefficients.
         roi_priors: hybrid, media-mix: the analyst's 80% ranges for channels' ROI, entering the fit as priors.
+        monotone: (control, sign) pairs: GMV may only fall (-1) or only rise (+1) with that control, in every
+            forest and in the regression's coefficients; a control not named is free.
+        choose_forecaster: blend the model with a forest and exponential smoothing when time-ordered CV on the
+            training weeks says so (False: the model alone); either way the folds calibrate the 80% interval.
     """
 
     holdout_weeks: int = HOLDOUT_WEEKS
@@ -74,6 +79,13 @@ class TrainConfig:
     bootstrap_pooling_range: tuple[float, float] = (0.01, 1.0)
     lift_tests: LiftTests | None = None
     roi_priors: RoiPriors | None = None
+    monotone: tuple[tuple[str, int], ...] = tuple(MONOTONE_CONTROLS.items())
+    choose_forecaster: bool = True
 
     def __post_init__(self) -> None:
         check_model_name(self.model)  # an unknown name fails here, listing the valid ones
+
+    def signs(self, columns: list[str]) -> list[int]:
+        """Each column's required sign of effect on GMV (-1, +1, or 0 when free), in order."""
+        signs = dict(self.monotone)
+        return [int(signs.get(c, 0)) for c in columns]

@@ -41,15 +41,22 @@ class CurveDraws(NamedTuple):
 
 
 class MediaMixRegression(RegressorMixin, BaseEstimator):
-    """Least squares with non-negative media coefficients on saturated adstock columns, ridge-shrunk controls."""
+    """Least squares with non-negative media coefficients on saturated adstock columns, ridge-shrunk controls
+    (those named in `control_signs` bounded to that sign: -1 never raises GMV, +1 never lowers it)."""
 
     def __init__(
-        self, channels: tuple[str, ...] = (), half_saturation: dict | None = None, ridge: float = 1e-3, slope: dict | None = None
+        self,
+        channels: tuple[str, ...] = (),
+        half_saturation: dict | None = None,
+        ridge: float = 1e-3,
+        slope: dict | None = None,
+        control_signs: dict | None = None,
     ):
         self.channels = channels
         self.half_saturation = half_saturation
         self.ridge = ridge
         self.slope = slope
+        self.control_signs = control_signs
 
     @classmethod
     def fit_many(
@@ -116,7 +123,8 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         A = np.column_stack([np.ones(len(y)), media, self._standardised(controls)])
         spend = np.array([X[f"adstock_{c}"].to_numpy(float).mean() for c in self.channels])
         roi_per_coef = np.where(spend > 0, media.mean(axis=0) / np.where(spend > 0, spend, 1.0), 0.0)
-        return Block(A, y, controls.shape[1], roi_per_coef, self.ridge), spend
+        signs = np.array([(self.control_signs or {}).get(c, 0) for c in self.control_names_], dtype=float)
+        return Block(A, y, controls.shape[1], roi_per_coef, self.ridge, signs if signs.any() else None), spend
 
     def _keep(self, fitted: GroupCoefficients, curves: CurveDraws | None = None) -> None:
         n_media = len(self.channels)
@@ -185,13 +193,17 @@ def _search_group(weekly: pd.DataFrame, template: FeatureSpec) -> SearchGroup:
     return SearchGroup(spend_rates(weekly, template.channels), controls, (weekly["gmv"] / weekly["days"]).to_numpy(float), days)
 
 
-def _unfitted(weekly: pd.DataFrame, template: FeatureSpec, params: MediaParams) -> tuple[MediaMixRegression, FeatureSpec]:
+def _unfitted(
+    weekly: pd.DataFrame, template: FeatureSpec, params: MediaParams, signs: dict[str, int] | None = None
+) -> tuple[MediaMixRegression, FeatureSpec]:
     """An unfitted regression for these weeks with the chosen carry-over, saturation and ridge, and its spec."""
     level = positive_spend_level(spend_rates(weekly, template.channels), template.channels)
     half = {c: params.half_saturation_multiple[c] * level[c] for c in template.channels}
     slope = {c: params.slope.get(c, 1.0) for c in template.channels}
     spec = fitted_spec(weekly, template, params.decay, half, slope)
-    regression = MediaMixRegression(channels=tuple(template.channels), half_saturation=half, ridge=params.ridge, slope=slope)
+    regression = MediaMixRegression(
+        channels=tuple(template.channels), half_saturation=half, ridge=params.ridge, slope=slope, control_signs=signs
+    )
     return regression, spec
 
 
@@ -264,6 +276,7 @@ class MediaMixModel(GmvModel):
     def __init__(self, regression: MediaMixRegression, pooling: dict[str, float] | None = None):
         self.regression = regression
         self.pooling = pooling or {}
+        self.media_params_: MediaParams | None = None  # the carry-over and saturation chosen (refits hold them)
 
     @classmethod
     def fit_groups(
@@ -273,7 +286,21 @@ class MediaMixModel(GmvModel):
         channels in `config.transforms` keep the analyst's values), then every group's regression fitted
         jointly with partial pooling of channel ROI."""
         draws = 0 if validation else config.bootstrap_draws
-        fitted = cls.fit_with(groups, templates, config, cls.search(groups, templates, config), draws=draws)
+        params = cls.search(groups, templates, config)
+        fitted = cls.fit_with(groups, templates, config, params, draws=draws)
+        for f in fitted.values():
+            f.model.media_params_ = params
+        return {g: FittedGroup(f.model, f.spec) for g, f in fitted.items()}
+
+    @classmethod
+    def refit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, like: dict[str, FittedGroup]
+    ) -> dict[str, FittedGroup]:
+        """The joint fit with `like`'s carry-over and saturation held (no search, no bootstrap)."""
+        params = next(iter(like.values())).model.media_params_  # type: ignore[attr-defined]
+        fitted = cls.fit_with(groups, templates, config, params)
+        for f in fitted.values():
+            f.model.media_params_ = params
         return {g: FittedGroup(f.model, f.spec) for g, f in fitted.items()}
 
     @staticmethod
@@ -315,7 +342,7 @@ class MediaMixModel(GmvModel):
     ) -> dict[str, FittedMedia]:
         """Every group's regression with these transforms, fitted jointly with partial pooling of channel ROI,
         to GMV per day minus `offsets` when given; `draws` bootstrap refits of the coefficients kept too."""
-        unfitted = {g: _unfitted(weekly, templates[g], params) for g, weekly in groups.items()}
+        unfitted = {g: _unfitted(weekly, templates[g], params, dict(config.monotone)) for g, weekly in groups.items()}
         pooling = Pooling(groups=config.pooling, channels=config.pooling / CHANNEL_POOLING_DIVISOR)
         targets = [(w["gmv"] / w["days"]).to_numpy(float) for w in groups.values()]
         if offsets:

@@ -42,6 +42,7 @@ class Block(NamedTuple):
     n_controls: int
     roi_per_coef: np.ndarray | None  # each channel's ROI per unit of its coefficient (None: no pooling rows)
     ridge: float  # shrinkage of the standardised controls
+    signs: np.ndarray | None = None  # per control: -1 coefficient <= 0, +1 >= 0, 0 free (None: all free)
 
 
 class Pooling(NamedTuple):
@@ -214,12 +215,15 @@ def solve_blocks(
     rows: list[np.ndarray] = []
     rhs: list[np.ndarray] = []
     lower: list[float] = []
+    upper: list[float] = []
     offset = 0
     for block, size in zip(blocks, sizes):
         block_rows, block_rhs = _block_rows(block, offset, size, shared, n_cols, n_media, pooling.groups)
         rows += block_rows
         rhs += block_rhs
-        lower += [-np.inf] + [0.0] * n_media + [-np.inf] * block.n_controls
+        signs = block.signs if block.signs is not None else np.zeros(block.n_controls)
+        lower += [-np.inf] + [0.0] * n_media + list(np.where(signs > 0, 0.0, -np.inf))
+        upper += [np.inf] * (1 + n_media) + list(np.where(signs < 0, 0.0, np.inf))
         offset += size
     if pooling.channels > 0:
         n_all = sum(len(b.y) for b in blocks)
@@ -232,6 +236,7 @@ def solve_blocks(
         rows.append(np.r_[row, np.zeros(n_cols - len(row))][None, :])
         rhs.append(np.array([target]))
     lower += [0.0] * (n_media + 1)
+    upper += [np.inf] * (n_media + 1)
     used = np.ones(n_cols, bool)
     if pooling.groups <= 0:
         used[shared:] = False  # no pooling: the shared ROIs are not in the problem
@@ -241,7 +246,7 @@ def solve_blocks(
     solution = lsq_linear(
         A_all,
         np.concatenate(rhs),
-        bounds=(np.array(lower)[used], np.inf),
+        bounds=(np.array(lower)[used], np.array(upper)[used]),
         method="bvls" if A_all.shape[1] < BVLS_MAX_COLUMNS else "trf",
     ).x
     return [solution[end - size : end] for end, size in zip(np.cumsum(sizes), sizes)]
