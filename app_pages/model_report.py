@@ -47,8 +47,24 @@ def main() -> None:
             "WAPE %": st.column_config.NumberColumn(format="%.2f"),
             "MAPE %": st.column_config.NumberColumn(format="%.2f"),
             "R²": st.column_config.NumberColumn(format="%.3f"),
+            "weeks in the 80% interval %": st.column_config.NumberColumn(format="%.0f"),
         },
     )
+    choice = planner.forecaster_table(art)
+    if choice is not None:
+        st.subheader("Which forecaster the weekly figures use")
+        st.caption(
+            "Each candidate forecast the last 3 × 8 training weeks from the weeks before them (time-ordered "
+            "cross-validation); the forecasts use the blend with the lowest error, and an alternative must beat the "
+            "model by half a point to take weight from it. Channel effects, curves and budgets always come from the "
+            "model's media part. The 80% interval is set from the same folds' errors."
+        )
+        st.dataframe(
+            choice,
+            hide_index=True,
+            key="forecaster_table",
+            column_config={"CV WAPE %": st.column_config.NumberColumn(format="%.2f")},
+        )
     st.plotly_chart(charts.importance_figure(art.table("feature_importances"), sub), key="importance_chart")
     st.subheader("Data adequacy: is there enough in the data to measure each channel?")
     caution = planner.identification_caution(art)

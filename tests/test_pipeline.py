@@ -43,7 +43,10 @@ def test_partial_weeks_counted_by_days_in_window(forest_art):
 
 def test_backtest_covers_every_week_with_holdout_last(forest_art):
     backtest = forest_art.table("backtest")
-    assert list(backtest.columns) == ["week_start", "subcategory", "actual_gmv", "predicted_gmv", "split", "days"]
+    assert list(backtest.columns) == [
+        *("week_start", "subcategory", "actual_gmv", "predicted_gmv", "lower", "upper", "split", "days")
+    ]
+    assert (backtest["lower"] <= backtest["predicted_gmv"]).all() and (backtest["predicted_gmv"] <= backtest["upper"]).all()
     for _sub, rows in backtest.groupby("subcategory"):
         rows = rows.sort_values("week_start")
         assert len(rows) == forest_art.manifest.window.weeks

@@ -20,9 +20,9 @@ from ..data import readers
 from ..data.limits import MAX_SPEND_CRORE
 from ..dates import WEEKS_PER_YEAR, paydays_in_weeks, week_start
 from ..errors import InputError
-from ..features.design import design_matrix
+from ..features.design import design_matrix, range_excess
 from ..model.artifacts import Artifacts
-from ..model.base import PredictiveTotal
+from ..model.base import Predictive, PredictiveTotal
 from ..model.bundle import SubcategoryModel
 
 __all__ = [
@@ -31,12 +31,15 @@ __all__ = [
     "load_scenario",
     "SCENARIO_NAME",
     "known_verticals",
+    "weekly_controls",
     "scenario_weekly",
     "scenario_designs",
     "predict_scenario",
     "default_scenario",
     "scenario_totals",
+    "subcategory_totals",
     "date_warnings",
+    "range_warnings",
 ]
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
@@ -55,6 +58,13 @@ SCENARIO_LEVERS = {
 def _outside_range(values: pd.Series, unit: str) -> Callable[[int], str]:
     """The message for the row at position i of a lever outside its range."""
     return lambda i: f"{values.iloc[i]} is outside the allowed range ({unit})"
+
+
+def weekly_controls(artifacts: Artifacts) -> list[str]:
+    """The controls of a model trained from a weekly table (a scenario may give them), none for orders."""
+    if artifacts.manifest.kind != "weekly":
+        return []
+    return list(next(iter(artifacts.models.values())).spec.controls)
 
 
 def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
@@ -78,6 +88,7 @@ def load_scenario(
     verticals: dict[str, list[str]] | None = None,
     week_starts_on: int = 0,
     named: bool = False,
+    controls: list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
 
@@ -87,17 +98,19 @@ def load_scenario(
     `verticals` (subcategory -> the verticals its model knows), unknown subcategories and verticals are refused.
     Dates move to the start of their week, which begins on weekday `week_starts_on` (0 = Monday; see
     `Artifacts.week_starts_on`). With `named`, the file holds several plans told apart by a `scenario` column
-    (kept in the result), and every rule applies to each plan.
+    (kept in the result), and every rule applies to each plan. `controls` are further numeric columns the model
+    takes (a weekly table's own controls, `weekly_controls`); blank cells take their recent values.
     """
     path = Path(path)
     raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])])
-    allowed = ["week_start", *channels, *SCENARIO_LEVERS, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
+    levers = [*SCENARIO_LEVERS, *controls]
+    allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
     for column in raw.columns:
         if column not in allowed:
             raise InputError(
                 path,
                 f"'{column}' is not a channel the model knows ({', '.join(channels)}), a lever "
-                f"({', '.join(SCENARIO_LEVERS)}), 'subcategory' or 'vertical'",
+                f"({', '.join(levers)}), 'subcategory' or 'vertical'",
                 column=column,
             )
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
@@ -117,6 +130,9 @@ def load_scenario(
             bad = (values < lo) | ((values > hi) if hi is not None else False)
             readers.fail_at_first(path, bad, _outside_range(values, unit), lever)
             frame[lever] = values.to_numpy()
+    for control in controls:
+        if control in raw and control not in SCENARIO_LEVERS:
+            frame[control] = readers.numeric(path, control, raw[control]).to_numpy()  # blanks: NaN, the recent value
     for text_col in ("subcategory", "vertical"):
         if text_col in raw:
             text = raw[text_col].astype(object).where(raw[text_col].notna(), "").astype(str).str.strip()
@@ -286,13 +302,19 @@ _MEMO_LOCK = threading.Lock()  # app sessions run in threads and share one Artif
 @dataclass(frozen=True)
 class ScenarioDesign:
     """One subcategory's scenario weeks as the model sees them: the weekly rows, the design matrix, the
-    carry-over stock coming in from training, and the days per week."""
+    carry-over stock coming in from training, the days per week, and how far each control lies outside its
+    training range (in range widths; the design holds it at the edge)."""
 
     bundle: SubcategoryModel
     weekly: pd.DataFrame
     X: pd.DataFrame
     carry_in: dict[str, float] | None
     days: np.ndarray
+    excess: pd.DataFrame
+
+    def predictive(self) -> Predictive:
+        """The model's predictive distribution of GMV per day, widened for controls outside their range."""
+        return self.bundle.predictive(self.X, self.excess, self.weekly["week_start"])
 
 
 def _scenario_key(scenario: pd.DataFrame) -> tuple:
@@ -331,8 +353,9 @@ def _build_designs(artifacts: Artifacts, scenario: pd.DataFrame, history: pd.Dat
         if weekly.empty:
             continue
         carry = bundle.carry_in(weekly["week_start"].iloc[0])
+        X = design_matrix(weekly, bundle.spec, carry)
         designs.append(
-            ScenarioDesign(bundle, weekly, design_matrix(weekly, bundle.spec, carry), carry, weekly["days"].to_numpy(float))
+            ScenarioDesign(bundle, weekly, X, carry, weekly["days"].to_numpy(float), range_excess(weekly, bundle.spec))
         )
     if not designs:
         raise InputError("scenario", f"no row applies to a subcategory the model knows ({', '.join(artifacts.subcategories)})")
@@ -345,7 +368,7 @@ def predict_scenario(
     """Weekly GMV per subcategory: week_start, subcategory, predicted_gmv, lower, upper (₹)."""
     frames = []
     for design in scenario_designs(artifacts, scenario, history):
-        mean, lo, hi = design.bundle.predictive(design.X).interval(coverage)
+        mean, lo, hi = design.predictive().interval(coverage)
         frames.append(
             pd.DataFrame(
                 {
@@ -393,9 +416,22 @@ def scenario_totals(
     Subcategories' predictive totals add draw by draw (for forests, tree i of each subcategory summed) and
     noise variance by variance (weeks and subcategories taken as independent).
     """
-    totals = [design.bundle.predictive(design.X).total(design.days) for design in scenario_designs(artifacts, scenario)]
+    totals = [design.predictive().total(design.days) for design in scenario_designs(artifacts, scenario)]
     total: PredictiveTotal = sum(totals[1:], totals[0])
     return total.interval(coverage)
+
+
+def subcategory_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE) -> pd.DataFrame:
+    """subcategory, predicted_gmv, lower, upper (₹): each subcategory's GMV summed over the scenario's weeks with
+    a central `coverage` interval of that sum (weeks' errors correlated as the model's are), and with several
+    subcategories a row "total" for all of them together. Not the sums of the weekly bounds: those are wider than
+    an interval of the total when the weeks' errors partly cancel, and narrower when they do not."""
+    designs = scenario_designs(artifacts, scenario)
+    totals = {design.bundle.subcategory: design.predictive().total(design.days) for design in designs}
+    everything: PredictiveTotal = sum(list(totals.values())[1:], next(iter(totals.values())))
+    named = [*totals.items(), *([("total", everything)] if len(totals) > 1 else [])]
+    rows = [(name, *total.interval(coverage)) for name, total in named]
+    return pd.DataFrame(rows, columns=["subcategory", "predicted_gmv", "lower", "upper"])
 
 
 def date_warnings(artifacts: Artifacts, weeks: pd.Series | pd.DatetimeIndex) -> list[str]:
@@ -417,4 +453,25 @@ def date_warnings(artifacts: Artifacts, weeks: pd.Series | pd.DatetimeIndex) -> 
             f"the weeks up to {weeks.max().date()} end more than two years after the training data ({window}): "
             "its trend and seasonality are carried far ahead, so treat the prediction with care"
         )
+    return out
+
+
+def range_warnings(artifacts: Artifacts, scenario: pd.DataFrame) -> list[str]:
+    """Plain words for every scenario input outside the range the model was trained on: which subcategory and
+    input, the values, the range, how far outside it, and what the forecast does about it."""
+    out = []
+    for design in scenario_designs(artifacts, scenario):
+        for col in design.excess.columns:
+            outside = design.excess[col].to_numpy(float) != 0
+            if not outside.any():
+                continue
+            low, high = design.bundle.spec.control_ranges[col]
+            given = design.weekly[col].to_numpy(float)[outside]
+            far = given[np.argmax(np.abs(design.excess[col].to_numpy(float)[outside]))]
+            edge = high if far > high else low
+            out.append(
+                f"{design.bundle.subcategory}: {col} {far:,.4g} ({int(outside.sum())} week(s)) is outside the training "
+                f"range {low:,.4g} to {high:,.4g} ({abs(far - edge) / max(abs(edge), 1e-12):.0%} beyond the edge): the "
+                f"forecast holds it at {edge:,.4g} and its interval widens with the distance"
+            )
     return out

@@ -29,20 +29,30 @@ def add_predict_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
 def predict(args: argparse.Namespace) -> None:
     """Predict the scenario, write the weekly predictions to --out and print each subcategory's totals."""
     check_out(args.out, args.artifacts)
-    from ..analysis.scenarios import date_warnings, known_verticals, load_scenario, predict_scenario
+    from ..analysis.scenarios import (
+        date_warnings,
+        known_verticals,
+        load_scenario,
+        predict_scenario,
+        range_warnings,
+        subcategory_totals,
+        weekly_controls,
+    )
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)
     money = artifacts.money
-    scenario = load_scenario(args.scenario, artifacts.channels, known_verticals(artifacts), artifacts.week_starts_on)
-    for warning in date_warnings(artifacts, scenario["week_start"]):
+    controls = weekly_controls(artifacts)
+    verticals = known_verticals(artifacts)
+    scenario = load_scenario(args.scenario, artifacts.channels, verticals, artifacts.week_starts_on, controls=controls)
+    for warning in date_warnings(artifacts, scenario["week_start"]) + range_warnings(artifacts, scenario):
         log.warning("warning: %s: %s", args.scenario, warning)
     result = predict_scenario(artifacts, scenario)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(args.out, index=False)
-    totals = money.from_base(result.groupby("subcategory")[["predicted_gmv", "lower", "upper"]].sum())
+    totals = subcategory_totals(artifacts, scenario).set_index("subcategory")
     print(
         f"wrote {len(result)} rows to {args.out}; GMV summed over the weeks, {money.name} "
-        f"(lower/upper: sums of the weekly 80% bounds):"
+        f"(lower/upper: an 80% interval of each total, the weeks' errors correlated as in the model's backtest):"
     )
-    print(totals.round(3).to_string())
+    print(money.from_base(totals).round(3).to_string())

@@ -62,10 +62,13 @@ class PredictiveTotal:
 
 @dataclass(frozen=True)
 class Predictive:
-    """The predictive distribution of GMV per day for some weeks: draws (e.g. one per tree) plus normal noise."""
+    """The predictive distribution of GMV per day for some consecutive weeks: draws (e.g. one per tree) plus normal
+    noise, correlated from one week to the next by `noise_corr` (first-order autoregressive: weeks k apart
+    correlate by noise_corr**k), which a total over several weeks must carry."""
 
     draws: np.ndarray  # (n_draws, rows)
     noise_sd: np.ndarray  # (rows,)
+    noise_corr: float = 0.0
 
     @property
     def mean(self) -> np.ndarray:
@@ -78,8 +81,12 @@ class Predictive:
         return self.mean, np.quantile(self.draws, lo_q, axis=0) - half, np.quantile(self.draws, hi_q, axis=0) + half
 
     def total(self, days: np.ndarray) -> PredictiveTotal:
-        """The distribution of the GMV summed over these weeks (`days` per week)."""
-        return PredictiveTotal((self.draws * days).sum(axis=1), float(((self.noise_sd * days) ** 2).sum()))
+        """The distribution of the GMV summed over these weeks (`days` per week); the noise's variance is that of
+        a sum of correlated weeks, not of independent ones."""
+        sd = self.noise_sd * days
+        lag = np.abs(np.subtract.outer(np.arange(len(sd)), np.arange(len(sd))))
+        variance = float(sd @ (self.noise_corr**lag) @ sd)
+        return PredictiveTotal((self.draws * days).sum(axis=1), variance)
 
 
 def spend_variants(
@@ -122,6 +129,18 @@ class GmvModel(ABC):
         `templates` name each group's channels and controls; the returned spec records the chosen carry-over
         and saturation. `validation` is True for the model scored on held-out weeks, False for the shipped one.
         """
+
+    @classmethod
+    def refit_groups(
+        cls,
+        groups: dict[str, pd.DataFrame],
+        templates: dict[str, FeatureSpec],
+        config: TrainConfig,
+        like: dict[str, FittedGroup],
+    ) -> dict[str, FittedGroup]:
+        """Fit these weeks as `like` was fitted, with its tuned settings held where the kind can (the forecaster
+        choice's time-ordered folds refit many times); by default tuned again."""
+        return cls.fit_groups(groups, templates, config, True)
 
     @property
     @abstractmethod

@@ -19,7 +19,7 @@ from sklearn.ensemble import RandomForestRegressor
 from ..features.design import FeatureSpec, design_matrix, observed
 from .base import FittedGroup, GmvModel, Predictive, register
 from .forest import make_forest, tree_predictions
-from .mmm import FittedMedia, MediaMixModel
+from .mmm import FittedMedia, MediaMixModel, MediaParams
 from .train_config import TrainConfig
 
 __all__ = ["HybridModel", "forest_columns"]
@@ -73,7 +73,7 @@ def _residual_forest(X: pd.DataFrame, residual: np.ndarray, config: TrainConfig,
     its own noise to the media part's target and to every prediction: it is dropped (None, zeros).
     """
     r = residual[fit]
-    forest = make_forest(config, oob=True, min_samples_leaf=config.hybrid_min_leaf).fit(X[fit], r)
+    forest = make_forest(config, oob=True, min_samples_leaf=config.hybrid_min_leaf, columns=list(X.columns)).fit(X[fit], r)
     oob_fit = np.nan_to_num(forest.oob_prediction_)
     explained = 1.0 - float(((r - oob_fit) ** 2).sum()) / max(float(((r - r.mean()) ** 2).sum()), 1e-300)
     if explained <= 0.0:
@@ -102,6 +102,7 @@ class HybridModel(GmvModel):
         self.noise_sd = noise_sd
         self.oob_: np.ndarray = np.zeros(0)  # the forest's out-of-bag prediction on the fitted weeks (backtest)
         self.fitted_rows_: np.ndarray | None = None  # which of those weeks had GMV
+        self.media_params_: MediaParams | None = None  # the carry-over and saturation chosen (refits hold them)
 
     @classmethod
     def fit_groups(
@@ -111,7 +112,26 @@ class HybridModel(GmvModel):
         on GMV as the media-mix kind does (choosing them again on GMV minus the forest's out-of-bag estimate
         picked worse half-saturations: that estimate adds noise); each round refits the residual forests and
         then the media coefficients on GMV minus the forests' out-of-bag prediction."""
-        params = MediaMixModel.search(groups, templates, config)
+        return cls._fit_with_params(groups, templates, config, MediaMixModel.search(groups, templates, config), validation)
+
+    @classmethod
+    def refit_groups(
+        cls, groups: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig, like: dict[str, FittedGroup]
+    ) -> dict[str, FittedGroup]:
+        """The backfitting with `like`'s carry-over and saturation held (no search)."""
+        params = next(iter(like.values())).model.media_params_  # type: ignore[attr-defined]
+        return cls._fit_with_params(groups, templates, config, params, True)
+
+    @classmethod
+    def _fit_with_params(
+        cls,
+        groups: dict[str, pd.DataFrame],
+        templates: dict[str, FeatureSpec],
+        config: TrainConfig,
+        params: MediaParams,
+        validation: bool,
+    ) -> dict[str, FittedGroup]:
+        """The backfitting rounds with these transforms; bootstrap refits for the shipped model."""
         weeks = {g: _Weeks.of(w) for g, w in groups.items()}
         media = MediaMixModel.fit_with(groups, templates, config, params)
         forests: dict[str, _ResidualForest] = {}
@@ -122,7 +142,10 @@ class HybridModel(GmvModel):
             media = MediaMixModel.fit_with(groups, templates, config, params, _offsets(forests))
         if not validation:  # the shipped model also keeps bootstrap refits of the media coefficients
             media = MediaMixModel.fit_with(groups, templates, config, params, _offsets(forests), draws=config.bootstrap_draws)
-        return {g: FittedGroup(cls._assemble(weeks[g], media[g], forests[g], validation), media[g].spec) for g in groups}
+        fitted = {g: FittedGroup(cls._assemble(weeks[g], media[g], forests[g], validation), media[g].spec) for g in groups}
+        for group in fitted.values():
+            group.model.media_params_ = params  # type: ignore[attr-defined]
+        return fitted
 
     @classmethod
     def _assemble(cls, weeks: _Weeks, media: FittedMedia, residual: _ResidualForest, validation: bool) -> HybridModel:

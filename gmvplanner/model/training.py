@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..config import RECENT_WEEKS
+from ..config import INTERVAL_COVERAGE, RECENT_WEEKS
 from ..features.design import FeatureSpec, design_matrix, observed
 from .base import FittedGroup, model_kind
 from .bundle import SubcategoryModel
+from .forecast_choice import ForecastBlend, ForecastChoice, choose_forecast, fit_blend
 from .metrics import metrics
 from .train_config import TrainConfig
 
@@ -25,6 +26,7 @@ class TrainedSubcategory:
     model: SubcategoryModel
     backtest: pd.DataFrame
     metrics: dict[str, Scores]  # predictor ("model", "last_week", ...) -> its holdout scores
+    choice: ForecastChoice  # the forecaster chosen by time-ordered CV on the training weeks (shared by all groups)
 
 
 Scores = dict[str, float | int | str]  # wape, mape, r2 (fractions); the model's also scored_weeks and kind
@@ -51,49 +53,76 @@ def train_groups(
     groups = {g: rows.sort_values("week_start").reset_index(drop=True) for g, rows in groups.items()}
     cut = config.holdout_weeks
     report("tuning and fitting on the training weeks", 0.6)
-    validation = kind.fit_groups({g: w.iloc[: len(w) - cut] for g, w in groups.items()}, templates, config, True)
+    training = {g: w.iloc[: len(w) - cut] for g, w in groups.items()}
+    validation = kind.fit_groups(training, templates, config, True)
+    report("choosing the forecaster by time-ordered CV on the training weeks", 0.7)
+    choice = choose_forecast(kind, training, templates, config, validation, fixed=not config.choose_forecaster)
     report("tuning and fitting on every week", 0.8)
     final = kind.fit_groups(groups, templates, config, False)
     trained = {}
     for group, weekly in groups.items():
-        trained[group] = _score_and_package(
-            weekly, templates[group], config, validation[group], final[group], spend_shares[group]
+        fits = _Fits(
+            validation[group],
+            fit_blend(choice, group, training[group], validation[group], config, oob=True),
+            final[group],
+            fit_blend(choice, group, weekly, final[group], config),
         )
+        trained[group] = _score_and_package(weekly, templates[group], config, fits, spend_shares[group], choice)
     return trained
 
 
+@dataclass(frozen=True)
+class _Fits:
+    """One group's model and forecaster on the training weeks (scored on the holdout) and on every week (shipped)."""
+
+    validation: FittedGroup
+    validation_blend: ForecastBlend
+    final: FittedGroup
+    final_blend: ForecastBlend
+
+
 def _score_and_package(
-    weekly: pd.DataFrame,
-    template: FeatureSpec,
-    config: TrainConfig,
-    validation: FittedGroup,
-    final: FittedGroup,
-    spend_share: float,
+    weekly: pd.DataFrame, template: FeatureSpec, config: TrainConfig, fits: _Fits, spend_share: float, choice: ForecastChoice
 ) -> TrainedSubcategory:
-    """Backtest and holdout metrics (beside two naive baselines) from the validation model; the shipped bundle
-    from the final one."""
+    """Backtest and holdout metrics (beside two naive baselines) from the validation model and forecaster; the
+    shipped bundle from the final ones."""
     n_train = len(weekly) - config.holdout_weeks
+    validation = fits.validation
     X_all = design_matrix(weekly, validation.spec)  # holdout features continue the training stock, as a forecast would
-    predicted = validation.model.backtest(X_all, n_train) * weekly["days"].to_numpy(float)
+    days = weekly["days"].to_numpy(float)
+    model_rates = validation.model.backtest(X_all, n_train)
+    blend = fits.validation_blend
+    fitted_rows = observed(weekly.iloc[:n_train])
+    rates = blend.backtest(model_rates, X_all, weekly["week_start"], fitted_rows)
+    band = blend.predictive(validation.model.predictive(X_all), X_all, weekly["week_start"])
+    _mean, low, high = band.interval(INTERVAL_COVERAGE)
+    shift = rates - band.mean  # the band around the backtest's (out-of-bag) rates
+    predicted = rates * days
     backtest = pd.DataFrame(
         {
             "week_start": weekly["week_start"],
             "subcategory": weekly["subcategory"],
             "actual_gmv": weekly["gmv"],
             "predicted_gmv": predicted,
+            "lower": (low + shift) * days,
+            "upper": (high + shift) * days,
             "split": ["train"] * n_train + ["holdout"] * config.holdout_weeks,
             "days": weekly["days"].to_numpy(int),
         }
     )
-    scores = _holdout_scores(weekly.iloc[:n_train], weekly.iloc[n_train:], predicted[n_train:], config.model)
-    return TrainedSubcategory(model=_bundle(weekly, template, final, spend_share), backtest=backtest, metrics=scores)
+    hold = backtest.iloc[n_train:]
+    scores = _holdout_scores(weekly.iloc[:n_train], weekly.iloc[n_train:], hold, config.model)
+    bundle = _bundle(weekly, template, fits.final, spend_share, fits.final_blend)
+    return TrainedSubcategory(model=bundle, backtest=backtest, metrics=scores, choice=choice)
 
 
-def _holdout_scores(train: pd.DataFrame, hold: pd.DataFrame, predicted: np.ndarray, kind: str) -> dict[str, Scores]:
+def _holdout_scores(train: pd.DataFrame, hold: pd.DataFrame, backtest: pd.DataFrame, kind: str) -> dict[str, Scores]:
     """WAPE, MAPE and R² of the held-out weeks for the model and two naive baselines (last training week, mean of
-    the last RECENT_WEEKS). Held-out weeks are scored on their full weeks: a partial last week (a few days of GMV)
-    would otherwise dominate R² and flatter every predictor (per day when fewer than two full weeks are held out);
-    weeks without GMV, which a weekly table may have, are predicted but never scored."""
+    the last RECENT_WEEKS), and the share of them inside the model's 80% interval. Held-out weeks are scored on
+    their full weeks: a partial last week (a few days of GMV) would otherwise dominate R² and flatter every
+    predictor (per day when fewer than two full weeks are held out); weeks without GMV, which a weekly table may
+    have, are predicted but never scored."""
+    predicted = backtest["predicted_gmv"].to_numpy(float)
     n_hold = len(hold)
     hold_days = hold["days"].to_numpy(float)
     has_gmv = observed(hold)
@@ -108,13 +137,22 @@ def _holdout_scores(train: pd.DataFrame, hold: pd.DataFrame, predicted: np.ndarr
         "last_week": np.full(n_hold, train_rates[-1]) * hold_days,
         f"mean_{RECENT_WEEKS}_weeks": np.full(n_hold, train_rates[-RECENT_WEEKS:].mean()) * hold_days,
     }
-    model: Scores = {**metrics(actual_hold[full], (predicted * per)[full]), "scored_weeks": int(full.sum()), "kind": kind}
+    actual = hold["gmv"].to_numpy(float)
+    inside = (actual >= backtest["lower"].to_numpy(float)) & (actual <= backtest["upper"].to_numpy(float))
+    model: Scores = {
+        **metrics(actual_hold[full], (predicted * per)[full]),
+        "coverage": float(inside[full].mean()) if full.any() else float("nan"),
+        "scored_weeks": int(full.sum()),
+        "kind": kind,
+    }
     scores = {"model": model}
     scores.update({name: dict(metrics(actual_hold[full], (pred * per)[full])) for name, pred in baselines.items()})
     return scores
 
 
-def _bundle(weekly: pd.DataFrame, template: FeatureSpec, final: FittedGroup, spend_share: float) -> SubcategoryModel:
+def _bundle(
+    weekly: pd.DataFrame, template: FeatureSpec, final: FittedGroup, spend_share: float, forecast: ForecastBlend
+) -> SubcategoryModel:
     """The shipped bundle: the final model, its carry-over stock after the last week and the recent lever values."""
     spec = final.spec
     X = design_matrix(weekly, spec)
@@ -132,4 +170,5 @@ def _bundle(weekly: pd.DataFrame, template: FeatureSpec, final: FittedGroup, spe
         last_week=pd.Timestamp(weekly["week_start"].iloc[-1]),
         lever_defaults=defaults,
         spend_share=spend_share,
+        forecast=forecast,
     )

@@ -17,6 +17,7 @@ from ..dates import week_start
 from ..features.design import FeatureSpec
 from ..manifest import Manifest, TrainingWindow
 from ..model.artifacts import file_sha256
+from ..model.forecast_choice import ForecastChoice
 from ..model.metrics import feature_importances
 from ..model.train_config import TrainConfig
 from ..model.training import Progress, TrainedSubcategory, train_groups
@@ -54,17 +55,29 @@ def train_and_log(
 ) -> dict[str, TrainedSubcategory]:
     """Train every group with the configured model kind and log each group's holdout figures."""
     trained = train_groups(groups, templates, config, spend_shares, report)
+    _log_choice(next(iter(trained.values())).choice)
     for group, result in trained.items():
         _log_metrics(group, result)
     return trained
 
 
+def _log_choice(choice: ForecastChoice) -> None:
+    """Each forecaster's time-ordered CV WAPE on the training weeks and the weights chosen."""
+    if not choice.cv_wape:
+        log.info("forecaster: the model alone (too few training weeks for time-ordered CV folds)")
+        return
+    parts = ", ".join(f"{c} {choice.cv_wape[c]:.3f}" for c in choice.cv_wape)
+    chosen = " + ".join(f"{w:.2f} {c}" for c, w in choice.weights.items() if w > 0)
+    log.info("forecaster CV WAPE on the training weeks: %s; forecasts use %s", parts, chosen)
+
+
 def _log_metrics(group: str, trained: TrainedSubcategory) -> None:
     m = trained.metrics
     log.info(
-        "%s: holdout WAPE %.3f (last week %.3f, %d-week mean %.3f)",
+        "%s: holdout WAPE %.3f, %.0f%% of weeks inside the 80%% interval (last week %.3f, %d-week mean %.3f)",
         group,
         m["model"]["wape"],
+        100 * float(m["model"].get("coverage", float("nan"))),
         m["last_week"]["wape"],
         RECENT_WEEKS,
         m[f"mean_{RECENT_WEEKS}_weeks"]["wape"],
@@ -136,7 +149,7 @@ def output_tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.D
     contributions = pd.concat([channel_contributions(m, weekly[g]) for g, m in models.items()], ignore_index=True)
     curves = pd.concat([response_curves(m, weekly[g]) for g, m in models.items()], ignore_index=True)
     metric_rows = [
-        {"subcategory": g, "predictor": name, **{k: v[k] for k in ("wape", "mape", "r2")}}
+        {"subcategory": g, "predictor": name, **{k: v.get(k, float("nan")) for k in ("wape", "mape", "r2", "coverage")}}
         for g, t in trained.items()
         for name, v in t.metrics.items()
     ]
@@ -146,6 +159,7 @@ def output_tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.D
         "feature_importances": pd.concat([feature_importances(m) for m in models.values()], ignore_index=True),
         "contributions": contributions,
         "response_curves": curves,
+        "forecast_choice": next(iter(trained.values())).choice.table(),
     }
     tables["adequacy"] = pd.concat(
         [data_adequacy(weekly[g], m.spec.channels, 1 + len(m.feature_names)).assign(subcategory=g) for g, m in models.items()],

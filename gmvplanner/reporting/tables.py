@@ -31,6 +31,7 @@ __all__ = [
     "metrics_table",
     "BASELINE_PLAN",
     "METRIC_LABELS",
+    "forecaster_table",
 ]
 
 
@@ -166,7 +167,13 @@ def adequacy_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     )
 
 
-METRIC_LABELS = {"wape": "WAPE %", "mape": "MAPE %", "r2": "R²"}
+METRIC_LABELS = {"wape": "WAPE %", "mape": "MAPE %", "r2": "R²", "coverage": "weeks in the 80% interval %"}
+FORECASTER_NAMES = {
+    "model": "the model (its media part answers the channel questions)",
+    "forest": "Random Forest on the same features",
+    "seasonal": "exponential smoothing of GMV alone",
+    "blend": "the blend used for forecasts",
+}
 
 
 def baseline_verdict(artifacts: Artifacts, subcategory: str) -> str | None:
@@ -206,13 +213,28 @@ def metrics_table(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:
     WAPE and MAPE in %, R² as it is."""
     metrics = artifacts.table("metrics")
     rows = metrics.loc[metrics["subcategory"] == subcategory].drop(columns="subcategory").reset_index(drop=True)
-    rows = rows.assign(**{c: rows[c] * 100 for c in ("wape", "mape") if c in rows})
+    rows = rows.assign(**{c: rows[c] * 100 for c in ("wape", "mape", "coverage") if c in rows})
     names = {
         "last_week": "naive: repeat the last training week",
         f"mean_{RECENT_WEEKS}_weeks": f"naive: mean of the last {RECENT_WEEKS} weeks",
     }
     rows["predictor"] = rows["predictor"].replace(names)
     return rows.rename(columns=METRIC_LABELS)
+
+
+def forecaster_table(artifacts: Artifacts) -> pd.DataFrame | None:
+    """Each forecaster's time-ordered CV WAPE (%) on the training weeks and its weight in the forecasts, as shown
+    (None for artifacts trained before the choice existed)."""
+    if not (artifacts.path / "forecast_choice.csv").exists():
+        return None
+    table = artifacts.table("forecast_choice")
+    return pd.DataFrame(
+        {
+            "forecaster": table["candidate"].map(FORECASTER_NAMES).fillna(table["candidate"]),
+            "CV WAPE %": table["cv_wape"] * 100,
+            "weight": table["weight"],
+        }
+    )
 
 
 def event_weeks(artifacts: Artifacts, subcategory: str) -> pd.DataFrame:

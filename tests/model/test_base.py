@@ -44,3 +44,14 @@ def test_totals_weigh_days_and_add_draw_by_draw_and_variance_by_variance():
     assert total.draws.tolist() == [16.0, 39.0] and total.variance == pytest.approx(125.0)
     mean, lo, hi = PredictiveTotal(np.array([10.0]), 0.0).interval()
     assert mean == lo == hi == 10.0
+
+
+def test_a_total_over_correlated_weeks_carries_their_covariance():
+    sd, days = np.array([1.0, 2.0, 3.0]), np.ones(3)
+    draws = np.zeros((1, 3))
+    independent = Predictive(draws, sd).total(days).variance
+    assert independent == pytest.approx(1 + 4 + 9)
+    assert Predictive(draws, sd, 0.999999).total(days).variance == pytest.approx(sd.sum() ** 2, rel=1e-5)
+    rho = 0.5  # weeks one apart correlate by 0.5, two apart by 0.25
+    expected = 14 + 2 * (rho * (1 * 2 + 2 * 3) + rho**2 * (1 * 3))
+    assert Predictive(draws, sd, rho).total(days).variance == pytest.approx(expected)

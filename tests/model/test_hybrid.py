@@ -1,6 +1,7 @@
 """The hybrid kind: the media part carries the channels, the lever forest only what the media part leaves."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gmvplanner.features.design import design_matrix
@@ -58,3 +59,49 @@ def test_a_forest_that_explains_nothing_is_dropped(tmp_path):
     art, contributions = _train(tmp_path, frame, ["noise"])
     assert art.models["all"].estimator.forest is None
     assert contributions.loc["c", "incremental_gmv"] == pytest.approx(truth["c"], rel=0.1)
+
+
+def _next_weeks(art, n=4, **levers):
+    from gmvplanner.analysis.scenarios import predict_scenario
+
+    start = art.last_week + pd.Timedelta(weeks=1)
+    scenario = pd.DataFrame({"week_start": pd.date_range(start, periods=n, freq="7D"), "c": 1.0, "d": 1.0, **levers})
+    return predict_scenario(art, scenario)
+
+
+@pytest.mark.slow  # trains a hybrid model in-process
+def test_a_price_outside_its_training_range_cannot_run_the_forecast_away(tmp_path):
+    from gmvplanner.analysis.scenarios import range_warnings
+
+    frame, _truth = weekly_table()
+    rng = np.random.default_rng(12)
+    frame["price"] = rng.uniform(0.9, 1.1, len(frame))
+    frame["y"] -= 20_000 * (frame["price"] - 1.0)  # GMV falls 4,000 across the price range: a straight line runs on
+    art, _contributions = _train(tmp_path, frame, ["price"])
+    low, high = art.models["all"].spec.control_ranges["price"]
+    at_edge, far_below = _next_weeks(art, price=low), _next_weeks(art, price=0.5)
+    # 0.5 is two and a half ranges below the lowest price: the forecast stays at the edge's, the interval widens
+    assert far_below["predicted_gmv"].to_numpy() == pytest.approx(at_edge["predicted_gmv"].to_numpy(), rel=1e-9)
+    widths = [(f["upper"] - f["lower"]).mean() for f in (at_edge, far_below)]
+    assert widths[1] > 1.5 * widths[0]
+    start = art.last_week + pd.Timedelta(weeks=1)
+    warning = range_warnings(art, pd.DataFrame({"week_start": [start], "c": [1.0], "d": [1.0], "price": [0.5]}))
+    assert len(warning) == 1 and "price 0.5" in warning[0] and f"holds it at {low:,.4g}" in warning[0]
+
+
+@pytest.mark.slow  # trains two hybrid models in-process
+def test_a_longer_sla_cannot_raise_gmv_unless_switched_off(tmp_path):
+    frame, _truth = weekly_table()
+    frame["sla"] = np.random.default_rng(13).uniform(2, 6, len(frame))
+    frame["y"] += 400 * (frame["sla"] - 4)  # in these data a longer SLA goes with more GMV (a confounder, say)
+    path = tmp_path / "weekly.csv"
+    frame.to_csv(path, index=False)
+    changes = {}
+    for name, monotone in (("default", TrainConfig.monotone), ("off", ())):
+        config = TrainConfig(model="hybrid", holdout_weeks=12, n_estimators=60, monotone=monotone)
+        train_weekly(path, "date_week", "y", ["c", "d"], ["sla"], None, tmp_path / name, config)
+        art = load_artifacts(tmp_path / name)
+        forecasts = [_next_weeks(art, sla=s)["predicted_gmv"].sum() for s in (2.0, 3.0, 4.0, 5.0, 6.0)]
+        changes[name] = np.diff(forecasts)
+    assert (changes["default"] <= 1e-6).all()  # never up as the SLA grows
+    assert changes["off"].sum() > 0.25 * 400 * 4 * 4  # free, the model follows the data up (truth: +6,400 over 4 weeks)

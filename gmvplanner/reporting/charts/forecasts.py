@@ -109,6 +109,18 @@ def backtest_figure(
             go.Scatter(x=rows["week_start"], y=rows["predicted_gmv"] / div, name="predicted", line={"color": PALETTE[0]}),
         ]
     )
+    if {"lower", "upper"} <= set(rows.columns):  # the calibrated 80% interval, a band behind the lines
+        fig.add_trace(
+            go.Scatter(
+                x=pd.concat([rows["week_start"], rows["week_start"][::-1]]),
+                y=pd.concat([rows["upper"], rows["lower"][::-1]]) / div,
+                fill="toself",
+                fillcolor="rgba(31,119,180,0.15)",
+                line={"width": 0},
+                name="80% interval",
+                hoverinfo="skip",
+            )
+        )
     if "days" in rows:  # a partial first or last week is not a collapse in demand: say so on the chart
         partial = rows.loc[rows["days"] < 7]
         fig.add_trace(
