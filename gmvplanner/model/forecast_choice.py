@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.stats import norm
 from sklearn.ensemble import RandomForestRegressor
 
-from ..config import INTERVAL_COVERAGE, NUMERIC_FLOOR, interval_quantiles
+from ..config import INTERVAL_COVERAGE, NUMERIC_FLOOR, PLAN_WEEKS, interval_quantiles
 from ..features.design import design_matrix, observed
 from .base import FittedGroup, GmvModel, Predictive
 from .forest import make_forest, tree_predictions
@@ -44,11 +44,14 @@ __all__ = [
 MODEL, FOREST, SEASONAL = "model", "forest", "seasonal"
 CANDIDATES = (MODEL, FOREST, SEASONAL)
 CV_FOLDS = 3  # time-ordered folds, the last ones of the training weeks
-CV_HORIZON = 8  # weeks each fold forecasts (the default holdout)
+CV_HORIZON = PLAN_WEEKS  # weeks each fold forecasts: a plan's default horizon (13), so the interval is one for plans
 WEIGHT_STEP = 0.25  # the blend's weights are multiples of this
 # an alternative must lower the pooled CV WAPE by this much per unit of weight it takes from the model (half a
-# point for all of it): with 3 folds of 8 weeks, smaller differences are noise, and the model answers for spend
+# point for all of it): with 3 folds of 13 weeks, smaller differences are noise, and the model answers for spend
 SWITCH_COST = 0.005
+# the folds' forests are small and the hybrid's backfitting stops after one round: the folds rank candidates and
+# size the interval, they ship nothing (keeps the choice to a few seconds on the default data)
+CV_TREES = 50
 MIN_ERRORS = 10  # fewer CV errors than this in a group: its interval takes every group's errors
 MAX_CORR = 0.95  # the weeks' error correlation is capped here (a total's variance stays finite and honest)
 
@@ -140,7 +143,7 @@ def choose_forecast(
     folds = _fold_cuts(groups, config)
     if not folds:
         return ForecastChoice({MODEL: 1.0})
-    fold_config = replace(config, n_estimators=config.cv_estimators, bootstrap_draws=0)
+    fold_config = replace(config, n_estimators=min(config.cv_estimators, CV_TREES), bootstrap_draws=0, backfit_rounds=1)
     candidates = [c for c in CANDIDATES if not (c == FOREST and kind.name == FOREST)]
     forecasts: dict[str, dict[str, list[np.ndarray]]] = {c: {g: [] for g in groups} for c in candidates}
     actual: dict[str, list[np.ndarray]] = {g: [] for g in groups}
