@@ -54,7 +54,7 @@ def main() -> None:
     if choice is not None:
         st.subheader("Which forecaster the weekly figures use")
         st.caption(
-            "Each candidate forecast the last 3 × 13 training weeks (13: a plan's default length) from the weeks "
+            "Each candidate forecast the last 3 × 8 training weeks from the weeks "
             "before them (time-ordered cross-validation); the forecasts use the blend with the lowest error, and an "
             "alternative must beat the model by half a point to take weight from it. Channel effects, curves and "
             "budgets always come from the model's media part. The 80% interval is set from the same folds' errors."
