@@ -103,16 +103,7 @@ def load_scenario(
     """
     path = Path(path)
     raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])])
-    levers = [*SCENARIO_LEVERS, *controls]
-    allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
-    for column in raw.columns:
-        if column not in allowed:
-            raise InputError(
-                path,
-                f"'{column}' is not a channel the model knows ({', '.join(channels)}), a lever "
-                f"({', '.join(levers)}), 'subcategory' or 'vertical'",
-                column=column,
-            )
+    _check_columns(path, raw, channels, [*SCENARIO_LEVERS, *controls], named)
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
     frame["week_start"] = week_start(frame["week_start"], week_starts_on)
     for channel in channels:
@@ -124,15 +115,7 @@ def load_scenario(
                 column=channel,
             )
         frame[channel] = readers.spend(path, channel, raw[channel], high=MAX_SPEND_CRORE).to_numpy()
-    for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
-        if lever in raw:
-            values = readers.numeric(path, lever, raw[lever])  # finite numbers only
-            bad = (values < lo) | ((values > hi) if hi is not None else False)
-            readers.fail_at_first(path, bad, _outside_range(values, unit), lever)
-            frame[lever] = values.to_numpy()
-    for control in controls:
-        if control in raw and control not in SCENARIO_LEVERS:
-            frame[control] = readers.numeric(path, control, raw[control]).to_numpy()  # blanks: NaN, the recent value
+    _read_levers(path, raw, frame, controls)
     for text_col in ("subcategory", "vertical"):
         if text_col in raw:
             text = raw[text_col].astype(object).where(raw[text_col].notna(), "").astype(str).str.strip()
@@ -145,6 +128,33 @@ def load_scenario(
     for name, plan in frame.groupby(SCENARIO_NAME, sort=False) if named else [(None, frame)]:
         _check_weeks(path, plan, channels, f" in scenario '{name}'" if named else "")
     return frame
+
+
+def _check_columns(path: Path, raw: pd.DataFrame, channels: list[str], levers: list[str], named: bool) -> None:
+    """Refuse any column that is not the week, a channel, a lever, subcategory, vertical (or the plan's name)."""
+    allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
+    for column in raw.columns:
+        if column not in allowed:
+            raise InputError(
+                path,
+                f"'{column}' is not a channel the model knows ({', '.join(channels)}), a lever "
+                f"({', '.join(levers)}), 'subcategory' or 'vertical'",
+                column=column,
+            )
+
+
+def _read_levers(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, controls: list[str] | tuple[str, ...]) -> None:
+    """Copy the levers and weekly-table controls given into `frame`, each within its range (blanks: NaN, the
+    recent value)."""
+    for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
+        if lever in raw:
+            values = readers.numeric(path, lever, raw[lever])  # finite numbers only
+            bad = (values < lo) | ((values > hi) if hi is not None else False)
+            readers.fail_at_first(path, bad, _outside_range(values, unit), lever)
+            frame[lever] = values.to_numpy()
+    for control in controls:
+        if control in raw and control not in SCENARIO_LEVERS:
+            frame[control] = readers.numeric(path, control, raw[control]).to_numpy()
 
 
 def _check_weeks(path: Path, plan: pd.DataFrame, channels: list[str], where: str) -> None:
@@ -172,22 +182,7 @@ def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]
     """Every vertical mix readable; with `verticals`, every subcategory and vertical one the model knows."""
     if "vertical" in frame:
         for i, text in enumerate(frame["vertical"]):
-            try:
-                mix = _vertical_mix(text)
-            except ValueError as exc:
-                raise InputError(path, str(exc), column="vertical", row=readers.spreadsheet_row(i, path)) from None
-            if mix and verticals is not None:
-                sub = frame["subcategory"].iloc[i] if "subcategory" in frame else None
-                every = sorted({v for names in verticals.values() for v in names})
-                known = every if _blank(sub) else verticals.get(str(sub), [])
-                for name in mix:
-                    if name not in known:
-                        raise InputError(
-                            path,
-                            f"unknown vertical '{name}'; the model knows {', '.join(known) or 'none'}",
-                            column="vertical",
-                            row=readers.spreadsheet_row(i, path),
-                        )
+            _check_vertical(path, frame, i, text, verticals)
     if "subcategory" in frame and verticals is not None:
         for i, sub in enumerate(frame["subcategory"]):
             if not _blank(sub) and sub not in verticals:
@@ -197,6 +192,27 @@ def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]
                     column="subcategory",
                     row=readers.spreadsheet_row(i, path),
                 )
+
+
+def _check_vertical(path: Path, frame: pd.DataFrame, i: int, text: str | None, verticals: dict[str, list[str]] | None) -> None:
+    """Row i's vertical mix is readable and, with `verticals`, names only verticals its subcategory knows."""
+    try:
+        mix = _vertical_mix(text)
+    except ValueError as exc:
+        raise InputError(path, str(exc), column="vertical", row=readers.spreadsheet_row(i, path)) from None
+    if not mix or verticals is None:
+        return
+    sub = frame["subcategory"].iloc[i] if "subcategory" in frame else None
+    every = sorted({v for names in verticals.values() for v in names})
+    known = every if _blank(sub) else verticals.get(str(sub), [])
+    for name in mix:
+        if name not in known:
+            raise InputError(
+                path,
+                f"unknown vertical '{name}'; the model knows {', '.join(known) or 'none'}",
+                column="vertical",
+                row=readers.spreadsheet_row(i, path),
+            )
 
 
 def _blank(cell: object) -> bool:

@@ -170,6 +170,40 @@ def _near_ties(
     return ties
 
 
+def _curve_options(
+    channels: list[str], start: dict[str, Curve], fixed_multiple: dict[str, float], slope_grid: tuple[float, ...]
+) -> dict[str, list[Curve]]:
+    """The saturation curves searched per channel: every (multiple, slope) of the grids, or only the start for a
+    channel whose multiple the analyst fixed."""
+    grid = [(m, k) for k in slope_grid for m in HALF_SATURATION_GRID]
+    return {c: [start[c]] if c in fixed_multiple else grid for c in channels}
+
+
+def _descend_once(
+    score: _Score,
+    decay: dict[str, float],
+    curve: dict[str, Curve],
+    ridge: float,
+    decay_options: dict[str, tuple[float, ...]],
+    curve_options: dict[str, list[Curve]],
+    best: float,
+    min_gain: float,
+) -> tuple[float, bool]:
+    """One pass of coordinate descent over the channels: each channel's (decay, curve) moves to the grid value that
+    lowers the CV WAPE by more than `min_gain` (`decay` and `curve` are updated in place). The new best score, and
+    whether anything moved."""
+    changed = False
+    for c in decay:
+        for d in decay_options[c]:
+            for k in curve_options[c]:
+                if d == decay[c] and k == curve[c]:
+                    continue
+                trial = score({**decay, c: d}, {**curve, c: k}, ridge)
+                if trial < best - min_gain:
+                    best, decay[c], curve[c], changed = trial, d, k, True
+    return best, changed
+
+
 def choose_media_params(
     groups: list[SearchGroup],
     n_splits: int = 5,
@@ -199,22 +233,12 @@ def choose_media_params(
     decay = {c: fixed_decay.get(c, START_DECAY) for c in channels}
     curve: dict[str, Curve] = {c: (fixed_multiple.get(c, START_MULTIPLE), START_SLOPE) for c in channels}
     decay_options = {c: (decay[c],) if c in fixed_decay else decay_grid for c in channels}
-    curve_options = {
-        c: [curve[c]] if c in fixed_multiple else [(m, k) for k in slope_grid for m in HALF_SATURATION_GRID] for c in channels
-    }
+    curve_options = _curve_options(channels, curve, fixed_multiple, slope_grid)
     score = _Score([_prepare(g, channels, decay_options, n_splits) for g in groups], channels)
     ridge = min(RIDGE_GRID, key=lambda r: score(decay, curve, r))
     best = score(decay, curve, ridge)
     for _ in range(passes):
-        changed = False
-        for c in channels:
-            for d in decay_options[c]:
-                for k in curve_options[c]:
-                    if d == decay[c] and k == curve[c]:
-                        continue
-                    trial = score({**decay, c: d}, {**curve, c: k}, ridge)
-                    if trial < best - min_gain:
-                        best, decay[c], curve[c], changed = trial, d, k, True
+        best, changed = _descend_once(score, decay, curve, ridge, decay_options, curve_options, best, min_gain)
         if not changed:
             break
     ties = _near_ties(score, decay, curve, ridge, curve_options, best, near_tie_wape)
