@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's chromium for the browser test and Java runtime for the
-# Spark test), then lint and test.
+# Install everything the tests need (Python packages, Debian's chromium for the browser test, Java runtime for the
+# Spark test, PostgreSQL for the scenario library's tests, started here on a free local port), then lint and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -22,6 +22,22 @@ if ! command -v java >/dev/null 2>&1; then
   fi
 fi
 python -m pip install -q -r requirements.txt -r requirements-spark.txt
+if [ -z "${GMV_TEST_POSTGRES_URL:-}" ]; then  # the scenario library's tests run on SQLite and on a real PostgreSQL
+  GMV_TEST_POSTGRES_FOLDER_FILE="$(mktemp)"
+  export GMV_TEST_POSTGRES_FOLDER_FILE
+  url="$(bash scripts/test_postgres.sh)"
+  pg_folder="$(cat "$GMV_TEST_POSTGRES_FOLDER_FILE")"
+  if [ -n "$url" ] && [ -n "$pg_folder" ]; then
+    export GMV_TEST_POSTGRES_URL="$url"
+    stop_postgres() {
+      local as_user=()
+      [ "$(id -u)" = "0" ] && as_user=(runuser -u postgres --)
+      "${as_user[@]}" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$pg_folder/data" -m fast -w stop >/dev/null 2>&1 || true
+      rm -rf "$pg_folder" "$GMV_TEST_POSTGRES_FOLDER_FILE"
+    }
+    trap stop_postgres EXIT
+  fi
+fi
 ruff check .
 mypy
 python -m pytest "$@"
