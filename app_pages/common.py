@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from gmvplanner import planner, retraining
+from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
@@ -33,6 +34,7 @@ __all__ = [
     "cached_waterfall",
     "table_editor",
     "replace_plan",
+    "fitted_plan",
     "cached_report",
     "remembered",
     "remembered_index",
@@ -50,7 +52,8 @@ def get_artifacts(path: str, key: str) -> Artifacts:
     return load_artifacts(path)
 
 
-MODEL_STATE = ("plan", "scenarios", "budget_result", "predict_scenario", "predict_warnings")  # made for one model
+# results made for one model version, dropped when the session switches versions (the plan and library stay)
+MODEL_STATE = ("budget_result", "predict_scenario", "predict_warnings")
 
 
 def current_path() -> Path:
@@ -80,7 +83,8 @@ def current() -> CurrentModel:
 
 
 def use_version(path: Path) -> None:
-    """Switch this session (only) to the model version in `path`; plans and results made for the old one go."""
+    """Switch this session (only) to the model version in `path`: results made on the old one go, the plan being
+    edited stays (matched to the new version's channels when the Scenario planner opens next)."""
     st.session_state["artifacts_path"] = str(path)
     for name in MODEL_STATE:
         st.session_state.pop(name, None)
@@ -128,6 +132,19 @@ def cached_waterfall(_artifacts: Artifacts, key: str, plan: pd.DataFrame, baseli
 def cached_report(_artifacts: Artifacts, key: str) -> str:
     """The one-pager HTML of these artifacts (`planner.report_html`), built once per artifacts version."""
     return planner.report_html(_artifacts)
+
+
+def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
+    """The session's plan for the model in use: after a switch to a version with other channels, matched to them
+    (with a note on the page); otherwise unchanged."""
+    made_for = st.session_state.get("plan_channels", art.channels)
+    st.session_state["plan_channels"] = art.channels
+    if list(made_for) == list(art.channels):
+        return plan
+    matched = match_channels(plan, art.channels, list(made_for))
+    for note in matched.notes:
+        st.info(note)
+    return matched.plan
 
 
 def replace_plan(plan: pd.DataFrame) -> None:

@@ -15,11 +15,14 @@ from app_pages.common import (
     cached_summary,
     cached_waterfall,
     current,
+    fitted_plan,
     page_header,
     replace_plan,
     table_editor,
 )
+from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
 from gmvplanner import planner
+from gmvplanner.analysis.plan_edits import LargeChange, large_changes
 from gmvplanner.analysis.scenarios import SCENARIO_NAME, default_scenario, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
@@ -27,12 +30,10 @@ from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
-MAX_SCENARIOS = 3
-
 
 def upload_ui(art: Artifacts) -> None:
-    """A scenario CSV replaces the plan being edited; a file of saved scenarios (with a `scenario` column, as
-    'Download saved scenarios' writes it) replaces the saved ones and opens the first. Once per uploaded file."""
+    """A scenario CSV replaces the plan being edited; a file of named scenarios (with a `scenario` column, as
+    'Download these scenarios' writes it) is saved to the library and the first opens. Once per uploaded file."""
     uploaded = st.file_uploader(
         "Upload a scenario CSV (week_start plus one column per channel), or a file of saved scenarios",
         type=["csv"],
@@ -58,12 +59,16 @@ def upload_ui(art: Artifacts) -> None:
         str(name): rows.drop(columns=SCENARIO_NAME).reset_index(drop=True)
         for name, rows in frame.groupby(SCENARIO_NAME, sort=False)
     }
-    if len(plans) > MAX_SCENARIOS:
-        st.error(f"{uploaded.name} holds {len(plans)} scenarios; up to {MAX_SCENARIOS} can be saved.")
+    lib = library()
+    if lib is None:
         return
-    st.session_state["scenarios"] = plans
+    saved, taken = save_named_plans(art, lib, plans)
     replace_plan(next(iter(plans.values())).copy())
-    st.success(f"Loaded {len(plans)} saved scenarios from {uploaded.name}: {', '.join(plans)}; editing '{next(iter(plans))}'.")
+    if saved:
+        st.success(f"Saved {len(saved)} scenarios from {uploaded.name} to the library: {', '.join(saved)}.")
+    if taken:
+        st.warning(f"Already in the library, so not replaced: {', '.join(taken)} (rename them there first).")
+    st.info(f"Editing '{next(iter(plans))}'.")
 
 
 def quick_changes_ui(art: Artifacts, plan: pd.DataFrame) -> None:
@@ -125,6 +130,9 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     result = plan.drop(columns=art.channels).merge(edited, on="week_start", how="left")[plan.columns]
     before, after = plan[art.channels].to_numpy(float), result[art.channels].to_numpy(float)
     if not np.allclose(after, before, rtol=planner.EDIT_TOLERANCE, atol=planner.EDIT_TOLERANCE):
+        slips = large_changes(plan, result, art.channels)
+        if slips and not confirm_ui(art, slips):
+            return plan  # the forecast stays on the plan before the edit until it is confirmed
         # the plan is the one object both views edit: keep every edit in it at once, so it survives switching views
         # and leaving the page, and show it in a fresh editor (the old one would apply its edits a second time)
         st.session_state["plan"] = result
@@ -133,45 +141,46 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     return plan
 
 
-def save_ui(edited: pd.DataFrame) -> None:
-    """Name and save the edited plan (up to MAX_SCENARIOS), or clear the saved ones."""
-    c1, c2, c3 = st.columns([2, 1, 1])
-    name = c1.text_input("Scenario name", value=f"Scenario {len(st.session_state['scenarios']) + 1}", key="scenario_name")
-    replace = c1.checkbox("Replace a saved scenario of this name", key="scenario_replace")
-    if c2.button("Save scenario", key="save_scenario"):
-        saved = st.session_state["scenarios"]
-        if name in saved and not replace:  # never overwrite a saved plan without being asked to
-            st.error(f"'{name}' is already saved; give this one another name, or tick 'Replace' to overwrite it.")
-        elif name in saved or len(saved) < MAX_SCENARIOS:
-            saved[name] = edited.copy()
-            st.success(f"Saved '{name}'.")
-        else:
-            st.error(f"Up to {MAX_SCENARIOS} scenarios can be saved; clear them to save another.")
-    if c3.button("Clear saved scenarios", key="clear_scenarios"):
-        st.session_state["scenarios"] = {}
-
-
-def main() -> None:
-    """The page: upload or edit a plan, quick changes, what it buys, and saved plans compared."""
-    art, key = current()
-    page_header(
-        "Scenario planner",
-        f"Spend per channel in {art.money.name} per week (or month). The default plan is the next {PLAN_WEEKS} weeks "
-        "at last year's level for the same weeks, scaled to the recent run rate.",
+def confirm_ui(art: Artifacts, slips: list[LargeChange]) -> bool:
+    """Ask before using an edit that made a cell ten times larger or smaller; True once the analyst keeps it. Undo
+    draws the editor afresh from the plan."""
+    money = art.money
+    shown = "; ".join(
+        f"{s.channel} in the week of {s.week_start:%Y-%m-%d}: {s.before:,.4g} → {s.after:,.4g} {money.name} "
+        f"({s.after / s.before:,.3g}×)"
+        for s in slips[:3]
     )
-    if "plan" not in st.session_state:
-        st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
-    st.session_state.setdefault("scenarios", {})
-    upload_ui(art)
-    quick_changes_ui(art, st.session_state["plan"])
-    edited = plan_editor_ui(art, st.session_state["plan"])
-    predictions = cached_predictions(art, key, edited)
-    sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
-    totals = planner.gmv_by_subcategory(predictions)
-    for col, (name, value) in zip(st.columns(len(totals)), totals.items()):
-        col.metric(f"{name}, {edited['week_start'].nunique()} weeks", art.money.format(value))
-    summary_ui(art, key, edited, st.session_state["scenarios"])
-    save_ui(edited)
+    more = f" and {len(slips) - 3} more" if len(slips) > 3 else ""
+    st.warning(
+        f"This edit changes spend tenfold or more: {shown}{more}. Was that meant? The forecast below still uses the "
+        "plan before it."
+    )
+    c1, c2 = st.columns(2)
+    if c2.button("Undo the edit", key="slip_undo"):
+        st.session_state["plan_version"] = st.session_state.get("plan_version", 0) + 1
+        st.rerun()
+    return c1.button("Keep the edit", key="slip_keep", type="primary")
+
+
+def compare_ui(art: Artifacts, key: str, plans: dict[str, pd.DataFrame], sub: str) -> None:
+    """The picked library scenarios side by side, recomputed on the model in use."""
+    st.subheader("Compare saved scenarios")
+    compared, totals_table = cached_comparison(art, key, plans)
+    st.plotly_chart(charts.scenario_comparison_figure(compared, sub, money=art.money), key="compare_chart")
+    first = next(iter(plans))
+    st.caption(f"Totals over the horizon ({art.money.name}), on the model in use; differences are against '{first}'.")
+    st.dataframe(totals_table, hide_index=True, key="compare_table")
+    st.download_button(
+        "Download these scenarios (CSV, one file; upload it to save them in another library)",
+        planner.scenarios_csv(plans),
+        file_name="saved_scenarios.csv",
+        mime="text/csv",
+        key="download_saved",
+    )
+
+
+def downloads_ui(edited: pd.DataFrame, predictions: pd.DataFrame) -> None:
+    """The plan being edited and its predictions as CSV files."""
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download this scenario (CSV)",
@@ -187,20 +196,36 @@ def main() -> None:
         mime="text/csv",
         key="download_predictions",
     )
-    saved = st.session_state["scenarios"]
-    if saved:
-        st.download_button(
-            "Download saved scenarios (CSV, one file; upload it to get them back)",
-            planner.scenarios_csv(saved),
-            file_name="saved_scenarios.csv",
-            mime="text/csv",
-            key="download_saved",
-        )
-        st.subheader("Compare saved scenarios")
-        compared, totals_table = cached_comparison(art, key, dict(saved))
-        st.plotly_chart(charts.scenario_comparison_figure(compared, sub, money=art.money), key="compare_chart")
-        st.caption(f"Totals over the horizon ({art.money.name}); differences are against the first saved scenario.")
-        st.dataframe(totals_table, hide_index=True, key="compare_table")
+
+
+def main() -> None:
+    """The page: upload or edit a plan, quick changes, what it buys, the team's library and saved plans compared."""
+    art, key = current()
+    page_header(
+        "Scenario planner",
+        f"Spend per channel in {art.money.name} per week (or month), company-wide. The default plan is the next "
+        f"{PLAN_WEEKS} weeks at last year's level for the same weeks, scaled to the recent run rate.",
+    )
+    if "plan" not in st.session_state:
+        st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
+    st.session_state["plan"] = fitted_plan(art, st.session_state["plan"])
+    upload_ui(art)
+    quick_changes_ui(art, st.session_state["plan"])
+    edited = plan_editor_ui(art, st.session_state["plan"])
+    predictions = cached_predictions(art, key, edited)
+    sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
+    totals = planner.gmv_by_subcategory(predictions)
+    for col, (name, value) in zip(st.columns(len(totals)), totals.items()):
+        col.metric(f"{name}, {edited['week_start'].nunique()} weeks", art.money.format(value))
+    lib = library()
+    compare = library_ui(art, lib) if lib is not None else []
+    plans = compared_plans(art, lib, compare) if lib is not None and compare else {}
+    summary_ui(art, key, edited, plans)
+    if lib is not None:
+        save_ui(art, lib, edited)
+    downloads_ui(edited, predictions)
+    if plans:
+        compare_ui(art, key, plans, sub)
     else:
         current_plan = predictions.assign(scenario="current plan")
         st.plotly_chart(charts.scenario_comparison_figure(current_plan, sub, money=art.money), key="plan_chart")

@@ -11,7 +11,7 @@ from ..library import SavedScenario, ScenarioLibrary
 from ..model.artifacts import MANIFEST, Artifacts, file_sha256
 from .scenarios import predict_scenario
 
-__all__ = ["OpenedPlan", "model_key", "model_label", "plan_results", "save_plan", "open_plan"]
+__all__ = ["OpenedPlan", "model_key", "model_label", "plan_results", "save_plan", "open_plan", "match_channels"]
 
 
 class OpenedPlan(NamedTuple):
@@ -75,10 +75,17 @@ def open_plan(artifacts: Artifacts, saved: SavedScenario) -> OpenedPlan:
             f"'{saved.name}' was made on another model version ({saved.model_version}); its figures here are "
             f"recomputed on the model in use ({model_label(artifacts)})."
         )
-    channels = artifacts.channels
-    saved_channels = saved.results.get("channels") or [c for c in channels if c in plan.columns]
-    dropped = [c for c in saved_channels if c not in channels and c in plan.columns]
+    saved_channels = saved.results.get("channels") or [c for c in artifacts.channels if c in plan.columns]
+    matched = match_channels(plan, artifacts.channels, saved_channels)
+    return OpenedPlan(matched.plan, notes + matched.notes)
+
+
+def match_channels(plan: pd.DataFrame, channels: list[str], plan_channels: list[str]) -> OpenedPlan:
+    """`plan` (made with `plan_channels`) for a model with `channels`: a channel the model lacks is left out, one
+    it adds starts at 0; columns ordered week_start, channels, levers."""
+    dropped = [c for c in plan_channels if c not in channels and c in plan.columns]
     added = [c for c in channels if c not in plan.columns]
+    notes = []
     if dropped:
         notes.append(f"The model in use has no channel {', '.join(dropped)}; that spend is left out.")
         plan = plan.drop(columns=dropped)

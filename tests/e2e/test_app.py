@@ -29,7 +29,15 @@ PAGES = {  # title in the page list -> the page's file
 
 
 @pytest.fixture
-def app(trained_mmm, monkeypatch):
+def library_url(tmp_path, monkeypatch) -> str:
+    """A fresh scenario library for each test (the app's default one is shared by every session)."""
+    url = f"sqlite:///{tmp_path / 'library.sqlite'}"
+    monkeypatch.setenv("GMV_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def app(trained_mmm, monkeypatch, library_url):
     monkeypatch.setenv("GMV_ARTIFACTS", str(trained_mmm))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
@@ -143,23 +151,63 @@ def test_extrapolation_warning(app):
     assert len(warned) == 1 and "the forecast holds it at" in warned[0]
 
 
-def test_save_and_compare_two_scenarios(app):
+def _save(at, name, replace=False):
+    at.text_input(key="scenario_name").set_value(name).run()
+    if replace:
+        at.checkbox(key="scenario_replace").check().run()
+    at.button(key="save_scenario").click().run()
+
+
+def test_save_and_compare_two_scenarios(app, library_url):
+    from gmvplanner.library import open_library
+
     _page(app, "Scenario planner")
-    app.text_input(key="scenario_name").set_value("Plan A").run()
-    app.button(key="save_scenario").click().run()
+    _save(app, "Plan A")
     plan = app.session_state["plan"].copy()
     plan["SEM"] = plan["SEM"] * 3
     app.session_state["plan"] = plan
     app.run()
-    app.text_input(key="scenario_name").set_value("More SEM").run()
-    app.button(key="save_scenario").click().run()
+    _save(app, "More SEM")
     assert not app.exception and not app.error
-    assert list(app.session_state["scenarios"]) == ["Plan A", "More SEM"]
+    assert sorted(open_library(library_url).scenarios()["name"]) == ["More SEM", "Plan A"]
+    app.multiselect(key="library_compare").set_value(["Plan A", "More SEM"]).run()
     totals = _table_with(app, "all subcategories vs first")
     assert list(totals["scenario"].unique()) == ["Plan A", "More SEM"]
     more = totals.loc[totals["scenario"] == "More SEM", "all subcategories vs first"].iloc[0]
     assert more > 0  # three times the SEM spend adds GMV under the media-mix model
     assert len(app.get("plotly_chart")) >= 1
+
+
+def test_a_scenario_saved_in_one_session_opens_in_another(app, trained_mmm):
+    _page(app, "Scenario planner")
+    app.selectbox(key="quick_channel").set_value("SEM")
+    app.button(key="quick_apply_channel").click().run()
+    _save(app, "Team plan")
+    mine = app.session_state["plan"].copy()
+    other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    _page(other, "Scenario planner")
+    listed = _table_with(other, "author")
+    assert listed["name"].tolist() == ["Team plan"]
+    other.selectbox(key="library_pick").set_value("Team plan")
+    other.button(key="library_open").click().run()
+    assert not other.exception and not other.error
+    opened = other.session_state["plan"]
+    np.testing.assert_allclose(opened[mine.columns[1:]].to_numpy(float), mine[mine.columns[1:]].to_numpy(float))
+    assert any("Opened 'Team plan'" in i.value for i in other.info)
+
+
+def test_a_tenfold_edit_is_confirmed_before_it_is_used(app):
+    _page(app, "Scenario planner")
+    plan = app.session_state["plan"]
+    editor = app.session_state["plan_version"]
+    edited = plan.drop_duplicates("week_start")[["week_start", "SEM"]].reset_index(drop=True)
+    first = float(edited.loc[0, "SEM"])
+    app.session_state[f"plan_editor_{editor}"] = {"edited_rows": {0: {"SEM": first * 10}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert any("tenfold" in w.value for w in app.warning)
+    assert float(app.session_state["plan"]["SEM"].iloc[0]) == pytest.approx(first)  # not used yet
+    app.button(key="slip_keep").click().run()
+    assert float(app.session_state["plan"]["SEM"].iloc[0]) == pytest.approx(first * 10)
 
 
 def test_optimiser_page_meets_the_budget(app):
@@ -332,21 +380,23 @@ def test_switching_to_the_monthly_view_changes_nothing_until_edited(app):
     assert [m.value for m in app.metric] == before
 
 
-def test_saving_again_under_a_saved_name_asks_first(app):
+def test_saving_again_under_a_saved_name_asks_first(app, library_url):
+    from gmvplanner.library import open_library
+
+    library = open_library(library_url)
     _page(app, "Scenario planner")
-    app.text_input(key="scenario_name").set_value("Plan A").run()
-    app.button(key="save_scenario").click().run()
-    first = app.session_state["scenarios"]["Plan A"].copy()
+    _save(app, "Plan A")
+    first = library.scenario("Plan A").plan
     plan = app.session_state["plan"].copy()
     plan["SEM"] = plan["SEM"] * 3
     app.session_state["plan"] = plan
     app.run()
     app.button(key="save_scenario").click().run()
     assert any("'Plan A' is already saved" in e.value for e in app.error)
-    pd.testing.assert_frame_equal(app.session_state["scenarios"]["Plan A"], first)  # not overwritten
+    pd.testing.assert_frame_equal(library.scenario("Plan A").plan, first)  # not overwritten
     app.checkbox(key="scenario_replace").check().run()
     app.button(key="save_scenario").click().run()
-    assert app.session_state["scenarios"]["Plan A"]["SEM"].sum() > first["SEM"].sum()
+    assert library.scenario("Plan A").plan["SEM"].sum() > first["SEM"].sum()
 
 
 def test_quick_changes_edit_the_one_plan_and_the_summary_follows(app):
@@ -381,27 +431,28 @@ def test_the_optimisers_split_goes_to_the_planner(app):
     assert len(plan) == 13 and plan[recommended.index].sum().to_numpy() == pytest.approx(recommended.to_numpy(), abs=1e-4)
 
 
-def test_saved_scenarios_go_to_a_file_and_come_back(app, tmp_path):
+def test_saved_scenarios_go_to_a_file_and_into_another_library(app, tmp_path, monkeypatch, library_url):
+    from gmvplanner.library import open_library
+
     _page(app, "Scenario planner")
-    app.text_input(key="scenario_name").set_value("Plan A").run()
-    app.button(key="save_scenario").click().run()
+    _save(app, "Plan A")
     app.selectbox(key="quick_channel").set_value("SEM")
     app.button(key="quick_apply_channel").click().run()
-    app.text_input(key="scenario_name").set_value("More SEM").run()
-    app.button(key="save_scenario").click().run()
-    saved = {k: v.copy() for k, v in app.session_state["scenarios"].items()}
-    path = tmp_path / "saved_scenarios.csv"
-    path.write_text(planner.scenarios_csv(saved))
-    app.button(key="clear_scenarios").click().run()
-    assert app.session_state["scenarios"] == {}
+    _save(app, "More SEM")
+    first = open_library(library_url)
+    path = tmp_path / "saved_scenarios.csv"  # what 'Download these scenarios' writes
+    path.write_text(planner.scenarios_csv({name: first.scenario(name).plan for name in ("Plan A", "More SEM")}))
+    other_url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    monkeypatch.setenv("GMV_DATABASE_URL", other_url)
     _upload(app, "plan_upload", path)
     assert not app.error, [e.value for e in app.error]
-    back = app.session_state["scenarios"]
-    assert list(back) == ["Plan A", "More SEM"]
-    for name, plan in saved.items():
-        np.testing.assert_allclose(back[name][plan.columns[1:]].to_numpy(float), plan[plan.columns[1:]].to_numpy(float))
-        assert (back[name]["week_start"] == plan["week_start"]).all()
-    assert any("Loaded 2 saved scenarios" in s.value for s in app.success)
+    assert any("Saved 2 scenarios" in s.value for s in app.success)
+    other = open_library(other_url)
+    assert sorted(other.scenarios()["name"]) == ["More SEM", "Plan A"]
+    for name in ("Plan A", "More SEM"):
+        np.testing.assert_allclose(
+            other.scenario(name).plan.iloc[:, 1:].to_numpy(float), first.scenario(name).plan.iloc[:, 1:].to_numpy(float)
+        )
 
 
 def test_customers_page_shows_segments_returning_customers_and_cohorts(app, trained_mmm):

@@ -1,0 +1,169 @@
+"""The Scenario planner's shared library: save the plan being edited, list, search, open, duplicate, rename, delete and
+pick up to three saved plans to compare. Widgets only; the library is `gmvplanner.library`, the figures
+`gmvplanner.analysis.saved_plans`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import keep, remembered, replace_plan
+from gmvplanner import planner
+from gmvplanner.analysis.saved_plans import open_plan, save_plan
+from gmvplanner.library import LibraryError, ScenarioLibrary, default_url, open_library
+from gmvplanner.model.artifacts import Artifacts
+
+__all__ = ["MAX_COMPARED", "library", "author", "may_save", "save_ui", "library_ui", "compared_plans", "save_named_plans"]
+
+MAX_COMPARED = 3  # plans compared at once: more lines than this make the chart unreadable
+
+
+def library() -> ScenarioLibrary | None:
+    """The team's library ($GMV_DATABASE_URL, else gmv_library.sqlite beside the app's artifacts); None, with the
+    reason on the page, when it cannot be opened."""
+    try:
+        return open_library(default_url(planner.app_artifacts_dir()))
+    except LibraryError as exc:
+        st.error(f"The scenario library cannot be used: {exc}. Plans can still be edited and downloaded.")
+        return None
+
+
+def author() -> str:
+    """Who is saving: the signed-in user when sign-in is on, else $GMV_AUTHOR or the server's login name."""
+    user = st.session_state.get("signed_in_user")
+    if user:
+        return str(user)
+    try:
+        return os.environ.get("GMV_AUTHOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "local user"
+
+
+def may_save() -> bool:
+    """Whether this user may save and edit shared scenarios (viewers may not; everyone may without sign-in)."""
+    return bool(st.session_state.get("may_save_scenarios", True))
+
+
+def save_ui(art: Artifacts, lib: ScenarioLibrary, edited: pd.DataFrame) -> None:
+    """Name and save the plan being edited to the shared library (an existing name only with 'Replace')."""
+    if not may_save():
+        st.caption("Your role can open and compare saved scenarios; saving needs the planner role.")
+        return
+    c1, c2 = st.columns([3, 1])
+    name = c1.text_input("Scenario name", value="", placeholder="e.g. Diwali: +20% TV", key="scenario_name")
+    replace = c1.checkbox("Replace a saved scenario of this name", key="scenario_replace")
+    if c2.button("Save to the library", key="save_scenario", type="primary"):
+        try:
+            saved = save_plan(lib, art, name, edited, author(), replace=replace)
+        except LibraryError as exc:
+            st.error(_sentence(exc))
+            return
+        st.success(f"Saved '{saved.name}' to the team's library ({lib.where}).")
+
+
+def _sentence(exc: LibraryError) -> str:
+    """A library error as a sentence on the page (without the 'scenario library:' prefix the CLI shows)."""
+    text = str(exc).removeprefix("scenario library: ")
+    return text[:1].upper() + text[1:] + "."
+
+
+def _listing(art: Artifacts, table: pd.DataFrame) -> pd.DataFrame:
+    """The library's rows as analysts read them: names and people first, money in one unit."""
+    money = art.money
+    return pd.DataFrame(
+        {
+            "name": table["name"],
+            "author": table["author"],
+            "last changed": table["updated"].dt.strftime("%Y-%m-%d %H:%M UTC"),
+            f"spend ({money.name})": table["spend"].round(3),
+            f"GMV when saved ({money.name})": money.from_base(table["gmv"].astype(float)).round(3),
+            "weeks": table["weeks"],
+            "made on": table["model_version"],
+        }
+    )
+
+
+def library_ui(art: Artifacts, lib: ScenarioLibrary) -> list[str]:
+    """The saved scenarios (search, open, duplicate, rename, delete); returns the names picked to compare."""
+    st.subheader("Team scenario library")
+    search = st.text_input("Search by name or author", key="library_search", placeholder="type to filter")
+    try:
+        table = lib.scenarios(search)
+    except LibraryError as exc:
+        st.error(str(exc))
+        return []
+    if table.empty:
+        st.caption("No saved scenarios yet." if not search else f"No saved scenario matches '{search}'.")
+        return []
+    st.dataframe(_listing(art, table), hide_index=True, key="library_table")
+    st.caption(
+        "GMV when saved is what the plan predicted on the model it was made on; opening or comparing a plan recomputes "
+        "it on the model in use."
+    )
+    names = table["name"].tolist()
+    picked = st.selectbox("Scenario", names, key="library_pick")
+    _actions_ui(art, lib, picked)
+    kept = [n for n in remembered("library_compare", []) if n in names]
+    compare = st.multiselect(
+        f"Compare (up to {MAX_COMPARED})", names, default=kept, max_selections=MAX_COMPARED, key="library_compare"
+    )
+    keep("library_compare")
+    return compare
+
+
+def _actions_ui(art: Artifacts, lib: ScenarioLibrary, picked: str) -> None:
+    """Open, duplicate, rename or delete the picked scenario."""
+    c1, c2, c3, c4 = st.columns(4)
+    if c1.button("Open in the editor", key="library_open"):
+        opened = open_plan(art, lib.scenario(picked))
+        replace_plan(opened.plan)
+        st.session_state["library_notes"] = [f"Opened '{picked}'.", *opened.notes]
+        st.rerun()
+    for note in st.session_state.pop("library_notes", []):
+        st.info(note)
+    if not may_save():
+        return
+    new_name = c2.text_input("New name", key="library_new_name", placeholder="for a copy or a rename")
+    try:
+        if c3.button("Duplicate", key="library_duplicate"):
+            lib.duplicate_scenario(picked, new_name, author())
+            st.success(f"Copied '{picked}' to '{new_name.strip()}'.")
+        if c3.button("Rename", key="library_rename"):
+            lib.rename_scenario(picked, new_name)
+            st.success(f"Renamed '{picked}' to '{new_name.strip()}'.")
+        sure = c4.checkbox(f"Yes, delete '{picked}'", key="library_delete_sure")
+        if c4.button("Delete", key="library_delete", disabled=not sure):
+            lib.delete_scenario(picked)
+            st.success(f"Deleted '{picked}'.")
+    except LibraryError as exc:
+        st.error(_sentence(exc))
+
+
+def compared_plans(art: Artifacts, lib: ScenarioLibrary, names: list[str]) -> dict[str, pd.DataFrame]:
+    """The picked scenarios' plans for the model in use, with a note for each made on another model version."""
+    plans = {}
+    for name in names:
+        try:
+            opened = open_plan(art, lib.scenario(name))
+        except LibraryError as exc:  # deleted by someone else since the list was drawn
+            st.warning(str(exc))
+            continue
+        plans[name] = opened.plan
+        for note in opened.notes:
+            st.caption(note)
+    return plans
+
+
+def save_named_plans(art: Artifacts, lib: ScenarioLibrary, plans: dict[str, pd.DataFrame]) -> tuple[list[str], list[str]]:
+    """Save each uploaded named plan to the library; returns the names saved and the names already taken."""
+    saved, taken = [], []
+    for name, plan in plans.items():
+        try:
+            save_plan(lib, art, name, plan, author())
+            saved.append(name)
+        except LibraryError:
+            taken.append(name)
+    return saved, taken
