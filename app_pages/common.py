@@ -7,7 +7,6 @@ are run afresh by `st.navigation` on every rerun.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -19,6 +18,7 @@ from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
+from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
 
 __all__ = [
     "get_artifacts",
@@ -183,17 +183,27 @@ def keep(*keys: str) -> None:
             st.session_state[f"_kept_{key}"] = st.session_state[key]
 
 
+_SWEPT: list[bool] = []  # leftovers are swept once per server process
+
+
 def upload_folder() -> Path:
-    """This session's folder for uploaded files (one per session, made on first use)."""
-    if "upload_dir" not in st.session_state:  # setdefault would make a new folder on every rerun
-        st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="gmv-upload-")
-    return Path(st.session_state["upload_dir"])
+    """This session's folder for uploaded files: made on first use, removed when the session ends or the server
+    stops (`UploadSpace`); the first session of a server process also removes day-old leftovers."""
+    space = st.session_state.get("upload_space")
+    if space is None or space.removed:  # setdefault would make a new folder on every rerun
+        root = upload_root()
+        if not _SWEPT:
+            remove_stale(root)
+            _SWEPT.append(True)
+        space = UploadSpace(root)
+        st.session_state["upload_space"] = space
+    return space.path
 
 
 def plain(message: str) -> str:
     """An error without the session's temporary upload folder in it (the user's own file names stay)."""
-    folder = st.session_state.get("upload_dir")
-    return message.replace(f"{folder}/", "") if folder else message
+    space = st.session_state.get("upload_space")
+    return message.replace(f"{space.path}/", "") if space is not None else message
 
 
 @st.fragment(run_every=1.0)

@@ -30,33 +30,60 @@ ROLES = {
 
 
 def uploads_ui() -> dict[str, Path]:
-    """One uploader per role; each new file is saved and checked once. Returns the roles whose file passed."""
+    """One uploader per role; each new file is saved and checked once, with a spinner while it is checked. A checked
+    file stays for the session (leaving the page keeps it) until it is replaced or removed. Returns the roles whose
+    file passed."""
     folder = upload_folder()
     valid = st.session_state.setdefault("valid_uploads", {})
     for role, (label, types) in ROLES.items():
         uploaded = st.file_uploader(label, type=types, key=f"upload_{role}")
-        if uploaded is None:
-            valid.pop(role, None)
-            continue
-        path = folder / role / Path(uploaded.name).name  # the user's own file name, in messages too
-        if st.session_state.get(f"upload_id_{role}") != uploaded.file_id:
-            shutil.rmtree(folder / role, ignore_errors=True)  # the file it replaces
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(uploaded.getvalue())
-            st.session_state[f"upload_id_{role}"] = uploaded.file_id
-            try:
-                check = planner.validate_upload(path, role)
-                st.session_state[f"upload_msg_{role}"] = ("ok", f"{uploaded.name}: {check.summary}")
-                if role == "orders":
-                    st.session_state["upload_subcategories"] = list(check.subcategories)
-                valid[role] = path
-            except InputError as exc:
-                reason = plain(str(exc))  # no temporary paths in what the user reads
-                st.session_state[f"upload_msg_{role}"] = ("error", f"{uploaded.name} cannot be used: {reason}")
-                valid.pop(role, None)
+        if uploaded is not None and st.session_state.get(f"upload_id_{role}") != uploaded.file_id:
+            check_upload(folder, role, uploaded)
         kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
-        (st.success if kind == "ok" else st.error)(message)
+        if uploaded is None and role in valid:
+            kept_ui(role, valid)
+        elif kind == "ok":
+            st.success(message)
+        elif kind == "error" and uploaded is not None:
+            st.error(message)
     return valid
+
+
+def check_upload(folder: Path, role: str, uploaded) -> None:
+    """Save and check one new file. Its result is recorded only once the check ends, so a check cut short (another
+    upload reruns the page meanwhile) is simply run again instead of leaving an empty error."""
+    valid = st.session_state["valid_uploads"]
+    path = folder / role / Path(uploaded.name).name  # the user's own file name, in messages too
+    shutil.rmtree(folder / role, ignore_errors=True)  # the file it replaces
+    valid.pop(role, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(uploaded.getvalue())
+    size = path.stat().st_size / 1e6
+    with st.spinner(f"Checking {uploaded.name} ({size:,.1f} MB): reading every row, dates and amounts…"):
+        try:
+            check = planner.validate_upload(path, role)
+            outcome = ("ok", f"{uploaded.name}: {check.summary}")
+        except InputError as exc:
+            outcome = ("error", f"{uploaded.name} cannot be used: {plain(str(exc))}")  # no temporary paths shown
+            check = None
+    if check is not None:
+        valid[role] = path
+        if role == "orders":
+            st.session_state["upload_subcategories"] = list(check.subcategories)
+    st.session_state[f"upload_msg_{role}"] = outcome
+    st.session_state[f"upload_id_{role}"] = uploaded.file_id
+
+
+def kept_ui(role: str, valid: dict[str, Path]) -> None:
+    """A file checked earlier in this session whose uploader was reset (the page was left): it is still used."""
+    kind, message = st.session_state.get(f"upload_msg_{role}", ("ok", valid[role].name))
+    c1, c2 = st.columns([5, 1])
+    c1.success(f"Kept from earlier in this session: {message}")
+    if c2.button("Remove", key=f"remove_upload_{role}"):
+        shutil.rmtree(valid.pop(role).parent, ignore_errors=True)
+        st.session_state.pop(f"upload_msg_{role}", None)
+        st.session_state.pop(f"upload_id_{role}", None)
+        st.rerun()
 
 
 class RetrainOptions(NamedTuple):

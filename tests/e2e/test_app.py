@@ -280,10 +280,10 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
     _upload(at, "upload_orders", bad)
     assert any("cannot be used" in e.value and "column 'units' missing" in e.value for e in at.error)
     message = next(e.value for e in at.error if "cannot be used" in e.value)
-    assert "gmv-upload-" not in message and message.count("orders.csv") >= 1  # the user's name, no temp path
-    folder = at.session_state["upload_dir"]
+    assert "session-" not in message and message.count("orders.csv") >= 1  # the user's name, no temp path
+    folder = at.session_state["upload_space"].path
     at.run()
-    assert at.session_state["upload_dir"] == folder  # one upload folder per session, not one per rerun
+    assert at.session_state["upload_space"].path == folder  # one upload folder per session, not one per rerun
     assert at.button(key="retrain").disabled
     # valid files, but a lift test on a channel the media file does not have: training fails in the background
     lift = tmp_path / "lift.csv"
@@ -292,11 +292,18 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
     _upload(at, "upload_media", small_data["media"])
     _upload(at, "upload_lift_tests", lift)
     assert not at.button(key="retrain").disabled
+    _go(at, "Predict")  # leaving the page keeps the checked files
+    _go(at, "Data & retrain")
+    kept = [s.value for s in at.success if s.value.startswith("Kept from earlier in this session")]
+    assert len(kept) == 3 and not at.button(key="retrain").disabled
+    at.button(key="remove_upload_lift_tests").click().run()
+    assert at.button(key="retrain").disabled is False and "lift_tests" not in at.session_state["valid_uploads"]
+    _upload(at, "upload_lift_tests", lift)
     at.button(key="retrain").click().run()
     _wait_for_retrain(at)
     failed = [e.value for e in at.error if "Training failed, the current model is unchanged" in e.value]
     assert failed and "Drones" in failed[0], [e.value for e in at.error]
-    assert "gmv-retrain-" not in failed[0] and "gmv-upload-" not in failed[0]
+    assert "gmv-retrain-" not in failed[0] and "session-" not in failed[0]
     assert snapshot(artifacts_copy) == before
     assert not retraining_versions(artifacts_copy)  # a failed retrain leaves no version behind
 
@@ -307,10 +314,17 @@ def retraining_versions(base):
     return [v for v in retraining.list_versions(base) if not v.original]
 
 
-def test_a_retrain_makes_a_new_version_and_never_swaps_another_sessions_model(artifacts_copy, small_data, monkeypatch):
+def test_a_retrain_makes_a_new_version_and_never_swaps_another_sessions_model(
+    artifacts_copy, small_data, monkeypatch, library_url
+):
     monkeypatch.setenv("GMV_ARTIFACTS", str(artifacts_copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
     other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()  # another user's session
+    _go(at, "Scenario planner")
+    at.selectbox(key="quick_channel").set_value("SEM")
+    at.button(key="quick_apply_channel").click().run()
+    _save(at, "Before the retrain")
+    plan = at.session_state["plan"].copy()
     before = file_sha256(artifacts_copy / "manifest.json")
     _go(at, "Data & retrain")
     _upload(at, "upload_orders", small_data["orders"])
@@ -331,6 +345,10 @@ def test_a_retrain_makes_a_new_version_and_never_swaps_another_sessions_model(ar
     at.button(key="use_new_version").click().run()
     assert at.sidebar.caption[0].value.startswith("1 subcategories") and "model: mmm" in at.sidebar.caption[0].value
     assert len(retraining_versions(artifacts_copy)) == 1
+    _go(at, "Scenario planner")  # the plan and the library survive the switch
+    assert not at.exception and not at.error
+    pd.testing.assert_frame_equal(at.session_state["plan"][plan.columns], plan)
+    assert _table_with(at, "author")["name"].tolist() == ["Before the retrain"]
     other.run()
     assert other.sidebar.caption[0].value.startswith("3 subcategories")  # the other user keeps theirs
     assert any("available" in i.value for i in other.sidebar.info)  # and is told a retrained version exists
