@@ -9,12 +9,20 @@ import streamlit as st
 
 from app_pages.common import current, page_header, replace_plan, table_editor
 from gmvplanner import planner
-from gmvplanner.analysis.optimise import INTERVAL_SCOPE, MAX_NEW_CUSTOMER_WEIGHT, optimise_budget
+from gmvplanner.analysis.budget_bounds import LIFT_HINT
+from gmvplanner.analysis.optimise import (
+    INTERVAL_SCOPE,
+    MAX_NEW_CUSTOMER_WEIGHT,
+    budget_for_target_roi,
+    marginal_roi,
+    optimise_budget,
+)
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
+from gmvplanner.reporting.plan_words import curve_sentence
 
 MOVE_LIMITS = {
     f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else each channel's own)": AUTO,
@@ -27,15 +35,22 @@ MOVE_LIMITS = {
 }
 
 
-class BudgetRequest(NamedTuple):
-    """What the form asks of the optimiser: the budget and per-channel bounds (input money unit), the horizon in
-    weeks, the largest move per channel (a share, AUTO or None) and the weight of new customers' GMV."""
+GOALS = ("Split this budget", "Find the budget for a target marginal ROAS", "Maximise profit (needs margins)")
 
+
+class BudgetRequest(NamedTuple):
+    """What the form asks of the optimiser: the goal, the budget and per-channel bounds (input money unit), the
+    horizon in weeks, the largest move per channel (a share, AUTO or None), the weight of new customers' GMV, the
+    target marginal ROAS and the contribution margins (subcategory -> share of GMV; None: GMV itself)."""
+
+    goal: str
     budget: float
     weeks: int
     bounds: dict[str, tuple[float, float]]
     max_change: float | str | None
     new_customer_weight: float
+    target: float
+    margins: dict[str, float] | None
 
 
 def form_ui(art: Artifacts) -> BudgetRequest | None:
@@ -74,11 +89,59 @@ def form_ui(art: Artifacts) -> BudgetRequest | None:
                 "new customer is worth more than the first order shows: channels that bring new customers (Customers "
                 "page) get more of the budget.",
             )
+        goal, target, margins = goal_ui(art)
         bounds = table_editor(pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}), "budget_bounds")
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
-    return BudgetRequest(budget, int(weeks), limits, MOVE_LIMITS[move], float(weight))
+    return BudgetRequest(goal, budget, int(weeks), limits, MOVE_LIMITS[move], float(weight), target, margins)
+
+
+def goal_ui(art: Artifacts) -> tuple[str, float, dict[str, float] | None]:
+    """What to optimise (a fixed budget, a target marginal ROAS, or profit), the target, and the contribution margin
+    of each subcategory (% of GMV; blank for none: then GMV is maximised)."""
+    c1, c2 = st.columns(2)
+    goal = c1.radio("Goal", GOALS, key="budget_goal")
+    target = c2.number_input(
+        "Target marginal ROAS (for the second goal)",
+        min_value=0.01,
+        value=1.0,
+        step=0.1,
+        key="budget_target",
+        help="The largest budget whose last unit still returns this much GMV (or profit, with margins) per unit.",
+    )
+    c2.caption("Contribution margin per subcategory: the share of GMV left after product and fulfilment costs.")
+    shown = c2.data_editor(
+        pd.DataFrame({"subcategory": art.subcategories, "margin %": [None] * len(art.subcategories)}).astype(
+            {"margin %": "float"}
+        ),
+        hide_index=True,
+        disabled=["subcategory"],
+        key="budget_margins",
+        column_config={"margin %": st.column_config.NumberColumn(min_value=0.0, max_value=100.0, format="%.1f")},
+    )
+    given = shown.dropna(subset=["margin %"])
+    margins = {str(s): float(m) / 100 for s, m in zip(given["subcategory"], given["margin %"])} if len(given) else None
+    return goal, float(target), margins
+
+
+def run_request(art: Artifacts, request: BudgetRequest) -> None:
+    """Optimise as the form asks and keep the result (with its margins) for the page."""
+    if request.goal == GOALS[2] and request.margins is None:
+        st.error("Maximising profit needs a contribution margin for at least one subcategory (the margin table).")
+        return
+    margins = None if request.margins is None else {s: request.margins.get(s, 0.0) for s in art.subcategories}
+    options = dict(bounds=request.bounds, max_change=request.max_change, new_customer_weight=request.new_customer_weight)
+    with st.spinner("Optimising (a few seconds; finding a budget takes longer)..."):
+        if request.goal == GOALS[0]:
+            result = optimise_budget(art, request.budget, request.weeks, margins=margins, **options)
+            found = ""
+        else:
+            target = 1.0 if request.goal == GOALS[2] else request.target
+            _, result, found = budget_for_target_roi(art, target, request.weeks, margins=margins, **options)
+    st.session_state["budget_result"] = result
+    st.session_state["budget_margins_used"] = margins
+    st.session_state["budget_found"] = found
 
 
 def main() -> None:
@@ -91,15 +154,7 @@ def main() -> None:
     )
     request = form_ui(art)
     if request is not None:
-        with st.spinner("Optimising (a few seconds)..."):
-            st.session_state["budget_result"] = optimise_budget(
-                art,
-                request.budget,
-                request.weeks,
-                bounds=request.bounds,
-                max_change=request.max_change,
-                new_customer_weight=request.new_customer_weight,
-            )
+        run_request(art, request)
     result, money = st.session_state.get("budget_result"), art.money
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
@@ -107,8 +162,13 @@ def main() -> None:
     caution = planner.identification_caution(art)
     if caution:
         st.warning(caution)
+    if st.session_state.get("budget_found"):
+        st.info(
+            f"Budget found: {money.format(money.to_base(float(result.table[money.column('recommended')].sum())))}; "
+            f"{st.session_state['budget_found']}."
+        )
     if result.note:
-        st.info(result.note)
+        st.info(app_words(result.note))
     historical, recommended = (
         f"{money.format(lo)} to {money.format(hi)}" for _, lo, hi in (result.historical_gmv, result.recommended_gmv)
     )
@@ -131,7 +191,17 @@ def main() -> None:
             f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
         )
     st.caption(
-        f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} Method: {result.method}."
+        f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} "
+        f"Method: {app_words(result.method)}."
+    )
+    margins = st.session_state.get("budget_margins_used")
+    margin = None if margins is None else float(sum(margins.values()) / len(margins))
+    mroas = marginal_roi(art, result, margins=margins)
+    earned = "contribution (GMV × margin)" if margins else "GMV"
+    st.markdown(
+        f"**At the margin:** one more unit on the recommended split returns {mroas:.2f} of {earned} per unit of spend "
+        f"on the modelled subcategories: {'more' if mroas > 1 else 'less'} than it costs"
+        + (". Spending more would lose money." if mroas <= 1 else ".")
     )
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
     st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
@@ -140,10 +210,16 @@ def main() -> None:
         st.switch_page("app_pages/scenario_planner.py")
     curve, points = planner.budget_curve(art, result)
     st.plotly_chart(charts.budget_response_figure(curve, points, money), key="budget_curve_chart")
+    budget = float(points["budget"].iloc[0])
     st.caption(
         "Expected GMV of the modelled subcategories if the whole budget moves up or down with the historical split; "
-        "above the dashed line the spend returns more GMV than it costs them."
+        "above the dashed line the spend returns more GMV than it costs them. " + curve_sentence(curve, budget, money, margin)
     )
+
+
+def app_words(text: str) -> str:
+    """Optimiser notes with the app's control named instead of the command line's flag."""
+    return text.replace(LIFT_HINT, "'no limit' under Largest move per channel lifts this")
 
 
 main()

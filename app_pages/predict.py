@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app_pages.common import cached_predictions, current, keep, page_header, remembered, remembered_index, table_editor
 from gmvplanner import planner
@@ -17,6 +18,7 @@ from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
+CHART_HEIGHT = 380  # px: with the header and the headline numbers, the chart fits a 1400×900 window's first screen
 
 
 class PredictForm(NamedTuple):
@@ -98,46 +100,62 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
     )
 
 
-def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame) -> None:
-    """The submitted scenario's forecast: headline numbers, the chart and the weekly table."""
-    for warning in st.session_state.get("predict_warnings", []):
-        st.warning(warning)
+class ForecastSlots(NamedTuple):
+    """Where the forecast is drawn: two headline metrics beside the subcategory, the chart above the form (so it is
+    on the first screen), and the weekly table below the form."""
+
+    week_metric: DeltaGenerator
+    total_metric: DeltaGenerator
+    chart: DeltaGenerator
+    table: DeltaGenerator
+
+
+def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame, slots: ForecastSlots) -> None:
+    """The submitted scenario's forecast: headline numbers, the chart, warnings and the weekly table."""
     money = art.money
     result = cached_predictions(art, key, scenario)
     mine = result.loc[result["subcategory"] == sub]
     first = mine.iloc[0]
     interval = f"{money.format(first['lower'])} to {money.format(first['upper'])}"
-    m1, m2 = st.columns(2)
-    m1.metric(
-        f"Predicted GMV, week of {first['week_start'].date()} ({first['week_start'].strftime('%B %Y')})",
+    slots.week_metric.metric(
+        f"Predicted GMV, week of {first['week_start'].date()}",
         money.format(first["predicted_gmv"]),
         help=f"{INTERVAL_LABEL} {interval}",
     )
-    m2.metric(f"Predicted GMV over {len(mine)} week(s)", money.format(planner.gmv_by_subcategory(mine)[sub]))
-    st.caption(f"Week 1 {INTERVAL_LABEL}: {interval}.")
+    slots.total_metric.metric(f"Over {len(mine)} week(s)", money.format(planner.gmv_by_subcategory(mine)[sub]))
     history = art.table("backtest").query("subcategory == @sub")[["week_start", "actual_gmv"]]
     events = planner.event_weeks(art, sub)
-    st.plotly_chart(charts.forecast_figure(history, mine, sub, money=money, events=events), key="predict_chart")
+    figure = charts.forecast_figure(history, mine, sub, money=money, events=events)
+    figure.update_layout(height=CHART_HEIGHT, margin={"t": 40, "b": 40})
+    with slots.chart:
+        st.plotly_chart(figure, key="predict_chart")
+        st.caption(f"Week 1 {INTERVAL_LABEL}: {interval}. Change the inputs below and press Predict.")
+        for warning in st.session_state.get("predict_warnings", []):
+            st.warning(warning)
     gmv_columns = ("predicted_gmv", "lower", "upper")
-    st.dataframe(
-        mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),
-        hide_index=True,
-        column_config={c: st.column_config.NumberColumn(f"{c} ({money.name})", format="%.4f") for c in gmv_columns},
-    )
+    with slots.table.expander("The forecast week by week"):
+        st.dataframe(
+            mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),
+            hide_index=True,
+            column_config={c: st.column_config.NumberColumn(f"{c} ({money.name})", format="%.4f") for c in gmv_columns},
+        )
 
 
 def main() -> None:
-    """The page: the subcategory, the form and the forecast of what it last submitted."""
+    """The page: the subcategory and headline numbers, the forecast chart, then the form that made it."""
     art, key = current()
     page_header(
         "Predict weekly GMV",
-        "Set the week, the product and order levers and the marketing spend; the model predicts weekly GMV "
-        f"with an {INTERVAL_LABEL}. Defaults are the last {RECENT_WEEKS} training weeks.",
+        f"Weekly GMV with an {INTERVAL_LABEL} for the week, levers and spend in the form below the chart (defaults: "
+        f"the last {RECENT_WEEKS} training weeks).",
     )
-    sub = st.selectbox(
+    c0, c1, c2 = st.columns([1.2, 1, 1])
+    sub = c0.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
     )
+    chart = st.container()  # drawn above the form, filled once the form's values are known
     form = form_ui(art, sub)
+    slots = ForecastSlots(c1.container(), c2.container(), chart, st.container())
     # the form shows what was last submitted when the analyst comes back, beside the forecast made from it
     keep("predict_sub", "predict_week", "predict_weeks", "predict_sale", "predict_payment", "predict_vertical")
     keep("predict_spend", *(f"predict_{lever}" for lever, _ in LEVER_STEPS))
@@ -157,7 +175,7 @@ def main() -> None:
             **form.levers,
         )
         st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend)
-    forecast_ui(art, key, sub, st.session_state["predict_scenario"])
+    forecast_ui(art, key, sub, st.session_state["predict_scenario"], slots)
 
 
 main()

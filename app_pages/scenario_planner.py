@@ -29,6 +29,7 @@ from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
+from gmvplanner.reporting.plan_words import company_spend, plan_sentence, scenario_key_table
 
 
 def upload_ui(art: Artifacts) -> None:
@@ -107,7 +108,12 @@ def summary_ui(art: Artifacts, key: str, plan: pd.DataFrame, saved: dict[str, pd
         "bootstrap refits of the channel effects."
     )
     summary = cached_summary(art, key, plans, planner.BASELINE_PLAN)
-    st.dataframe(planner.scenario_table(art, summary), hide_index=True, key="summary_table")
+    spend = {name: company_spend(p, art.channels) for name, p in plans.items()}
+    st.dataframe(scenario_key_table(art, summary, spend), hide_index=True, key="summary_key_table")
+    current_row = summary.loc[summary["scenario"] == "current plan"].iloc[0]
+    st.markdown(plan_sentence(art, current_row, spend["current plan"], len(weeks)))
+    with st.expander("Every figure with its 80% interval"):
+        st.dataframe(planner.scenario_table(art, summary), hide_index=True, key="summary_table")
     waterfall = cached_waterfall(art, key, plan, baseline)
     figure = charts.waterfall_figure(waterfall.steps, waterfall.base_gmv, waterfall.plan_gmv, money=art.money)
     st.plotly_chart(figure, key="waterfall_chart")
@@ -162,6 +168,14 @@ def confirm_ui(art: Artifacts, slips: list[LargeChange]) -> bool:
     return c1.button("Keep the edit", key="slip_keep", type="primary")
 
 
+def total_words(art: Artifacts, plan: pd.DataFrame) -> str:
+    """The grid's total row in words: company-wide spend over the plan's weeks, and each channel's."""
+    weekly = plan.drop_duplicates("week_start")
+    by_channel = weekly[art.channels].sum()
+    channels = ", ".join(f"{c} {v:,.3f}" for c, v in by_channel.items())
+    return f"Total over {len(weekly)} weeks: {by_channel.sum():,.3f} {art.money.name} company-wide ({channels})."
+
+
 def compare_ui(art: Artifacts, key: str, plans: dict[str, pd.DataFrame], sub: str) -> None:
     """The picked library scenarios side by side, recomputed on the model in use."""
     st.subheader("Compare saved scenarios")
@@ -212,6 +226,7 @@ def main() -> None:
     upload_ui(art)
     quick_changes_ui(art, st.session_state["plan"])
     edited = plan_editor_ui(art, st.session_state["plan"])
+    st.caption(total_words(art, edited))
     predictions = cached_predictions(art, key, edited)
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
     totals = planner.gmv_by_subcategory(predictions)

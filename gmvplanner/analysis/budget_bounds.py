@@ -109,6 +109,9 @@ def uncertainty_limits(artifacts: Artifacts, weak: bool) -> np.ndarray | None:
         return np.clip(scale / relative, *MOVE_RANGE)
 
 
+LIFT_HINT = "--max-change none lifts this"  # how the command line lifts the automatic limit (the app says its own)
+
+
 def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> tuple[float | None, str]:
     """The one limit on every channel's move (a fraction, or None) and why: `AUTO` means `AUTO_MAX_CHANGE` when
     the training data's adequacy check found the evidence weak, else no limit."""
@@ -116,7 +119,7 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
         return (None, "") if max_change is None else (float(max_change), "as asked")
     if not evidence_is_weak(artifacts.table("adequacy")):
         return None, ""
-    return AUTO_MAX_CHANGE, "the data adequacy check found the evidence too weak for larger moves; --max-change none lifts this"
+    return AUTO_MAX_CHANGE, f"the data adequacy check found the evidence too weak for larger moves; {LIFT_HINT}"
 
 
 def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tuple[np.ndarray | None, float | None, str]:
@@ -130,7 +133,7 @@ def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tup
             why = "each channel as far as its own uncertainty allows"
             if weak:
                 why += "; the data adequacy check found the evidence weak, so the limits are halved"
-            return own, None, why + ("; --max-change none lifts this" if max_change == AUTO else "")
+            return own, None, why + (f"; {LIFT_HINT}" if max_change == AUTO else "")
         max_change = AUTO
     limit, reason = resolve_max_change(artifacts, max_change)
     return (None if limit is None else np.full(n, limit)), limit, reason

@@ -41,6 +41,7 @@ __all__ = [
     "optimise_budget",
     "marginal_roi",
     "budget_for_target_roi",
+    "subcategory_margins",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
     "MAX_NEW_CUSTOMER_WEIGHT",
@@ -191,6 +192,7 @@ def optimise_budget(
     risk_aversion: float = RISK_AVERSION,
     max_change: float | str | None = AUTO,
     new_customer_weight: float = 1.0,
+    margins: dict[str, float] | None = None,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the predicted
     GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits).
@@ -203,6 +205,9 @@ def optimise_budget(
     each channel's gain over the historical split weighs (1 + (W - 1) s_c), s_c its share of first orders. The
     channels' gains are taken one at a time from the historical split (exact for the additive media part of the
     hybrid and mmm models); the bootstrap's spread does not enter that extra term.
+
+    `margins` (subcategory -> contribution margin, 0 to 1) maximises profit instead: each subcategory's GMV counts
+    as its margin's share. The reported GMV figures stay GMV.
     """
     channels = artifacts.channels
     shares = first_order_shares(artifacts)
@@ -214,7 +219,7 @@ def optimise_budget(
     limits = resolve_bounds(artifacts, budget, historical, bounds or {}, max_change)
     start_x = feasible_start(share, limits.lo, limits.hi, budget)
 
-    scorer = PlanScorer(artifacts, weeks, channels)
+    scorer = PlanScorer(artifacts, weeks, channels, margins)
     objective = Objective(scorer, historical, risk_aversion, extra)
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
     if _smooth(artifacts):
@@ -277,11 +282,26 @@ def _result(
     )
 
 
-def marginal_roi(artifacts: Artifacts, result: BudgetResult, step: float = 0.01) -> float:
-    """GMV from the next `step` (1%) of the recommended plan's spend, per unit of that spend (₹ per ₹)."""
+def subcategory_margins(artifacts: Artifacts, margin: float | dict[str, float]) -> dict[str, float]:
+    """Contribution margin per modelled subcategory: one share for all, or named shares (others 0); unknown names
+    are an InputError listing the subcategories."""
+    if not isinstance(margin, dict):
+        return {sub: float(margin) for sub in artifacts.subcategories}
+    unknown = sorted(set(margin) - set(artifacts.subcategories))
+    if unknown:
+        known = ", ".join(artifacts.subcategories)
+        raise InputError("--margin", f"no subcategory {', '.join(unknown)} in this model; it has {known}")
+    return {sub: float(margin.get(sub, 0.0)) for sub in artifacts.subcategories}
+
+
+def marginal_roi(
+    artifacts: Artifacts, result: BudgetResult, step: float = 0.01, margins: dict[str, float] | None = None
+) -> float:
+    """GMV from the next `step` (1%) of the recommended plan's spend, per unit of that spend (₹ per ₹); with
+    `margins`, the contribution to profit per unit (1 is break-even)."""
     column = artifacts.money.column("recommended")
     plan = result.table.set_index("channel").loc[artifacts.channels, column].to_numpy()
-    scorer = PlanScorer(artifacts, result.weeks, artifacts.channels)
+    scorer = PlanScorer(artifacts, result.weeks, artifacts.channels, margins)
     base, more = scorer.totals(np.vstack([plan, plan * (1 + step)]))
     return float((more - base) / artifacts.money.to_base(plan.sum() * step))
 
@@ -296,12 +316,14 @@ def budget_for_target_roi(
     lowest: float | None = None,
     highest: float | None = None,
     new_customer_weight: float = 1.0,
+    margins: dict[str, float] | None = None,
 ) -> tuple[float, BudgetResult, str]:
     """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
     efficiency, Meridian's flexible budget), between `lowest` and `highest` (default: 0.05 and 4 times the spend of
     the last n_weeks): a scan of TARGET_SCAN_POINTS budgets from the top down, then bisection above the first that
     meets the target. Returns (budget, its optimised split, a note). The split weighs new
-    customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself."""
+    customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself, or of the contribution to profit with
+    `margins` (then a target of 1 finds the budget that maximises profit: the last unit of spend just pays)."""
     if not (np.isfinite(target_roi) and target_roi > 0):
         raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
     company = artifacts.table("company_spend").sort_values("week_start")
@@ -310,9 +332,16 @@ def budget_for_target_roi(
 
     def solve(budget: float) -> tuple[BudgetResult, float]:
         result = optimise_budget(
-            artifacts, budget, n_weeks, start, bounds, max_change=max_change, new_customer_weight=new_customer_weight
+            artifacts,
+            budget,
+            n_weeks,
+            start,
+            bounds,
+            max_change=max_change,
+            new_customer_weight=new_customer_weight,
+            margins=margins,
         )
-        return result, marginal_roi(artifacts, result)
+        return result, marginal_roi(artifacts, result, margins=margins)
 
     # S-shaped curves make the marginal ROI rise before it falls, so bisecting from the ends could land on the
     # rising side: scan budgets from the top down for the largest that meets the target, then bisect above it

@@ -31,25 +31,31 @@ def even_plan(weeks: pd.DatetimeIndex, channels: list[str], totals: np.ndarray) 
 
 
 class PlanScorer:
-    """Predicted total GMV (₹, mean) of many plans at once, each spreading channel totals evenly over `weeks`.
+    """Predicted total GMV (₹, mean) of many plans at once, each spreading channel totals evenly over `weeks`; with
+    `margins` (subcategory -> contribution margin, a share of GMV; absent subcategories count 0) the margin-weighted
+    GMV, i.e. the contribution to profit before the media spend.
 
     Each subcategory's scenario features are built once; a plan changes only the carry-over columns,
     and all plans go through the model in one call. Equal to `scenario_totals(...)[0]` for every plan
     (tested), and about ten times faster inside the optimiser's loops.
     """
 
-    def __init__(self, artifacts: Artifacts, weeks: pd.DatetimeIndex, channels: list[str]):
+    def __init__(
+        self, artifacts: Artifacts, weeks: pd.DatetimeIndex, channels: list[str], margins: dict[str, float] | None = None
+    ):
         self.channels, self.n_weeks, self.money = channels, len(weeks), artifacts.money
         self.designs = scenario_designs(artifacts, even_plan(weeks, channels, np.zeros(len(channels))))
+        # with contribution margins each subcategory's GMV counts as its margin's share: plans are scored on profit
+        self.weights = [1.0 if margins is None else float(margins.get(d.bundle.subcategory, 0.0)) for d in self.designs]
 
     def totals(self, plans: np.ndarray) -> np.ndarray:
         """Mean GMV of each row of `plans` (channel totals over the horizon, in the input money unit)."""
         plans = np.atleast_2d(np.asarray(plans, float))
         out = np.zeros(len(plans))
-        for design in self.designs:
+        for design, weight in zip(self.designs, self.weights):
             bundle = design.bundle
             variants = self._variants(design, plans)
-            out += bundle.estimator.media_response(design.X, bundle.spec, design.days, variants, design.carry_in)
+            out += weight * bundle.estimator.media_response(design.X, bundle.spec, design.days, variants, design.carry_in)
         return out
 
     def _variants(self, design: ScenarioDesign, plans: np.ndarray) -> list[dict[str, np.ndarray]]:
@@ -61,12 +67,12 @@ class PlanScorer:
         model has no such draws."""
         plans = np.atleast_2d(np.asarray(plans, float))
         out = None
-        for design in self.designs:
+        for design, weight in zip(self.designs, self.weights):
             bundle = design.bundle
             part = bundle.estimator.media_response_draws(
                 design.X, bundle.spec, design.days, self._variants(design, plans), design.carry_in
             )
             if part is None:
                 return None
-            out = part if out is None else out + part
+            out = weight * part if out is None else out + weight * part
         return out

@@ -28,6 +28,7 @@ __all__ = [
     "subcategories",
     "names",
     "calendar_date",
+    "margins",
     "model_name",
     "bounded",
     "non_negative",
@@ -156,6 +157,29 @@ def monotone_signs(text: str) -> dict[str, int]:
             raise argparse.ArgumentTypeError(f"'{item}' is not control=sign with sign -1, 0 or +1 (e.g. sla=-1,price=0)")
         out[name.strip()] = int(sign.strip())
     return out
+
+
+def margins(text: str) -> float | dict[str, float]:
+    """--margin: one share of GMV (0.25) or NAME=share pairs (CameraAccessory=0.2,HomeAudio=0.3), each in (0, 1]."""
+
+    def share(value: str, name: str = "") -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a share of GMV: '{value}'{name}; give e.g. 0.25 for 25%") from None
+        if not 0 < number <= 1:
+            raise argparse.ArgumentTypeError(f"a margin is a share of GMV above 0 and at most 1; got {value}{name}")
+        return number
+
+    if "=" not in text:
+        return share(text.strip())
+    pairs = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = item.partition("=")
+        if not name.strip() or not value.strip():
+            raise argparse.ArgumentTypeError(f"'{item}' is not NAME=share; e.g. HomeAudio=0.3")
+        pairs[name.strip()] = share(value.strip(), f" for {name.strip()}")
+    return pairs
 
 
 def calendar_date(text: str) -> str:

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import AUTO, AUTO_MAX_CHANGE, OWN
+from ..errors import InputError
 from .common import (
     add_artifacts_input,
     calendar_date,
     check_out,
     log,
+    margins,
     max_change,
     non_negative,
     positive_amount,
@@ -48,9 +50,21 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "--target-roi",
         type=positive_number,
         help="instead of --budget: find the largest budget whose best split still earns this marginal ROI "
-        "(₹ of GMV per ₹ of the next spend), and split it",
+        "(₹ of GMV per ₹ of the next spend; with --margin, ₹ of profit contribution per ₹), and split it",
+    )
+    amount.add_argument(
+        "--max-profit",
+        action="store_true",
+        help="instead of --budget (needs --margin): the budget and split that maximise profit, i.e. where one more ₹ "
+        "of spend brings back just ₹1 of contribution (GMV × margin)",
     )
     p.add_argument("--weeks", type=positive_int, required=True, help="horizon in weeks")
+    p.add_argument(
+        "--margin",
+        type=margins,
+        help="contribution margin as a share of GMV: one for every subcategory (0.25) or per subcategory "
+        "(CameraAccessory=0.2,HomeAudio=0.3; others count 0); the split then maximises profit, not GMV",
+    )
     p.add_argument(
         "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1990 to 2100 (default: the week after the training data)"
     )
@@ -124,24 +138,39 @@ def _split(
     start: pd.Timestamp | None,
     bounds: dict[str, tuple[float, float]] | None,
 ) -> tuple[float, BudgetResult]:
-    """The budget and its best split: --budget as given, or the largest budget that still earns --target-roi."""
-    from ..analysis.optimise import budget_for_target_roi, optimise_budget
+    """The budget and its best split: --budget as given, or the largest budget that still earns --target-roi (1 on
+    the contribution to profit for --max-profit)."""
+    from ..analysis.optimise import budget_for_target_roi, optimise_budget, subcategory_margins
 
-    if args.target_roi is None:
+    margin = subcategory_margins(artifacts, args.margin) if args.margin is not None else None
+    if args.max_profit and margin is None:
+        raise InputError("--max-profit", "needs --margin: the share of GMV that is contribution to profit, e.g. --margin 0.25")
+    if args.budget is not None:
         result = optimise_budget(
-            artifacts, args.budget, args.weeks, start, bounds, args.risk_aversion, args.max_change, args.new_customer_weight
+            artifacts,
+            args.budget,
+            args.weeks,
+            start,
+            bounds,
+            args.risk_aversion,
+            args.max_change,
+            args.new_customer_weight,
+            margins=margin,
         )
         return args.budget, result
+    target = 1.0 if args.max_profit else args.target_roi
     budget, result, found = budget_for_target_roi(
         artifacts,
-        args.target_roi,
+        target,
         args.weeks,
         start,
         bounds,
         args.max_change,
         new_customer_weight=args.new_customer_weight,
+        margins=margin,
     )
-    print(f"largest budget with a marginal ROI of at least {args.target_roi:g}: {budget:,.4g} ({artifacts.money.name}); {found}")
+    what = "the budget that maximises profit" if args.max_profit else f"largest budget with a marginal ROI of at least {target:g}"
+    print(f"{what}: {budget:,.4g} ({artifacts.money.name}); {found}")
     return budget, result
 
 

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from gmvplanner.analysis.optimise import historical_split, load_bounds, optimise_budget
@@ -229,3 +230,45 @@ def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
     hist, rec = t["historical_crore"].to_numpy(), t["recommended_crore"].to_numpy()
     assert (np.abs(rec - hist) <= limits * hist + 1e-9).all()
     assert limits == pytest.approx(weak if weak_evidence else strong)
+
+
+def test_margins_score_plans_on_profit_and_move_the_split_to_the_profitable_subcategory(mmm_art):
+    """Margins weigh each subcategory's GMV: a uniform margin scales every score (same best split); a margin on one
+    subcategory only makes the split the best for that subcategory's GMV alone."""
+    from gmvplanner.analysis.plan_scoring import PlanScorer
+
+    art = mmm_art
+    weeks = pd.date_range(art.next_week, periods=8, freq="7D")
+    plans = np.array([[0.01] * len(art.channels), [0.02 * (i + 1) for i in range(len(art.channels))]])
+    plain = PlanScorer(art, weeks, art.channels).totals(plans)
+    quarter = PlanScorer(art, weeks, art.channels, {s: 0.25 for s in art.subcategories}).totals(plans)
+    np.testing.assert_allclose(quarter, 0.25 * plain)
+    first = art.subcategories[0]
+    only_first = PlanScorer(art, weeks, art.channels, {first: 1.0}).totals(plans)
+    with_first = [d for d in PlanScorer(art, weeks, art.channels).designs if d.bundle.subcategory == first]
+    assert len(with_first) == 1 and not np.allclose(only_first, plain)
+    gmv = optimise_budget(art, 0.1, 8, max_change=None)
+    uniform = optimise_budget(art, 0.1, 8, max_change=None, margins={s: 0.3 for s in art.subcategories})
+    np.testing.assert_allclose(uniform.table["recommended_crore"], gmv.table["recommended_crore"], atol=2e-3)
+    profit_first = optimise_budget(art, 0.1, 8, max_change=None, margins={first: 1.0})
+    scorer = PlanScorer(art, weeks, art.channels, {first: 1.0})
+    best, other = scorer.totals(np.vstack([profit_first.table["recommended_crore"], gmv.table["recommended_crore"]]))
+    assert best >= other - 1e-9 * abs(other)  # the profit split is at least as good for the profitable subcategory
+
+
+def test_max_profit_cli_spends_until_the_last_rupee_just_pays(trained_mmm):
+    result = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--max-profit", "--margin", "0.9", "--weeks", "8"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the budget that maximises profit" in result.stdout
+    missing = run_cli("ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--max-profit", "--weeks", "8")
+    assert missing.returncode == 2 and "needs --margin" in missing.stderr
+    bad = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--budget", "1", "--margin", "Drones=0.2", "--weeks", "8"
+    )
+    assert bad.returncode == 2 and "no subcategory Drones in this model" in bad.stderr
+    over = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--budget", "1", "--margin", "1.5", "--weeks", "8"
+    )
+    assert over.returncode == 2 and "at most 1" in over.stderr

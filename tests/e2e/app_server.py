@@ -34,8 +34,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(artifacts: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Yield the app's URL, serving `artifacts`; stop the server afterwards.
+def running_app(artifacts: Path, timeout: float = 60.0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the app's URL, serving `artifacts` (with `env` added to the server's environment); stop the server
+    afterwards.
 
     The server's stderr goes to a temporary file (a pipe nobody reads could fill up and stall the server) and its
     tail is shown if the server does not start.
@@ -57,7 +58,7 @@ def running_app(artifacts: Path, timeout: float = 60.0) -> Iterator[str]:
             "true",
         ],
         cwd=ROOT,
-        env={**os.environ, "GMV_ARTIFACTS": str(artifacts)},
+        env={**os.environ, "GMV_ARTIFACTS": str(artifacts), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=log,
     )

@@ -219,6 +219,27 @@ def test_optimiser_page_meets_the_budget(app):
     assert table["recommended (crore ₹)"].sum() == pytest.approx(0.05, abs=1e-3)
     assert any("uplift" in m.label for m in app.metric)
     assert any("beats the historical one in" in m.value for m in app.markdown)  # the uplift's own interval
+    assert any(m.value.startswith("**At the margin:**") and "than it costs" in m.value for m in app.markdown)
+    assert any("stops paying" in c.value or "still returns more" in c.value for c in app.caption)
+    assert not any("--max-change" in t.value for t in [*app.info, *app.caption, *app.markdown])  # no CLI flags
+
+
+def test_optimiser_page_maximises_profit_with_margins(app, trained_mmm):
+    from gmvplanner.analysis.optimise import budget_for_target_roi
+
+    _page(app, "Budget optimiser")
+    app.radio(key="budget_goal").set_value("Maximise profit (needs margins)")
+    next(b for b in app.button if b.label == "Optimise").click().run()
+    assert any("needs a contribution margin" in e.value for e in app.error)
+    art = load_artifacts(trained_mmm)
+    margins = pd.DataFrame({"subcategory": art.subcategories, "margin %": [90.0] * len(art.subcategories)})
+    app.session_state["budget_margins"] = {"edited_rows": {i: {"margin %": 90.0} for i in range(len(margins))}}
+    next(b for b in app.button if b.label == "Optimise").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    shown = _table_with(app, "recommended (crore ₹)")["recommended (crore ₹)"].sum()
+    budget, _, _ = budget_for_target_roi(art, 1.0, 13, margins={s: 0.9 for s in art.subcategories})
+    assert shown == pytest.approx(budget, abs=1e-3)  # the table rounds each channel to 4 decimals
+    assert any(i.value.startswith("Budget found:") for i in app.info)
 
 
 def test_optimiser_page_weighs_new_customers_as_the_cli_does(app, trained_mmm):
@@ -427,10 +448,16 @@ def test_quick_changes_edit_the_one_plan_and_the_summary_follows(app):
     after = app.session_state["plan"]
     assert after["SEM"].to_numpy() == pytest.approx(before["SEM"].to_numpy() * 1.2)
     assert after.drop(columns="SEM").equals(before.drop(columns="SEM"))
-    summary = _table_with(app, "ROAS").set_index("scenario")
+    summary = _table_with(app, "change vs last year's plan (crore ₹), 80% interval").set_index("scenario")
     assert summary.loc["last year's plan", "change vs last year's plan (crore ₹)"] == 0
     assert summary.loc["current plan", "change vs last year's plan (crore ₹)"] > 0  # more SEM, more GMV (mmm)
     assert summary.loc["current plan", "change vs last year's plan (crore ₹), 80% interval"] != ""
+    key = _table_with(app, "spend, company-wide (crore ₹)").set_index("scenario")
+    assert key.loc["current plan", "spend, company-wide (crore ₹)"] == pytest.approx(
+        after.drop_duplicates("week_start")[after.columns[1:]].to_numpy().sum(), abs=1e-3
+    )  # the grid's own total, not the share that falls to the modelled subcategories
+    sentence = next(m.value for m in app.markdown if m.value.startswith("The current plan spends"))
+    assert "each extra ₹1 of spend on every channel returns ₹" in sentence and "than it costs" in sentence
     app.button(key="quick_reset").click().run()
     assert app.session_state["plan"][app.session_state["plan"].columns[1:]].to_numpy() == pytest.approx(
         before[before.columns[1:]].to_numpy()

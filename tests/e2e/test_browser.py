@@ -56,11 +56,15 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_text("Predict weekly GMV").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        _wait_until_idle(page)
+        chart_box = page.locator(".js-plotly-plot").first.bounding_box()  # on the first screen, nothing scrolled
         page.get_by_role("button", name="Predict", exact=True).click()
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        _wait_until_idle(page)
         values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         page.locator('[data-testid="stMetricValue"]').first.scroll_into_view_if_needed()
         page.wait_for_timeout(800)  # let Plotly finish drawing
@@ -71,6 +75,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
         page.get_by_role("button", name="Optimise").wait_for(timeout=60_000)
         budget_url = page.url
         browser.close()
+    assert chart_box["y"] >= 0 and chart_box["y"] + chart_box["height"] <= 900, chart_box  # the whole chart, unscrolled
     assert values[0] == f"₹ {expected.iloc[0] / 1e5:,.2f} lakh"  # the small test data sells lakhs a week
     assert values[1] == f"₹ {expected.sum() / 1e5:,.2f} lakh"
     assert (SCREENSHOTS / "predict.png").stat().st_size > 10_000
@@ -104,6 +109,16 @@ def _wait_until_idle(page, timeout_ms: int = 60_000) -> None:
         page.wait_for_timeout(250)
 
 
+def _keep_a_tenfold_edit(page, before: str, after: float) -> None:
+    """A new value ten times the old one (or a tenth) asks first: press Keep once the question shows."""
+    ratio = after / float(before.replace(",", "")) if float(before.replace(",", "") or 0) else 1.0
+    if 0.1 < ratio < 10:
+        return
+    keep = page.get_by_role("button", name="Keep the edit")
+    keep.wait_for(timeout=30_000)
+    keep.click()
+
+
 def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
     """A chart on first open with no click; a spend cell typed into the planner's grid survives switching to the
     monthly view and back and a visit to another page; the one-pager downloads. Screenshots of every page."""
@@ -132,6 +147,7 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
             page.keyboard.press("Control+A")
             page.keyboard.type("0.5")
             page.keyboard.press("Enter")
+            _keep_a_tenfold_edit(page, before_cells[1], 0.5)
             try:
                 after_edit = _wait_for_cell(page, "0.5", timeout_ms=30_000)
                 break
@@ -182,3 +198,46 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
     html = report.read_text(encoding="utf-8")
     assert report.name == "gmv_planner_one_pager.html" and "GMV Planner: model one-pager" in html
     assert "Recommended split" in html and html.count("plotly.js v") == 1
+
+
+def _save_in_a_browser(browser, url: str, name: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/scenario_planner", wait_until="domcontentloaded")
+    field = page.get_by_label("Scenario name")
+    field.wait_for(timeout=60_000)
+    _wait_until_idle(page)
+    field.fill(name)
+    field.press("Enter")
+    _wait_until_idle(page)
+    page.get_by_role("button", name="Save to the library").click()
+    page.get_by_text(f"Saved '{name}' to the team's library").wait_for(timeout=60_000)
+    page.close()
+
+
+def _library_names(browser, url: str) -> str:
+    page = browser.new_page()
+    page.goto(f"{url}/scenario_planner", wait_until="domcontentloaded")
+    page.get_by_text("Team scenario library").wait_for(timeout=60_000)
+    _wait_until_idle(page)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    page.close()
+    return text
+
+
+def test_a_saved_scenario_is_seen_by_another_session_and_after_a_restart(trained_mmm, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    env = {"GMV_DATABASE_URL": f"sqlite:///{tmp_path / 'team.sqlite'}"}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        with running_app(trained_mmm, env=env) as url:
+            _save_in_a_browser(browser, url, "Festive push")
+            other = browser.new_context(viewport={"width": 1400, "height": 900})  # another analyst: no shared cookies
+            seen_by_other = _library_names(other, url)
+        with running_app(trained_mmm, env=env) as url:  # the server restarted
+            after_restart = _library_names(browser.new_context(viewport={"width": 1400, "height": 900}), url)
+        browser.close()
+    assert "Festive push" in seen_by_other
+    assert "Festive push" in after_restart

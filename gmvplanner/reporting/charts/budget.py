@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import INTERVAL_LABEL, PALETTE, layout
+from .common import INTERVAL_LABEL, PALETTE, decimals_for, layout
 
 __all__ = ["split_figure", "waterfall_figure", "budget_response_figure"]
 
@@ -50,7 +50,8 @@ def waterfall_figure(steps: pd.DataFrame, base_gmv: float, plan_gmv: float, mone
     low = min(base_gmv, plan_gmv, base_gmv + float(shown["change"].clip(upper=0).sum())) / div
     high = max(base_gmv, plan_gmv, base_gmv + float(shown["change"].clip(lower=0).sum())) / div
     pad = max(high - low, NEGLIGIBLE_SHARE * max(abs(high), 1.0)) * WATERFALL_PAD
-    fig.update_yaxes(range=[low - pad, high + pad])  # the changes are small against the total: show them
+    # the changes are small against the total: show them, with tick labels as precise as the range needs
+    fig.update_yaxes(range=[low - pad, high + pad], tickformat=f",.{decimals_for(high - low + 2 * pad)}f")
     return fig
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import pandas as pd
@@ -9,7 +10,17 @@ import plotly.graph_objects as go
 
 from ..labels import INTERVAL_LABEL
 
-__all__ = ["PALETTE", "INTERVAL_LABEL", "EVENT_STYLE", "EventStyle", "interval_bars", "layout", "mark_events"]
+__all__ = [
+    "PALETTE",
+    "INTERVAL_LABEL",
+    "EVENT_STYLE",
+    "EventStyle",
+    "interval_bars",
+    "layout",
+    "mark_events",
+    "axis_cap",
+    "decimals_for",
+]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
@@ -50,7 +61,26 @@ def layout(fig: go.Figure, title: str, y_title: str, x_title: str = "week starti
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 60, "l": 60, "r": 20, "b": 60},
     )
+    fig.update_xaxes(automargin=True)  # long channel names widen the margin instead of being cut off
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def axis_cap(points: pd.Series, uppers: pd.Series, factor: float = 3.0) -> float | None:
+    """An axis end for bars with intervals: `factor` × the largest point estimate when some upper bound lies beyond
+    it (one absurd bound would otherwise squash every bar); None when every bound fits."""
+    top = float(pd.to_numeric(points, errors="coerce").max())
+    highest = float(pd.to_numeric(uppers, errors="coerce").max())
+    if not top > 0 or not highest > factor * top:
+        return None
+    return factor * top
+
+
+def decimals_for(span: float, significant: int = 2) -> int:
+    """Decimals a tick label needs to tell apart ticks over a range of `span` (at most 4, at least 0)."""
+    if not span > 0:
+        return 2
+    return int(min(4, max(0, significant - math.floor(math.log10(span)))))
 
 
 def mark_events(fig: go.Figure, events: pd.DataFrame | None, weeks: pd.Series, values: pd.Series, div: float) -> None:

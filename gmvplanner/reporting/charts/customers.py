@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from ...dates import MONTHS_PER_YEAR
 from ...units import RUPEES_IN_CRORE, MoneyUnit
-from .common import INTERVAL_LABEL, PALETTE, interval_bars, layout
+from .common import INTERVAL_LABEL, PALETTE, axis_cap, interval_bars, layout
 
 __all__ = ["segment_figure", "new_returning_figure", "cohort_figure", "cost_per_new_customer_figure"]
 
@@ -80,6 +80,29 @@ def cost_per_new_customer_figure(effects: pd.DataFrame, money: MoneyUnit = RUPEE
             orientation="h",
             marker_color=PALETTE[3],
             error_x=interval_bars(rows, "cost_per_new_customer"),
+            customdata=rows[[c for c in ("cost_per_new_customer_lower", "cost_per_new_customer_upper") if c in rows]],
+            hovertemplate=f"%{{y}}: %{{x:,.0f}} {unit} per new customer"
+            + (
+                f" ({INTERVAL_LABEL} %{{customdata[0]:,.0f}} to %{{customdata[1]:,.0f}})"
+                if "cost_per_new_customer_upper" in rows
+                else ""
+            )
+            + "<extra></extra>",
         )
     )
-    return layout(fig, f"Cost per new customer by channel ({INTERVAL_LABEL})", "channel", x_title=f"{unit} per new customer")
+    layout(fig, f"Cost per new customer by channel ({INTERVAL_LABEL})", "channel", x_title=f"{unit} per new customer")
+    if "cost_per_new_customer_upper" in rows:
+        cap = axis_cap(rows["cost_per_new_customer"], rows["cost_per_new_customer_upper"])
+        if cap is not None:  # an upper bound far beyond every bar: cut the axis, say so
+            fig.update_xaxes(range=[0, cap])
+            fig.add_annotation(
+                text="Some intervals run past the axis: hover a bar for its full interval.",
+                xref="paper",
+                yref="paper",
+                x=1,
+                y=-0.28,
+                showarrow=False,
+                font={"size": 11},
+                xanchor="right",
+            )
+    return fig
