@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from gmvplanner import planner, retraining
+from gmvplanner import planner, retraining, shared_version
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
@@ -54,9 +54,15 @@ MODEL_STATE = ("plan", "scenarios", "budget_result", "predict_scenario", "predic
 
 
 def current_path() -> Path:
-    """The model version this session uses: the one its user picked, else the app's artifacts folder. A picked
-    version that has since been removed (only the newest few are kept) falls back to the original, with a note."""
+    """The model version this session uses: the one its user picked, else the one everyone opened when this session
+    started (a modeller's choice, `shared_version`), else the app's artifacts folder. A version that has since been
+    removed (only the newest few are kept) falls back to the original, with a note."""
     base = planner.app_artifacts_dir()
+    if "opened_default" not in st.session_state:  # once per session: a later choice never swaps an open session's model
+        default = shared_version.default_version(base)
+        st.session_state["opened_default"] = str(default or "")
+        if default is not None:
+            st.session_state.setdefault("artifacts_path", str(default))
     picked = st.session_state.get("artifacts_path")
     if picked and not planner.artifacts_key(Path(picked)):
         st.session_state.pop("artifacts_path")

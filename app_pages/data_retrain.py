@@ -9,8 +9,10 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from app_pages.auth import may
 from app_pages.common import current, job_ui, page_header, plain, upload_folder
 from gmvplanner import planner, retraining
+from gmvplanner.access import Action
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
@@ -113,7 +115,7 @@ def main() -> None:
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
     ready = "orders" in valid and "media" in valid and bool(options.subcategories)
-    if st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
+    if may(Action.RETRAIN, "Retraining") and st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
         job = retraining.start_retrain(
             dict(valid),
             planner.app_artifacts_dir(),

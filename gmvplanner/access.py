@@ -116,7 +116,7 @@ def _entries(value: Any, role: Role, source: str) -> list[str]:
     """The e-mails listed under `role`: a list of strings (or one string)."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        raise InputError(source, f"'{role.value}' must be a list of e-mails such as [\"ana@example.com\", \"*@example.com\"]")
+        raise InputError(source, f'\'{role.value}\' must be a list of e-mails such as ["ana@example.com", "*@example.com"]')
     return [i.strip().lower() for i in items]
 
 
@@ -178,14 +178,13 @@ def allowlist_from_secrets(table: Mapping[str, Any] | None) -> Allowlist:
 
 
 def is_local_address(address: str | None) -> bool:
-    """Whether a server bound to `address` is reachable from this machine only (loopback). No address means every
-    interface, as Streamlit binds then."""
+    """Whether a server bound to `address` is reachable from this machine only: a loopback address, or a Unix socket
+    (`unix://...`, for a proxy on the same machine). No address means every interface, as Streamlit binds then."""
     if not address:
         return False
-    if address.strip().lower() == "localhost":
+    if address.strip().lower() == "localhost" or address.startswith("unix://"):
         return True
     try:
         return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
     except ValueError:
         return False
-

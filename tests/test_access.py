@@ -112,6 +112,7 @@ def test_no_allowlist_lets_nobody_in():
         ("::1", True),
         ("[::1]", True),
         ("127.0.1.1", True),
+        ("unix:///run/gmv.sock", True),
         ("0.0.0.0", False),
         ("::", False),
         ("192.168.1.20", False),
