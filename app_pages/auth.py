@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ __all__ = [
 
 OPEN_ENV = "GMV_OPEN_WITHOUT_SIGN_IN"  # "1": served beyond loopback without sign-in, on purpose (see the docstring)
 ROLES_SECTION = "gmv_roles"  # the allowlist's table in secrets.toml (see gmvplanner.access)
+LOG = logging.getLogger("gmvplanner.app")  # the refusal goes to the server's terminal too: its visitors cannot fix it
 ROLE_NAMES = {Role.VIEWER: "viewers", Role.PLANNER: "planners", Role.MODELLER: "modellers"}
 
 
@@ -149,13 +151,15 @@ def _local_user() -> User:
     if os.environ.get(OPEN_ENV) == "1":
         st.sidebar.warning(f"No sign-in: anyone who can reach this server may do everything ({OPEN_ENV}=1).")
         return LOCAL_USER
-    st.title("GMV Planner")
-    st.error(
+    message = (
         f"This server listens on {address or 'every network interface'}, but sign-in is not configured, so anyone "
         "who can reach it could retrain and change what the team opens. Configure sign-in in "
         '.streamlit/secrets.toml (README: "Sign-in and roles for a team"), or serve on 127.0.0.1 only '
         f"(`--server.address 127.0.0.1`), or set {OPEN_ENV}=1 if a proxy in front already signs people in."
     )
+    LOG.warning("refused a visitor: %s", message)
+    st.title("GMV Planner")
+    st.error(message)
     st.stop()
     return LOCAL_USER  # not reached: st.stop ends the run
 

@@ -115,7 +115,8 @@ def main() -> None:
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
     ready = "orders" in valid and "media" in valid and bool(options.subcategories)
-    if may(Action.RETRAIN, "Retraining") and st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
+    allowed = may(Action.RETRAIN, "Retraining")  # for viewers and planners, a note stands where the button would
+    if allowed and st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
         job = retraining.start_retrain(
             dict(valid),
             planner.app_artifacts_dir(),
@@ -128,7 +129,7 @@ def main() -> None:
         st.rerun()  # redraw with the button disabled and the progress shown
     if job is not None:
         job_ui(job)
-    if "orders" not in valid or "media" not in valid:
+    if allowed and ("orders" not in valid or "media" not in valid):
         st.info("Upload at least an orders file and a media file to retrain.")
 
 

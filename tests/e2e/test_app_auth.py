@@ -83,6 +83,7 @@ def test_each_role_sees_the_retrain_button_only_when_it_may(artifacts, email, ro
     assert notes == (
         [] if retrain else [f"Retraining is for modellers; you are signed in as a {role}. Ask your admin if you need it."]
     )
+    assert any(i.value.startswith("Upload at least an orders file") for i in at.info) is retrain  # no upload hint
 
 
 @pytest.mark.parametrize(("email", "offered"), [("vic@example.com", False), ("mo@example.com", True)])
