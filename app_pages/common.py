@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from gmvplanner import planner, retraining, shared_version
+import gmvplanner.shared_version as shared_version
+from gmvplanner import planner, retraining
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
