@@ -12,6 +12,7 @@ import time
 
 import streamlit as st
 
+from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
 from gmvplanner import planner, retraining
 from gmvplanner.errors import ArtifactError, InputError
@@ -64,6 +65,7 @@ def sidebar_frame(art: Artifacts) -> None:
     if labels.index(picked) != index:
         use_version(versions[labels.index(picked)].path)
         st.rerun()
+    default_version_ui(mine)
     if index > 0 and not versions[index].original and versions[0].created > versions[index].created:
         st.sidebar.info("A newer model version is available: pick it above.")
     elif index > 0 and versions[index].original:
@@ -90,6 +92,7 @@ def main() -> None:
 def frame() -> None:
     """Page config, the session's model, the sidebar, then the chosen page."""
     st.set_page_config(page_title="GMV Planner", page_icon="📈", layout="wide")
+    user = require_user()  # sign-in when secrets.toml configures it; else local-only (app_pages/auth.py)
     try:
         load_or_train()  # the app's own artifacts: trained on the default data on a fresh machine
         art, _ = current()  # this session's version of them
@@ -101,6 +104,7 @@ def frame() -> None:
         st.sidebar.warning(note)
     page = st.navigation([st.Page(path, title=title) for path, title in PAGES])
     sidebar_frame(art)
+    sidebar_user_ui(user)
     try:
         page.run()
     except (InputError, ArtifactError) as exc:

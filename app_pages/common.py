@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
+import gmvplanner.shared_version as shared_version
 from gmvplanner import planner, retraining
 from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
@@ -57,9 +58,15 @@ MODEL_STATE = ("budget_result", "predict_scenario", "predict_warnings")
 
 
 def current_path() -> Path:
-    """The model version this session uses: the one its user picked, else the app's artifacts folder. A picked
-    version that has since been removed (only the newest few are kept) falls back to the original, with a note."""
+    """The model version this session uses: the one its user picked, else the one everyone opened when this session
+    started (a modeller's choice, `shared_version`), else the app's artifacts folder. A version that has since been
+    removed (only the newest few are kept) falls back to the original, with a note."""
     base = planner.app_artifacts_dir()
+    if "opened_default" not in st.session_state:  # once per session: a later choice never swaps an open session's model
+        default = shared_version.default_version(base)
+        st.session_state["opened_default"] = str(default or "")
+        if default is not None:
+            st.session_state.setdefault("artifacts_path", str(default))
     picked = st.session_state.get("artifacts_path")
     if picked and not planner.artifacts_key(Path(picked)):
         st.session_state.pop("artifacts_path")

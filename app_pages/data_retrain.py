@@ -9,8 +9,10 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from app_pages.auth import may
 from app_pages.common import current, job_ui, page_header, plain, upload_folder
 from gmvplanner import planner, retraining
+from gmvplanner.access import Action
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
@@ -140,7 +142,8 @@ def main() -> None:
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
     ready = "orders" in valid and "media" in valid and bool(options.subcategories)
-    if st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
+    allowed = may(Action.RETRAIN, "Retraining")  # for viewers and planners, a note stands where the button would
+    if allowed and st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
         job = retraining.start_retrain(
             dict(valid),
             planner.app_artifacts_dir(),
@@ -153,7 +156,7 @@ def main() -> None:
         st.rerun()  # redraw with the button disabled and the progress shown
     if job is not None:
         job_ui(job)
-    if "orders" not in valid or "media" not in valid:
+    if allowed and ("orders" not in valid or "media" not in valid):
         st.info("Upload at least an orders file and a media file to retrain.")
 
 

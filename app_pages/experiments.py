@@ -9,8 +9,10 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from app_pages.auth import may
 from app_pages.common import current, job_ui, page_header, plain, upload_folder
 from gmvplanner import planner, retraining
+from gmvplanner.access import Action
 from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
 from gmvplanner.data.lift_tests import LIFT_COLUMNS
 from gmvplanner.errors import InputError
@@ -139,6 +141,8 @@ def new_data_ui() -> NewData:
 
 def start_ui(art: Artifacts, results: pd.DataFrame, data: NewData) -> None:
     """Check the results as a lift-test file and start the calibrated retrain; errors in plain words."""
+    if not may(Action.RETRAIN, "Retraining with these results"):
+        return
     running = (job := retraining.get_job(st.session_state.get("retrain_job"))) is not None and job.state == "running"
     if not st.button("Retrain with these results", type="primary", disabled=running or data.failed, key="exp_retrain"):
         return

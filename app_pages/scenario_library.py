@@ -10,6 +10,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from app_pages.auth import can_save_scenarios, signed_in_user
 from app_pages.common import keep, remembered, replace_plan
 from gmvplanner import planner
 from gmvplanner.analysis.saved_plans import open_plan, save_plan
@@ -33,9 +34,9 @@ def library() -> ScenarioLibrary | None:
 
 def author() -> str:
     """Who is saving: the signed-in user when sign-in is on, else $GMV_AUTHOR or the server's login name."""
-    user = st.session_state.get("signed_in_user")
-    if user:
-        return str(user)
+    user = signed_in_user()
+    if user.signed_in:
+        return user.email or user.name
     try:
         return os.environ.get("GMV_AUTHOR") or getpass.getuser()
     except (KeyError, OSError):
@@ -44,7 +45,7 @@ def author() -> str:
 
 def may_save() -> bool:
     """Whether this user may save and edit shared scenarios (viewers may not; everyone may without sign-in)."""
-    return bool(st.session_state.get("may_save_scenarios", True))
+    return can_save_scenarios()
 
 
 def save_ui(art: Artifacts, lib: ScenarioLibrary, edited: pd.DataFrame) -> None:

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,14 +34,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(artifacts: Path, timeout: float = 60.0, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Yield the app's URL, serving `artifacts` (with `env` added to the server's environment); stop the server
-    afterwards.
+def running_app(
+    artifacts: Path,
+    timeout: float = 60.0,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Yield the app's URL, serving `artifacts` on `port` (a free one if None) with `extra_args` for `streamlit run`
+    (e.g. `--secrets.files`) and `env` added to the server's environment; stop the server afterwards.
 
     The server's stderr goes to a temporary file (a pipe nobody reads could fill up and stall the server) and its
     tail is shown if the server does not start.
     """
-    port = free_port()
+    port = port or free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
@@ -56,6 +62,7 @@ def running_app(artifacts: Path, timeout: float = 60.0, env: dict[str, str] | No
             "127.0.0.1",
             "--server.headless",
             "true",
+            *extra_args,
         ],
         cwd=ROOT,
         env={**os.environ, "GMV_ARTIFACTS": str(artifacts), **(env or {})},
