@@ -146,3 +146,20 @@ def test_without_sign_in_a_server_beyond_loopback_refuses(artifacts, served_on_e
     at = _app(page="app_pages/data_retrain.py")
     assert "anyone who can reach this server may do everything" in at.sidebar.warning[0].value
     assert "retrain" in _keys(at)
+
+
+def test_only_planners_and_modellers_save_to_the_library_and_the_author_is_the_signed_in_email(artifacts, tmp_path, monkeypatch):
+    from gmvplanner.library import open_library
+
+    url = f"sqlite:///{tmp_path / 'team.sqlite'}"
+    monkeypatch.setenv("GMV_DATABASE_URL", url)
+    viewer = _app("vi@example.com", page="app_pages/scenario_planner.py")
+    assert "save_scenario" not in _keys(viewer) and "library_duplicate" not in _keys(viewer)
+    assert any("saving needs the planner role" in c.value for c in viewer.caption)
+    planner = _app("pat@example.com", page="app_pages/scenario_planner.py")
+    planner.text_input(key="scenario_name").set_value("Pat's plan").run()
+    planner.button(key="save_scenario").click().run()
+    assert not planner.error, [e.value for e in planner.error]
+    assert open_library(url).scenario("Pat's plan").author == "pat@example.com"
+    viewer.run()  # the viewer sees it, can open it, cannot change it
+    assert "library_open" in _keys(viewer) and "library_delete" not in _keys(viewer)
