@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import cached_report, current, page_header
-from gmvplanner import planner
+from app_pages.common import cached_report, current, get_artifacts, page_header
+from gmvplanner import planner, retraining
+from gmvplanner.analysis.version_compare import VersionComparison, compare_versions
+from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 
 
@@ -78,6 +80,43 @@ def main() -> None:
     if (art.path / "cleaning_report.csv").exists():
         st.subheader("Cleaning report")
         st.dataframe(art.table("cleaning_report"), hide_index=True, key="cleaning_table")
+    compare_ui(art, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_version_comparison(_a: Artifacts, key_a: str, _b: Artifacts, key_b: str, budget: float) -> VersionComparison:
+    """`compare_versions` of two versions, once per pair of manifests and budget."""
+    return compare_versions(_a, _b, budget)
+
+
+def compare_ui(art: Artifacts, key: str) -> None:
+    """This version beside another: holdout error, ROI with intervals, the split of one budget, what changed."""
+    versions = [v for v in retraining.list_versions(planner.app_artifacts_dir()) if v.path.resolve() != art.path.resolve()]
+    st.subheader("Compare with another model version")
+    if not versions:
+        st.caption("Only one model version exists; retrain on the Data & retrain page to compare two.")
+        return
+    labels = [v.label for v in versions]
+    picked = st.selectbox("The other version (B; this one is A)", ["(pick one)", *labels], key="compare_version")
+    if picked == "(pick one)":
+        return
+    other_path = versions[labels.index(picked)].path
+    other = get_artifacts(str(other_path), planner.artifacts_key(other_path))
+    budget = planner.recent_budget(art)
+    with st.spinner("Comparing (each version optimises the same budget)..."):
+        try:
+            compared = cached_version_comparison(art, key, other, planner.artifacts_key(other_path), budget)
+        except ValueError as exc:
+            st.error(f"These versions cannot be compared: {exc}.")
+            return
+    st.markdown("**What changed between them**")
+    st.markdown("\n".join(f"- {c}" for c in compared.changes) or "Nothing in their inputs or settings differs.")
+    st.markdown("**Held-out error** (lower WAPE is better; 80% coverage near 80% is honest)")
+    st.dataframe(compared.holdout, hide_index=True, key="compare_holdout")
+    st.markdown(f"**Recommended split of the recent budget, {art.money.format(art.money.to_base(budget))}**")
+    st.dataframe(compared.split, hide_index=True, key="compare_split")
+    st.markdown("**Channel ROI with intervals**")
+    st.dataframe(compared.roi, hide_index=True, key="compare_roi")
 
 
 main()

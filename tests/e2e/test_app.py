@@ -510,3 +510,24 @@ def test_customers_page_shows_segments_returning_customers_and_cohorts(app, trai
     costs = _table_with(app, "cost per new customer (₹)")
     assert "share of its GMV from first orders (%)" in costs.columns
     assert list(costs["channel"]) == load_artifacts(trained_mmm).channels  # every channel of the media file
+
+
+def test_model_report_compares_two_versions(trained_mmm, tmp_path, monkeypatch, library_url):
+    import shutil
+
+    from gmvplanner import retraining
+
+    base = tmp_path / "artifacts"
+    shutil.copytree(trained_mmm, base)
+    shutil.copytree(trained_mmm, retraining.versions_dir(base) / "20260101-000000-000000")
+    monkeypatch.setenv("GMV_ARTIFACTS", str(base))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    _page(at, "Model report")
+    other = next(o for o in at.selectbox(key="compare_version").options if o != "(pick one)")
+    at.selectbox(key="compare_version").set_value(other).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Nothing in their inputs or settings differs." in m.value for m in at.markdown)
+    holdout = _table_with(at, "WAPE B (%)")
+    assert (holdout["WAPE A (%)"] == holdout["WAPE B (%)"]).all()
+    split = _table_with(at, "recommended B (%)")
+    assert split["recommended A (%)"].tolist() == split["recommended B (%)"].tolist()
