@@ -11,11 +11,14 @@ import streamlit as st
 
 from app_pages.auth import may
 from app_pages.common import current, job_ui, page_header, plain, upload_folder
+from app_pages.scenario_library import author, library, may_save
 from gmvplanner import planner, retraining
 from gmvplanner.access import Action
 from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
+from gmvplanner.analysis.saved_plans import model_key, model_label
 from gmvplanner.data.lift_tests import LIFT_COLUMNS
 from gmvplanner.errors import InputError
+from gmvplanner.library import LibraryError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting.tables import experiments_table
 
@@ -96,8 +99,7 @@ def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
     if proposals is None:
         return None
     st.caption(
-        "Or enter each test's measured extra GMV (₹, of either sign) and its standard error (₹); rows left blank "
-        "are skipped."
+        "Or enter each test's measured extra GMV (₹, of either sign) and its standard error (₹); rows left blank are skipped."
     )
     blank = proposals[list(PROPOSAL_COLUMNS[:4])].assign(delta_gmv=None, sigma=None)
     edited = st.data_editor(
@@ -109,6 +111,35 @@ def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
     )
     done = edited.dropna(subset=list(MEASURED), how="all")
     return done if len(done) else None
+
+
+def library_ui(art: Artifacts, results: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Tests and their results kept in the team's library: save the ones entered here, or use saved ones instead."""
+    lib = library()
+    if lib is None:
+        return results
+    with st.expander("Team library: saved tests and results"):
+        if results is not None and may_save():
+            c1, c2 = st.columns([3, 1])
+            name = c1.text_input("Name for these results", key="exp_save_name", placeholder="e.g. Q3 TV and SEM tests")
+            if c2.button("Save to the library", key="exp_save"):
+                try:
+                    lib.save_experiment(name, results, author=author(), model_version=model_label(art), model_key=model_key(art))
+                    st.success(f"Saved '{name.strip()}' ({len(results)} tests).")
+                except LibraryError as exc:
+                    st.error(str(exc))
+        saved = lib.experiments()
+        if saved.empty:
+            st.caption("No saved tests yet.")
+            return results
+        st.dataframe(saved.drop(columns="created"), hide_index=True, key="exp_library_table")
+        pick = st.selectbox("Use saved results instead", ["(none)", *saved["name"]], key="exp_library_pick")
+        if pick == "(none)":
+            return results
+        chosen = lib.experiment(pick)
+        if chosen.model_key != model_key(art):
+            st.caption(f"'{pick}' was saved on another model version ({chosen.model_version}).")
+        return chosen.tests
 
 
 class NewData(NamedTuple):
@@ -172,7 +203,7 @@ def main() -> None:
         "calibrate the channel effects in a new model version, trained in the background.",
     )
     proposals = proposals_ui(art, key, rules_ui())
-    results = results_ui(proposals)
+    results = library_ui(art, results_ui(proposals))
     with st.expander("Newer data (needed when the tests ran after the model's data end)"):
         data = new_data_ui()
     if results is not None:

@@ -91,3 +91,24 @@ def test_results_inside_the_data_retrain_a_calibrated_new_version(mmm_copy, tmp_
     assert manifest["train_config"]["lift_tests"]["tests"] == 3 and manifest["model"] == old["model"] == "mmm"
     assert manifest["subcategories"] == old["subcategories"] and manifest["window"] == old["window"]
     assert snapshot(mmm_copy) == before  # the version in use is never touched
+
+
+def test_results_kept_in_the_team_library_serve_another_session(mmm_copy, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from gmvplanner.library import open_library
+
+    url = f"sqlite:///{tmp_path / 'team.sqlite'}"
+    monkeypatch.setenv("GMV_DATABASE_URL", url)
+    at = _open(mmm_copy, monkeypatch)
+    path = _results(at, tmp_path)
+    at.file_uploader(key="exp_results_upload").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    at.text_input(key="exp_save_name").set_value("Q3 tests").run()
+    at.button(key="exp_save").click().run()
+    assert any("Saved 'Q3 tests'" in s.value for s in at.success), [e.value for e in at.error]
+    saved = open_library(url).experiment("Q3 tests").tests
+    pd.testing.assert_frame_equal(saved, pd.read_csv(path), check_dtype=False)
+    other = _open(mmm_copy, monkeypatch)  # another analyst, nothing entered
+    assert any("Enter or upload the results" in i.value for i in other.info)
+    other.selectbox(key="exp_library_pick").set_value("Q3 tests").run()
+    assert not other.exception and "exp_retrain" in {b.key for b in other.button}
