@@ -26,6 +26,7 @@ __all__ = [
     "channel_table",
     "scenario_table",
     "split_table",
+    "TOTAL_ROW",
     "experiments_table",
     "adequacy_table",
     "metrics_table",
@@ -117,20 +118,28 @@ def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:
-    """The optimiser's split with plain column names (input money unit; change also in %)."""
+    """The optimiser's split with plain column names, key columns first (input money unit; change also in %), the
+    bounds after them, and a last row 'total'."""
     t = result.table
     historical = t[money.column("historical")]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "channel": t["channel"],
-            f"lowest allowed ({money.name})": t[money.column("min")].round(4),
-            f"highest allowed ({money.name})": t[money.column("max")].round(4),
             f"historical split ({money.name})": historical.round(4),
             f"recommended ({money.name})": t[money.column("recommended")].round(4),
             f"change ({money.name})": t[money.column("change")].round(4),
             "change (%)": (t[money.column("change")] / historical.where(historical > 0) * 100).round(2),
+            f"lowest allowed ({money.name})": t[money.column("min")].round(4),
+            f"highest allowed ({money.name})": t[money.column("max")].round(4),
         }
     )
+    total = {c: table[c].sum().round(4) for c in table.columns[1:4]}
+    whole = float(historical.sum())
+    total["change (%)"] = round(float(t[money.column("change")].sum()) / whole * 100, 2) if whole > 0 else float("nan")
+    return pd.concat([table, pd.DataFrame([{"channel": TOTAL_ROW, **total}])], ignore_index=True)
+
+
+TOTAL_ROW = "total"  # the name of a table's total row
 
 
 def experiments_table(proposals: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:

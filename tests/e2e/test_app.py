@@ -215,8 +215,9 @@ def test_optimiser_page_meets_the_budget(app):
     app.number_input(key="budget_total").set_value(0.05)
     next(b for b in app.button if b.label == "Optimise").click().run()
     assert not app.exception and not app.error
-    table = _table_with(app, "recommended (crore ₹)")
-    assert table["recommended (crore ₹)"].sum() == pytest.approx(0.05, abs=1e-3)
+    table = _table_with(app, "recommended (crore ₹)").set_index("channel")
+    assert table.index[-1] == "total" and table.loc["total", "recommended (crore ₹)"] == pytest.approx(0.05, abs=1e-4)
+    assert table.drop("total")["recommended (crore ₹)"].sum() == pytest.approx(0.05, abs=1e-3)
     assert any("uplift" in m.label for m in app.metric)
     assert any("beats the historical one in" in m.value for m in app.markdown)  # the uplift's own interval
     assert any(m.value.startswith("**At the margin:**") and "than it costs" in m.value for m in app.markdown)
@@ -236,7 +237,7 @@ def test_optimiser_page_maximises_profit_with_margins(app, trained_mmm):
     app.session_state["budget_margins"] = {"edited_rows": {i: {"margin %": 90.0} for i in range(len(margins))}}
     next(b for b in app.button if b.label == "Optimise").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    shown = _table_with(app, "recommended (crore ₹)")["recommended (crore ₹)"].sum()
+    shown = _table_with(app, "recommended (crore ₹)").set_index("channel").loc["total", "recommended (crore ₹)"]
     budget, _, _ = budget_for_target_roi(art, 1.0, 13, margins={s: 0.9 for s in art.subcategories})
     assert shown == pytest.approx(budget, abs=1e-3)  # the table rounds each channel to 4 decimals
     assert any(i.value.startswith("Budget found:") for i in app.info)
@@ -254,7 +255,7 @@ def test_optimiser_page_weighs_new_customers_as_the_cli_does(app, trained_mmm):
     assert not app.exception and not app.error
     expected = optimise_budget(load_artifacts(trained_mmm), 0.05, app.number_input(key="budget_weeks").value,
                                new_customer_weight=3.0)  # fmt: skip
-    table = _table_with(app, "recommended (crore ₹)")
+    table = _table_with(app, "recommended (crore ₹)").iloc[:-1]  # without the total row
     np.testing.assert_allclose(table["recommended (crore ₹)"], expected.table["recommended_crore"].round(4), atol=1e-4)
     assert any("new customers' first orders" in m.value and "counted 3x" in m.value for m in app.markdown)
 
@@ -468,7 +469,7 @@ def test_the_optimisers_split_goes_to_the_planner(app):
     _page(app, "Budget optimiser")
     app.number_input(key="budget_total").set_value(0.05)
     next(b for b in app.button if b.label == "Optimise").click().run()
-    recommended = _table_with(app, "recommended (crore ₹)").set_index("channel")["recommended (crore ₹)"]
+    recommended = _table_with(app, "recommended (crore ₹)").set_index("channel")["recommended (crore ₹)"].drop("total")
     app.button(key="send_to_planner").click().run()
     assert not app.exception and not app.error
     assert app.header[0].value == "Scenario planner"
