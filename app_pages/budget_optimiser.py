@@ -13,6 +13,7 @@ from gmvplanner.analysis.budget_bounds import LIFT_HINT
 from gmvplanner.analysis.optimise import (
     INTERVAL_SCOPE,
     MAX_NEW_CUSTOMER_WEIGHT,
+    BudgetResult,
     budget_for_target_roi,
     marginal_roi,
     optimise_budget,
@@ -140,8 +141,55 @@ def run_request(art: Artifacts, request: BudgetRequest) -> None:
             target = 1.0 if request.goal == GOALS[2] else request.target
             _, result, found = budget_for_target_roi(art, target, request.weeks, margins=margins, **options)
     st.session_state["budget_result"] = result
+    st.session_state.pop("budget_mroas", None)  # computed once for this result, on first display
     st.session_state["budget_margins_used"] = margins
     st.session_state["budget_found"] = found
+
+
+def headline_ui(art: Artifacts, result: BudgetResult) -> None:
+    """Expected GMV of both splits, the uplift, its interval over the refits and the method, in words."""
+    money = art.money
+    historical, recommended = (
+        f"{money.format(lo)} to {money.format(hi)}" for _, lo, hi in (result.historical_gmv, result.recommended_gmv)
+    )
+    uplift = planner.uplift_percent(result)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"{INTERVAL_LABEL} {historical}")
+    c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"{INTERVAL_LABEL} {recommended}")
+    c3.metric("Expected uplift", money.format(result.uplift), delta=None if uplift is None else f"{uplift:+.2f}%")
+    if result.new_customer_gain is not None:
+        weighed = f", their GMV counted {result.new_customer_weight:g}x" if result.new_customer_weight != 1 else ""
+        st.markdown(
+            f"**GMV from new customers' first orders:** {money.format(result.new_customer_gain)} against the "
+            f"historical split{weighed}."
+        )
+    if result.uplift_interval is not None:
+        lo, hi = result.uplift_interval
+        st.markdown(
+            f"**Uplift, counting the uncertainty of the channel estimates:** {INTERVAL_LABEL} {money.format(lo)} to "
+            f"{money.format(hi)}; the recommended split beats the historical one in "
+            f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
+        )
+    st.caption(
+        f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} "
+        f"Method: {app_words(result.method)}."
+    )
+
+
+def margin_ui(art: Artifacts, result: BudgetResult) -> float | None:
+    """What one more unit of spend returns and whether it pays; returns the mean margin used (None: GMV)."""
+    margins = st.session_state.get("budget_margins_used")
+    margin = None if margins is None else float(sum(margins.values()) / len(margins))
+    mroas = st.session_state.get("budget_mroas")
+    if mroas is None:
+        mroas = st.session_state["budget_mroas"] = marginal_roi(art, result, margins=margins)
+    earned = "contribution (GMV × margin)" if margins else "GMV"
+    st.markdown(
+        f"**At the margin:** one more unit on the recommended split returns {mroas:.2f} of {earned} per unit of spend "
+        f"on the modelled subcategories: {'more' if mroas > 1 else 'less'} than it costs"
+        + (". Spending more would lose money." if mroas <= 1 else ".")
+    )
+    return margin
 
 
 def main() -> None:
@@ -169,40 +217,8 @@ def main() -> None:
         )
     if result.note:
         st.info(app_words(result.note))
-    historical, recommended = (
-        f"{money.format(lo)} to {money.format(hi)}" for _, lo, hi in (result.historical_gmv, result.recommended_gmv)
-    )
-    uplift = planner.uplift_percent(result)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Expected GMV, historical split", money.format(result.historical_gmv[0]), help=f"{INTERVAL_LABEL} {historical}")
-    c2.metric("Expected GMV, recommended split", money.format(result.recommended_gmv[0]), help=f"{INTERVAL_LABEL} {recommended}")
-    c3.metric("Expected uplift", money.format(result.uplift), delta=None if uplift is None else f"{uplift:+.2f}%")
-    if result.new_customer_gain is not None:
-        weighed = f", their GMV counted {result.new_customer_weight:g}x" if result.new_customer_weight != 1 else ""
-        st.markdown(
-            f"**GMV from new customers' first orders:** {money.format(result.new_customer_gain)} against the "
-            f"historical split{weighed}."
-        )
-    if result.uplift_interval is not None:
-        lo, hi = result.uplift_interval
-        st.markdown(
-            f"**Uplift, counting the uncertainty of the channel estimates:** {INTERVAL_LABEL} {money.format(lo)} to "
-            f"{money.format(hi)}; the recommended split beats the historical one in "
-            f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
-        )
-    st.caption(
-        f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} "
-        f"Method: {app_words(result.method)}."
-    )
-    margins = st.session_state.get("budget_margins_used")
-    margin = None if margins is None else float(sum(margins.values()) / len(margins))
-    mroas = marginal_roi(art, result, margins=margins)
-    earned = "contribution (GMV × margin)" if margins else "GMV"
-    st.markdown(
-        f"**At the margin:** one more unit on the recommended split returns {mroas:.2f} of {earned} per unit of spend "
-        f"on the modelled subcategories: {'more' if mroas > 1 else 'less'} than it costs"
-        + (". Spending more would lose money." if mroas <= 1 else ".")
-    )
+    headline_ui(art, result)
+    margin = margin_ui(art, result)
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
     st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
     if st.button("Plan these weeks with the recommended split in the Scenario planner", key="send_to_planner"):
