@@ -124,9 +124,10 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
     for col, value in spec.fill_values.items():
         if col in frame:
             frame[col] = frame[col].fillna(value)
-    for col, (low, high) in spec.control_ranges.items():
-        if col in frame:
-            frame[col] = frame[col].clip(low, high)
+    held = [col for col in spec.control_ranges if col in frame]
+    if held:  # one numpy clip for every control: pandas' per-column clip was a quarter of a scenario's design time
+        low, high = (np.array([spec.control_ranges[col][i] for col in held], float) for i in (0, 1))
+        frame[held] = np.clip(frame[held].to_numpy(float), low, high)
     return frame
 
 
