@@ -143,6 +143,8 @@ def knows_new_customers(artifacts: Artifacts) -> bool:
 def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:
     """The one-pager (`reporting.one_pager`) with the split of `budget` (input money unit; default: the recent run
     rate over `weeks`) over the `weeks` after the training data."""
+    if not artifacts.has_spend:  # orders alone: forecasts and customers, no channels to split a budget over
+        return one_pager(artifacts, None)
     budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
     return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
 

@@ -57,6 +57,7 @@ def experiments(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     log.info("loading artifacts from %s", args.artifacts)
     artifacts = load_artifacts(args.artifacts)
+    artifacts.require_spend("proposing experiments")
     rules = ExperimentRules(
         n=args.n,
         max_weeks=args.max_weeks,

@@ -99,6 +99,7 @@ def optimise(args: argparse.Namespace) -> None:
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)
+    artifacts.require_spend("the budget optimiser")
     bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
     budget, result = _split(args, artifacts, _start(args.start), bounds)
     from ..analysis.scenarios import date_warnings

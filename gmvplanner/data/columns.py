@@ -130,6 +130,10 @@ class ColumnMapping:
             return self
         return ColumnMapping(dict(self.columns), self.date_format, cancelled_prefix or None, self.name)
 
+    def with_name(self, name: str) -> ColumnMapping:
+        """This mapping under another name (a preset read from a file is 'custom')."""
+        return ColumnMapping(dict(self.columns), self.date_format, self.cancelled_prefix, name)
+
     def to_json(self) -> dict:
         """The mapping as the manifest records it."""
         return {
