@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, page_header, replace_plan, table_editor
+from app_pages.common import current, page_header, replace_plan, spend_needed, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import INTERVAL_SCOPE, MAX_NEW_CUSTOMER_WEIGHT, optimise_budget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
@@ -89,6 +89,8 @@ def main() -> None:
         "Split a total budget across channels to maximise the predicted GMV of every subcategory, within "
         "per-channel bounds. Each channel's total is spread evenly over the weeks.",
     )
+    if spend_needed(art, "The budget optimiser"):
+        return
     request = form_ui(art)
     if request is not None:
         with st.spinner("Optimising (a few seconds)..."):

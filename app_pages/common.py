@@ -17,7 +17,7 @@ import streamlit as st
 from gmvplanner import planner, retraining
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
-from gmvplanner.model.artifacts import Artifacts, load_artifacts
+from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
 
 __all__ = [
     "get_artifacts",
@@ -90,6 +90,15 @@ def page_header(title: str, explanation: str) -> None:
     """A page's title and one caption saying what it shows and how to read it."""
     st.header(title)
     st.caption(explanation)
+
+
+def spend_needed(art: Artifacts, what: str) -> bool:
+    """For artifacts trained from orders alone: say plainly that `what` needs spend data and how to add it, and
+    return True (the page then stops)."""
+    if art.has_spend:
+        return False
+    st.info(f"{what} needs marketing spend data: {NO_SPEND_HELP}.", icon="ℹ️")
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, job_ui, page_header, plain, upload_folder
+from app_pages.common import current, job_ui, page_header, plain, spend_needed, upload_folder
 from gmvplanner import planner, retraining
 from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
 from gmvplanner.data.lift_tests import LIFT_COLUMNS
@@ -167,6 +167,8 @@ def main() -> None:
         "refits of the channel effects. When the tests are done, enter their results and retrain: the results "
         "calibrate the channel effects in a new model version, trained in the background.",
     )
+    if spend_needed(art, "Proposing experiments"):
+        return
     proposals = proposals_ui(art, key, rules_ui())
     results = results_ui(proposals)
     with st.expander("Newer data (needed when the tests ran after the model's data end)"):
