@@ -93,9 +93,10 @@ def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
             return None
     if proposals is None:
         return None
+    unit = current()[0].money.symbol or "units"
     st.caption(
-        "Or enter each test's measured extra GMV (₹, of either sign) and its standard error (₹); rows left blank "
-        "are skipped."
+        f"Or enter each test's measured extra GMV ({unit}, of either sign) and its standard error ({unit}); rows left "
+        "blank are skipped."
     )
     blank = proposals[list(PROPOSAL_COLUMNS[:4])].assign(delta_gmv=None, sigma=None)
     edited = st.data_editor(

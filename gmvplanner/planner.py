@@ -229,9 +229,10 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
     history = artifacts.table("history")
     rows = history.loc[history["subcategory"] == subcategory]
     defaults = artifacts.models[subcategory].lever_defaults
+    currency = artifacts.money.symbol or "units"
     spec = {
         "sla": ("delivery SLA", "days"),
-        "product_mrp": ("mean product MRP", "₹"),
+        "product_mrp": ("mean product MRP", currency),
         "procurement_sla": ("procurement SLA", "days"),
         "discount": ("discount vs MRP", "fraction"),
     }

@@ -44,7 +44,7 @@ __all__ = [
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
 SCENARIO_LEVERS = {
-    "product_mrp": ("mean product MRP", "₹", 0.0, None),
+    "product_mrp": ("mean product MRP", "the orders' currency", 0.0, None),
     "discount": ("mean discount vs MRP", "fraction 0-1", 0.0, 0.95),
     "sla": ("mean delivery SLA", "days", 0.0, 60.0),
     "procurement_sla": ("mean procurement SLA", "days", 0.0, 60.0),
@@ -110,7 +110,7 @@ def load_scenario(
         if channel not in raw:
             raise InputError(
                 path,
-                f"column '{channel}' missing: give spend in crore for every channel the model "
+                f"column '{channel}' missing: give spend (in the model's spend unit) for every channel the model "
                 f"knows ({', '.join(channels)}); use 0 for none",
                 column=channel,
             )

@@ -16,7 +16,7 @@ def add_predict_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         "predict",
         help="predict weekly GMV per subcategory for a scenario file",
         description="Predict weekly GMV per subcategory with an 80%% interval. The scenario CSV has "
-        "week_start, one spend column per channel in crore (company-wide), and optional "
+        "week_start, one spend column per channel in the model's spend unit (crore ₹ for ElecKart; company-wide), and optional "
         "levers; see README.md.",
     )
     add_artifacts_input(p)
