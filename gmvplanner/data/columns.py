@@ -1,7 +1,7 @@
 """Which column of a shop's order export plays which role: the roles, the presets, and reading a mapping.
 
 A mapping renames the shop's columns to the roles the cleaning SQL reads (`order_sql`), right where the file is
-read (`mapped_source_sql`), and fills the optional roles it lacks with neutral values: no subcategory puts every
+read (`mapped_source.mapped_source`), and fills the optional roles it lacks with neutral values: no subcategory puts every
 line in one group named `all`; no units counts each line as one unit; GMV is `price x units` when the export has
 a unit price instead of a line amount; missing levers (MRP, SLAs) and mixes (vertical, payment type) stay unknown.
 The ElecKart layout is the default and reads the file exactly as before (no mapping at all).

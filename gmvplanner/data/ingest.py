@@ -52,6 +52,7 @@ __all__ = [
     "aggregate_orders",
     "clean_and_aggregate",
     "covered_days",
+    "source_sql",
     # defined in order_files and order_sql, importable from here as before
     "ORDER_FIELDS",
     "MAX_SLA_DAYS",
@@ -288,7 +289,7 @@ class _Layout(NamedTuple):
         return internal if self.mapping is None else self.mapping.source_of(internal)
 
 
-def _source_sql(path: Path | str, encoding: str = "utf-8", mapping: ColumnMapping | None = None) -> SourceSql:
+def source_sql(path: Path | str, encoding: str = "utf-8", mapping: ColumnMapping | None = None) -> SourceSql:
     """The DuckDB SQL reading the orders in `path` as text columns (the export's columns as they are)."""
     kind, files = order_sources(path)
     listed = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
@@ -344,7 +345,7 @@ def _aggregate(
     window: WindowChooser | None = None,
     layout: _Layout = _Layout(None, False),
 ) -> OrderAggregate:
-    source = _source_sql(path, encoding, layout.mapping)
+    source = source_sql(path, encoding, layout.mapping)
     names = source.names
     if layout.mapping is None:
         con.execute(f"CREATE TEMP VIEW raw_rows AS {source.sql}")

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from .columns import ELECKART, ColumnMapping
-from .ingest import _source_sql
+from .ingest import source_sql
 from .mapped_source import mapped_source
 from .order_files import csv_header, order_sources
 
@@ -36,7 +36,7 @@ def preview_orders(path: Path | str, mapping: ColumnMapping, rows: int = PREVIEW
     """The first `rows` rows of `path` as the cleaning reads them: dates as YYYY-MM-DD hh:mm:ss, GMV (price x units
     when the export has a unit price), units, the group, and the other roles the mapping gives; raises InputError
     when the mapping names a column the file lacks."""
-    source = _source_sql(path, "utf-8", mapping)
+    source = source_sql(path, "utf-8", mapping)
     mapped = mapped_source(source.sql, source.names, mapping)
     given = {*mapping.columns, "gmv", "units", "subcategory"}
     by_role = {role: ELECKART[role] for role in SHOWN if role in given and ELECKART[role] in mapped.names}

@@ -79,7 +79,7 @@ def _export(tmp_path, edit):
 
 
 def test_missing_mapped_column_is_named(tmp_path):
-    path = _export(tmp_path, lambda f: f.drop(columns="UnitPrice", inplace=True))
+    path = _export(tmp_path, lambda f: f.pop("UnitPrice"))
     with pytest.raises(InputError, match=r"column 'UnitPrice'.*\(role price\) missing; found \["):
         aggregate_orders(path, mapping=PRESETS["online_retail"])
 
