@@ -96,7 +96,7 @@ def generate(lines: int, seed: int = 2010) -> pd.DataFrame:
 
 def _weights(rng: np.random.Generator, n: int) -> np.ndarray:
     """Customers' ordering weights: a few order often, most rarely."""
-    w = rng.pareto(1.5, n) + 0.1
+    w = rng.pareto(3.0, n) + 0.3
     return w / w.sum()
 
 
