@@ -53,9 +53,9 @@ def _products(rng: np.random.Generator, n: int) -> pd.DataFrame:
 def _invoice_days(rng: np.random.Generator, n_invoices: int) -> np.ndarray:
     """Invoice days: no Saturdays, a rising trend to a November peak, a December dip."""
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
-    days = days[days.dayofweek != 5]
+    days = days[days.day_of_week != 5]
     month_weight = {12: 1.1, 1: 0.8, 2: 0.75, 3: 0.95, 4: 0.85, 5: 1.0, 6: 0.95, 7: 0.95, 8: 0.95, 9: 1.3, 10: 1.5, 11: 1.9}
-    weight = np.array([month_weight[d.month] * (0.7 if d.dayofweek == 6 else 1.0) for d in days])
+    weight = np.array([month_weight[d.month] * (0.7 if d.day_of_week == 6 else 1.0) for d in days])
     chosen = rng.choice(len(days), n_invoices, p=weight / weight.sum())
     chosen[:3], chosen[-3:] = 0, len(days) - 1  # the first and last day are ordinary trading days
     return np.sort(days.to_numpy()[chosen])
