@@ -61,18 +61,23 @@ def add_layout_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _mapping_options(args: argparse.Namespace) -> list[str]:
+    """The options given that say how to read the orders' columns."""
+    given = [o for o, v in (("--columns", args.columns), ("--columns-file", args.columns_file)) if v is not None]
+    return given + (["--columns-preset"] if args.columns_preset is not None else [])
+
+
 def check_layout_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Checks across these options; the first that fails exits 2 through `parser.error`."""
-    given = [o for o, v in (("--columns", args.columns), ("--columns-file", args.columns_file)) if v is not None]
-    if args.columns_preset is not None:
-        given.append("--columns-preset")
+    given = _mapping_options(args)
     if len(given) > 1:
         parser.error(f"{given[0]} and {given[1]} both give the column mapping; give one")
     if args.subcategories is not None and args.top_subcategories is not None:
         parser.error("--subcategories names the subcategories; --top-subcategories picks them; give one")
-    if args.weekly is not None and (given or args.net_of_returns or args.cancelled_prefix):
+    reads_orders = bool(given) or args.net_of_returns or args.cancelled_prefix is not None
+    if args.weekly is not None and reads_orders:
         parser.error("--columns and the returns options read orders; a --weekly table names its columns itself")
-    if args.engine == "spark" and (given or args.cancelled_prefix or args.net_of_returns):
+    if args.engine == "spark" and reads_orders:
         parser.error("a column mapping and the returns options need --engine duckdb")
     code = args.currency.strip()
     if len(code) != 3 or not code.isalpha():
