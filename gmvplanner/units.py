@@ -31,6 +31,9 @@ SPEND_UNITS = {"one": 1.0, "thousand": 1e3, "lakh": LAKH, "million": 1e6, "crore
 # the steps money is shown in: lakh and crore for rupees, thousands and millions for every other currency
 _STEPS_INR = ((CRORE, "crore"), (LAKH, "lakh"))
 _STEPS_OTHER = ((1e6, "million"), (1e3, "thousand"))
+# one channel's spend in one row of a media file or scenario, in base units: ₹1 lakh crore (`limits.MAX_SPEND_CRORE`)
+MAX_SPEND_BASE = 1e12
+OWN_UNITS_MAX_SPEND = 1e5  # a weekly table's artifacts keep the limit they had (`limits.MAX_SPEND_CRORE`)
 
 
 def _iso_code(code: str) -> str:
@@ -139,6 +142,11 @@ class MoneyUnit:
         if top >= small[0] or self.currency == "INR":
             return Axis(small[0], f"{small[1]} {self.symbol}")
         return Axis(1.0, self.symbol)
+
+    @property
+    def max_spend(self) -> float:
+        """The largest plausible spend of one channel in one row, in the input unit (1e5 for crore ₹, as before)."""
+        return MAX_SPEND_BASE / self.factor if self.is_currency else OWN_UNITS_MAX_SPEND
 
     def per_spend(self) -> str:
         """How a return on spend is read: '₹ GMV per ₹ spent', '£ GMV per £ spent' or 'GMV per unit spent'."""

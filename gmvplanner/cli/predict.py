@@ -44,7 +44,9 @@ def predict(args: argparse.Namespace) -> None:
     money = artifacts.money
     controls = weekly_controls(artifacts)
     verticals = known_verticals(artifacts)
-    scenario = load_scenario(args.scenario, artifacts.channels, verticals, artifacts.week_starts_on, controls=controls)
+    high = artifacts.money.max_spend
+    starts_on = artifacts.week_starts_on
+    scenario = load_scenario(args.scenario, artifacts.channels, verticals, starts_on, controls=controls, high_spend=high)
     for warning in date_warnings(artifacts, scenario["week_start"]) + range_warnings(artifacts, scenario):
         log.warning("warning: %s: %s", args.scenario, warning)
     result = predict_scenario(artifacts, scenario)

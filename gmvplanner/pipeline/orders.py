@@ -149,7 +149,7 @@ class _Loaded:
 def _load(inputs: TrainingInputs) -> _Loaded:
     """Small inputs first (their errors come before the long read), then one pass over the orders; the window is
     known inside that pass, so the customer tables of that window come with it."""
-    media = load_media(inputs.media) if inputs.media is not None else None
+    media = load_media(inputs.media, inputs.money.max_spend) if inputs.media is not None else None
     choose_window = partial(_covered_window, inputs, media)
     if inputs.engine == "spark":
         from .data.spark_ingest import aggregate_orders_spark
