@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, page_header, replace_plan, table_editor
+from app_pages.common import current, page_header, replace_plan, spend_needed, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.budget_bounds import LIFT_HINT
 from gmvplanner.analysis.optimise import (
@@ -200,6 +200,8 @@ def main() -> None:
         "Split a total budget across channels to maximise the predicted GMV of every subcategory, within "
         "per-channel bounds. Each channel's total is spread evenly over the weeks.",
     )
+    if spend_needed(art, "The budget optimiser"):
+        return
     request = form_ui(art)
     if request is not None:
         run_request(art, request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import current, page_header
+from app_pages.common import current, page_header, spend_needed
 from gmvplanner import planner
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
@@ -19,6 +19,8 @@ def main() -> None:
         "Incremental GMV = the model's GMV with actual spend minus its GMV with that channel's spend removed, "
         "over the training window. ROI = incremental GMV ÷ spend allocated to the subcategory.",
     )
+    if spend_needed(art, "What each channel added"):
+        return
     caution = planner.identification_caution(art)
     if caution:
         st.warning(caution)

@@ -18,7 +18,7 @@ from gmvplanner import planner, retraining
 from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
-from gmvplanner.model.artifacts import Artifacts, load_artifacts
+from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
 from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
 
 __all__ = [
@@ -101,6 +101,15 @@ def page_header(title: str, explanation: str) -> None:
     """A page's title and one caption saying what it shows and how to read it."""
     st.header(title)
     st.caption(explanation)
+
+
+def spend_needed(art: Artifacts, what: str) -> bool:
+    """For artifacts trained from orders alone: say plainly that `what` needs spend data and how to add it, and
+    return True (the page then stops)."""
+    if art.has_spend:
+        return False
+    st.info(f"{what} needs marketing spend data: {NO_SPEND_HELP}.", icon="ℹ️")
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,8 +1,10 @@
-"""Data & retrain page: upload files in the ElecKart layout, check each on upload, retrain in the background into a
-new model version that this session can switch to (other sessions keep theirs)."""
+"""Data & retrain page: upload files (orders in the ElecKart layout or a shop's own export, mapped column by column),
+check each on upload, retrain in the background into a new model version that this session can switch to (other
+sessions keep theirs)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import NamedTuple
@@ -14,15 +16,19 @@ from app_pages.common import current, job_ui, page_header, plain, upload_folder
 from gmvplanner import planner, retraining
 from gmvplanner.access import Action
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
+from gmvplanner.data.columns import ROLES as COLUMN_ROLES
+from gmvplanner.data.columns import ColumnMapping, guess_mapping, parse_columns
+from gmvplanner.data.preview import orders_header, preview_orders
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.model.base import MODEL_KINDS, model_names
 from gmvplanner.model.train_config import TrainConfig
+from gmvplanner.units import SPEND_UNITS, MoneyUnit
 
 ROLES = {
-    "orders": ("Orders (ConsumerElectronics layout)", ["csv", "parquet"]),
-    "media": ("Media spend (monthly or dated, crore ₹)", ["csv", "parquet"]),
+    "orders": ("Orders (ElecKart ConsumerElectronics layout, or your shop's export: map its columns below)", ["csv", "parquet"]),
+    "media": ("Media spend (optional: monthly or dated, in the spend unit below)", ["csv", "parquet"]),
     "sale_calendar": ("Special-sale calendar (optional)", ["csv", "parquet"]),
     "nps": ("Monthly NPS (optional)", ["csv", "parquet"]),
     "holidays": ("Holidays (optional)", ["csv", "parquet"]),
@@ -31,49 +37,106 @@ ROLES = {
 }
 
 
+def _mapping_text(mapping: ColumnMapping | None) -> str:
+    """A mapping as the text box shows it: role=column pairs, then its settings."""
+    if mapping is None:
+        return ""
+    pairs = [f"{r}={c}" for r, c in mapping.columns.items()]
+    pairs += [f"{k}={v}" for k, v in (("date_format", mapping.date_format), ("cancelled_prefix", mapping.cancelled_prefix)) if v]
+    return ",".join(pairs)
+
+
+def mapping_ui(path: Path) -> tuple[planner.OrdersLayout, str]:
+    """The mapping step after an orders upload: a guess from the header (or the choice made before for the same
+    header), editable, with the currency and a preview of the first rows as the model will read them. Returns the
+    layout and a key that changes whenever the choice does."""
+    header = orders_header(path)
+    remembered = st.session_state.setdefault("column_mappings", {})  # header -> the text chosen for it
+    guess = guess_mapping(header)
+    box_key = "orders_mapping_" + hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:12]
+    if box_key not in st.session_state:
+        st.session_state[box_key] = remembered.get(tuple(header), _mapping_text(guess))
+    st.markdown("**Columns of the orders file**: which column plays which role (`role=column`, comma-separated).")
+    st.caption("Roles: " + "; ".join(f"`{r}`: {d}" for r, d in COLUMN_ROLES.items()))
+    text = st.text_input("Column mapping", key=box_key, help="e.g. order_date=InvoiceDate,price=UnitPrice,units=Quantity")
+    c1, c2, c3 = st.columns(3)
+    currency = c1.text_input("Currency (ISO 4217, e.g. INR, GBP, USD, EUR)", value="INR", key="orders_currency")
+    units = list(SPEND_UNITS)
+    spend_unit = c2.selectbox("Spend unit of the media file", ["default", *units], key="orders_spend_unit")
+    net = c3.checkbox("GMV net of returns", key="orders_net", help="default: gross; returns and cancellations dropped")
+    mapping = parse_columns(text, "column mapping")
+    remembered[tuple(header)] = text
+    money = MoneyUnit.for_currency(currency, None if spend_unit == "default" else spend_unit)
+    st.caption("The first rows as the model will read them:")
+    st.dataframe(preview_orders(path, mapping), hide_index=True, key="orders_preview")
+    layout = planner.OrdersLayout(mapping=mapping, money=money, net_of_returns=net)
+    return layout, f"{text}|{money}|{net}"
+
+
+def _layout_ui(path: Path) -> tuple[planner.OrdersLayout | None, str]:
+    """The mapping step, with a bad mapping shown as an error (the upload then does not pass)."""
+    try:
+        return mapping_ui(path)
+    except (InputError, ValueError) as exc:
+        st.error(f"Column mapping: {plain(str(exc))}")
+        return None, "bad"
+
+
 def uploads_ui() -> dict[str, Path]:
-    """One uploader per role; each new file is saved and checked once, with a spinner while it is checked. A checked
-    file stays for the session (leaving the page keeps it) until it is replaced or removed. Returns the roles whose
-    file passed."""
+    """One uploader per role; each new file (or, for orders, new mapping) is saved and checked once, with a spinner
+    while it is checked. A checked file stays for the session (leaving the page keeps it) until it is replaced or
+    removed. Returns the roles whose file passed; the orders' layout goes to the session's `orders_layout`."""
     folder = upload_folder()
     valid = st.session_state.setdefault("valid_uploads", {})
     for role, (label, types) in ROLES.items():
         uploaded = st.file_uploader(label, type=types, key=f"upload_{role}")
-        if uploaded is not None and st.session_state.get(f"upload_id_{role}") != uploaded.file_id:
-            check_upload(folder, role, uploaded)
+        if uploaded is None:
+            if role in valid:
+                kept_ui(role, valid)
+            continue
+        path = folder / role / Path(uploaded.name).name  # the user's own file name, in messages too
+        if st.session_state.get(f"upload_saved_{role}") != uploaded.file_id:
+            shutil.rmtree(folder / role, ignore_errors=True)  # the file it replaces
+            valid.pop(role, None)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(uploaded.getvalue())
+            st.session_state[f"upload_saved_{role}"] = uploaded.file_id
+        layout, choice = _layout_ui(path) if role == "orders" else (None, "")
+        if role == "orders":
+            st.session_state["orders_layout"] = layout
+        check_id = f"{uploaded.file_id}|{choice}"
+        if st.session_state.get(f"upload_id_{role}") != check_id:
+            check_upload(path, role, uploaded.name, layout, check_id)
         kind, message = st.session_state.get(f"upload_msg_{role}", ("", ""))
-        if uploaded is None and role in valid:
-            kept_ui(role, valid)
-        elif kind == "ok":
+        if kind == "ok":
             st.success(message)
-        elif kind == "error" and uploaded is not None:
+        elif kind == "error":
             st.error(message)
     return valid
 
 
-def check_upload(folder: Path, role: str, uploaded) -> None:
-    """Save and check one new file. Its result is recorded only once the check ends, so a check cut short (another
-    upload reruns the page meanwhile) is simply run again instead of leaving an empty error."""
+def check_upload(path: Path, role: str, name: str, layout: planner.OrdersLayout | None, check_id: str) -> None:
+    """Check one saved file (orders through their mapping). The result is recorded only once the check ends, so a
+    check cut short (another upload reruns the page meanwhile) is simply run again instead of leaving an empty
+    error."""
     valid = st.session_state["valid_uploads"]
-    path = folder / role / Path(uploaded.name).name  # the user's own file name, in messages too
-    shutil.rmtree(folder / role, ignore_errors=True)  # the file it replaces
     valid.pop(role, None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(uploaded.getvalue())
     size = path.stat().st_size / 1e6
-    with st.spinner(f"Checking {uploaded.name} ({size:,.1f} MB): reading every row, dates and amounts…"):
+    check = None
+    with st.spinner(f"Checking {name} ({size:,.1f} MB): reading every row, dates and amounts…"):
         try:
-            check = planner.validate_upload(path, role)
-            outcome = ("ok", f"{uploaded.name}: {check.summary}")
+            if role == "orders" and layout is None:
+                raise InputError("column mapping", "fix the column mapping above")
+            check = planner.validate_upload(path, role, layout)
+            outcome = ("ok", f"{name}: {check.summary}")
         except InputError as exc:
-            outcome = ("error", f"{uploaded.name} cannot be used: {plain(str(exc))}")  # no temporary paths shown
-            check = None
+            outcome = ("error", f"{name} cannot be used: {plain(str(exc))}")  # no temporary paths shown
     if check is not None:
         valid[role] = path
         if role == "orders":
             st.session_state["upload_subcategories"] = list(check.subcategories)
     st.session_state[f"upload_msg_{role}"] = outcome
-    st.session_state[f"upload_id_{role}"] = uploaded.file_id
+    st.session_state[f"upload_id_{role}"] = check_id
 
 
 def kept_ui(role: str, valid: dict[str, Path]) -> None:
@@ -83,8 +146,8 @@ def kept_ui(role: str, valid: dict[str, Path]) -> None:
     c1.success(f"Kept from earlier in this session: {message}")
     if c2.button("Remove", key=f"remove_upload_{role}"):
         shutil.rmtree(valid.pop(role).parent, ignore_errors=True)
-        st.session_state.pop(f"upload_msg_{role}", None)
-        st.session_state.pop(f"upload_id_{role}", None)
+        for state in ("msg", "id", "saved"):
+            st.session_state.pop(f"upload_{state}_{role}", None)
         st.rerun()
 
 
@@ -133,7 +196,8 @@ def main() -> None:
     art, _ = current()
     page_header(
         "Data & retrain",
-        "Upload your own files in the ElecKart layout (CSV or Parquet). Each file is checked when uploaded. "
+        "Upload your own files (CSV or Parquet): orders in the ElecKart layout or your shop's own export, whose "
+        "columns you map after the upload. Each file is checked when uploaded. "
         "Training runs in the background into a new model version; the version in use is never changed under you "
         "or anyone else.",
     )
@@ -141,7 +205,7 @@ def main() -> None:
     options = options_ui(art, valid)
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
-    ready = "orders" in valid and "media" in valid and bool(options.subcategories)
+    ready = "orders" in valid and bool(options.subcategories)
     allowed = may(Action.RETRAIN, "Retraining")  # for viewers and planners, a note stands where the button would
     if allowed and st.button("Retrain", type="primary", disabled=not ready or running, key="retrain"):
         job = retraining.start_retrain(
@@ -151,13 +215,14 @@ def main() -> None:
             options.config,
             start=options.start,
             end=options.end,
+            layout=st.session_state.get("orders_layout"),
         )
         st.session_state["retrain_job"] = job.id
         st.rerun()  # redraw with the button disabled and the progress shown
     if job is not None:
         job_ui(job)
-    if allowed and ("orders" not in valid or "media" not in valid):
-        st.info("Upload at least an orders file and a media file to retrain.")
+    if allowed and "orders" not in valid:
+        st.info("Upload at least an orders file to retrain (add a media spend file for channel answers and budgets).")
 
 
 main()

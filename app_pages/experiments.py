@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.auth import may
-from app_pages.common import current, job_ui, page_header, plain, upload_folder
+from app_pages.common import current, job_ui, page_header, plain, spend_needed, upload_folder
 from app_pages.scenario_library import author, library, may_save
 from gmvplanner import planner, retraining
 from gmvplanner.access import Action
@@ -98,8 +98,10 @@ def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
             return None
     if proposals is None:
         return None
+    unit = current()[0].money.symbol or "units"
     st.caption(
-        "Or enter each test's measured extra GMV (₹, of either sign) and its standard error (₹); rows left blank are skipped."
+        f"Or enter each test's measured extra GMV ({unit}, of either sign) and its standard error ({unit}); rows left "
+        "blank are skipped."
     )
     blank = proposals[list(PROPOSAL_COLUMNS[:4])].assign(delta_gmv=None, sigma=None)
     edited = st.data_editor(
@@ -202,6 +204,8 @@ def main() -> None:
         "refits of the channel effects. When the tests are done, enter their results and retrain: the results "
         "calibrate the channel effects in a new model version, trained in the background.",
     )
+    if spend_needed(art, "Proposing experiments"):
+        return
     proposals = proposals_ui(art, key, rules_ui())
     results = library_ui(art, results_ui(proposals))
     with st.expander("Newer data (needed when the tests ran after the model's data end)"):

@@ -48,7 +48,9 @@ def upload_ui(art: Artifacts) -> None:
         path.write_bytes(uploaded.getvalue())
         try:
             named = SCENARIO_NAME in pd.read_csv(path, nrows=0).columns.str.strip()
-            frame = load_scenario(path, art.channels, known_verticals(art), art.week_starts_on, named=named)
+            frame = load_scenario(
+                path, art.channels, known_verticals(art), art.week_starts_on, named=named, high_spend=art.money.max_spend
+            )
         except (InputError, ValueError, pd.errors.ParserError) as exc:
             st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
             return

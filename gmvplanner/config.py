@@ -9,6 +9,7 @@ __all__ = [
     "DATA_DIR",
     "ARTIFACTS_DIR",
     "DEFAULT_SUBCATEGORIES",
+    "TOP_SUBCATEGORIES",
     "ORDER_COLUMNS",
     "CHANNELS",
     "SEED",
@@ -42,6 +43,7 @@ ARTIFACTS_DIR = ROOT / "artifacts"
 
 
 DEFAULT_SUBCATEGORIES = ("CameraAccessory", "HomeAudio", "GamingAccessory")
+TOP_SUBCATEGORIES = 3  # a shop's own export without --subcategories: train its largest categories by GMV (issue 26)
 
 ORDER_COLUMNS = (
     "fsn_id",

@@ -43,6 +43,7 @@ class Manifest:
     train_config: dict
     created: str
     weekly_columns: dict | None = None  # the --weekly column names, for a weekly table
+    columns: dict | None = None  # the orders' column mapping (preset, role -> column), None for the ElecKart layout
     final_fit: str = FINAL_FIT
     # stamped by the writer
     subcategory_files: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -40,7 +40,8 @@ from .reporting.tables import (
     split_table,
     step_model_caution,
 )
-from .units import MoneyUnit
+from .units import RUPEES_IN_CRORE, MoneyUnit
+from .uploads import OrdersLayout, UploadCheck, validate_upload
 
 __all__ = [
     "identification_caution",
@@ -82,6 +83,7 @@ __all__ = [
     "missing_weeks_note",
     "validate_upload",
     "UploadCheck",
+    "OrdersLayout",
     "retrain",
     "PAYMENT_CHOICES",
     "EDIT_TOLERANCE",
@@ -143,6 +145,8 @@ def knows_new_customers(artifacts: Artifacts) -> bool:
 def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:
     """The one-pager (`reporting.one_pager`) with the split of `budget` (input money unit; default: the recent run
     rate over `weeks`) over the `weeks` after the training data."""
+    if not artifacts.has_spend:  # orders alone: forecasts and customers, no channels to split a budget over
+        return one_pager(artifacts, None)
     budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
     return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
 
@@ -225,9 +229,10 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
     history = artifacts.table("history")
     rows = history.loc[history["subcategory"] == subcategory]
     defaults = artifacts.models[subcategory].lever_defaults
+    currency = artifacts.money.symbol or "units"
     spec = {
         "sla": ("delivery SLA", "days"),
-        "product_mrp": ("mean product MRP", "₹"),
+        "product_mrp": ("mean product MRP", currency),
         "procurement_sla": ("procurement SLA", "days"),
         "discount": ("discount vs MRP", "fraction"),
     }
@@ -417,41 +422,6 @@ def uplift_percent(result: BudgetResult) -> float | None:
     return None if historical == 0 else result.uplift / historical * 100
 
 
-@dataclass(frozen=True)
-class UploadCheck:
-    """What an uploaded file holds, in one line, and (for orders) the subcategories it sells."""
-
-    summary: str
-    subcategories: tuple[str, ...] = ()
-
-
-def validate_upload(path: Path, role: str) -> UploadCheck:
-    """Read an uploaded file with the loader for its role; raises InputError naming what is wrong."""
-    from .data import calendars
-    from .data.ingest import aggregate_orders
-    from .data.lift_tests import load_lift_tests
-    from .data.media import load_media
-    from .model.fixed_transforms import load_transforms
-
-    if role == "orders":
-        orders = aggregate_orders(path)
-        first, last = orders.span
-        by_gmv = orders.daily.groupby("subcategory")["gmv"].sum().sort_values(ascending=False)
-        return UploadCheck(f"{orders.rows_read[0]:,} order rows, {first.date()} to {last.date()}", tuple(by_gmv.index))
-    if role == "media":
-        media = load_media(path)
-        return UploadCheck(f"{media.layout} spend for {len(media.channels)} channels, {media.start.date()} to {media.end.date()}")
-    if role == "transforms":
-        fixed = load_transforms(path)
-        return UploadCheck(
-            f"carry-over or saturation fixed for {len(set(fixed.decay) | set(fixed.half_saturation_multiple))} channels"
-        )
-    if role == "lift_tests":
-        return UploadCheck(f"{len(load_lift_tests(path).table)} lift tests")
-    loader = {"sale_calendar": calendars.load_sale_calendar, "nps": calendars.load_nps, "holidays": calendars.load_holidays}[role]
-    return UploadCheck(f"{len(loader(path))} rows")
-
-
 def retrain(
     files: dict[str, Path],
     artifacts_dir: Path,
@@ -460,14 +430,15 @@ def retrain(
     config: TrainConfig | None = None,
     start: str | None = None,
     end: str | None = None,
+    layout: OrdersLayout | None = None,
 ) -> TrainingResult:
-    """Train on uploaded files (`transforms` and `lift_tests` files go into `config`); the artifacts in
-    `artifacts_dir` are replaced only if this succeeds."""
+    """Train on uploaded files (`transforms` and `lift_tests` files go into `config`; `layout`: the orders' column
+    mapping and currency, None: ElecKart in ₹); the artifacts in `artifacts_dir` are replaced only if this succeeds."""
     from .data.lift_tests import load_lift_tests
     from .model.fixed_transforms import load_transforms
 
-    if "orders" not in files or "media" not in files:
-        raise InputError("upload", "both an orders file and a media file are needed to retrain")
+    if "orders" not in files:
+        raise InputError("upload", "an orders file is needed to retrain")
     if not subcategories:
         raise InputError("subcategories", "choose at least one subcategory to model")
     config = config or TrainConfig()
@@ -482,7 +453,10 @@ def retrain(
             config = replace(config, lift_tests=lift_tests)
     inputs = TrainingInputs(
         orders=files["orders"],
-        media=files["media"],
+        media=files.get("media"),
+        mapping=layout.mapping if layout else None,
+        money=layout.money if layout else RUPEES_IN_CRORE,
+        net_of_returns=layout.net_of_returns if layout else False,
         sale_calendar=files.get("sale_calendar"),
         nps=files.get("nps"),
         holidays=files.get("holidays"),

@@ -26,6 +26,7 @@ from .errors import ArtifactError, InputError
 from .manifest import Manifest
 from .model.artifacts import MANIFEST, Artifacts, file_sha256
 from .model.train_config import TrainConfig
+from .uploads import OrdersLayout
 
 __all__ = [
     "ModelVersion",
@@ -166,8 +167,10 @@ def start_retrain(
     config: TrainConfig,
     start: str | None = None,
     end: str | None = None,
+    layout: OrdersLayout | None = None,
 ) -> RetrainJob:
     """Start training a new version of `base` from the uploaded `files` in a background thread; returns its job.
+    `layout`: the orders' column mapping and currency (None: the ElecKart layout in ₹).
 
     The files are copied first into a folder the job owns (and removes when it ends), so uploading another file
     meanwhile cannot pull one from under it. Errors name the user's own file names, not that folder.
@@ -190,7 +193,7 @@ def start_retrain(
 
     def work() -> None:
         try:
-            retrain(own, destination, subcategories, config=config, start=start, end=end, progress=job.progress)
+            retrain(own, destination, subcategories, config=config, start=start, end=end, progress=job.progress, layout=layout)
             with job.lock:
                 job.seconds = time.time() - job.started
                 job.state, job.result, job.fraction, job.message = "done", destination, 1.0, "trained"

@@ -44,7 +44,7 @@ __all__ = [
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
 SCENARIO_LEVERS = {
-    "product_mrp": ("mean product MRP", "₹", 0.0, None),
+    "product_mrp": ("mean product MRP", "the orders' currency", 0.0, None),
     "discount": ("mean discount vs MRP", "fraction 0-1", 0.0, 0.95),
     "sla": ("mean delivery SLA", "days", 0.0, 60.0),
     "procurement_sla": ("mean procurement SLA", "days", 0.0, 60.0),
@@ -89,8 +89,10 @@ def load_scenario(
     week_starts_on: int = 0,
     named: bool = False,
     controls: list[str] | tuple[str, ...] = (),
+    high_spend: float = MAX_SPEND_CRORE,
 ) -> pd.DataFrame:
-    """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide), optional levers.
+    """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide; `high_spend` the largest
+    plausible one in that unit), optional levers.
 
     Optional columns: subcategory (levers then apply to that subcategory only; blank means every one), vertical
     (one name or a mix such as `Lens:0.6;Flash:0.4`) and any of SCENARIO_LEVERS. Spend must be the same on every
@@ -110,11 +112,11 @@ def load_scenario(
         if channel not in raw:
             raise InputError(
                 path,
-                f"column '{channel}' missing: give spend in crore for every channel the model "
+                f"column '{channel}' missing: give spend (in the model's spend unit) for every channel the model "
                 f"knows ({', '.join(channels)}); use 0 for none",
                 column=channel,
             )
-        frame[channel] = readers.spend(path, channel, raw[channel], high=MAX_SPEND_CRORE).to_numpy()
+        frame[channel] = readers.spend(path, channel, raw[channel], high=high_spend).to_numpy()
     _read_levers(path, raw, frame, controls)
     for text_col in ("subcategory", "vertical"):
         if text_col in raw:

@@ -57,6 +57,7 @@ def experiments(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     log.info("loading artifacts from %s", args.artifacts)
     artifacts = load_artifacts(args.artifacts)
+    artifacts.require_spend("proposing experiments")
     rules = ExperimentRules(
         n=args.n,
         max_weeks=args.max_weeks,
@@ -88,9 +89,10 @@ def _print(args: argparse.Namespace, artifacts: Artifacts, proposals: Proposals)
         print(f"- {row.channel}: {row.why}")
     for note in proposals.notes:
         print(f"note: {note}")
+    unit = money.symbol or "units"
     print(
-        "When a test is done, add delta_gmv (the measured extra GMV over its days, ₹) and sigma (its standard "
-        "error, ₹) to its row, and retrain with --lift-tests on data that cover the test's weeks."
+        f"When a test is done, add delta_gmv (the measured extra GMV over its days, {unit}) and sigma (its standard "
+        f"error, {unit}) to its row, and retrain with --lift-tests on data that cover the test's weeks."
     )
     if args.out:
         print(f"wrote {args.out}")

@@ -36,7 +36,8 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "optimize",
         aliases=["optimise"],
         help="split a budget across channels to maximise predicted GMV",
-        description="Allocate a total budget (crore) over the next N weeks across channels, within "
+        description="Allocate a total budget (in the model's spend unit: crore ₹ for ElecKart) "
+        "over the next N weeks across channels, within "
         "optional per-channel bounds, to maximise the predicted GMV of every subcategory.",
     )
     add_artifacts_input(p)
@@ -44,19 +45,20 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
     amount.add_argument(
         "--budget",
         type=positive_amount,
-        help="total budget over the horizon, crore ₹ (a weekly table's own unit for its artifacts)",
+        help="total budget over the horizon, in the model's spend unit (crore ₹ for ElecKart; a weekly table's own "
+        "unit for its artifacts)",
     )
     amount.add_argument(
         "--target-roi",
         type=positive_number,
         help="instead of --budget: find the largest budget whose best split still earns this marginal ROI "
-        "(₹ of GMV per ₹ of the next spend; with --margin, ₹ of profit contribution per ₹), and split it",
+        "(GMV per currency unit of the next spend; with --margin, profit contribution per unit), and split it",
     )
     amount.add_argument(
         "--max-profit",
         action="store_true",
-        help="instead of --budget (needs --margin): the budget and split that maximise profit, i.e. where one more ₹ "
-        "of spend brings back just ₹1 of contribution (GMV × margin)",
+        help="instead of --budget (needs --margin): the budget and split that maximise profit, i.e. where one more unit "
+        "of spend brings back just 1 unit of contribution (GMV × margin)",
     )
     p.add_argument("--weeks", type=positive_int, required=True, help="horizon in weeks")
     p.add_argument(
@@ -69,7 +71,9 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1990 to 2100 (default: the week after the training data)"
     )
     p.add_argument(
-        "--bounds", type=Path, help="CSV channel,min_crore,max_crore over the horizon (min_units,max_units for a weekly table)"
+        "--bounds", type=Path, help="CSV channel,min_<unit>,max_<unit> over the horizon: min_crore,max_crore for ElecKart, "
+        "min_gbp,max_gbp "
+        "for --currency GBP, min_units,max_units for a weekly table"
     )
     p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     _add_objective_options(p)
@@ -113,6 +117,7 @@ def optimise(args: argparse.Namespace) -> None:
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)
+    artifacts.require_spend("the budget optimiser")
     bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
     budget, result = _split(args, artifacts, _start(args.start), bounds)
     from ..analysis.scenarios import date_warnings

@@ -16,7 +16,7 @@ def add_predict_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         "predict",
         help="predict weekly GMV per subcategory for a scenario file",
         description="Predict weekly GMV per subcategory with an 80%% interval. The scenario CSV has "
-        "week_start, one spend column per channel in crore (company-wide), and optional "
+        "week_start, one spend column per channel in the model's spend unit (crore ₹ for ElecKart; company-wide), and optional "
         "levers; see README.md.",
     )
     add_artifacts_input(p)
@@ -44,7 +44,9 @@ def predict(args: argparse.Namespace) -> None:
     money = artifacts.money
     controls = weekly_controls(artifacts)
     verticals = known_verticals(artifacts)
-    scenario = load_scenario(args.scenario, artifacts.channels, verticals, artifacts.week_starts_on, controls=controls)
+    high = artifacts.money.max_spend
+    starts_on = artifacts.week_starts_on
+    scenario = load_scenario(args.scenario, artifacts.channels, verticals, starts_on, controls=controls, high_spend=high)
     for warning in date_warnings(artifacts, scenario["week_start"]) + range_warnings(artifacts, scenario):
         log.warning("warning: %s: %s", args.scenario, warning)
     result = predict_scenario(artifacts, scenario)

@@ -26,7 +26,8 @@ def add_report_parser(commands: argparse._SubParsersAction) -> argparse.Argument
     p.add_argument(
         "--budget",
         type=positive_amount,
-        help="budget to split over the horizon, crore ₹ or a weekly table's own unit (default: the recent run rate, "
+        help="budget to split over the horizon, in the model's spend unit (crore ₹ for ElecKart) "
+        "or a weekly table's own unit (default: the recent run rate, "
         f"the last {RECENT_WEEKS} weeks' spend per week times --weeks)",
     )
     p.add_argument(

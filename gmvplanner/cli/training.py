@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,12 +12,12 @@ from ..config import (
     ARTIFACTS_DIR,
     DATA_DIR,
     DEFAULT_MODEL,
-    DEFAULT_SUBCATEGORIES,
     FOREST_TREES,
     HOLDOUT_WEEKS,
     MMM_POOLING,
     MONOTONE_CONTROLS,
     SEED,
+    TOP_SUBCATEGORIES,
 )
 from ..features.design import LEVERS
 from ..model.base import MODEL_KINDS
@@ -35,6 +36,7 @@ from .common import (
     setup_logging,
     subcategories,
 )
+from .orders_layout import add_layout_options, check_layout_options, chosen_subcategories, column_mapping, money_unit
 
 if TYPE_CHECKING:  # imported when training starts, so --help and option errors stay fast
     from ..model.train_config import TrainConfig
@@ -56,6 +58,7 @@ def training_parser() -> argparse.ArgumentParser:
         "--sale-calendar SpecialSale.csv --nps MonthlyNPS.csv --holidays HolidayList.csv",
     )
     _add_data_options(p)
+    add_layout_options(p)
     _add_window_options(p)
     _add_model_options(p)
     add_output_flags(p)
@@ -67,7 +70,8 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--orders",
         type=Path,
-        help="orders in the ElecKart ConsumerElectronics layout: CSV, .csv.gz, Parquet, or a folder or glob of Parquet",
+        help="orders: CSV, .csv.gz, Parquet, or a folder or glob of Parquet; in the ElecKart ConsumerElectronics "
+        "layout, or your shop's export with --columns or --columns-preset",
     )
     _add_weekly_options(p)
     p.add_argument(
@@ -78,15 +82,20 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         "(PySpark and Java; local[*] unless --spark-master or spark-submit says otherwise)",
     )
     p.add_argument("--spark-master", help="with --engine spark: the cluster, e.g. spark://host:7077 or yarn")
-    p.add_argument("--media", type=Path, help="media spend in crore: monthly (Year, Month, channels) or dated (date, channels)")
+    p.add_argument(
+        "--media",
+        type=Path,
+        help="media spend in --spend-unit (crore for INR): monthly (Year, Month, channels) or dated (date, channels); "
+        "optional: without it the models forecast from the orders alone (no channel answers or budgets)",
+    )
     p.add_argument("--sale-calendar", type=Path, help="special-sale days: Date (m/d/Y), Sales Name")
     p.add_argument("--nps", type=Path, help="monthly NPS: Date (m/d/Y), NPS")
     p.add_argument("--holidays", type=Path, help="public holidays: Date (m/d/Y), Holiday")
     p.add_argument(
         "--subcategories",
         type=subcategories,
-        default=",".join(DEFAULT_SUBCATEGORIES),
-        help="comma-separated product_analytic_sub_category values (default: %(default)s)",
+        help="comma-separated subcategory values (default: the ElecKart layout's three, or the largest by GMV; see "
+        "--top-subcategories)",
     )
 
 
@@ -146,14 +155,14 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lift-tests",
         type=Path,
-        help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (crore),delta_gmv (₹),sigma (₹)"
+        help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (spend unit),delta_gmv,sigma (currency)"
         "[,subcategory] that calibrate the channel effects; see README",
     )
     p.add_argument(
         "--roi-priors",
         type=Path,
         help="hybrid and mmm: CSV channel,roi_low,roi_high[,subcategory]: an 80%% range for a channel's ROI (GMV per "
-        "₹ of its spend, as contributions.csv reports it) from benchmarks or earlier studies; the data move it "
+        "currency unit of its spend, as contributions.csv reports it) from benchmarks or earlier studies; the data move it "
         "where they have something to say; see README",
     )
     p.add_argument(
@@ -185,8 +194,9 @@ def check_training_options(parser: argparse.ArgumentParser, args: argparse.Names
         parser.error("--spark-master goes with --engine spark")
     if args.weekly is not None and args.engine == "spark":
         parser.error("--engine spark reads orders; a --weekly table is read directly")
-    elif (args.orders is None) != (args.media is None):
-        parser.error("--orders and --media go together (or give neither to use the embedded default)")
+    elif args.media is not None and args.orders is None:
+        parser.error("--media goes with --orders (or give neither to use the embedded default)")
+    check_layout_options(parser, args)
     takers = [name for name, kind in MODEL_KINDS.items() if kind.has_media_part]
     media_options = (("--transforms", args.transforms), ("--lift-tests", args.lift_tests), ("--roi-priors", args.roi_priors))
     for option, value in media_options:
@@ -249,7 +259,8 @@ def train_from_args(args: argparse.Namespace) -> None:
             days_col=args.days_col,
         )
     else:
-        result = train(_training_inputs(args), args.artifacts, args.subcategories, config, progress=_log_progress)
+        inputs = _training_inputs(args)
+        result = train(inputs, args.artifacts, chosen_subcategories(args, inputs.mapping), config, progress=_log_progress)
     _print_summary(result, time.perf_counter() - started)
 
 
@@ -283,10 +294,17 @@ def _training_inputs(args: argparse.Namespace) -> TrainingInputs:
     """The orders files the options name, or the embedded default data set (generated into data/ on first use)."""
     from ..pipeline import TrainingInputs
 
+    money = money_unit(args)
     if args.orders is None:
         from ..synth import ensure_default_data
 
-        return TrainingInputs.from_dataset(ensure_default_data(DATA_DIR), args.start, args.end)
+        inputs = TrainingInputs.from_dataset(ensure_default_data(DATA_DIR), args.start, args.end)
+        return replace(inputs, money=money)
+    mapping = column_mapping(args)
+    if args.media is None and any(v is not None for v in (args.lift_tests, args.roi_priors, args.transforms)):
+        from ..errors import InputError
+
+        raise InputError("--media", "--lift-tests, --roi-priors and --transforms calibrate channels; give the media file too")
     return TrainingInputs(
         orders=args.orders,
         media=args.media,
@@ -297,6 +315,10 @@ def _training_inputs(args: argparse.Namespace) -> TrainingInputs:
         end=args.end,
         engine=args.engine,
         spark_master=args.spark_master,
+        mapping=mapping,
+        net_of_returns=args.net_of_returns,
+        money=money,
+        top_subcategories=args.top_subcategories or TOP_SUBCATEGORIES,
     )
 
 

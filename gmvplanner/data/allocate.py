@@ -12,21 +12,26 @@ import pandas as pd
 
 from ..dates import week_start
 from ..errors import InputError
-from ..units import RUPEES_IN_CRORE
+from ..units import RUPEES_IN_CRORE, MoneyUnit
 from .media import MediaSpend
 
 __all__ = ["daily_spend_rupees", "monthly_gmv_shares", "allocate_daily", "weekly_allocated_spend"]
 
 
-def daily_spend_rupees(media: MediaSpend, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Company spend per channel in ₹ for each day of [start, end], which the media file must cover."""
+def daily_spend_rupees(
+    media: MediaSpend | None, start: pd.Timestamp, end: pd.Timestamp, money: MoneyUnit = RUPEES_IN_CRORE
+) -> pd.DataFrame:
+    """Company spend per channel in the base unit (₹ for ElecKart) for each day of [start, end], which the media
+    file (in `money`'s input unit) must cover; no media file: the days with no channel."""
+    if media is None:
+        return pd.DataFrame(index=pd.date_range(start, end, freq="D"))
     if start < media.start or end > media.end:
         raise InputError(
             media.source,
             f"covers {media.start.date()} to {media.end.date()}, but the modelling "
             f"window is {start.date()} to {end.date()}; narrow it with --start/--end",
         )
-    return RUPEES_IN_CRORE.to_base(media.daily_crore.loc[start:end])
+    return money.to_base(media.daily_crore.loc[start:end])
 
 
 def monthly_gmv_shares(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

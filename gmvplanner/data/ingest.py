@@ -25,19 +25,23 @@ import pandas as pd
 
 from ..errors import InputError
 from . import order_sql, readers
+from .columns import ColumnMapping
 from .customers import CUSTOMER_ID, CustomerTables, customer_tables
+from .mapped_source import mapped_source
 from .order_files import ORDER_FIELDS, csv_header, csv_names, order_sources, parquet_schema
 from .order_sql import (
     DUCKDB_SQL,
+    ELECKART_RULES,
     MAX_SLA_DAYS,
     REASONS,
     SPARK_SQL,
-    VALID,
     CellCheck,
     DropReason,
+    LineRules,
     SqlDialect,
     SqlRunner,
     ValueFix,
+    kept_codes,
 )
 
 __all__ = [
@@ -48,6 +52,7 @@ __all__ = [
     "aggregate_orders",
     "clean_and_aggregate",
     "covered_days",
+    "source_sql",
     # defined in order_files and order_sql, importable from here as before
     "ORDER_FIELDS",
     "MAX_SLA_DAYS",
@@ -99,6 +104,7 @@ class OrderAggregate:
     duplicates: RowsGmv
     rows_read: RowsGmv
     customers: CustomerTables | None = None  # inside the window, when asked for and the file has cust_id
+    rules: LineRules = ELECKART_RULES  # the returns rules the lines were judged by
 
     @property
     def span(self) -> DaySpan:
@@ -118,25 +124,36 @@ class OrderAggregate:
         """`mix` inside the window [start, end]."""
         return self.inside(self.mix, start, end)
 
-    def report(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-        """The cleaning report for the window [start, end]: reason, action, rows, gmv, in the rules' order."""
+    def report(self, start: pd.Timestamp, end: pd.Timestamp, symbol: str = "₹") -> pd.DataFrame:
+        """The cleaning report for the window [start, end]: reason, action, rows, gmv, in the rules' order; amounts
+        in the labels carry the currency `symbol`. The returns rules' rows appear when they were applied."""
         r = self.reasons
         outside = ~((r["day"] >= start) & (r["day"] <= end))
         # lines outside the window that no earlier rule dropped: the window's rule counts them first
         window_first = outside & r["reason"].isin(DropReason.codes_after(DropReason.OUTSIDE_WINDOW))
         rows = [(DropReason.DUPLICATE.label, "dropped", *self.duplicates)]
-        for reason in DropReason:
-            if reason.code is None:
-                continue
+        for reason in self._reported_reasons():
             hit = window_first if reason is DropReason.OUTSIDE_WINDOW else (r["reason"] == reason.code) & ~window_first
-            rows.append((reason.label, "dropped", int(r.loc[hit, "rows"].sum()), float(r.loc[hit, "gmv"].sum())))
-        valid = (r["reason"] == VALID) & ~outside
+            label = reason.label.replace("₹", symbol)
+            rows.append((label, self._action(reason), int(r.loc[hit, "rows"].sum()), float(r.loc[hit, "gmv"].sum())))
+        valid = r["reason"].isin(kept_codes(self.rules)) & ~outside
         for fix in ValueFix:
             hit_rows, hit_gmv = r.loc[valid, fix.rows_column].sum(), r.loc[valid, fix.gmv_column].sum()
             rows.append((fix.label, "kept; value set to missing", int(hit_rows), float(hit_gmv)))
         rows.append(("valid orders", "kept", int(r.loc[valid, "rows"].sum()), float(r.loc[valid, "gmv"].sum())))
         rows.append(("rows read", "total", *self.rows_read))
         return pd.DataFrame(rows, columns=["reason", "action", "rows", "gmv"])
+
+    def _reported_reasons(self) -> list[DropReason]:
+        """The rules with a row in the report: every coded one, the returns rules only when they applied."""
+        returns_rules = (DropReason.CANCELLED, DropReason.RETURN)
+        return [r for r in DropReason if r.code is not None and (self.rules.returns or r not in returns_rules)]
+
+    def _action(self, reason: DropReason) -> str:
+        """What happened to a rule's lines: dropped, or net of returns, kept and subtracted."""
+        if reason is DropReason.RETURN and self.rules.net:
+            return "kept; subtracted (net of returns; counted in valid orders)"
+        return "dropped"
 
 
 # the aggregate -> the first and last day of the modelling window
@@ -157,26 +174,28 @@ def clean_and_aggregate(
     path: Path | str,
     on_unreadable: Callable[[], None],
     window: WindowChooser | None = None,
+    rules: LineRules = ELECKART_RULES,
 ) -> OrderAggregate:
     """The one definition of cleaning and aggregation, as SQL any engine runs (DuckDB here, Spark in
     `spark_ingest`): `run` executes it over a table `raw` of text columns `names`, written in the engine's `sql`
     dialect; `on_unreadable` is called when a cell cannot be read (it raises, naming the row). With `window`
-    and a cust_id column, the customer tables of that window (`customers.customer_tables`) come too."""
+    and a cust_id column, the customer tables of that window (`customers.customer_tables`) come too; `rules` are
+    the returns rules of the layout."""
     with_customers = window is not None and CUSTOMER_ID in names
     # one pass over the file: one copy of each distinct row goes on, with its count
     run.table("distinct_rows", order_sql.distinct_rows_sql(names, sql, with_customers))
     if run.one("SELECT count(*) FROM distinct_rows")[0] == 0:
         raise InputError(path, "has a header but no data rows")
-    run.table("judged", order_sql.judged_sql(sql, with_customers))
+    run.table("judged", order_sql.judged_sql(sql, with_customers, rules))
     if run.one("SELECT count(*) FROM judged WHERE unreadable")[0]:
         on_unreadable()
     duplicates = _rows_gmv(run.one(order_sql.DUPLICATES_SQL))
     rows_read = _rows_gmv(run.one(order_sql.ROWS_READ_SQL))
     reasons = _with_types(run.frame(order_sql.reasons_sql()).rename(columns={"row_count": "rows"}))
-    run.view("valid", order_sql.valid_sql())
+    run.view("valid", order_sql.valid_sql(rules))
     daily = _with_types(run.frame(order_sql.DAILY_SQL))
     mix = _mix_with_types(run.frame(order_sql.MIX_SQL))
-    aggregate = OrderAggregate(daily=daily, mix=mix, reasons=reasons, duplicates=duplicates, rows_read=rows_read)
+    aggregate = OrderAggregate(daily=daily, mix=mix, reasons=reasons, duplicates=duplicates, rows_read=rows_read, rules=rules)
     if with_customers and window is not None:
         aggregate.customers = customer_tables(run, sql, *window(aggregate))
     return aggregate
@@ -203,15 +222,24 @@ def _mix_with_types(mix: pd.DataFrame) -> pd.DataFrame:
     return mix.sort_values(["day", "subcategory", "kind", "value"], ignore_index=True)
 
 
-def aggregate_orders(path: Path | str, window: WindowChooser | None = None) -> OrderAggregate:
+def aggregate_orders(
+    path: Path | str,
+    window: WindowChooser | None = None,
+    mapping: ColumnMapping | None = None,
+    net_of_returns: bool = False,
+) -> OrderAggregate:
     """Clean the orders in `path` and aggregate them per day (and subcategory); the window is applied after.
 
     With `window` (the aggregate -> first and last day of the modelling window), the customer tables of that
-    window are computed too, in the same pass, when the file has a cust_id column."""
+    window are computed too, in the same pass, when the file has a customer column. `mapping` reads a shop's own
+    export (None or the ElecKart preset: the ElecKart layout, as before), with the returns rules; net of returns,
+    negative lines subtract from GMV instead of being dropped."""
+    if mapping is not None and mapping.is_eleckart:
+        mapping = None
     for encoding in ("utf-8", "latin-1"):
         con = _connect()
         try:
-            aggregate = _aggregate(con, path, encoding, window)
+            aggregate = _aggregate(con, path, encoding, window, _Layout(mapping, net_of_returns))
             if encoding != "utf-8":
                 log.warning("%s is not UTF-8 text; read it as Latin-1 (save it as UTF-8 to be sure of names)", path)
             return aggregate
@@ -242,13 +270,32 @@ class SourceSql(NamedTuple):
     kind: str
 
 
-def _source_sql(path: Path | str, encoding: str = "utf-8") -> SourceSql:
-    """The DuckDB SQL reading the orders in `path` as text columns."""
+class _Layout(NamedTuple):
+    """How to read the lines: the column mapping (None: ElecKart) and whether GMV is net of returns."""
+
+    mapping: ColumnMapping | None
+    net: bool
+
+    @property
+    def rules(self) -> LineRules:
+        """The returns rules: a mapped export's, or ElecKart's as before."""
+        if self.mapping is None:
+            return ELECKART_RULES
+        has_cancel = bool(self.mapping.cancelled_prefix) or "status" in self.mapping.columns
+        return LineRules(returns=True, net=self.net, cancelled_column=has_cancel)
+
+    def column(self, internal: str) -> str:
+        """The file's column behind a cleaning column, for error messages."""
+        return internal if self.mapping is None else self.mapping.source_of(internal)
+
+
+def source_sql(path: Path | str, encoding: str = "utf-8", mapping: ColumnMapping | None = None) -> SourceSql:
+    """The DuckDB SQL reading the orders in `path` as text columns (the export's columns as they are)."""
     kind, files = order_sources(path)
     listed = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
     if kind == "parquet":
-        return _parquet_source_sql(path, files, listed)
-    names = csv_names(path, files)
+        return _parquet_source_sql(path, files, listed, mapping)
+    names = csv_names(path, files, mapping)
     types = "{" + ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names) + "}"
     sql = (
         f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, columns = {types}, encoding = '{encoding}', "
@@ -257,9 +304,9 @@ def _source_sql(path: Path | str, encoding: str = "utf-8") -> SourceSql:
     return SourceSql(sql, names, kind)
 
 
-def _parquet_source_sql(path: Path | str, files: list[str], listed: str) -> SourceSql:
+def _parquet_source_sql(path: Path | str, files: list[str], listed: str, mapping: ColumnMapping | None) -> SourceSql:
     """Parquet columns as text; timestamps as YYYY-MM-DD hh:mm:ss in their local wall time, as the calendars keep it."""
-    schema = parquet_schema(path, files)
+    schema = parquet_schema(path, files, mapping)
     names = list(schema.names)
     columns = []
     for name in names:
@@ -292,15 +339,28 @@ def _plain(path: Path | str, exc: duckdb.Error) -> InputError:
 
 
 def _aggregate(
-    con: duckdb.DuckDBPyConnection, path: Path | str, encoding: str = "utf-8", window: WindowChooser | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    encoding: str = "utf-8",
+    window: WindowChooser | None = None,
+    layout: _Layout = _Layout(None, False),
 ) -> OrderAggregate:
-    source = _source_sql(path, encoding)
-    con.execute(f"CREATE TEMP VIEW raw AS {source.sql}")
+    source = source_sql(path, encoding, layout.mapping)
+    names = source.names
+    if layout.mapping is None:
+        con.execute(f"CREATE TEMP VIEW raw_rows AS {source.sql}")
+        con.execute("CREATE TEMP VIEW raw AS SELECT * FROM raw_rows")
+    else:
+        mapped = mapped_source(source.sql, source.names, layout.mapping)
+        con.execute(f"CREATE TEMP VIEW raw_rows AS {mapped.row_sql}")
+        con.execute(f"CREATE TEMP VIEW raw AS {mapped.sql}")
+        names = mapped.names
+    date_hint = layout.mapping.date_format if layout.mapping is not None else None
 
     def on_unreadable() -> None:
-        _first_bad_cell(con, path, source.kind, order_sql.cell_checks())
+        _first_bad_cell(con, path, source.kind, order_sql.cell_checks(date_hint), layout)
 
-    return clean_and_aggregate(_DuckDBRunner(con), source.names, DUCKDB_SQL, path, on_unreadable, window)
+    return clean_and_aggregate(_DuckDBRunner(con), names, DUCKDB_SQL, path, on_unreadable, window, layout.rules)
 
 
 class _DuckDBRunner:
@@ -325,16 +385,19 @@ class _DuckDBRunner:
         return self.con.execute(sql).df()
 
 
-def _first_bad_cell(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str, checks: list[CellCheck]) -> None:
-    """The error path: rescan the file in order and raise for the first bad cell, naming its row."""
+def _first_bad_cell(
+    con: duckdb.DuckDBPyConnection, path: Path | str, kind: str, checks: list[CellCheck], layout: _Layout
+) -> None:
+    """The error path: rescan the file in order and raise for the first bad cell, naming its row and the file's
+    column."""
     con.execute("SET preserve_insertion_order = true")
     flags = ", ".join(f"COALESCE({check.condition}, false) AS check_{i}" for i, check in enumerate(checks))
     found = f"WHERE {' OR '.join(f'check_{i}' for i in range(len(checks)))} ORDER BY position LIMIT 1"
-    row = con.execute(f"SELECT * FROM (SELECT row_number() OVER () - 1 AS position, *, {flags} FROM raw) {found}").df()
+    row = con.execute(f"SELECT * FROM (SELECT row_number() OVER () - 1 AS position, *, {flags} FROM raw_rows) {found}").df()
     row = row.iloc[0]
     position = int(row["position"])
     csv_file = kind == "csv" and Path(str(path)).is_file() and not str(path).endswith(".gz")
     for i, check in enumerate(checks):
         if row[f"check_{i}"]:
             where = readers.spreadsheet_row(position, path if csv_file else None)
-            raise InputError(path, check.message.format(v=row[check.column]), column=check.column, row=where)
+            raise InputError(path, check.message.format(v=row[check.column]), column=layout.column(check.column), row=where)

@@ -57,8 +57,9 @@ class Periods(NamedTuple):
     not_channels: set[str]
 
 
-def load_media(path: Path | str) -> MediaSpend:
-    """Monthly (`Year, Month[, Total Investment], channels`) or dated (`date, channels`) spend in crore."""
+def load_media(path: Path | str, high: float = MAX_SPEND_CRORE) -> MediaSpend:
+    """Monthly (`Year, Month[, Total Investment], channels`) or dated (`date, channels`) spend in crore (or the
+    spend unit; `high`: the largest plausible spend of a channel in one row, in that unit)."""
     path = Path(path)
     raw = readers.read_frame(path)
     periods = _periods(path, raw)
@@ -66,7 +67,7 @@ def load_media(path: Path | str) -> MediaSpend:
     channels = [c for c in raw.columns if c not in periods.not_channels and c.lower() != "total investment"]
     if not channels:
         raise InputError(path, "no channel columns found (e.g. TV, Digital, SEM)")
-    spend = pd.DataFrame({c: readers.spend(path, c, raw[c], high=MAX_SPEND_CRORE) for c in channels})
+    spend = pd.DataFrame({c: readers.spend(path, c, raw[c], high=high) for c in channels})
     daily = _spread_over_days(path, spend, periods)
     return MediaSpend(daily_crore=daily.sort_index(), source=str(path), layout=periods.layout)
 

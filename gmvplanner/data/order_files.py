@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from . import readers
+from .columns import ColumnMapping
 
 __all__ = ["ORDER_FIELDS", "OrderSources", "order_sources", "csv_names", "csv_header", "parquet_schema"]
 
@@ -74,9 +75,9 @@ def _file_kind(file: str) -> str:
     return kind
 
 
-def csv_names(path: Path | str, files: list[str]) -> list[str]:
+def csv_names(path: Path | str, files: list[str], mapping: ColumnMapping | None = None) -> list[str]:
     """The header of an orders CSV, after the checks every engine makes: a text table, named columns, the required
-    ones present."""
+    ones present (ElecKart's, or the columns `mapping` names)."""
     names = csv_header(files[0])
     opener = gzip.open if files[0].endswith(".gz") else open
     with opener(files[0], "rb") as fh:
@@ -85,18 +86,26 @@ def csv_names(path: Path | str, files: list[str]) -> list[str]:
     if len(names) < 2:
         raise InputError(path, f"not a table: found {len(names)} column(s); is it comma-separated?")
     readers.check_names(path, names)
-    readers.require_columns(path, names, list(ORDER_FIELDS))
+    _require(path, names, mapping)
     return names
 
 
-def parquet_schema(path: Path | str, files: list[str]) -> pa.Schema:
+def _require(path: Path | str, names: list[str], mapping: ColumnMapping | None) -> None:
+    """The columns the layout needs are in the header, else an error naming the first missing one."""
+    if mapping is None:
+        readers.require_columns(path, names, list(ORDER_FIELDS))
+    else:
+        mapping.check_header(path, names)
+
+
+def parquet_schema(path: Path | str, files: list[str], mapping: ColumnMapping | None = None) -> pa.Schema:
     """The Arrow schema of an orders Parquet input, after the same checks."""
     try:
         schema = pq.read_schema(files[0])
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise InputError(files[0], f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     readers.check_names(path, list(schema.names))
-    readers.require_columns(path, list(schema.names), list(ORDER_FIELDS))
+    _require(path, list(schema.names), mapping)
     return schema
 
 

@@ -6,9 +6,13 @@ and the cleaning report are all written from those members.
 
 Cleaning rules, in order (each order is counted under its first): exact duplicate rows (identical in every column;
 one copy is kept), missing GMV, implausible amounts (see `limits.py`), orders outside the window (whole days),
-missing subcategory, negative GMV, units missing or below 1, GMV above units x MRP. Kept with the value set to
-missing: MRP of 0 or less, SLA or procurement SLA outside 0-60 days. Implausible amounts are not summed into the
-report's GMV.
+missing subcategory, cancelled order, return (negative quantity or amount), negative GMV, units missing or below 1,
+GMV above units x MRP. Kept with the value set to missing: MRP of 0 or less, SLA or procurement SLA outside 0-60
+days. Implausible amounts are not summed into the report's GMV.
+
+The two returns rules apply to a shop's export read through a column mapping (`LineRules.returns`); the ElecKart
+layout is cleaned as before (its negative lines fall under "negative GMV"). Net of returns (`LineRules.net`), the
+negative lines are kept and subtract from GMV; a cancelled order's other lines are still dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import NamedTuple, Protocol
 import pandas as pd
 
 from . import readers
+from .columns import CANCELLED
 from .customers import CUSTOMER_ID
 from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
 from .order_files import ORDER_FIELDS
@@ -37,6 +42,10 @@ __all__ = [
     "DUCKDB_SQL",
     "SPARK_SQL",
     "CellCheck",
+    "LineRules",
+    "ELECKART_RULES",
+    "CANCELLED",
+    "kept_codes",
     "distinct_rows_sql",
     "judged_sql",
     "reasons_sql",
@@ -82,6 +91,9 @@ class DropReason(Enum):
     # a line no earlier rule dropped, on a day outside the window: decided by `OrderAggregate.report`, given the window
     OUTSIDE_WINDOW = (3, "outside modelling window", None)
     MISSING_SUBCATEGORY = (4, "missing subcategory", "subcategory IS NULL")
+    # a shop's export only (`LineRules`): lines of a cancelled order, then lines with a negative quantity or amount
+    CANCELLED = (8, "cancelled order", "is_cancelled")
+    RETURN = (9, "return (negative quantity or amount)", "is_return")
     NEGATIVE_GMV = (5, "negative GMV", "raw_gmv < 0")
     BAD_UNITS = (6, "units missing or below 1", "units IS NULL OR units < 1")
     ABOVE_LIST_PRICE = (7, "GMV above units x MRP", f"mrp > 0 AND raw_gmv > units * mrp + {LIST_PRICE_ROUNDING}")
@@ -132,6 +144,21 @@ class ValueFix(Enum):
         return f"fix_{list(ValueFix).index(self)}_gmv"
 
 
+class LineRules(NamedTuple):
+    """How a layout's lines are judged beyond the common rules.
+
+    Attributes:
+        returns: the returns and cancellation rules apply (a shop's export read through a column mapping);
+        net: GMV is net of returns: negative lines are kept and subtract;
+        cancelled_column: the source has the `line_cancelled` flag (see `mapped_source`).
+    """
+
+    returns: bool = False
+    net: bool = False
+    cancelled_column: bool = False
+
+
+ELECKART_RULES = LineRules()
 REASONS = tuple(r.label for r in DropReason)  # the report's labels of dropped lines, in the rules' order
 FIXES = tuple(f.label for f in ValueFix)  # the report's labels of values set to missing
 
@@ -222,20 +249,21 @@ def distinct_rows_sql(names: list[str], sql: SqlDialect, with_customers: bool) -
     Exact duplicates are identical in every column. Rows are compared on the columns used (ORDER_FIELDS, and the
     customer id `with_customers`) and a 64-bit hash of the others (twice as fast as comparing every text column;
     two different rows would need equal used columns and colliding hashes)."""
-    fields = [*ORDER_FIELDS, *([CUSTOMER_ID] if with_customers else [])]
+    fields = [*ORDER_FIELDS, *([CUSTOMER_ID] if with_customers else []), *([CANCELLED] if CANCELLED in names else [])]
     used = ", ".join(sql.ident(c) for c in fields)
     others = [sql.ident(c) for c in names if c not in fields]
     rest = f"{sql.hash_name}({', '.join(others)})" if others else "0"
     return f"SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY {used}, {rest}"
 
 
-def _cast_sql(sql: SqlDialect, with_customers: bool) -> str:
+def _cast_sql(sql: SqlDialect, with_customers: bool, rules: LineRules) -> str:
     """The distinct rows with numbers cast once (the cast allows spaces), the texts kept for the unreadable test."""
     casts = ", ".join(f"TRY_CAST({sql.ident(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
     texts = ", ".join(sql.ident(c) for c in NUMBERS)
     customer = f"trim({_text(CUSTOMER_ID, sql)})" if with_customers else "CAST(NULL AS STRING)"
+    cancelled = f"COALESCE({sql.ident(CANCELLED)}, false)" if rules.cancelled_column else "false"
     return f"""
-        SELECT copies, {_date(sql)} AS ts, {casts}, {texts},
+        SELECT copies, {_date(sql)} AS ts, {casts}, {texts}, {cancelled} AS cancelled,
                {_text("product_analytic_sub_category", sql)} AS subcategory,
                COALESCE({_text("product_analytic_vertical", sql)}, 'unknown') AS vertical,
                COALESCE({_text("s1_fact.order_payment_type", sql)}, 'unknown') AS payment,
@@ -243,16 +271,20 @@ def _cast_sql(sql: SqlDialect, with_customers: bool) -> str:
         FROM distinct_rows"""
 
 
-def _parsed_sql(sql: SqlDialect, with_customers: bool) -> str:
-    """The cast rows with the numbers named (NaN as NULL) and `unreadable`: a date or number that cannot be read
-    (a failed cast is unreadable unless the cell is a missing marker)."""
+def _parsed_sql(sql: SqlDialect, with_customers: bool, rules: LineRules) -> str:
+    """The cast rows with the numbers named (NaN as NULL), `unreadable` (a date or number that cannot be read: a
+    failed cast is unreadable unless the cell is a missing marker) and the returns rules' flags."""
     renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(NUMBERS.values()))
     unreadable = " OR ".join(f"(t_{i} IS NULL AND NOT {_is_missing(c, sql)})" for i, c in enumerate(NUMBERS))
+    negative = "COALESCE(t_0 < 0 OR t_1 < 0, false)"  # GMV or units below 0 (t_0, t_1: NUMBERS' first two)
+    is_return = negative if rules.returns else "false"
+    is_cancelled = f"cancelled AND NOT {negative}" if rules.net else "cancelled"
     return f"""
         SELECT copies, ts, {renamed}, subcategory, vertical, payment, customer,
+               {is_cancelled} AS is_cancelled, {is_return} AS is_return,
                ts IS NULL OR {_outside_dates("ts")}
                    OR {unreadable} AS unreadable
-        FROM ({_cast_sql(sql, with_customers)}) AS cast_rows"""
+        FROM ({_cast_sql(sql, with_customers, rules)}) AS cast_rows"""
 
 
 def _reason_case() -> str:
@@ -261,13 +293,13 @@ def _reason_case() -> str:
     return f"CASE {whens} ELSE {VALID} END"
 
 
-def judged_sql(sql: SqlDialect, with_customers: bool) -> str:
+def judged_sql(sql: SqlDialect, with_customers: bool, rules: LineRules = ELECKART_RULES) -> str:
     """Every distinct row parsed, with its day, its GMV (NULL when implausible) and its `reason` code."""
     return f"""
         SELECT *, CAST(ts AS DATE) AS day,
                CASE WHEN {DropReason.IMPLAUSIBLE.condition} THEN NULL ELSE raw_gmv END AS gmv,
                {_reason_case()} AS reason
-        FROM ({_parsed_sql(sql, with_customers)}) AS parsed_rows"""
+        FROM ({_parsed_sql(sql, with_customers, rules)}) AS parsed_rows"""
 
 
 DUPLICATES_SQL = "SELECT sum(copies - 1), COALESCE(sum((copies - 1) * gmv), 0) FROM judged"  # the extra copies
@@ -287,13 +319,18 @@ def reasons_sql() -> str:
     )
 
 
-def valid_sql() -> str:
-    """The valid lines, with each ValueFix's value set to missing."""
+def kept_codes(rules: LineRules = ELECKART_RULES) -> list[int]:
+    """The reason codes of the lines that are kept: the valid ones, and net of returns the returns."""
+    return [VALID, DropReason.RETURN.code] if rules.net else [VALID]  # type: ignore[list-item]
+
+
+def valid_sql(rules: LineRules = ELECKART_RULES) -> str:
+    """The kept lines, with each ValueFix's value set to missing."""
     fixed = ",\n               ".join(f"CASE WHEN {f.condition} THEN NULL ELSE {f.column} END AS {f.column}" for f in ValueFix)
     return f"""
         SELECT day, subcategory, vertical, payment, customer, gmv, units,
                {fixed}
-        FROM judged WHERE reason = {VALID}"""
+        FROM judged WHERE reason IN ({", ".join(str(c) for c in kept_codes(rules))})"""
 
 
 DAILY_SQL = """
@@ -323,10 +360,12 @@ class CellCheck(NamedTuple):
     message: str
 
 
-def cell_checks() -> list[CellCheck]:
-    """Every way a cell can be unreadable, in the order the error path reports them (DuckDB SQL)."""
+def cell_checks(date_format: str | None = None) -> list[CellCheck]:
+    """Every way a cell can be unreadable, in the order the error path reports them (DuckDB SQL); `date_format`:
+    the strptime format a mapping reads dates in (None: YYYY-MM-DD hh:mm:ss)."""
+    expected = f"as {date_format} (strptime)" if date_format else "as YYYY-MM-DD hh:mm:ss"
     checks = [
-        CellCheck("order_date", f"{_date()} IS NULL", "cannot read date '{v}'; expected a real date as YYYY-MM-DD hh:mm:ss"),
+        CellCheck("order_date", f"{_date()} IS NULL", f"cannot read date '{{v}}'; expected a real date {expected}"),
         CellCheck("order_date", _outside_dates(_date()), f"date {{v}} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
     ]
     for column in NUMBERS:

@@ -53,7 +53,8 @@ def fit_encoders(mix: pd.DataFrame, subcategory: str) -> SubcategoryEncoders:
         if counts.empty:
             counts = pd.Series({"unknown": 1})
         scale = max(1.0, counts.sum() / 1_000_000)
-        repeats = np.maximum(1, np.round(counts.to_numpy() / scale)).astype(int)
+        # one value (a shop export without this column is all 'unknown'): one row fits the same encoder
+        repeats = np.maximum(1, np.round(counts.to_numpy() / scale)).astype(int) if len(counts) > 1 else np.ones(1, int)
         values = np.repeat(counts.index.to_numpy(dtype=object), repeats)
         fitted[kind] = _encoder().fit(pd.DataFrame({kind: values}))
     return SubcategoryEncoders(vertical=fitted["vertical"], payment=fitted["payment"])

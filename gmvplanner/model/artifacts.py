@@ -19,7 +19,7 @@ import pandas as pd
 from .. import __version__
 from ..data.readers import path_problem
 from ..dates import next_week
-from ..errors import ArtifactError
+from ..errors import ArtifactError, InputError
 from ..features.design import FEATURE_SCHEMA
 from ..features.encoders import SubcategoryEncoders
 from ..manifest import Manifest
@@ -27,6 +27,7 @@ from ..units import MoneyUnit
 from .bundle import SubcategoryModel
 
 __all__ = [
+    "NO_SPEND_HELP",
     "Artifacts",
     "library_versions",
     "file_sha256",
@@ -35,6 +36,13 @@ __all__ = [
     "check_destination",
     "CHECKED_LIBRARIES",
 ]
+
+# how to add spend data to a training from orders alone (the CLIs' and the app's words)
+NO_SPEND_HELP = (
+    "these models were trained from orders alone. Retrain with a media spend file (--media on "
+    "ecommerce_training.py, or the media upload on the Data & retrain page): a row per month (Year, Month) or per "
+    "date, one column per channel, amounts in the spend unit (--spend-unit)"
+)
 
 MANIFEST = "manifest.json"
 MANIFEST_CHECKSUM = "manifest.sha256"  # the manifest's own checksum: an edited manifest is refused too
@@ -193,8 +201,18 @@ class Artifacts:
         return list(self.manifest.channels)
 
     @property
+    def has_spend(self) -> bool:
+        """Whether the models know marketing spend (a training from orders alone has no channel)."""
+        return bool(self.manifest.channels)
+
+    def require_spend(self, what: str) -> None:
+        """Refuse `what` (e.g. 'the budget optimiser') for artifacts trained without spend data, saying how to add it."""
+        if not self.has_spend:
+            raise InputError(str(self.path), f"{what} needs marketing spend data: {NO_SPEND_HELP}")
+
+    @property
     def money(self) -> MoneyUnit:
-        """How spend is given (crore ₹, or a weekly table's own unit) and how money is shown."""
+        """How spend is given (the currency's spend unit, or a weekly table's own unit) and how money is shown."""
         return self.manifest.money
 
     @property

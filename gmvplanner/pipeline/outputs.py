@@ -38,10 +38,11 @@ class TrainingResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def company_weekly_crore(daily: pd.DataFrame) -> pd.DataFrame:
-    """Company spend per ISO week in crore, with the number of the week's days inside the window."""
+def company_weekly_crore(daily: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> pd.DataFrame:
+    """Company spend per ISO week in the input unit (crore for ElecKart), with the number of the week's days inside
+    the window."""
     weeks = week_start(daily.index)
-    out = RUPEES_IN_CRORE.from_base(daily).groupby(weeks).sum()
+    out = money.from_base(daily).groupby(weeks).sum()
     out.insert(0, "days", daily.groupby(weeks).size())
     return out.rename_axis("week_start").reset_index()
 
@@ -113,6 +114,7 @@ def build_manifest(
     window: TrainingWindow,
     inputs: dict[str, Path],
     weekly_columns: dict | None = None,
+    columns: dict | None = None,
 ) -> Manifest:
     """The one place a manifest is built (the writer only stamps checksums and versions on it)."""
     models = {g: t.model for g, t in trained.items()}
@@ -140,14 +142,29 @@ def build_manifest(
         train_config={k: _json_setting(v) for k, v in config.__dict__.items()},
         created=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
         weekly_columns=weekly_columns,
+        columns=columns,
     )
 
 
-def output_tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables every training path writes (orders or weekly table)."""
-    models = {g: t.model for g, t in trained.items()}
+# the channel tables' columns, written empty by a training without spend data (orders alone)
+CONTRIBUTION_COLUMNS = ["subcategory", "channel", "spend", "incremental_gmv", "roi", "mroi", "share", "flag"]
+CURVE_COLUMNS = ["subcategory", "channel", "multiplier", "spend", "gmv"]
+
+
+def _channel_tables(models: dict, weekly: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contributions and response curves of every group; empty (with their columns) when no channel was modelled."""
+    if not next(iter(models.values())).spec.channels:
+        return pd.DataFrame(columns=CONTRIBUTION_COLUMNS), pd.DataFrame(columns=CURVE_COLUMNS)
     contributions = pd.concat([channel_contributions(m, weekly[g]) for g, m in models.items()], ignore_index=True)
     curves = pd.concat([response_curves(m, weekly[g]) for g, m in models.items()], ignore_index=True)
+    return contributions, curves
+
+
+def output_tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables every training path writes (orders or weekly table); without channels the channel tables are
+    empty."""
+    models = {g: t.model for g, t in trained.items()}
+    contributions, curves = _channel_tables(models, weekly)
     metric_rows = [
         {"subcategory": g, "predictor": name, **{k: v.get(k, float("nan")) for k in ("wape", "mape", "r2", "coverage")}}
         for g, t in trained.items()
@@ -161,10 +178,13 @@ def output_tables(trained: dict[str, TrainedSubcategory], weekly: dict[str, pd.D
         "response_curves": curves,
         "forecast_choice": next(iter(trained.values())).choice.table(),
     }
-    tables["adequacy"] = pd.concat(
-        [data_adequacy(weekly[g], m.spec.channels, 1 + len(m.feature_names)).assign(subcategory=g) for g, m in models.items()],
-        ignore_index=True,
-    )[["subcategory", *ADEQUACY_COLUMNS]]
+    adequacy = [
+        data_adequacy(weekly[g], m.spec.channels, 1 + len(m.feature_names)).assign(subcategory=g)
+        for g, m in models.items()
+        if m.spec.channels
+    ]
+    columns = ["subcategory", *ADEQUACY_COLUMNS]
+    tables["adequacy"] = pd.concat(adequacy, ignore_index=True)[columns] if adequacy else pd.DataFrame(columns=columns)
     for g, rows in tables["adequacy"].groupby("subcategory", sort=False):
         if rows["data_warning"].iloc[0]:
             log.warning("%s: data adequacy: %s", g, rows["data_warning"].iloc[0])

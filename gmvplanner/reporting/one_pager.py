@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ..analysis.effects import weekly_decomposition
 from ..analysis.optimise import BudgetResult
-from ..model.artifacts import Artifacts
+from ..model.artifacts import NO_SPEND_HELP, Artifacts
 from . import charts
 from .tables import channel_table, event_weeks, identification_caution, metrics_table, split_table
 
@@ -56,60 +56,86 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:,.2f}", na_rep="")
 
 
-def one_pager(artifacts: Artifacts, result: BudgetResult) -> str:
-    """The report as one HTML document; `result` is the recommended split shown (and marked on the curves)."""
+class _Page:
+    """The parts of the page, with its figures (plotly.js inlined in the first only)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.figures: list[go.Figure] = []
+
+    def add(self, html_part: str) -> None:
+        self.parts.append(html_part)
+
+    def figure(self, fig: go.Figure) -> None:
+        self.figures.append(fig)
+        inline = "inline" if len(self.figures) == 1 else False
+        self.parts.append(fig.to_html(full_html=False, include_plotlyjs=inline, default_height=420))
+
+    def html(self) -> str:
+        body = "\n".join(self.parts)
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>GMV Planner one-pager</title>"
+            f"<style>{STYLE}</style></head><body>{body}</body></html>"
+        )
+
+
+def one_pager(artifacts: Artifacts, result: BudgetResult | None) -> str:
+    """The report as one HTML document; `result` is the recommended split shown (and marked on the curves); None
+    for artifacts trained without spend data (forecasts only, and a note on adding spend)."""
     manifest, money = artifacts.manifest, artifacts.money
-    figures: list[go.Figure] = []
-    parts: list[str] = []
-
-    def figure(fig: go.Figure) -> str:
-        figures.append(fig)
-        return fig.to_html(full_html=False, include_plotlyjs="inline" if len(figures) == 1 else False, default_height=420)
-
+    page = _Page()
     window = manifest.window
-    parts.append(
+    page.add(
         f"<h1>GMV Planner: model one-pager</h1><p class='note'>Model <b>{html.escape(manifest.model)}</b>, "
         f"{len(artifacts.subcategories)} subcategories, {len(artifacts.channels)} channels; window {window.start} to "
         f"{window.end} ({window.weeks} weeks); trained {html.escape(manifest.created)}; money in {money.name}.</p>"
     )
-    caution = identification_caution(artifacts)
+    if result is None:
+        page.add(f"<p class='caution'>No channel answers or budget: {html.escape(NO_SPEND_HELP)}.</p>")
+    caution = identification_caution(artifacts) if result is not None else ""
     if caution:
-        parts.append(f"<p class='caution'>{html.escape(caution)}</p>")
-    history, contributions, curves = (
-        artifacts.table("history"),
-        artifacts.table("contributions"),
-        artifacts.table("response_curves"),
-    )
-    points = _recommended_multipliers(result, artifacts)
+        page.add(f"<p class='caution'>{html.escape(caution)}</p>")
+    points = _recommended_multipliers(result, artifacts) if result is not None else None
     for sub, model in artifacts.models.items():
-        weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
-        parts.append(f"<h2>{html.escape(sub)}</h2>")
-        parts.append("<h3>Fit and held-out weeks against naive baselines</h3>")
-        parts.append(_table(metrics_table(artifacts, sub)))
-        events = event_weeks(artifacts, sub)
-        parts.append(figure(charts.backtest_figure(artifacts.table("backtest"), sub, money=money, events=events)))
-        parts.append("<h3>Where the GMV came from</h3>")
-        parts.append(figure(charts.decomposition_figure(weekly_decomposition(model, weekly), sub, money=money)))
-        parts.append("<div class='grid'>")
-        parts.append(figure(charts.spend_effect_figure(contributions, sub)))
-        parts.append(figure(charts.roi_figure(contributions, sub, money=money)))
-        parts.append("</div>")
-        parts.append(_table(channel_table(artifacts, sub)))
-        parts.append(figure(charts.response_money_figure(curves, sub, points, money=money)))
-    parts.append("<h2>Carry-over per channel</h2>")
-    carry = carryover_table(artifacts)
-    parts.append(figure(charts.carryover_figure(carry)))
-    parts.append("<h2>Recommended split</h2>")
-    parts.append(
+        _subcategory_section(page, artifacts, sub, model, points)
+    if result is not None:
+        _budget_section(page, artifacts, result)
+    return page.html()
+
+
+def _subcategory_section(page: _Page, artifacts: Artifacts, sub: str, model, points: pd.DataFrame | None) -> None:
+    """Fit and holdout, and with spend data the decomposition, ROI and response curves of one subcategory."""
+    money = artifacts.money
+    page.add(f"<h2>{html.escape(sub)}</h2>")
+    page.add("<h3>Fit and held-out weeks against naive baselines</h3>")
+    page.add(_table(metrics_table(artifacts, sub)))
+    events = event_weeks(artifacts, sub)
+    page.figure(charts.backtest_figure(artifacts.table("backtest"), sub, money=money, events=events))
+    if points is None:
+        return
+    history, contributions = artifacts.table("history"), artifacts.table("contributions")
+    weekly = history.loc[history["subcategory"] == sub].reset_index(drop=True)
+    page.add("<h3>Where the GMV came from</h3>")
+    page.figure(charts.decomposition_figure(weekly_decomposition(model, weekly), sub, money=money))
+    page.add("<div class='grid'>")
+    page.figure(charts.spend_effect_figure(contributions, sub))
+    page.figure(charts.roi_figure(contributions, sub, money=money))
+    page.add("</div>")
+    page.add(_table(channel_table(artifacts, sub)))
+    page.figure(charts.response_money_figure(artifacts.table("response_curves"), sub, points, money=money))
+
+
+def _budget_section(page: _Page, artifacts: Artifacts, result: BudgetResult) -> None:
+    """Carry-over per channel and the recommended split."""
+    money = artifacts.money
+    page.add("<h2>Carry-over per channel</h2>")
+    page.figure(charts.carryover_figure(carryover_table(artifacts)))
+    page.add("<h2>Recommended split</h2>")
+    page.add(
         f"<p class='note'>The recent budget over the next {len(result.weeks)} weeks from {result.weeks[0].date()}, "
         f"split to maximise expected GMV. Expected GMV: historical split {money.format(result.historical_gmv[0])}, "
         f"recommended {money.format(result.recommended_gmv[0])} (uplift {money.format(result.uplift)}). "
         f"{html.escape(result.note)}</p>"
     )
-    parts.append(figure(charts.split_figure(result.table, money)))
-    parts.append(_table(split_table(result, money)))
-    body = "\n".join(parts)
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>GMV Planner one-pager</title>"
-        f"<style>{STYLE}</style></head><body>{body}</body></html>"
-    )
+    page.figure(charts.split_figure(result.table, money))
+    page.add(_table(split_table(result, money)))

@@ -285,7 +285,7 @@ def segment_table(segments: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
             "customers": segments["customers"],
             "orders": segments["orders"],
             f"GMV ({money.name})": money.from_base(segments["gmv"]).round(4),
-            "mean order value (₹)" if money.rupees else "mean order value": segments["mean_order_value"].round(0),
+            money.amount_label("mean order value"): segments["mean_order_value"].round(0),
             "repeat rate (%)": (100 * segments["repeat_rate"]).round(1),
         }
     )
@@ -293,8 +293,8 @@ def segment_table(segments: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
 
 def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
     """Which channels bring new customers (`analysis.new_customers`), plain names, each figure beside its 80%
-    interval; cost per new customer in ₹ (or the table's unit)."""
-    unit = "₹" if money.rupees else "units"
+    interval; cost per new customer in the currency (or the table's unit)."""
+    unit = money.symbol if money.is_currency else "units"
     table = pd.DataFrame({"channel": effects["channel"], f"spend ({money.name})": money.from_base(effects["spend"]).round(4)})
     shown = {
         "share": Shown("share of its GMV from first orders (%)", lambda v: 100 * v, "{:.0f}"),

@@ -53,3 +53,29 @@ def test_out_inside_the_artifacts_folder_is_refused(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         check_out(tmp_path, art)
     check_out(tmp_path / "x.csv", art)  # a file beside it is fine
+
+
+def test_which_subcategories_train_by_layout():
+    """The ElecKart layout keeps its three (benchmarks unchanged); a mapped export takes its largest by GMV."""
+    from gmvplanner.cli.orders_layout import chosen_subcategories, column_mapping
+    from gmvplanner.config import DEFAULT_SUBCATEGORIES
+
+    parse = training_parser().parse_args
+    eleckart = parse(["--orders", "o.csv"])
+    assert chosen_subcategories(eleckart, column_mapping(eleckart)) == DEFAULT_SUBCATEGORIES
+    top = parse(["--orders", "o.csv", "--top-subcategories", "2"])
+    assert chosen_subcategories(top, column_mapping(top)) is None
+    shop = parse(["--orders", "o.csv", "--columns-preset", "online_retail"])
+    assert chosen_subcategories(shop, column_mapping(shop)) is None
+    named = parse(["--orders", "o.csv", "--columns-preset", "online_retail", "--subcategories", "all"])
+    assert chosen_subcategories(named, column_mapping(named)) == ("all",)
+
+
+def test_returns_options_need_a_shops_export():
+    from gmvplanner.cli.orders_layout import column_mapping
+
+    with pytest.raises(InputError, match="--net-of-returns"):
+        column_mapping(training_parser().parse_args(["--orders", "o.csv", "--net-of-returns"]))
+    argv = ["--orders", "o.csv", "--columns-preset", "shopify", "--cancelled-prefix", "X"]
+    mapping = column_mapping(training_parser().parse_args(argv))
+    assert mapping is not None and mapping.cancelled_prefix == "X" and mapping.columns["status"] == "Financial Status"

@@ -403,12 +403,14 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
     ("start in 2300", TRAIN, lambda e: e.train(extra=["--start", "2300-01-01"]), "date 2300-01-01 is outside 1990-01-01 to 2100"),
     ("end in 1900", TRAIN, lambda e: e.train(extra=["--end", "1900-01-01"]), "argument --end: date 1900-01-01 is outside"),
     ("end before start", TRAIN, lambda e: e.train(extra=["--start", "2016-01-01", "--end", "2015-01-01"]), "is before start"),
-    (
-        "orders without media",
+    (  # orders alone train since issue 26 (forecasts without channels); a media file alone is still refused
+        "media without orders",
         TRAIN,
-        lambda e: ["--orders", str(e.data["orders"]), "--artifacts", str(e.art), "--quiet"],
-        "--orders and --media go together",
+        lambda e: ["--media", str(e.data["media"]), "--artifacts", str(e.art), "--quiet"],
+        "--media goes with --orders",
     ),
+    ("mapping names a missing column", TRAIN, lambda e: e.train(extra=["--columns", "order_date=Date,gmv=gmv"]), "column 'Date'"),
+    ("a column given two roles", TRAIN, lambda e: e.train(extra=["--columns", "order_date=gmv,gmv=gmv"]), "given two roles"),
     (
         "artifacts is a file",
         TRAIN,

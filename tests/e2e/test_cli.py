@@ -148,9 +148,10 @@ def test_unknown_subcategory_lists_the_ones_found(small_data, tmp_path):
     assert not (tmp_path / "a").exists()
 
 
-def test_orders_without_media_is_a_usage_error(small_data):
-    result = run_cli("ecommerce_training.py", "--orders", small_data["orders"])
-    assert result.returncode == 2 and "--orders and --media go together" in result.stderr
+def test_media_without_orders_is_a_usage_error(small_data):
+    """Orders alone train (forecasts without channels, issue 26); a media file alone has nothing to model."""
+    result = run_cli("ecommerce_training.py", "--media", small_data["media"])
+    assert result.returncode == 2 and "--media goes with --orders" in result.stderr
 
 
 def test_weekly_media_file_trains_too(small_data, tmp_path):

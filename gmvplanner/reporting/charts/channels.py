@@ -45,7 +45,7 @@ def contribution_figure(contributions: pd.DataFrame, subcategory: str, money: Mo
 
 
 def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
-    """ROI and marginal ROI per channel (₹ of GMV per ₹ of spend)."""
+    """ROI and marginal ROI per channel (GMV per currency unit of spend)."""
     rows = contributions.loc[contributions["subcategory"] == subcategory].sort_values("roi")
     fig = go.Figure(
         [
@@ -67,7 +67,7 @@ def roi_figure(contributions: pd.DataFrame, subcategory: str, money: MoneyUnit =
         ]
     )
     fig.update_layout(barmode="group")
-    per = "₹ GMV per ₹ spent" if money.rupees else "GMV per unit spent"
+    per = money.per_spend()
     return layout(fig, f"{subcategory}: ROI by channel", "channel", x_title=per)
 
 

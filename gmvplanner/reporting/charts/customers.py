@@ -72,7 +72,7 @@ def cohort_figure(cohorts: pd.DataFrame) -> go.Figure:
 def cost_per_new_customer_figure(effects: pd.DataFrame, money: MoneyUnit = RUPEES_IN_CRORE) -> go.Figure:
     """Cost per new customer by channel with its 80% interval (channels that brought none left out)."""
     rows = effects.loc[effects["cost_per_new_customer"].notna()].sort_values("cost_per_new_customer", ascending=False)
-    unit = "₹" if money.rupees else "units"
+    unit = money.symbol if money.is_currency else "units"
     fig = go.Figure(
         go.Bar(
             x=rows["cost_per_new_customer"],
