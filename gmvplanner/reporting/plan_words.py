@@ -38,8 +38,9 @@ def scenario_key_table(artifacts: Artifacts, summary: pd.DataFrame, spend: dict[
 def marginal_words(marginal_roas: float, money: MoneyUnit, margin: float | None = None) -> str:
     """Marginal ROAS in words: what one more unit of spend returns, and whether that pays (GMV for its cost, or the
     contribution margin's share of it when `margin` is given)."""
-    one = "₹1" if money.rupees else "1 unit"
-    returns = f"{marginal_roas:.2f}" if not money.rupees else f"₹{marginal_roas:.2f}"
+    symbol = money.symbol  # ₹, £, $, € or a code; empty for a weekly table's own units
+    one = f"{symbol}1" if symbol else "1 unit"
+    returns = f"{symbol}{marginal_roas:.2f}" if symbol else f"{marginal_roas:.2f}"
     sentence = f"each extra {one} of spend on every channel returns {returns} of GMV"
     if margin is not None:
         profit = marginal_roas * margin
