@@ -124,11 +124,7 @@ def design_matrix(weekly: pd.DataFrame, spec: FeatureSpec, carry_in: dict[str, f
     for col, value in spec.fill_values.items():
         if col in frame:
             frame[col] = frame[col].fillna(value)
-    held = [col for col in spec.control_ranges if col in frame]
-    if held:  # one numpy clip for every control: pandas' per-column clip was a quarter of a scenario's design time
-        low, high = (np.array([spec.control_ranges[col][i] for col in held], float) for i in (0, 1))
-        frame[held] = np.clip(frame[held].to_numpy(float), low, high)
-    return frame
+    return _held_in_range(frame, spec)
 
 
 def clamped_columns(spec: FeatureSpec) -> list[str]:
@@ -211,3 +207,13 @@ def spend_moves_monthly(weekly: pd.DataFrame, channels: list[str]) -> bool:
     spread = rates.groupby(months).agg(lambda s: s.max() - s.min())
     level = rates.abs().max().replace(0.0, 1.0)
     return bool((spread <= 1e-9 * level).all().all())
+
+
+def _held_in_range(frame: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
+    """Every control held at the edge of its training range, in one numpy clip (pandas' per-column clip was a
+    quarter of a scenario's design time)."""
+    held = [col for col in spec.control_ranges if col in frame]
+    if held:
+        low, high = (np.array([spec.control_ranges[col][i] for col in held], float) for i in (0, 1))
+        frame[held] = np.clip(frame[held].to_numpy(float), low, high)
+    return frame
