@@ -250,3 +250,29 @@ def test_a_saved_scenario_is_seen_by_another_session_and_after_a_restart(trained
         browser.close()
     assert seen_by_other
     assert after_restart
+
+
+def test_a_shops_export_is_mapped_and_checked_in_a_real_browser(server, tmp_path):
+    """Data & retrain with a UK Online Retail export: the mapping is guessed from its header, the preview shows the
+    rows as the model reads them (ISO dates), and the file passes its check."""
+    from playwright.sync_api import sync_playwright
+
+    from .. import shop_exports as shop
+
+    export = shop.write(shop.online_retail(shop.lines(weeks=20)), tmp_path / "online_retail.csv")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{server}/data_retrain", wait_until="domcontentloaded")
+        page.get_by_text("Data & retrain").first.wait_for(timeout=60_000)
+        _wait_until_idle(page)
+        page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(str(export))
+        page.get_by_text("online_retail.csv:", exact=False).first.wait_for(timeout=120_000)  # the check's summary
+        _wait_until_idle(page)
+        mapping = page.get_by_role("textbox", name="Column mapping").input_value()
+        summary = page.get_by_text("order rows", exact=False).first.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "mapping.png"), full_page=True)
+        browser.close()
+    assert "order_date=InvoiceDate" in mapping and "price=UnitPrice" in mapping and "cancelled_prefix=C" in mapping
+    assert summary.startswith("online_retail.csv:")
