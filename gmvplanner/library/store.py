@@ -272,12 +272,7 @@ class ScenarioLibrary:
         """The scenario saved as `name` (LibraryError naming the known ones when there is none)."""
         row = self._one(scenarios, name)
         return SavedScenario(
-            name=row.name,
-            author=row.author,
-            created=_timestamp(row.created_at),
-            updated=_timestamp(row.updated_at),
-            model_version=row.model_version,
-            model_key=row.model_key,
+            **_saved_fields(row),
             plan=json_frame(row.plan_json),
             results=json.loads(row.results_json or "{}"),
         )
@@ -329,12 +324,7 @@ class ScenarioLibrary:
         """The experiment saved as `name`."""
         row = self._one(experiments, name)
         return SavedExperiment(
-            name=row.name,
-            author=row.author,
-            created=_timestamp(row.created_at),
-            updated=_timestamp(row.updated_at),
-            model_version=row.model_version,
-            model_key=row.model_key,
+            **_saved_fields(row),
             tests=json_frame(row.tests_json),
         )
 
@@ -400,6 +390,18 @@ class ScenarioLibrary:
 
     def _unreachable(self, exc: SQLAlchemyError) -> LibraryError:
         return LibraryError(f"the library at {self.where} could not be read or written: {_reason(exc)}")
+
+
+def _saved_fields(row: sa.Row) -> dict[str, Any]:
+    """What every saved item has: its name, author, times (UTC) and the model version it was made on."""
+    return {
+        "name": row.name,
+        "author": row.author,
+        "created": _timestamp(row.created_at),
+        "updated": _timestamp(row.updated_at),
+        "model_version": row.model_version,
+        "model_key": row.model_key,
+    }
 
 
 def _kind(table: sa.Table) -> str:
