@@ -170,6 +170,14 @@ def headline_ui(art: Artifacts, result: BudgetResult) -> None:
             f"{money.format(hi)}; the recommended split beats the historical one in "
             f"**{result.p_beats_historical:.0%}** of the bootstrap refits."
         )
+    if result.seen_note:
+        st.info(result.seen_note[0].upper() + result.seen_note[1:] + ".")
+    if result.outside_seen:
+        st.warning(
+            "Beyond the weekly spend levels the training data have shown: "
+            + ", ".join(result.outside_seen)
+            + ". The model's response there is extrapolated; test before moving that far."
+        )
     st.caption(
         f"{INTERVAL_LABEL}s: historical {historical}; recommended {recommended}. {INTERVAL_SCOPE} "
         f"Method: {app_words(result.method)}."

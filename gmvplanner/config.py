@@ -18,6 +18,7 @@ __all__ = [
     "MIN_TRAIN_WEEKS",
     "PLAN_WEEKS",
     "MMM_POOLING",
+    "MMM_POOLING_FIXED",
     "DEFAULT_MODEL",
     "FOREST_TREES",
     "PAYDAYS",
@@ -30,6 +31,7 @@ __all__ = [
     "DECAY_GRID",
     "SLOPE_GRID",
     "NEAR_TIE_WAPE",
+    "ROBUST_QUANTILE",
     "INTERVAL_COVERAGE",
     "MONOTONE_CONTROLS",
     "NUMERIC_FLOOR",
@@ -88,7 +90,10 @@ PLAN_WEEKS = 13  # default horizon of a scenario or a budget
 # media-mix model: weight pulling a channel's ROI in one subcategory towards its ROI in the others.
 # About where the time-ordered CV error (not the known truth), summed over the generated datasets of
 # seeds 7, 1, 2 and 3, was lowest; see bench/bench_truth.py --pooling.
-MMM_POOLING = 1.5e-3
+# The default is "auto" since issue 31: estimated from the data per channel (model/mmm/shrinkage.py), as a
+# hierarchical model does; this constant is what `--pooling` meant before and still means when given a number.
+MMM_POOLING_FIXED = 1.5e-3
+MMM_POOLING = "auto"
 DEFAULT_MODEL = "hybrid"  # the --model used when none is given (see README: which model and why)
 FOREST_TREES = 300  # trees per Random Forest
 PAYDAYS = (1, 15)  # days of the month treated as paydays
@@ -121,6 +126,11 @@ NEAR_TIE_WAPE = 0.002
 # when the target is units or volume). MRP is left free: a dearer mix raises GMV per unit.
 MONOTONE_CONTROLS = {"sla": -1, "procurement_sla": -1}
 INTERVAL_COVERAGE = 0.8  # every interval shown (forecasts, ROI, uplift) is a central 80% interval
+# the budget optimiser maximises this quantile of a plan's uplift over the bootstrap refits of the channel effects, not
+# the mean: a split is recommended only when it beats the historical one in at least 1 - ROBUST_QUANTILE of the refits,
+# and it moves only as far as that stays true (issue 31: on worlds the model was not built for, the mean's advice lost
+# GMV on about half the seeds). See bench/bench_simmm.py and bench/tune_optimiser.py for the figures.
+ROBUST_QUANTILE = 0.2
 NUMERIC_FLOOR = 1e-12  # the smallest divisor or scale: keeps a ratio of zeros finite, far below any real amount
 
 

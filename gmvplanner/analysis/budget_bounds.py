@@ -35,6 +35,7 @@ __all__ = [
     "resolve_bounds",
     "feasible_start",
     "exact_total",
+    "seen_range",
     "BUDGET_TOLERANCE",
 ]
 
@@ -59,6 +60,17 @@ class ChannelBounds:
     max_change: float | None = None
     reason: str = ""
     channel_limits: np.ndarray | None = None
+    seen_lo: np.ndarray | None = None
+    seen_hi: np.ndarray | None = None
+    seen_note: str = ""
+
+    def outside_seen(self, x: np.ndarray, channels: list[str]) -> list[str]:
+        """The channels whose amount in `x` lies outside the spend levels the training data have shown."""
+        if self.seen_lo is None or self.seen_hi is None:
+            return []
+        slack = BUDGET_TOLERANCE + 1e-6 * np.maximum(np.abs(x), 1.0)
+        out = (x < self.seen_lo - slack) | (x > self.seen_hi + slack)
+        return [c for c, o in zip(channels, out) if o]
 
 
 def bound_columns(money: MoneyUnit) -> tuple[str, str, str]:
@@ -139,15 +151,58 @@ def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tup
     return (None if limit is None else np.full(n, limit)), limit, reason
 
 
+def seen_range(artifacts: Artifacts, n_weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each channel's lowest and highest weekly company spend over the training weeks (full-week rates), times
+    `n_weeks`: the amounts over a horizon of that length, spread evenly, whose response the data have shown. Beyond
+    them a response curve is extrapolation, however well it fits the history."""
+    company = artifacts.table("company_spend")
+    days = company["days"].to_numpy(float) if "days" in company else np.full(len(company), 7.0)
+    full = days > 0
+    rates = company.loc[full, artifacts.channels].to_numpy(float) / days[full, None] * 7.0
+    if not len(rates):
+        return np.zeros(len(artifacts.channels)), np.full(len(artifacts.channels), np.inf)
+    return rates.min(axis=0) * n_weeks, rates.max(axis=0) * n_weeks
+
+
+def _within_seen(
+    lo: np.ndarray, hi: np.ndarray, seen: tuple[np.ndarray, np.ndarray], budget: float, money: MoneyUnit
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """`lo`/`hi` narrowed to the spend levels seen (the trust region); where that cannot hold the budget the seen
+    levels are stretched in proportion until it can, and the note says so. The analyst's own bounds always win."""
+    seen_lo, seen_hi = seen
+    note = ""
+    if seen_hi.sum() < budget - BUDGET_TOLERANCE:
+        seen_hi = seen_hi * budget / max(seen_hi.sum(), NUMERIC_FLOOR)
+        note = (
+            f"the budget {budget:g} {money.name} is more than the training weeks ever spent at once, so every channel "
+            "may go beyond the spend levels the data have shown, in proportion: the response there is extrapolated"
+        )
+    if seen_lo.sum() > budget + BUDGET_TOLERANCE:
+        seen_lo = seen_lo * budget / max(seen_lo.sum(), NUMERIC_FLOOR)
+        note = (
+            f"the budget {budget:g} {money.name} is less than the training weeks ever spent at once, so channels may go "
+            "below the spend levels the data have shown: the response there is extrapolated"
+        )
+    near_lo, near_hi = np.maximum(lo, seen_lo), np.minimum(hi, seen_hi)
+    clash = near_lo > near_hi + NUMERIC_FLOOR
+    near_lo, near_hi = np.where(clash, lo, near_lo), np.where(clash, hi, near_hi)
+    if near_lo.sum() > budget + BUDGET_TOLERANCE or near_hi.sum() < budget - BUDGET_TOLERANCE:
+        return lo, hi, "the bounds asked for take channels beyond the spend levels the data have shown"
+    return near_lo, near_hi, note
+
+
 def resolve_bounds(
     artifacts: Artifacts,
     budget: float,
     historical: np.ndarray,
     bounds: dict[str, tuple[float, float]],
     max_change: float | str | None,
+    seen: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> ChannelBounds:
     """The analyst's `bounds` (default 0 to the budget), narrowed to within `max_change` of each channel's
-    `historical` amount; refused in plain words when they cannot hold the budget."""
+    `historical` amount and, with `seen` (`seen_range`), to the spend levels the training data have shown (the
+    trust region: a move is not recommended where the model has never seen the response); refused in plain words
+    when the analyst's bounds cannot hold the budget."""
     channels, money = artifacts.channels, artifacts.money
     lo = np.array([bounds.get(c, (0.0, budget))[0] for c in channels])
     hi = np.array([min(bounds.get(c, (0.0, budget))[1], budget) for c in channels])
@@ -173,7 +228,11 @@ def resolve_bounds(
     if hi.sum() < budget - BUDGET_TOLERANCE:
         raise InputError("--bounds", f"the maximums add up to {hi.sum():.4g} {money.name}, less than the budget {budget:g}")
     per_channel = own if own is not None and limit is None else None
-    return ChannelBounds(lo, hi, limit, reason, per_channel)
+    seen_note = ""
+    if seen is not None:
+        lo, hi, seen_note = _within_seen(lo, hi, seen, budget, money)
+    seen_lo, seen_hi = seen if seen is not None else (None, None)
+    return ChannelBounds(lo, hi, limit, reason, per_channel, seen_lo, seen_hi, seen_note)
 
 
 def feasible_start(share: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float) -> np.ndarray:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import curve_fit
 
+from ..config import ROBUST_QUANTILE
 from .plan_scoring import PlanScorer
 
 __all__ = ["Objective", "CurveSurrogate", "SURROGATE_POINTS", "hill_curve"]
@@ -14,16 +15,27 @@ SURROGATE_POINTS = 9  # spend levels per channel at which the forest's response 
 
 
 class Objective:
-    """The uplift of plans over the historical split, expected over the bootstrap refits of the channel effects
-    (the point estimate for a model without them), less `risk_aversion` times its spread over those refits, plus
-    `extra` (per channel) times each channel's own expected gain when new customers' GMV is weighted.
+    """The uplift of plans over the historical split at its `quantile` over the bootstrap refits of the channel
+    effects (the point estimate for a model without them; with `risk_aversion` > 0 the mean less that many spreads
+    instead), plus `extra` (per channel) times each channel's own expected gain when new customers' GMV is weighted.
+
+    A low quantile, not the mean, is what keeps the advice from losing money: the historical split scores 0 in every
+    refit, so a plan scores above it only when it beats it in at least 1 - `quantile` of the refits, and the move
+    stops where the refits stop agreeing (issue 31). `quantile` None is the mean.
 
     Plans are channel totals over the horizon (input money unit), one plan per row.
     """
 
-    def __init__(self, scorer: PlanScorer, historical: np.ndarray, risk_aversion: float = 0.0, extra: np.ndarray | None = None):
+    def __init__(
+        self,
+        scorer: PlanScorer,
+        historical: np.ndarray,
+        risk_aversion: float = 0.0,
+        extra: np.ndarray | None = None,
+        quantile: float | None = ROBUST_QUANTILE,
+    ):
         self.scorer, self.historical = scorer, historical
-        self.risk_aversion, self.extra = risk_aversion, extra
+        self.risk_aversion, self.extra, self.quantile = risk_aversion, extra, quantile
         self.historical_draws = scorer.draws(historical)
         self.historical_gmv = float(scorer.totals(historical)[0])
         self.historical_mean = (
@@ -40,7 +52,9 @@ class Objective:
         if self.historical_draws is None:
             return self.scorer.totals(plans) - self.historical_gmv
         uplift = self.scorer.draws(plans) - self.historical_draws
-        return uplift.mean(axis=1) - self.risk_aversion * uplift.std(axis=1)
+        if self.risk_aversion > 0 or self.quantile is None:
+            return uplift.mean(axis=1) - self.risk_aversion * uplift.std(axis=1)
+        return np.quantile(uplift, self.quantile, axis=1)
 
     def uplift_draws(self, plan: np.ndarray) -> np.ndarray | None:
         """The uplift of one plan under every refit (None without refits)."""

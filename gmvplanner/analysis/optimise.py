@@ -19,12 +19,20 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..config import AUTO, interval_quantiles
+from ..config import AUTO, ROBUST_QUANTILE, interval_quantiles
 from ..data.limits import MAX_AMOUNT
 from ..dates import week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
-from .budget_bounds import ChannelBounds, exact_total, feasible_start, load_bounds, resolve_bounds, resolve_max_change
+from .budget_bounds import (
+    ChannelBounds,
+    exact_total,
+    feasible_start,
+    load_bounds,
+    resolve_bounds,
+    resolve_max_change,
+    seen_range,
+)
 from .new_customers import first_order_shares
 from .objective import CurveSurrogate, Objective
 from .plan_scoring import PlanScorer, even_plan, historical_split
@@ -68,9 +76,10 @@ SOLVER_OPTIONS = {"maxiter": 200, "ftol": 1e-10}
 LINE_POINTS = 11  # points from the start split to the solver's answer at which the model itself scores the move
 TARGET_SCAN_POINTS = 9  # budgets (log-spaced, lowest to highest) scanned for the largest meeting a target marginal ROI
 HISTORICAL_NOTE = (
-    "The model found no split it scores above the historical one within these bounds (counting the "
-    "uncertainty of the channel estimates), so the recommendation is the historical split (moved inside "
-    "the bounds)."
+    "The evidence does not support moving money: no split within these bounds beats the historical one in at least "
+    f"{1 - ROBUST_QUANTILE:.0%} of the bootstrap refits of the channel effects, so the recommendation is the "
+    "historical split (moved inside the bounds). A lift test of the channels named as hard to separate is what "
+    "would tell them apart."
 )
 
 
@@ -91,6 +100,8 @@ class BudgetResult:
     channel_limits: dict[str, float] | None = None  # each channel's own limit, when set by its uncertainty
     new_customer_weight: float = 1.0  # how many times a rupee of new customers' first-order GMV counted
     new_customer_gain: float | None = None  # expected change in first-order GMV vs the historical split (base unit)
+    outside_seen: tuple[str, ...] = ()  # channels the split takes beyond the spend levels the training data showed
+    seen_note: str = ""  # why the split could not stay within those levels, when it could not
 
     @property
     def uplift(self) -> float:
@@ -159,9 +170,14 @@ def _method(artifacts: Artifacts, objective: Objective, risk_aversion: float, bo
     if _smooth(artifacts):
         method = "SLSQP on the model's own predicted GMV (smooth in spend)"
         if objective.n_draws is not None:
-            method += f", expected over {objective.n_draws} bootstrap refits of the channel effects"
-            if risk_aversion > 0:
-                method += f", less {risk_aversion:g} x its spread over them"
+            if risk_aversion > 0 or objective.quantile is None:
+                method += f", expected over {objective.n_draws} bootstrap refits of the channel effects"
+                method += f", less {risk_aversion:g} x its spread over them" if risk_aversion > 0 else ""
+            else:
+                method += (
+                    f", the uplift's {objective.quantile:.0%} quantile over {objective.n_draws} bootstrap refits of the "
+                    "channel effects (a split must win in most refits, not on average)"
+                )
     else:
         method = "SLSQP on concave curves fitted to the forest's per-channel response, plans scored by the forest"
     if bounds.max_change is not None:
@@ -169,6 +185,8 @@ def _method(artifacts: Artifacts, objective: Objective, risk_aversion: float, bo
     elif bounds.channel_limits is not None:
         own = ", ".join(f"{c} ±{v:.0%}" for c, v in zip(artifacts.channels, bounds.channel_limits))
         method += f"; each channel within its own limit of its historical amount: {own} ({bounds.reason})"
+    if bounds.seen_lo is not None:
+        method += "; every channel within the weekly spend levels the training data have shown"
     if objective.extra is not None:
         method += f"; new customers' GMV counted {weight:g}x"
     return method
@@ -193,9 +211,16 @@ def optimise_budget(
     max_change: float | str | None = AUTO,
     new_customer_weight: float = 1.0,
     margins: dict[str, float] | None = None,
+    trust_region: bool = True,
+    quantile: float | None = ROBUST_QUANTILE,
 ) -> BudgetResult:
-    """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the predicted
-    GMV of every subcategory (less `risk_aversion` spreads of the uplift over the models' bootstrap refits).
+    """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the `quantile` (20%)
+    of the uplift over the historical split across the models' bootstrap refits (None: the mean, less
+    `risk_aversion` spreads of it), so a split is recommended only where the evidence says it wins.
+
+    `trust_region` keeps every channel within the weekly spend levels the training data have shown
+    (`budget_bounds.seen_range`), giving way only to the analyst's `bounds` or a budget beyond them (said in the
+    result's `seen_note`; `outside_seen` names the channels then outside).
 
     `max_change` (e.g. 0.3, as Meridian's default) keeps every channel within that fraction of its historical
     amount at this budget, on top of `bounds`; `AUTO` applies `AUTO_MAX_CHANGE` when the evidence is weak
@@ -216,11 +241,12 @@ def optimise_budget(
     weeks = _horizon(artifacts, start, n_weeks)
     share = historical_split(artifacts).reindex(channels).to_numpy()
     historical = share * budget
-    limits = resolve_bounds(artifacts, budget, historical, bounds or {}, max_change)
+    seen = seen_range(artifacts, n_weeks) if trust_region else None
+    limits = resolve_bounds(artifacts, budget, historical, bounds or {}, max_change, seen)
     start_x = feasible_start(share, limits.lo, limits.hi, budget)
 
     scorer = PlanScorer(artifacts, weeks, channels, margins)
-    objective = Objective(scorer, historical, risk_aversion, extra)
+    objective = Objective(scorer, historical, risk_aversion, extra, quantile)
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
     if _smooth(artifacts):
         step = max(budget, 1.0) * SOLVER_STEP
@@ -229,9 +255,10 @@ def optimise_budget(
         x = _solve(CurveSurrogate(scorer, start_x, limits.hi, extra).value_and_gradient, start_x, limits, budget, scale)
     x = _best_on_line(objective, start_x, x, limits, budget)
     note = ""
-    if objective.value(x) < objective.value(start_x):
-        x, note = start_x, HISTORICAL_NOTE  # never recommend a plan the model itself scores below the feasible start
-    return _result(artifacts, weeks, limits, historical, x, objective, shares, new_customer_weight, note, risk_aversion)
+    if objective.value(x) <= objective.value(start_x):
+        x, note = start_x, HISTORICAL_NOTE  # never recommend a plan the evidence does not say beats the feasible start
+    gmv = objective if margins is None else Objective(PlanScorer(artifacts, weeks, channels), historical)
+    return _result(artifacts, weeks, limits, historical, x, (objective, gmv), shares, new_customer_weight, note, risk_aversion)
 
 
 def _result(
@@ -240,22 +267,32 @@ def _result(
     limits: ChannelBounds,
     historical: np.ndarray,
     x: np.ndarray,
-    objective: Objective,
+    objectives: tuple[Objective, Objective],
     shares: np.ndarray | None,
     new_customer_weight: float,
     note: str,
     risk_aversion: float,
 ) -> BudgetResult:
-    """The split as a table, both plans' GMV with intervals, and how sure the uplift is over the refits."""
+    """The split as a table, both plans' GMV with intervals, and how sure the uplift is over the refits.
+
+    One number (issue 31): with bootstrap refits, the recommended split's expected GMV is the historical split's
+    plus the median uplift over the refits, and the uplift's interval and P(beats) come from the same refits of the
+    GMV (not the margin-weighted objective), so the headline always lies inside its own interval."""
     money, channels = artifacts.money, artifacts.channels
+    objective, gmv = objectives
     uplift_interval = p_beats = new_gain = None
     if shares is not None:
-        new_gain = float(objective.channel_gains(x)[0] @ shares)
-    uplift_draws = objective.uplift_draws(x)
+        new_gain = float(gmv.channel_gains(x)[0] @ shares)
+    historical_gmv = scenario_totals(artifacts, even_plan(weeks, channels, historical))
+    uplift_draws = gmv.uplift_draws(x)
     if uplift_draws is not None:
         low, high = np.quantile(uplift_draws, interval_quantiles())
         uplift_interval = (float(low), float(high))
         p_beats = float((uplift_draws > 0).mean())
+        middle = float(np.median(uplift_draws))
+        recommended_gmv = (historical_gmv[0] + middle, historical_gmv[1] + middle, historical_gmv[2] + middle)
+    else:
+        recommended_gmv = scenario_totals(artifacts, even_plan(weeks, channels, x))
     table = pd.DataFrame(
         {
             "channel": channels,
@@ -269,8 +306,8 @@ def _result(
     return BudgetResult(
         table=table,
         weeks=weeks,
-        historical_gmv=scenario_totals(artifacts, even_plan(weeks, channels, historical)),
-        recommended_gmv=scenario_totals(artifacts, even_plan(weeks, channels, x)),
+        historical_gmv=historical_gmv,
+        recommended_gmv=recommended_gmv,
         method=_method(artifacts, objective, risk_aversion, limits, new_customer_weight),
         note=note,
         uplift_interval=uplift_interval,
@@ -279,6 +316,8 @@ def _result(
         channel_limits=None if limits.channel_limits is None else {c: float(v) for c, v in zip(channels, limits.channel_limits)},
         new_customer_weight=new_customer_weight,
         new_customer_gain=new_gain,
+        outside_seen=tuple(limits.outside_seen(x, channels)),
+        seen_note=limits.seen_note,
     )
 
 

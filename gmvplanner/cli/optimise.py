@@ -206,6 +206,10 @@ def _print_split(args: argparse.Namespace, artifacts: Artifacts, budget: float, 
     print(INTERVAL_SCOPE)
     if result.note:
         print(f"note: {result.note}")
+    if result.seen_note:
+        print(f"note: {result.seen_note}")
+    if result.outside_seen:
+        print(f"note: beyond the spend levels the training data have shown: {', '.join(result.outside_seen)}")
     caution = identification_caution(artifacts)
     if caution:
         print(f"caution: {caution}")
