@@ -44,6 +44,7 @@ import pandas as pd
 from bench_optimiser import new_customer_weight_vs_truth, optimiser_vs_truth  # the script's own folder is on sys.path
 from scipy.stats import spearmanr
 
+from gmvplanner.cli.common import pooling as pooling_arg
 from gmvplanner.config import DATA_DIR, DEFAULT_MODEL, MMM_POOLING, ROOT, spend_column
 from gmvplanner.data.lift_tests import load_lift_tests
 from gmvplanner.model.artifacts import load_artifacts
@@ -172,7 +173,7 @@ def run(
     model: str,
     media: str,
     budget_weeks: int,
-    pooling: float,
+    pooling: float | str,
     given_truth: bool = False,
     calibrate: bool = False,
     block_weeks: int = TrainConfig.bootstrap_block_weeks,
@@ -282,7 +283,9 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=model_names())
     parser.add_argument("--media", default="weekly", help="weekly or monthly (--worlds: both, comma-separated)")
     parser.add_argument("--budget-weeks", type=int, default=13)
-    parser.add_argument("--pooling", type=float, default=MMM_POOLING, help="mmm partial pooling (default: %(default)s)")
+    parser.add_argument(
+        "--pooling", type=pooling_arg, default=MMM_POOLING, help="partial pooling: 'auto' or a weight (default: %(default)s)"
+    )
     parser.add_argument(
         "--seeds", default=None, help="comma-separated generator seeds (default: 7; --worlds: tune, report (default) or all)"
     )

@@ -18,6 +18,7 @@ from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
 
 __all__ = [
+    "pooling",
     "log",
     "Parser",
     "setup_logging",
@@ -224,6 +225,16 @@ positive_amount = bounded(float, SMALLEST_AMOUNT, "an amount")
 positive_number = bounded(float, SMALLEST_AMOUNT, "a number")
 positive_int = bounded(int, 1, "a whole number", maximum=1_000_000)
 seed = bounded(int, 0, "a whole number from 0 to 2**32 - 1", maximum=2**32 - 1)
+
+
+def pooling(text: str) -> float | str:
+    """--pooling: 'auto' (estimated from the data) or a weight of 0 or more."""
+    if text.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return bounded(float, 0, "a weight of 0 or more, or 'auto'")(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected '{AUTO}' or a weight of 0 or more such as 0.0015, got '{text}'") from None
 
 
 def max_change(text: str) -> float | str | None:

@@ -15,6 +15,7 @@ from ..config import (
     FOREST_TREES,
     HOLDOUT_WEEKS,
     MMM_POOLING,
+    MMM_POOLING_FIXED,
     MONOTONE_CONTROLS,
     SEED,
     TOP_SUBCATEGORIES,
@@ -29,7 +30,7 @@ from .common import (
     model_name,
     monotone_signs,
     names,
-    non_negative,
+    pooling,
     positive_int,
     run,
     seed,
@@ -140,10 +141,12 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--pooling",
-        type=non_negative,
+        type=pooling,
         default=MMM_POOLING,
         help="hybrid and mmm: how strongly a channel's ROI in one subcategory is pulled towards its ROI in the "
-        "others (partial pooling; 0 fits each subcategory alone; default: %(default)s)",
+        "others (partial pooling). 'auto' estimates it per channel from the data, as a hierarchical model does: "
+        "strong where the subcategories agree, weak where they differ; a number fixes it (0 fits each subcategory "
+        f"alone; {MMM_POOLING_FIXED} was the fixed default before 0.6.0). Default: %(default)s",
     )
     p.add_argument(
         "--transforms",

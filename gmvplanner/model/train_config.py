@@ -40,7 +40,8 @@ class TrainConfig:
             bootstrap (0: curves held fixed in the refits).
         cv_splits, cv_estimators: the forest's carry-over search (folds, trees per fold).
         min_train_weeks: fewest weeks a model may be trained on.
-        pooling: media-mix: pull of a channel's ROI in a subcategory towards its ROI across subcategories.
+        pooling: media-mix: pull of a channel's ROI in a subcategory towards its ROI across subcategories; AUTO
+            (the default) estimates it per channel from the data (empirical Bayes, `model/mmm/shrinkage.py`).
         transforms: media-mix: carry-over / saturation the analyst fixed for some channels.
         backfit_rounds: hybrid: rounds of (forest on the media part's residual, media part refitted).
         hybrid_min_leaf: hybrid: smallest leaf of the residual forest (it fits noise below this).
@@ -70,7 +71,7 @@ class TrainConfig:
     cv_splits: int = 3
     cv_estimators: int = 100
     min_train_weeks: int = MIN_TRAIN_WEEKS
-    pooling: float = MMM_POOLING
+    pooling: float | str = MMM_POOLING
     transforms: FixedTransforms | None = None
     backfit_rounds: int = 2
     hybrid_min_leaf: int = 5

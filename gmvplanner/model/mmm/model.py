@@ -17,12 +17,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ...config import AUTO
 from ...features.design import FeatureSpec, design_matrix, fitted_spec, observed, spend_moves_monthly, spend_rates
 from ...features.transforms import hill
 from ..base import FittedGroup, GmvModel, Predictive, check_columns, register, spend_variants
 from ..train_config import TrainConfig
 from .calibration import lift_rows, prior_rows
 from .search import MediaParams, SearchGroup, choose_media_params, positive_spend_level
+from .shrinkage import ShrinkageEstimate, estimate_pooling
 from .solver import Block, Bootstrap, GroupCoefficients, LiftRow, Pooling, fit_jointly, roi_in_data_units
 
 __all__ = ["MediaMixRegression", "MediaMixModel", "FittedMedia", "CurveDraws", "CHANNEL_POOLING_DIVISOR"]
@@ -64,7 +66,7 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         estimators: list[MediaMixRegression],
         Xs: list[pd.DataFrame],
         ys: list[np.ndarray],
-        pooling: Pooling = Pooling(),
+        pooling: Pooling | str = Pooling(),
         lift: list[LiftRow] | None = None,
         bootstrap: Bootstrap | None = None,
         curves: list[CurveDraws] | None = None,
@@ -75,9 +77,17 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
 
         With `curves` (one per estimator), bootstrap refit i fits its coefficients on media columns saturated
         with its own drawn curves (and `lift_for_draw(i)`'s lift rows, made with those curves), so the refits carry
-        the curves' uncertainty as well as the coefficients'."""
+        the curves' uncertainty as well as the coefficients'.
+
+        `pooling` AUTO estimates the pooling weights from these groups (`shrinkage.estimate_pooling`: empirical
+        Bayes, per channel), kept in each estimator's `shrinkage_`."""
         prepared = [est._block(X, y) for est, X, y in zip(estimators, Xs, ys)]
         blocks = roi_in_data_units([b for b, _ in prepared], [spend for _, spend in prepared])
+        shrinkage: ShrinkageEstimate | None = None
+        if isinstance(pooling, str):
+            block_weeks, seed = (bootstrap.block_weeks, bootstrap.seed) if bootstrap else (6, 0)
+            shrinkage = estimate_pooling(blocks, len(estimators[0].channels), block_weeks, seed)
+            pooling = shrinkage.pooling
         if curves is not None and bootstrap is not None:
 
             def blocks_for_draw(i: int) -> tuple[list[Block], list[LiftRow] | None]:
@@ -90,6 +100,7 @@ class MediaMixRegression(RegressorMixin, BaseEstimator):
         drawn: list[CurveDraws | None] = list(curves) if curves is not None else [None] * len(estimators)
         for est, coefficients, own in zip(estimators, fitted, drawn):
             est._keep(coefficients, own if coefficients.draws is not None else None)
+            est.shrinkage_ = shrinkage
         return estimators
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> MediaMixRegression:
@@ -264,6 +275,25 @@ def _lift_for_draw(
     return rows
 
 
+def _pooling_settings(pooling: Pooling | str, shrinkage: ShrinkageEstimate | None, channels: list[str]) -> dict:
+    """The pooling used, for the manifest: the fixed weights, or the estimated ones with the spreads behind them."""
+    if shrinkage is None:
+        assert isinstance(pooling, Pooling)
+        return {"groups": float(np.asarray(pooling.groups).mean()), "channels": pooling.channels}
+
+    def finite(v: float) -> float | None:
+        return float(v) if np.isfinite(v) else None
+
+    groups = np.broadcast_to(np.asarray(shrinkage.pooling.groups, float), (len(channels),))
+    return {
+        "estimated": True,
+        "groups": {c: float(w) for c, w in zip(channels, groups)},
+        "channels": float(shrinkage.pooling.channels),
+        "group_spread": {c: finite(v) for c, v in zip(channels, shrinkage.group_spread)},
+        "channel_spread": finite(shrinkage.channel_spread),
+    }
+
+
 @register
 class MediaMixModel(GmvModel):
     """The media-mix regression as a model kind: smooth in spend, channel effects never negative."""
@@ -343,7 +373,10 @@ class MediaMixModel(GmvModel):
         """Every group's regression with these transforms, fitted jointly with partial pooling of channel ROI,
         to GMV per day minus `offsets` when given; `draws` bootstrap refits of the coefficients kept too."""
         unfitted = {g: _unfitted(weekly, templates[g], params, dict(config.monotone)) for g, weekly in groups.items()}
-        pooling = Pooling(groups=config.pooling, channels=config.pooling / CHANNEL_POOLING_DIVISOR)
+        pooling: Pooling | str = AUTO
+        if config.pooling != AUTO:
+            fixed = float(config.pooling)
+            pooling = Pooling(groups=fixed, channels=fixed / CHANNEL_POOLING_DIVISOR)
         targets = [(w["gmv"] / w["days"]).to_numpy(float) for w in groups.values()]
         if offsets:
             targets = [y - offsets[g] for y, g in zip(targets, groups)]
@@ -362,7 +395,8 @@ class MediaMixModel(GmvModel):
             curves=None if curves is None else [curves[g] for g in groups],
             lift_for_draw=None if curves is None else _lift_for_draw(config, groups, specs, curves),
         )
-        settings = {"groups": pooling.groups, "channels": pooling.channels}
+        first = next(iter(unfitted.values()))[0]
+        settings = _pooling_settings(pooling, getattr(first, "shrinkage_", None), channels)
         return {g: FittedMedia(cls(est, settings), spec) for g, (est, spec) in unfitted.items()}
 
     @property

@@ -27,11 +27,13 @@ __all__ = [
     "calibration_rows",
     "solve_blocks",
     "solve_one",
+    "common_roi",
     "ProjectedSolve",
     "moving_block_indices",
 ]
 
 BVLS_MAX_COLUMNS = 400  # scipy's exact bounded solver up to this many unknowns; the trust-region one above
+PIN_WEIGHT = 1e3  # a row this heavy (per root week of data) holds the common ROI where the fit without tests put it
 
 
 class Block(NamedTuple):
@@ -48,11 +50,15 @@ class Block(NamedTuple):
 class Pooling(NamedTuple):
     """Partial pooling weights (per week of data, relative to the squared relative error of one week)."""
 
-    groups: float = 0.0  # a channel's ROI in a group towards the channel's ROI shared by all groups
+    groups: float | np.ndarray = 0.0  # a channel's ROI in a group towards its ROI shared by all groups (or per channel)
     channels: float = 0.0  # those shared ROIs towards one common media ROI
 
     def scaled(self, factor: float) -> Pooling:
         return Pooling(self.groups * factor, self.channels * factor)
+
+    @property
+    def pools_groups(self) -> bool:
+        return bool(np.any(np.asarray(self.groups) > 0))
 
 
 class LiftRow(NamedTuple):
@@ -125,7 +131,9 @@ def fit_jointly(
     strength from the others instead of landing at zero or at ten times its true ROI by chance.
 
     `lift` calibrates with experiments: each becomes one least-squares row, weighted against the week rows by
-    their residual spread (from a first fit without it), as a likelihood would.
+    their residual spread (from a first fit without it), as a likelihood would. The common ROI stays where the
+    fit without them put it, so a test moves the channel it measured (in every group), not the others through
+    the pull towards "channels return alike" (issue 31: a test that moved every channel made the advice worse).
 
     With a `bootstrap`, the coefficients are also refitted on moving-block resamples of the weeks (the same week
     positions for every group): the estimation uncertainty of every channel answer and of the optimiser's plans.
@@ -137,7 +145,7 @@ def fit_jointly(
     extra = None
     if lift:
         extra = calibration_rows(lift, blocks, solution)
-        solution = solve_blocks(blocks, n_media, pooling, extra)
+        solution = solve_blocks(blocks, n_media, pooling, extra, common_roi(blocks, n_media, pooling))
     draws = None
     if bootstrap and bootstrap.draws > 0:
         draws = _bootstrap_draws(blocks, n_media, pooling, extra, bootstrap, solution)
@@ -189,7 +197,9 @@ def _bootstrap_draws(
             idx = moving_block_indices(len(block.y), bootstrap.block_weeks, rng)
             resampled.append(block._replace(A=block.A[idx], y=block.y[idx]))
         factor = float(np.exp(rng.uniform(np.log(low), np.log(high))))
-        samples.append(solve_blocks(resampled, n_media, pooling.scaled(factor), own_extra))
+        scaled = pooling.scaled(factor)
+        pin = common_roi(resampled, n_media, scaled) if own_extra else None
+        samples.append(solve_blocks(resampled, n_media, scaled, own_extra, pin))
     return samples
 
 
@@ -205,10 +215,35 @@ def solve_blocks(
     n_media: int,
     pooling: Pooling = Pooling(),
     extra: list[CalibrationRow] | None = None,
+    pin_common: float | None = None,
 ) -> list[np.ndarray]:
     """The one bounded least-squares solve behind every fit: per block, non-negative media coefficients,
     ridge-shrunk controls and the pooling rows described in `fit_jointly`; then the calibration rows. Rows are in
-    units of each block's mean |y|, so groups of different size weigh alike. Returns each block's coefficients."""
+    units of each block's mean |y|, so groups of different size weigh alike. Returns each block's coefficients.
+
+    `pin_common` holds the common media ROI (towards which the channels' shared ROIs are pulled) at that value, so
+    calibration rows move only the channels they measured (see `fit_jointly`)."""
+    sizes = [b.A.shape[1] for b in blocks]
+    solution = _solve_all(blocks, n_media, pooling, extra, pin_common)
+    return [solution[end - size : end] for end, size in zip(np.cumsum(sizes), sizes)]
+
+
+def common_roi(blocks: list[Block], n_media: int, pooling: Pooling) -> float | None:
+    """The common media ROI of the fit without calibration rows (None when the channels are not pooled)."""
+    if not pooling.pools_groups or pooling.channels <= 0:
+        return None
+    return float(_solve_all(blocks, n_media, pooling, None, None)[-1])
+
+
+def _solve_all(
+    blocks: list[Block],
+    n_media: int,
+    pooling: Pooling,
+    extra: list[CalibrationRow] | None,
+    pin_common: float | None,
+) -> np.ndarray:
+    """`solve_blocks`' solve: every block's coefficients, then the shared channel ROIs and the common ROI (0 where
+    not in the problem)."""
     sizes = [b.A.shape[1] for b in blocks]
     shared = sum(sizes)
     n_cols = shared + n_media + 1  # + shared channel ROIs + common ROI
@@ -225,20 +260,25 @@ def solve_blocks(
         lower += [-np.inf] + [0.0] * n_media + list(np.where(signs > 0, 0.0, -np.inf))
         upper += [np.inf] * (1 + n_media) + list(np.where(signs < 0, 0.0, np.inf))
         offset += size
+    n_all = sum(len(b.y) for b in blocks)
     if pooling.channels > 0:
-        n_all = sum(len(b.y) for b in blocks)
         pool = np.zeros((n_media, n_cols))
         pool[:, shared : shared + n_media] = np.sqrt(pooling.channels * n_all) * np.eye(n_media)
         pool[:, -1] = -np.sqrt(pooling.channels * n_all)
         rows.append(pool)
         rhs.append(np.zeros(n_media))
+    if pin_common is not None and pooling.channels > 0 and pooling.pools_groups:
+        pin = np.zeros((1, n_cols))
+        pin[0, -1] = PIN_WEIGHT * np.sqrt(n_all)
+        rows.append(pin)
+        rhs.append(np.array([PIN_WEIGHT * np.sqrt(n_all) * pin_common]))
     for row, target in extra or []:  # calibration rows over the blocks' coefficients (see fit_jointly)
         rows.append(np.r_[row, np.zeros(n_cols - len(row))][None, :])
         rhs.append(np.array([target]))
     lower += [0.0] * (n_media + 1)
     upper += [np.inf] * (n_media + 1)
     used = np.ones(n_cols, bool)
-    if pooling.groups <= 0:
+    if not pooling.pools_groups:
         used[shared:] = False  # no pooling: the shared ROIs are not in the problem
     elif pooling.channels <= 0:
         used[-1] = False
@@ -249,11 +289,13 @@ def solve_blocks(
         bounds=(np.array(lower)[used], np.array(upper)[used]),
         method="bvls" if A_all.shape[1] < BVLS_MAX_COLUMNS else "trf",
     ).x
-    return [solution[end - size : end] for end, size in zip(np.cumsum(sizes), sizes)]
+    full = np.zeros(n_cols)
+    full[used] = solution
+    return full
 
 
 def _block_rows(
-    block: Block, offset: int, size: int, shared: int, n_cols: int, n_media: int, pool_groups: float
+    block: Block, offset: int, size: int, shared: int, n_cols: int, n_media: int, pool_groups: float | np.ndarray
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """One block's week rows, ridge rows and (with pooling) rows pulling its channel ROIs to the shared ones."""
     n = len(block.y)
@@ -263,12 +305,13 @@ def _block_rows(
     shrink = np.zeros((block.n_controls, n_cols))
     shrink[:, offset + 1 + n_media : offset + size] = np.sqrt(block.ridge * n) * np.eye(block.n_controls) / scale
     rows, rhs = [weeks, shrink], [block.y / scale, np.zeros(block.n_controls)]
-    if pool_groups > 0:
+    if np.any(np.asarray(pool_groups) > 0):
         if block.roi_per_coef is None:
             raise ValueError("pooling across groups needs each block's ROI per coefficient")
+        weight = np.sqrt(np.broadcast_to(np.asarray(pool_groups, float), (n_media,)) * n)
         pool = np.zeros((n_media, n_cols))
-        pool[:, offset + 1 : offset + 1 + n_media] = np.sqrt(pool_groups * n) * np.diag(block.roi_per_coef)
-        pool[:, shared : shared + n_media] = -np.sqrt(pool_groups * n) * np.eye(n_media)
+        pool[:, offset + 1 : offset + 1 + n_media] = np.diag(weight * block.roi_per_coef)
+        pool[:, shared : shared + n_media] = -np.diag(weight)
         rows.append(pool)
         rhs.append(np.zeros(n_media))
     return rows, rhs
