@@ -16,6 +16,7 @@ from .labels import INTERVAL_LABEL
 
 __all__ = [
     "identification_caution",
+    "cannot_tell",
     "step_model_caution",
     "baseline_verdict",
     "missing_weeks_note",
@@ -38,10 +39,53 @@ __all__ = [
 
 def identification_caution(artifacts: Artifacts) -> str | None:
     """A plain-words caution when the data cannot support channel-level answers (the data adequacy check written
-    at training), else None."""
+    at training, and `cannot_tell`), else None."""
     warnings = artifacts.table("adequacy")["data_warning"].astype("string").fillna("")
     found = list(dict.fromkeys(w for w in warnings if w))
-    return "Data adequacy: " + "; ".join(found) + "." if found else None
+    parts = ["Data adequacy: " + "; ".join(found) + "."] if found else []
+    unknown = cannot_tell(artifacts)
+    return " ".join(parts + ([unknown] if unknown else [])) or None
+
+
+def _moving_together(adequacy: pd.DataFrame) -> list[tuple[str, str]]:
+    """Pairs of channels whose spend moves together (the adequacy check's `correlated_with`), each pair once."""
+    pairs = {
+        tuple(sorted((str(c), str(p))))
+        for c, p in zip(adequacy["channel"], adequacy["correlated_with"].astype("string").fillna(""))
+        if p
+    }
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+def _indistinguishable_from_none(contributions: pd.DataFrame) -> list[str]:
+    """Channels with spend whose incremental GMV's 80% interval reaches zero in every subcategory."""
+    if "incremental_gmv_lower" not in contributions or contributions["incremental_gmv_lower"].isna().all():
+        return []
+    spent = contributions.loc[contributions["spend"] > 0]
+    reaches_zero = spent.groupby("channel", sort=False)["incremental_gmv_lower"].apply(lambda v: bool((v <= 0).all()))
+    return [str(c) for c, none in reaches_zero.items() if none]
+
+
+def cannot_tell(artifacts: Artifacts) -> str | None:
+    """What the data cannot tell, in words, with the test that would: channels whose spend moves together (their
+    effects cannot be split) and channels whose effect cannot be told from none (issue 31, item 7). None when
+    the data separate every channel."""
+    pairs = _moving_together(artifacts.table("adequacy"))
+    unclear = _indistinguishable_from_none(artifacts.table("contributions"))
+    sentences = []
+    if pairs:
+        named = "; ".join(f"{a} and {b}" for a, b in pairs)
+        sentences.append(
+            f"The data cannot split the effect between channels whose spend moved together: {named}. A test that moves "
+            f"one of each pair alone (for example {pairs[0][0]}, 4-8 weeks, Experiments page) would separate them."
+        )
+    if unclear:
+        sentences.append(
+            f"The data cannot tell the effect of {', '.join(unclear)} from none (the 80% interval reaches zero in every "
+            f"subcategory): the recommendation keeps {'it' if len(unclear) == 1 else 'them'} near history unless a "
+            f"test, such as raising {unclear[0]}'s spend for 4-8 weeks, shows otherwise."
+        )
+    return " ".join(sentences) or None
 
 
 BASELINE_PLAN = "last year's plan"  # the planner's baseline: the default plan (last year's spend, run-rate scaled)
