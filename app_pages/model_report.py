@@ -10,6 +10,12 @@ from gmvplanner.analysis.version_compare import VersionComparison, compare_versi
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 
+IMPORTANCE_VS_EFFECT = (
+    "Importance is how much the forecast moves with a feature from week to week; it is not the GMV a channel adds. "
+    "A channel whose spend swings a lot can rank high here and still add little GMV (or the reverse): the "
+    "Channels page gives each channel's incremental GMV and ROI with their intervals."
+)
+
 
 def main() -> None:
     """The page: the backtest, metrics against naive baselines, feature importance and data adequacy."""
@@ -68,6 +74,7 @@ def main() -> None:
             column_config={"CV WAPE %": st.column_config.NumberColumn(format="%.2f")},
         )
     st.plotly_chart(charts.importance_figure(art.table("feature_importances"), sub), key="importance_chart")
+    st.caption(IMPORTANCE_VS_EFFECT)
     st.subheader("Data adequacy: is there enough in the data to measure each channel?")
     caution = planner.identification_caution(art)
     if caution:

@@ -88,6 +88,17 @@ def _quantiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
+def _medians(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Each row's median over the refits (the `fallback` where a row has no finite refit, e.g. a channel without
+    spend)."""
+    out = fallback.copy()
+    for i, row in enumerate(values):
+        finite = row[np.isfinite(row)]
+        if len(finite):
+            out[i] = float(np.median(finite))
+    return out
+
+
 def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.DataFrame:
     """One row per channel: subcategory, channel, spend, incremental_gmv, roi, mroi, share, flag (₹).
 
@@ -96,7 +107,8 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     spend, such as the forest, the next 25%: the response curve's own next step, so the two agree); share = the channel's part
     of the positive incremental GMV. Models with bootstrap refits of their channel effects (hybrid, mmm) add
     `*_lower` / `*_upper` for incremental_gmv, roi, mroi and share: the 80% interval over those refits
-    (estimation uncertainty), widened where needed to hold the estimate.
+    (estimation uncertainty); the estimate shown is then the median over the same refits (share: of the medians),
+    so an estimate never sits on the edge of, or outside, its own interval.
     """
     channels = model.spec.channels
     step = SMOOTH_STEP if model.estimator.smooth_in_spend else CURVE_STEP
@@ -142,10 +154,15 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
                 "share": np.where(total > 0, positive / np.where(total > 0, total, 1.0), 0.0),
             }
         for name, values in per_draw.items():
-            point = frame[name].to_numpy(float)
             lower, upper = _quantiles(values)
-            # the interval always holds the estimate
-            frame[f"{name}_lower"], frame[f"{name}_upper"] = np.fmin(lower, point), np.fmax(upper, point)
+            frame[f"{name}_lower"], frame[f"{name}_upper"] = lower, upper
+            if name != "share":
+                frame[name] = _medians(values, frame[name].to_numpy(float))
+        middle = frame["incremental_gmv"].clip(lower=0)
+        frame["share"] = middle / middle.sum() if middle.sum() > 0 else 0.0
+        frame["share_lower"], frame["share_upper"] = np.fmin(frame["share_lower"], frame["share"]), np.fmax(
+            frame["share_upper"], frame["share"]
+        )
         uncertain = (frame["incremental_gmv_lower"] <= 0) & (frame["flag"] == "") & (frame["incremental_gmv"] > 0)
         frame.loc[uncertain, "flag"] = "uncertain: its 80% interval reaches zero, so the data cannot tell this effect from none"
     return frame
