@@ -9,11 +9,13 @@ import streamlit as st
 
 from app_pages.common import current, page_header, replace_plan, spend_needed, table_editor
 from gmvplanner import planner
+from gmvplanner.analysis.adequacy import evidence_is_weak
 from gmvplanner.analysis.budget_bounds import LIFT_HINT
 from gmvplanner.analysis.optimise import (
     INTERVAL_SCOPE,
     MAX_NEW_CUSTOMER_WEIGHT,
     BudgetResult,
+    TargetBudget,
     budget_for_target_roi,
     marginal_roi,
     optimise_budget,
@@ -23,7 +25,7 @@ from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
-from gmvplanner.reporting.plan_words import curve_sentence
+from gmvplanner.reporting.plan_words import coverage_words, curve_sentence
 
 MOVE_LIMITS = {
     f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else each channel's own)": AUTO,
@@ -133,13 +135,16 @@ def run_request(art: Artifacts, request: BudgetRequest) -> None:
         return
     margins = None if request.margins is None else {s: request.margins.get(s, 0.0) for s in art.subcategories}
     options = dict(bounds=request.bounds, max_change=request.max_change, new_customer_weight=request.new_customer_weight)
+    target: TargetBudget | None = None
     with st.spinner("Optimising (a few seconds; finding a budget takes longer)..."):
         if request.goal == GOALS[0]:
-            result = optimise_budget(art, request.budget, request.weeks, margins=margins, **options)
+            result: BudgetResult | None = optimise_budget(art, request.budget, request.weeks, margins=margins, **options)
             found = ""
         else:
-            target = 1.0 if request.goal == GOALS[2] else request.target
-            _, result, found = budget_for_target_roi(art, target, request.weeks, margins=margins, **options)
+            goal = 1.0 if request.goal == GOALS[2] else request.target
+            target = budget_for_target_roi(art, goal, request.weeks, margins=margins, **options)
+            result, found = target.result, target.note
+    st.session_state["budget_target"] = target
     st.session_state["budget_result"] = result
     st.session_state.pop("budget_mroas", None)  # computed once for this result, on first display
     st.session_state["budget_margins_used"] = margins
@@ -214,6 +219,9 @@ def main() -> None:
     if request is not None:
         run_request(art, request)
     result, money = st.session_state.get("budget_result"), art.money
+    target: TargetBudget | None = st.session_state.get("budget_target")
+    if target is not None and not target_ui(art, target):
+        return
     if result is None:
         st.info("Set the budget and bounds, then press **Optimise**.")
         return
@@ -241,6 +249,30 @@ def main() -> None:
         "Expected GMV of the modelled subcategories if the whole budget moves up or down with the historical split; "
         "above the dashed line the spend returns more GMV than it costs them. " + curve_sentence(curve, budget, money, margin)
     )
+
+
+WEAK_CUT = 0.5  # a goal that cuts the budget by more than this on weak evidence asks before it shows the split
+
+
+def target_ui(art: Artifacts, target: TargetBudget) -> bool:
+    """What a target-ROAS or profit goal found, and whether to show its split: never when no budget meets the goal;
+    after a confirmation when it cuts the budget by more than WEAK_CUT on evidence the adequacy check calls weak."""
+    money = art.money
+    if not target.met:
+        st.warning(f"The goal cannot be met: {target.note}. Try a lower target or wider bounds.")
+        return False
+    if target.covered_share < 1.0 - 1e-9:
+        st.info(coverage_words(target.covered_share)[0].upper() + coverage_words(target.covered_share)[1:] + ".")
+    if target.cut > WEAK_CUT and evidence_is_weak(art.table("adequacy")):
+        recent = money.format(money.to_base(target.recent_budget))
+        st.warning(
+            f"This goal cuts spend by {target.cut:.0%} from the recent budget ({recent} over the same weeks), on evidence "
+            f"the data adequacy check calls weak: {planner.identification_caution(art) or 'few data points per effect'} "
+            "A cut this large is a bet on the model's curves far outside what the data have shown."
+        )
+        key = f"confirm_cut_{target.budget:.6g}"
+        return bool(st.checkbox("I understand; show the split anyway", key=key))
+    return True
 
 
 def app_words(text: str) -> str:

@@ -49,6 +49,9 @@ __all__ = [
     "optimise_budget",
     "marginal_roi",
     "budget_for_target_roi",
+    "TargetBudget",
+    "recent_budget",
+    "covered_share",
     "subcategory_margins",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
@@ -345,6 +348,47 @@ def marginal_roi(
     return float((more - base) / artifacts.money.to_base(plan.sum() * step))
 
 
+@dataclass(frozen=True)
+class TargetBudget:
+    """The answer to a target marginal ROI (or maximise profit): the budget found and its split, or why none.
+
+    Attributes:
+        budget: the largest budget tried that meets the target (input money unit); when `met` is False, the budget
+            tried closest to it, kept only to say how far off it was.
+        result: that budget's optimised split (None when the target cannot be met: there is no split to show).
+        note: what was found, in words.
+        met: whether any budget between the smallest and largest tried meets the target.
+        recent_budget: company spend over the same number of weeks at the end of the training data.
+        covered_share: the modelled subcategories' share of company spend (the rest earns nothing in the model).
+    """
+
+    budget: float
+    result: BudgetResult | None
+    note: str
+    met: bool
+    recent_budget: float
+    covered_share: float
+
+    @property
+    def cut(self) -> float:
+        """How far the budget found lies below the recent budget, as a share of it (negative: above it)."""
+        return 1.0 - self.budget / self.recent_budget if self.recent_budget > 0 else 0.0
+
+
+def recent_budget(artifacts: Artifacts, n_weeks: int) -> float:
+    """The one "recent budget" every page and command uses: company spend (input money unit) over the last
+    `n_weeks` weeks of the training data (0 for a model without spend)."""
+    if "company_spend.csv" not in artifacts.manifest.files or not artifacts.channels:
+        return 0.0
+    company = artifacts.table("company_spend").sort_values("week_start")
+    return float(company[artifacts.channels].iloc[-n_weeks:].to_numpy().sum())
+
+
+def covered_share(artifacts: Artifacts) -> float:
+    """The modelled subcategories' share of company spend: plans spend it all, but only these earn GMV here."""
+    return float(min(sum(m.spend_share for m in artifacts.models.values()), 1.0))
+
+
 def budget_for_target_roi(
     artifacts: Artifacts,
     target_roi: float,
@@ -356,18 +400,22 @@ def budget_for_target_roi(
     highest: float | None = None,
     new_customer_weight: float = 1.0,
     margins: dict[str, float] | None = None,
-) -> tuple[float, BudgetResult, str]:
+) -> TargetBudget:
     """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
-    efficiency, Meridian's flexible budget), between `lowest` and `highest` (default: 0.05 and 4 times the spend of
-    the last n_weeks): a scan of TARGET_SCAN_POINTS budgets from the top down, then bisection above the first that
-    meets the target. Returns (budget, its optimised split, a note). The split weighs new
-    customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself, or of the contribution to profit with
-    `margins` (then a target of 1 finds the budget that maximises profit: the last unit of spend just pays)."""
+    efficiency, Meridian's flexible budget), between `lowest` and `highest` (default: 0.05 and 4 times the recent
+    budget): a scan of TARGET_SCAN_POINTS budgets from the top down, then bisection above the first that meets the
+    target. When even the smallest budget misses the target, the answer says so and carries no split. The split
+    weighs new customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself, or of the contribution to
+    profit with `margins` (then a target of 1 finds the budget that maximises profit: the last unit of spend just
+    pays)."""
     if not (np.isfinite(target_roi) and target_roi > 0):
         raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
-    company = artifacts.table("company_spend").sort_values("week_start")
-    recent = float(company[artifacts.channels].iloc[-n_weeks:].to_numpy().sum()) or 1.0
+    recent = recent_budget(artifacts, n_weeks) or 1.0
     low, high = lowest or 0.05 * recent, highest or 4.0 * recent
+    covered = covered_share(artifacts)
+
+    def answer(budget: float, result: BudgetResult | None, note: str, met: bool = True) -> TargetBudget:
+        return TargetBudget(budget, result, note, met, recent, covered)
 
     def solve(budget: float) -> tuple[BudgetResult, float]:
         result = optimise_budget(
@@ -387,14 +435,20 @@ def budget_for_target_roi(
     grid = np.geomspace(low, high, TARGET_SCAN_POINTS)[::-1]
     high_result, high_mroi = solve(high)
     if high_mroi >= target_roi:
-        return high, high_result, f"the marginal ROI is still {high_mroi:.2f} at {high:.4g}, the largest budget tried"
+        return answer(high, high_result, f"the marginal ROI is still {high_mroi:.2f} at {high:.4g}, the largest budget tried")
     for above, budget in zip(grid, grid[1:]):
         low_result, low_mroi = solve(float(budget))
         if low_mroi >= target_roi:
             low, high = float(budget), float(above)
             break
     else:
-        return low, low_result, f"even {low:.4g}, the smallest budget tried, earns a marginal ROI of only {low_mroi:.2f}"
+        return answer(
+            low,
+            None,
+            f"no budget from {low:.4g} to {high:.4g} earns a marginal ROI of {target_roi:g}: even {low:.4g}, the "
+            f"smallest tried, earns only {low_mroi:.2f}, so there is no split to recommend for this target",
+            met=False,
+        )
     for _ in range(12):
         mid = (low * high) ** 0.5
         mid_result, mid_mroi = solve(mid)
@@ -404,4 +458,4 @@ def budget_for_target_roi(
             high = mid
         if high / low < 1.01:
             break
-    return low, low_result, f"marginal ROI {low_mroi:.2f} at this budget (target {target_roi:g})"
+    return answer(low, low_result, f"marginal ROI {low_mroi:.2f} at this budget (target {target_roi:g})")

@@ -146,6 +146,7 @@ def _split(
     """The budget and its best split: --budget as given, or the largest budget that still earns --target-roi (1 on
     the contribution to profit for --max-profit)."""
     from ..analysis.optimise import budget_for_target_roi, optimise_budget, subcategory_margins
+    from ..reporting.plan_words import coverage_words
 
     margin = subcategory_margins(artifacts, args.margin) if args.margin is not None else None
     if args.max_profit and margin is None:
@@ -164,7 +165,7 @@ def _split(
         )
         return args.budget, result
     target = 1.0 if args.max_profit else args.target_roi
-    budget, result, found = budget_for_target_roi(
+    found = budget_for_target_roi(
         artifacts,
         target,
         args.weeks,
@@ -174,9 +175,15 @@ def _split(
         new_customer_weight=args.new_customer_weight,
         margins=margin,
     )
+    flag = "--max-profit" if args.max_profit else "--target-roi"
+    if not found.met or found.result is None:
+        raise InputError(flag, found.note)
     what = "the budget that maximises profit" if args.max_profit else f"largest budget with a marginal ROI of at least {target:g}"
-    print(f"{what}: {budget:,.4g} ({artifacts.money.name}); {found}")
-    return budget, result
+    print(f"{what}: {found.budget:,.4g} ({artifacts.money.name}); {found.note}")
+    print(f"the recent budget (company spend over the last {args.weeks} weeks) was {found.recent_budget:,.4g}")
+    if found.covered_share < 1.0 - 1e-9:
+        print(f"note: {coverage_words(found.covered_share)}")
+    return found.budget, found.result
 
 
 def _print_split(args: argparse.Namespace, artifacts: Artifacts, budget: float, result: BudgetResult) -> None:

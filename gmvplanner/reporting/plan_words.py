@@ -10,7 +10,15 @@ from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
 from .tables import BASELINE_PLAN
 
-__all__ = ["company_spend", "scenario_key_table", "plan_sentence", "marginal_words", "paying_limit", "curve_sentence"]
+__all__ = [
+    "coverage_words",
+    "company_spend",
+    "scenario_key_table",
+    "plan_sentence",
+    "marginal_words",
+    "paying_limit",
+    "curve_sentence",
+]
 
 
 def company_spend(plan: pd.DataFrame, channels: list[str]) -> float:
@@ -95,3 +103,11 @@ def curve_sentence(curve: pd.DataFrame, budget: float, money: MoneyUnit, margin:
     else:
         where = f"this budget ({money.format(budget)}) is below it, so more spend would still pay"
     return f"More spend stops paying above about {money.format(limit)} company-wide: {where}."
+
+
+def coverage_words(covered: float) -> str:
+    """What a goal weighs when the model covers only some subcategories (`covered`: their share of company spend)."""
+    return (
+        f"the modelled subcategories receive {covered:.0%} of the company's spend; the goal weighs all of the spend "
+        "against their GMV only, so what spend earns in the other subcategories is not counted"
+    )

@@ -146,7 +146,9 @@ def test_target_roi_finds_the_budget_where_the_marginal_roi_reaches_it(trained_m
     art = load_artifacts(trained_mmm)
     free = {"max_change": None}  # per-channel limits scale with the budget; the bisection is tested without them
     target = marginal_roi(art, optimise_budget(art, 0.1, 8, **free))
-    budget, result, note = budget_for_target_roi(art, target, 8, **free)
+    found = budget_for_target_roi(art, target, 8, **free)
+    budget, result = found.budget, found.result
+    assert found.met and result is not None
     assert budget == pytest.approx(0.1, rel=0.05)
     assert marginal_roi(art, result) >= target
     assert result.table["recommended_crore"].sum() == pytest.approx(budget)
@@ -161,6 +163,21 @@ def test_optimize_cli_with_a_target_roi(trained_mmm):
         "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--target-roi", "1", "--budget", "1", "--weeks", "8"
     )
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+def test_a_target_roi_no_budget_meets_is_refused_with_no_split(trained_mmm, tmp_path):
+    """A goal that cannot be met says so and shows no split (issue 32 item 5), in the API and the CLI."""
+    from gmvplanner.analysis.optimise import budget_for_target_roi
+
+    art = load_artifacts(trained_mmm)
+    found = budget_for_target_roi(art, 1e9, 8)
+    assert not found.met and found.result is None and "no budget from" in found.note
+    out = tmp_path / "split.csv"
+    refused = run_cli(
+        "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--target-roi", "1e9", "--weeks", "8", "--out", out
+    )
+    assert refused.returncode == 2 and "--target-roi" in refused.stderr and "no budget from" in refused.stderr
+    assert "largest budget" not in refused.stdout and not out.exists()
 
 
 def test_weighing_new_customers_moves_the_budget_towards_channels_that_bring_them(trained_mmm):
@@ -272,3 +289,66 @@ def test_max_profit_cli_spends_until_the_last_rupee_just_pays(trained_mmm):
         "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--budget", "1", "--margin", "1.5", "--weeks", "8"
     )
     assert over.returncode == 2 and "at most 1" in over.stderr
+
+
+def test_the_trust_region_keeps_every_channel_within_the_spend_levels_seen(mmm_art):
+    from gmvplanner.analysis.budget_bounds import seen_range
+
+    company = mmm_art.table("company_spend")
+    budget = float(company[mmm_art.channels].iloc[-13:].to_numpy().sum())
+    result = optimise_budget(mmm_art, budget, 13, max_change=None)
+    low, high = seen_range(mmm_art, 13)
+    x = result.table.set_index("channel").loc[mmm_art.channels, "recommended_crore"].to_numpy()
+    assert (x >= low - 1e-9).all() and (x <= high + 1e-9).all()
+    assert result.outside_seen == () and result.seen_note == ""
+    assert "within the weekly spend levels the training data have shown" in result.method
+    # without it, the same split may go beyond them; an analyst's bounds beyond them are kept, and said
+    wide = {c: (0.0, budget) for c in mmm_art.channels}
+    j = int(np.argmax(high))
+    forced = {**wide, mmm_art.channels[j]: (high[j] * 1.5, budget)}
+    pushed = optimise_budget(mmm_art, max(budget, high[j] * 1.6), 13, bounds=forced, max_change=None)
+    assert mmm_art.channels[j] in pushed.outside_seen
+
+
+def test_the_printed_figures_come_from_one_set_of_refits(mmm_art):
+    """Expected uplift, its interval and P(beats) agree: the headline lies inside its own interval."""
+    result = optimise_budget(mmm_art, 0.1, 8)
+    lo, hi = result.uplift_interval
+    assert lo - 1e-9 <= result.uplift <= hi + 1e-9
+    assert (result.uplift > 0) == (result.p_beats_historical > 0.5) or result.uplift == pytest.approx(0.0, abs=1e-9)
+    for k in range(3):
+        assert result.recommended_gmv[k] - result.historical_gmv[k] == pytest.approx(result.uplift, rel=1e-9, abs=1e-6)
+
+
+class _Scorer:
+    """A stand-in for PlanScorer: linear channel responses with the given ROI per draw (input unit = base unit)."""
+
+    def __init__(self, roi: np.ndarray):
+        self.roi = roi  # (draws, channels)
+
+    def totals(self, plans):
+        return np.atleast_2d(plans) @ self.roi.mean(axis=0)
+
+    def draws(self, plans):
+        return np.atleast_2d(plans) @ self.roi.T
+
+
+@pytest.mark.parametrize("spread, moves", [(3.0, False), (0.01, True)])
+def test_the_historical_split_is_returned_when_every_channels_evidence_is_weak(mmm_art, monkeypatch, spread, moves):
+    """Channels whose ROI differ on average but whose refits scatter widely (weak evidence) keep the historical
+    split with the note saying why; the same averages known sharply move money."""
+    from gmvplanner.analysis import optimise
+
+    n = len(mmm_art.channels)
+    rng = np.random.default_rng(0)
+    mean_roi = np.linspace(0.5, 1.5, n)
+    roi = mean_roi + spread * rng.standard_normal((200, n)) * mean_roi
+    monkeypatch.setattr(optimise, "PlanScorer", lambda *args, **kwargs: _Scorer(roi))
+    monkeypatch.setattr(optimise, "scenario_totals", lambda *args: (0.0, -1.0, 1.0))
+    result = optimise.optimise_budget(mmm_art, 0.1, 8, max_change=None, trust_region=False)
+    moved = result.table["change_crore"].abs().sum()
+    if moves:
+        assert moved > 0.01 and result.note == "" and result.p_beats_historical > 0.8
+    else:
+        assert moved == pytest.approx(0.0, abs=1e-12)
+        assert result.note == optimise.HISTORICAL_NOTE
