@@ -37,7 +37,12 @@ def true_best(value, start: np.ndarray, budget: float, bounds: list[tuple[float,
 
 
 def optimiser_vs_truth(
-    art, truth: TrueProcess, n_weeks: int, bounds_range: tuple[float, float] | None = None, max_change: str | float | None = AUTO
+    art,
+    truth: TrueProcess,
+    n_weeks: int,
+    bounds_range: tuple[float, float] | None = None,
+    max_change: str | float | None = AUTO,
+    **options,
 ) -> pd.DataFrame:
     """The recommended split's true uplift over the historical split as % of the true best one's, at the last
     `n_weeks`' budget. With `bounds_range` (low, high), every channel is held between those multiples of its
@@ -50,7 +55,7 @@ def optimiser_vs_truth(
     if bounds_range is not None:
         bounds = [(bounds_range[0] * h, bounds_range[1] * h) for h in historical]
     result = optimise_budget(
-        art, budget, n_weeks, bounds=dict(zip(channels, bounds)) if bounds else None, max_change=max_change
+        art, budget, n_weeks, bounds=dict(zip(channels, bounds)) if bounds else None, max_change=max_change, **options
     )
     weeks = result.weeks
     subs = art.subcategories

@@ -35,10 +35,26 @@ SETTINGS = {  # None: --max-change auto; (MOVE_SCALE, MOVE_SCALE_WEAK): --max-ch
     "own_s1_w0.125": (1.0, 0.125),
     "own_s2_w0.25": (2.0, 0.25),
 }
+# the objective and trust region under --max-change auto (issue 31): the uplift's quantile over the refits (None: the
+# mean, as before 0.6.0) and whether each channel stays within the weekly spend levels the training data showed
+OBJECTIVES = {
+    "mean_free": {"quantile": None, "trust_region": False},
+    "mean_trust": {"quantile": None, "trust_region": True},
+    "q0.3_trust": {"quantile": 0.3, "trust_region": True},
+    "q0.2_trust": {"quantile": 0.2, "trust_region": True},
+    "q0.1_trust": {"quantile": 0.1, "trust_region": True},
+    "q0.05_trust": {"quantile": 0.05, "trust_region": True},
+    "q0.2_free": {"quantile": 0.2, "trust_region": False},
+}
 
 
 def score(art, truth, setting) -> tuple[float, float, float]:
     """Captured uplift (%) of the split under one setting, the stated P(beats historical) and whether it truly did."""
+    if isinstance(setting, dict):  # an objective setting, with the default move limits
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = optimiser_vs_truth(art, truth, 13, BOUNDS_RANGE, max_change=AUTO, **setting)
+        first = result.iloc[0]
+        return float(first["optimiser_uplift_pct"]), float(first["p_beats"]), float(first["truly_beats"])
     saved = (budget_bounds.MOVE_SCALE, budget_bounds.MOVE_SCALE_WEAK)
     try:
         if setting is not None and setting[0] is not None:
@@ -57,9 +73,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tag", required=True, help="the --tag of bench_truth.py --keep (comma-separated: several)")
     parser.add_argument("--media", default="weekly,monthly")
-    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated: " + ", ".join(SETTINGS))
+    every = {**SETTINGS, **OBJECTIVES}
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated: " + ", ".join(every))
     args = parser.parse_args()
-    settings = {name: SETTINGS[name] for name in args.settings.split(",")}
+    settings = {name: every[name] for name in args.settings.split(",")}
     rows = []
     folders = sorted(f for tag in args.tag.split(",") for f in (KEPT / tag).iterdir())
     for folder in folders:
