@@ -152,7 +152,7 @@ def _load(inputs: TrainingInputs) -> _Loaded:
     media = load_media(inputs.media, inputs.money.max_spend) if inputs.media is not None else None
     choose_window = partial(_covered_window, inputs, media)
     if inputs.engine == "spark":
-        from .data.spark_ingest import aggregate_orders_spark
+        from ..data.spark_ingest import aggregate_orders_spark
 
         aggregate = aggregate_orders_spark(inputs.orders, inputs.spark_master, choose_window)
     else:
