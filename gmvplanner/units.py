@@ -9,7 +9,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["CRORE", "LAKH", "SYMBOLS", "SPEND_UNITS", "MoneyUnit", "Axis", "RUPEES_IN_CRORE", "OWN_UNITS"]
+__all__ = ["ISO_4217", "CRORE", "LAKH", "SYMBOLS", "SPEND_UNITS", "MoneyUnit", "Axis", "RUPEES_IN_CRORE", "OWN_UNITS"]
 
 CRORE = 1e7  # rupees in one crore
 LAKH = 1e5  # rupees in one lakh
@@ -34,12 +34,23 @@ _STEPS_OTHER = ((1e6, "million"), (1e3, "thousand"))
 # one channel's spend in one row of a media file or scenario, in base units: ₹1 lakh crore (`limits.MAX_SPEND_CRORE`)
 MAX_SPEND_BASE = 1e12
 OWN_UNITS_MAX_SPEND = 1e5  # a weekly table's artifacts keep the limit they had (`limits.MAX_SPEND_CRORE`)
+# ISO 4217 codes of the currencies in use (the 2024 list, funds and metals left out): a money code outside it is a typo
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF
+    CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
+    HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+    MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP
+    TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+    """.split()
+)
 
 
 def _iso_code(code: str) -> str:
     """A currency code as ISO 4217 writes it (three letters, upper case); anything else is refused by name."""
     text = code.strip().upper()
-    if len(text) != 3 or not text.isalpha():
+    if text not in ISO_4217:
         raise ValueError(f"'{code}' is not an ISO 4217 currency code (three letters, e.g. INR, GBP, USD, EUR)")
     return text
 

@@ -29,6 +29,7 @@ __all__ = [
     "PROPOSAL_COLUMNS",
     "SHIFT_MULTIPLES",
     "NOISE_DRAWS",
+    "MAX_TEST_WEEKS",
     "experiment_weeks",
     "run_rates",
     "expected_sigma",
@@ -42,6 +43,9 @@ PROPOSAL_COLUMNS = ("channel", "start", "end", "delta_spend", "expected_sigma", 
 # (within the 0.25x-3x range the optimiser's benchmarks allow a channel)
 SHIFT_MULTIPLES = (0.25, 0.5, 2.0, 3.0)
 NOISE_DRAWS = 32  # simulated measurements per bootstrap refit in the preposterior analysis
+# a lift test longer than a year measures the season, not the channel; and every week of it is simulated per refit
+# (a million weeks took 24 GB in issue 32)
+MAX_TEST_WEEKS = 52
 SPREAD_QUANTILES = (0.1, 0.9)  # the 80% range of a test's true effect over the refits, as `why` states it
 
 
@@ -67,6 +71,8 @@ class ExperimentRules:
     def __post_init__(self) -> None:
         if self.n < 1 or self.max_weeks < 1:
             raise InputError("experiments", f"--n and --max-weeks must be 1 or more; got {self.n} and {self.max_weeks}")
+        if self.max_weeks > MAX_TEST_WEEKS:
+            raise InputError("--max-weeks", f"a test lasts from 1 to {MAX_TEST_WEEKS} weeks; got {self.max_weeks}")
         if not (np.isfinite(self.max_change) and self.max_change > 0):
             raise InputError("--max-change", f"give a fraction above 0 (1 = the channel's whole run rate); got {self.max_change}")
 

@@ -156,8 +156,15 @@ def monotone_signs(text: str) -> dict[str, int]:
         name, _, sign = item.partition("=")
         if not name.strip() or sign.strip() not in {"-1", "0", "1", "+1"}:
             raise argparse.ArgumentTypeError(f"'{item}' is not control=sign with sign -1, 0 or +1 (e.g. sla=-1,price=0)")
+        _once(out, name.strip())
         out[name.strip()] = int(sign.strip())
     return out
+
+
+def _once(pairs: dict, name: str) -> None:
+    """Refuse a NAME=value pair whose name came earlier in the same option (the last one would silently win)."""
+    if name in pairs:
+        raise argparse.ArgumentTypeError(f"'{name}' is given twice; give each name once")
 
 
 def margins(text: str) -> float | dict[str, float]:
@@ -174,11 +181,12 @@ def margins(text: str) -> float | dict[str, float]:
 
     if "=" not in text:
         return share(text.strip())
-    pairs = {}
+    pairs: dict[str, float] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         name, _, value = item.partition("=")
         if not name.strip() or not value.strip():
             raise argparse.ArgumentTypeError(f"'{item}' is not NAME=share; e.g. HomeAudio=0.3")
+        _once(pairs, name.strip())
         pairs[name.strip()] = share(value.strip(), f" for {name.strip()}")
     return pairs
 
@@ -246,6 +254,4 @@ def max_change(text: str) -> float | str | None:
     try:
         return bounded(float, 0, "a fraction, 'none' or 'auto'")(text)
     except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction such as 0.3, 'none', '{AUTO}' or '{OWN}', got '{text}'"
-        ) from None
+        raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3, 'none', '{AUTO}' or '{OWN}', got '{text}'") from None

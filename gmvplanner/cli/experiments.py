@@ -7,13 +7,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import add_artifacts_input, check_out, log, positive_int, positive_number, seed, subcategories
+from .common import add_artifacts_input, bounded, check_out, log, positive_int, positive_number, seed, subcategories
 
 if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
     from ..analysis.experiments import Proposals
     from ..model.artifacts import Artifacts
 
 __all__ = ["add_experiments_parser", "experiments"]
+
+MAX_TEST_WEEKS = 52  # analysis.experiments.MAX_TEST_WEEKS, repeated so that --help and option errors stay fast
+test_weeks = bounded(int, 1, "a whole number of weeks", maximum=MAX_TEST_WEEKS)
 
 
 def add_experiments_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -28,7 +31,12 @@ def add_experiments_parser(commands: argparse._SubParsersAction) -> argparse.Arg
     )
     add_artifacts_input(p)
     p.add_argument("--n", type=positive_int, default=3, help="propose at most this many tests (default: %(default)s)")
-    p.add_argument("--max-weeks", type=positive_int, default=8, help="each test's length in weeks (default: %(default)s)")
+    p.add_argument(
+        "--max-weeks",
+        type=test_weeks,
+        default=8,
+        help=f"each test's length in weeks, 1 to {MAX_TEST_WEEKS} (default: %(default)s)",
+    )
     p.add_argument(
         "--max-change",
         type=positive_number,

@@ -79,8 +79,9 @@ def check_layout_options(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error("--columns and the returns options read orders; a --weekly table names its columns itself")
     if args.engine == "spark" and reads_orders:
         parser.error("a column mapping and the returns options need --engine duckdb")
-    code = args.currency.strip()
-    if len(code) != 3 or not code.isalpha():
+    from ..units import ISO_4217
+
+    if args.currency.strip().upper() not in ISO_4217:
         parser.error(f"--currency '{args.currency}' is not an ISO 4217 code (three letters, e.g. INR, GBP, USD, EUR)")
 
 

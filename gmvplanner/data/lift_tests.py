@@ -18,10 +18,14 @@ from ..dates import week_start
 from ..errors import InputError
 from ..units import MoneyUnit
 from . import readers
+from .limits import MAX_AMOUNT
 
 __all__ = ["LIFT_COLUMNS", "LiftTests", "load_lift_tests"]
 
 LIFT_COLUMNS = ("channel", "start", "end", "delta_spend", "delta_gmv", "sigma")
+# a standard error below this share of the measured effect is a typing error (no lift test is that precise), and
+# it would give the test a weight that swamps every week of data and breaks the solve
+MIN_RELATIVE_SIGMA = 1e-6
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,20 @@ class LiftTests:
     def check_names(self, channels: list[str], subcategories: list[str]) -> None:
         """Raise naming the row when a test names a channel or subcategory the model does not have."""
         readers.check_scope_names(self.source, self.table, channels, subcategories)
+
+    def check_window(self, start: pd.Timestamp, end: pd.Timestamp) -> None:
+        """Raise naming the row when a test runs on days outside the data's window (`start` to `end`): the model
+        has no week to compare it with, so it would be left out while the manifest counts it."""
+        outside = (self.table["start"] < start) | (self.table["end"] > end)
+        readers.fail_at_first(
+            self.source,
+            outside,
+            lambda i: (
+                f"the test runs {self.table['start'].iloc[i]:%Y-%m-%d} to {self.table['end'].iloc[i]:%Y-%m-%d}, outside "
+                f"the data's {start:%Y-%m-%d} to {end:%Y-%m-%d}; retrain on data that cover it, or remove the row"
+            ),
+            "start",
+        )
 
     def weekly_extra_spend(self, shares: pd.DataFrame, money: MoneyUnit) -> list[dict]:
         """Per test: channel, delta_gmv, sigma and, per subcategory in its scope, a frame week_start, extra (spend
@@ -51,7 +69,10 @@ class LiftTests:
             for sub in scope:
                 frame = pd.DataFrame({"week_start": week_start(days), "extra": per_day * share[sub].to_numpy(), "test_days": 1})
                 groups[sub] = frame.groupby("week_start", as_index=False).sum()
-            out.append({"channel": test.channel, "delta_gmv": test.delta_gmv, "sigma": test.sigma, "groups": groups})
+            when = f"{test.start:%Y-%m-%d} to {test.end:%Y-%m-%d}"
+            out.append(
+                {"channel": test.channel, "delta_gmv": test.delta_gmv, "sigma": test.sigma, "groups": groups, "when": when}
+            )
         return out
 
     def to_json(self) -> dict:
@@ -76,16 +97,26 @@ def load_lift_tests(path: Path | str) -> LiftTests:
     `sigma` of 0 or less)."""
     path = Path(path)
     raw = readers.read_frame(path, LIFT_COLUMNS)
+    readers.refuse_misspelt_columns(path, list(raw.columns), (*LIFT_COLUMNS, "subcategory"))
     table = pd.DataFrame({"channel": raw["channel"].astype(str).str.strip()})
     readers.fail_at_first(path, table["channel"].isin(["", "nan"]), lambda i: "the channel is blank", "channel")
     for col in ("start", "end"):
         table[col] = readers.dates(path, col, raw[col], ("%Y-%m-%d",))
     readers.fail_at_first(path, table["end"] < table["start"], lambda i: "the test ends before it starts", "end")
     for col in ("delta_spend", "delta_gmv", "sigma"):
-        table[col] = readers.numeric(path, col, raw[col])
+        table[col] = readers.numeric(path, col, raw[col], low=-MAX_AMOUNT, high=MAX_AMOUNT)
         readers.fail_at_first(path, ~np.isfinite(table[col]), _blank_or_infinite(col), col)
     readers.fail_at_first(path, table["delta_spend"] == 0, lambda i: "delta_spend is 0: nothing was tested", "delta_spend")
     readers.fail_at_first(path, table["sigma"] <= 0, lambda i: "sigma must be above 0 (the test's standard error, ₹)", "sigma")
+    readers.fail_at_first(
+        path,
+        table["sigma"] < MIN_RELATIVE_SIGMA * table["delta_gmv"].abs(),
+        lambda i: (
+            f"sigma {table['sigma'].iloc[i]:g} is below a millionth of delta_gmv {table['delta_gmv'].iloc[i]:g}: "
+            "no test measures that precisely; give both in the same unit"
+        ),
+        "sigma",
+    )
     # a delta_gmv against the sign of delta_spend is kept: a noisy test measures that often when the effect is
     # small, and in the fit it pulls the channel towards zero (its coefficient cannot go below it)
     if "subcategory" in raw:
@@ -95,4 +126,16 @@ def load_lift_tests(path: Path | str) -> LiftTests:
         table["subcategory"] = None
     if table.empty:
         raise InputError(path, "has no tests")
+    _refuse_repeated_rows(path, table)
     return LiftTests(source=str(path), table=table)
+
+
+def _refuse_repeated_rows(path: Path, table: pd.DataFrame) -> None:
+    """A test given twice would count twice (twice the weight of one measurement): refuse it naming both rows."""
+    keys = table.astype(object).where(table.notna(), "").astype(str).agg("\x1f".join, axis=1).to_numpy()
+    repeated = pd.Series(keys).duplicated().to_numpy()
+    if repeated.any():
+        i = int(np.flatnonzero(repeated)[0])
+        first = int(np.flatnonzero(keys == keys[i])[0])
+        row, twin = readers.spreadsheet_row(i, path), readers.spreadsheet_row(first, path)
+        raise InputError(path, f"repeats row {twin} (the same test would count twice); remove one", row=row)

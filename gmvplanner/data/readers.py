@@ -27,6 +27,7 @@ from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 
 __all__ = [
     "check_scope_names",
+    "refuse_misspelt_columns",
     "MISSING",
     "DATE_FORMATS",
     "SNIFF_BYTES",
@@ -443,6 +444,28 @@ def option_date(option: str, text: str) -> pd.Timestamp:
     if not pd.Timestamp(EARLIEST_DATE) <= day <= pd.Timestamp(LATEST_DATE):
         raise InputError(option, f"date {text} is outside {EARLIEST_DATE} to {LATEST_DATE}")
     return day
+
+
+def _squashed(name: str) -> str:
+    """A column name without case, spaces, underscores or hyphens: 'Sub_Category' -> 'subcategory'."""
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def refuse_misspelt_columns(path: Path | str, found: list[str], known: list[str] | tuple[str, ...]) -> None:
+    """Raise naming a column that is not one of `known` but looks like one ('sub_category', 'Subcategory'): read as
+    an extra column it would be ignored, and a scope column ignored makes a row apply everywhere."""
+    for col in found:
+        if col in known:
+            continue
+        near = [k for k in known if _squashed(k) == _squashed(col)] or difflib.get_close_matches(
+            col, list(known), n=1, cutoff=0.8
+        )
+        if near:
+            raise InputError(
+                path,
+                f"column '{col}' is not one this file takes (did you mean '{near[0]}'?); its columns are {list(known)}",
+                column=col,
+            )
 
 
 def check_scope_names(path: Path | str, rows: pd.DataFrame, channels: list[str], subcategories: list[str]) -> None:

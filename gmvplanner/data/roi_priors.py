@@ -57,6 +57,7 @@ def load_roi_priors(path: Path | str) -> RoiPriors:
     """Read `channel,roi_low,roi_high[,subcategory]`; every bad cell names its row."""
     path = Path(path)
     raw = readers.read_frame(path, PRIOR_COLUMNS)
+    readers.refuse_misspelt_columns(path, list(raw.columns), (*PRIOR_COLUMNS, "subcategory"))
     table = pd.DataFrame({"channel": raw["channel"].astype(str).str.strip()})
     readers.fail_at_first(path, table["channel"].isin(["", "nan"]), lambda i: "the channel is blank", "channel")
     for col in ("roi_low", "roi_high"):

@@ -299,6 +299,7 @@ def _allocate(
         config.roi_priors.check_names(channels, subcategories)
     if config.lift_tests is not None:
         config.lift_tests.check_names(channels, subcategories)
+        config.lift_tests.check_window(start, end)
         config = replace(config, lift_tests=config.lift_tests.spread_for(shares, inputs.money))
     return _Spend(daily, weekly_allocated_spend(daily, shares), config)
 

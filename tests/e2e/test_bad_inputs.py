@@ -103,6 +103,7 @@ def _parquet_orders(env: Env, column: str, values: pa.Array) -> Path:
     return path
 
 
+LIFT_HEADER = "channel,start,end,delta_spend,delta_gmv,sigma"
 GMV_GONE = ["", "\\N", "-5"]  # two order lines with missing GMV, one with negative GMV
 BIG = "x" * 140_000  # a cell beyond Python's csv field limit (131,072 characters)
 
@@ -855,6 +856,79 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
             "--budget", "1", "--weeks", "4", "--bounds", str(e.write("b.csv", "channel,min_crore,max_crore\nTV,0,nan\n"))
         ),
         "row 2, column 'max_crore': cannot read number 'nan': not a number",
+    ),
+    # --- issue 32: the new surfaces (currency, options with NAME=value pairs, lift tests, priors, experiments)
+    ("currency not in ISO 4217", TRAIN, lambda e: e.train(extra=["--currency", "XYZ"]), "--currency 'XYZ' is not an ISO 4217"),
+    ("currency in umlauts", TRAIN, lambda e: e.train(extra=["--currency", "ÄÖÜ"]), "--currency 'ÄÖÜ' is not an ISO 4217"),
+    ("monotone key twice", TRAIN, lambda e: e.train(extra=["--monotone", "sla=-1,sla=1"]), "--monotone: 'sla' is given twice"),
+    (
+        "margin key twice",
+        TEST,
+        lambda e: e.optimize("--max-profit", "--weeks", "4", "--margin", "HomeAudio=0.2,HomeAudio=0.3"),
+        "--margin: 'HomeAudio' is given twice",
+    ),
+    (
+        "experiments max weeks a million",
+        TEST,
+        lambda e: ["experiments", "--artifacts", str(e.art), "--max-weeks", "1000000", "--quiet"],
+        "argument --max-weeks: must be a finite value from 1 to 52, got 1000000",
+    ),
+    *(
+        (
+            f"lift test delta_gmv {value}",
+            TRAIN,
+            lambda e, value=value: e.train(
+                lift_tests=e.write("l.csv", f"{LIFT_HEADER}\nSEM,2015-06-29,2015-07-26,0.01,{value},10\n")
+            ),
+            f"l.csv row 2, column 'delta_gmv': {words}",
+        )
+        for value, words in (("1e300", "1e+300 is above the largest plausible value"), ("inf", "'inf' is not a finite number"))
+    ),
+    (
+        "lift test sigma a billionth of delta_gmv",
+        TRAIN,
+        lambda e: e.train(lift_tests=e.write("l.csv", f"{LIFT_HEADER}\nSEM,2015-06-29,2015-07-26,0.01,1e12,1e-3\n")),
+        "l.csv row 2, column 'sigma': sigma 0.001 is below a millionth of delta_gmv",
+    ),
+    *(
+        (
+            f"lift test scope column {column}",
+            TRAIN,
+            lambda e, column=column: e.train(
+                lift_tests=e.write("l.csv", f"{LIFT_HEADER},{column}\nSEM,2015-06-29,2015-07-26,0.01,100,10,HomeAudio\n")
+            ),
+            f"l.csv, column '{column}': column '{column}' is not one this file takes (did you mean 'subcategory'?)",
+        )
+        for column in ("sub_category", "Subcategory")
+    ),
+    *(
+        (
+            f"roi priors scope column {column}",
+            TRAIN,
+            lambda e, column=column: e.train(
+                roi_priors=e.write("p.csv", f"channel,roi_low,roi_high,{column}\nSEM,0.5,2,HomeAudio\n")
+            ),
+            f"p.csv, column '{column}': column '{column}' is not one this file takes (did you mean 'subcategory'?); its columns",
+        )
+        for column in ("sub_category", "Subcategory")
+    ),
+    (
+        "lift test row twice",
+        TRAIN,
+        lambda e: e.train(
+            lift_tests=e.write(
+                "l.csv",
+                f"{LIFT_HEADER}\nSEM,2015-06-29,2015-07-26,0.01,100,10\nTV,2015-06-29,2015-07-26,0.01,100,10\n"
+                "SEM,2015-06-29,2015-07-26,0.01,100,10\n",
+            )
+        ),
+        "l.csv row 4: repeats row 2 (the same test would count twice)",
+    ),
+    (
+        "lift test before the data",
+        TRAIN,
+        lambda e: e.train(lift_tests=e.write("l.csv", f"{LIFT_HEADER}\nSEM,2012-06-04,2012-07-01,0.01,100,10\n")),
+        "l.csv row 2, column 'start': the test runs 2012-06-04 to 2012-07-01, outside the data's",
     ),
     ("no command", TEST, lambda e: [], "the following arguments are required: command"),
     ("unknown command", TEST, lambda e: ["forecast"], "invalid choice: 'forecast'"),
