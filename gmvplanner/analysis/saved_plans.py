@@ -9,9 +9,10 @@ import pandas as pd
 
 from ..library import SavedScenario, ScenarioLibrary
 from ..model.artifacts import MANIFEST, Artifacts, file_sha256
-from .scenarios import predict_scenario
+from ..units import MoneyUnit
+from .scenarios import money_columns, predict_scenario
 
-__all__ = ["OpenedPlan", "model_key", "model_label", "plan_results", "save_plan", "open_plan", "match_channels"]
+__all__ = ["OpenedPlan", "model_key", "model_label", "plan_results", "save_plan", "open_plan", "match_channels", "exported_plan"]
 
 
 class OpenedPlan(NamedTuple):
@@ -46,8 +47,20 @@ def plan_results(artifacts: Artifacts, plan: pd.DataFrame) -> dict[str, Any]:
         "gmv": {str(sub): float(value) for sub, value in by_subcategory.items()},
         "gmv_total": float(by_subcategory.sum()),
         "money": artifacts.money.name,
+        "money_unit": artifacts.money.to_json(),
         "channels": list(artifacts.channels),
     }
+
+
+def exported_plan(saved: SavedScenario) -> tuple[pd.DataFrame, str]:
+    """A saved plan as a scenario file holds it, with columns spend_unit and currency saying what its spend is in
+    (`load_scenario` then refuses it on a model in another unit), and that unit in words. A plan saved before
+    the unit was recorded is exported without them."""
+    unit = saved.results.get("money_unit")
+    if not isinstance(unit, dict):
+        return saved.plan, str(saved.results.get("money", "the unit of the model it was saved on"))
+    money = MoneyUnit.from_json(unit)
+    return saved.plan.assign(**money_columns(money)), money.name
 
 
 def save_plan(

@@ -24,12 +24,15 @@ from ..features.design import design_matrix, range_excess
 from ..model.artifacts import Artifacts
 from ..model.base import Predictive, PredictiveTotal
 from ..model.bundle import SubcategoryModel
+from ..units import MoneyUnit
 
 __all__ = [
     "SCENARIO_LEVERS",
     "ScenarioDesign",
     "load_scenario",
     "SCENARIO_NAME",
+    "MONEY_COLUMNS",
+    "money_columns",
     "known_verticals",
     "weekly_controls",
     "scenario_weekly",
@@ -80,6 +83,14 @@ def known_verticals(artifacts: Artifacts) -> dict[str, list[str]]:
 WEEKS_BEFORE_WINDOW, WEEKS_AFTER_WINDOW = WEEKS_PER_YEAR, 2 * WEEKS_PER_YEAR
 
 SCENARIO_NAME = "scenario"  # the column naming each plan in a file of several (the Scenario planner's saved plans)
+# the columns an exported plan carries to say what its spend is in (`money_columns`); a model in another unit or
+# currency refuses the plan instead of reading crore ₹ as millions of £
+MONEY_COLUMNS = ("spend_unit", "currency")
+
+
+def money_columns(money: MoneyUnit) -> dict[str, str]:
+    """The spend_unit and currency cells of a plan whose spend is in `money`'s input unit ('' for own units)."""
+    return {"spend_unit": money.spend_unit, "currency": money.currency}
 
 
 def load_scenario(
@@ -90,6 +101,7 @@ def load_scenario(
     named: bool = False,
     controls: list[str] | tuple[str, ...] = (),
     high_spend: float = MAX_SPEND_CRORE,
+    money: MoneyUnit | None = None,
 ) -> pd.DataFrame:
     """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide; `high_spend` the largest
     plausible one in that unit), optional levers.
@@ -101,11 +113,15 @@ def load_scenario(
     Dates move to the start of their week, which begins on weekday `week_starts_on` (0 = Monday; see
     `Artifacts.week_starts_on`). With `named`, the file holds several plans told apart by a `scenario` column
     (kept in the result), and every rule applies to each plan. `controls` are further numeric columns the model
-    takes (a weekly table's own controls, `weekly_controls`); blank cells take their recent values.
+    takes (a weekly table's own controls, `weekly_controls`); blank cells take their recent values. The columns
+    spend_unit and currency (an exported plan's, `money_columns`) must match `money`, the model's unit, when given.
+    A week that only names some subcategories, in a plan whose other weeks have rows for every subcategory (blank),
+    gets such a row too: its spend is company-wide, so the other subcategories keep that week (levers: recent).
     """
     path = Path(path)
     raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])])
     _check_columns(path, raw, channels, [*SCENARIO_LEVERS, *controls], named)
+    _check_money(path, raw, money)
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
     frame["week_start"] = week_start(frame["week_start"], week_starts_on)
     for channel in channels:
@@ -129,12 +145,56 @@ def load_scenario(
         frame.insert(0, SCENARIO_NAME, names.to_numpy())
     for name, plan in frame.groupby(SCENARIO_NAME, sort=False) if named else [(None, frame)]:
         _check_weeks(path, plan, channels, f" in scenario '{name}'" if named else "")
-    return frame
+    return _every_week_for_every_subcategory(frame, channels, named)
+
+
+def _check_money(path: Path, raw: pd.DataFrame, money: MoneyUnit | None) -> None:
+    """Refuse a plan whose spend_unit or currency column names another unit than the model's `money`."""
+    if money is None:
+        return
+    for column, expected in money_columns(money).items():
+        if column not in raw:
+            continue
+        cells = raw[column].astype(object).where(raw[column].notna(), "").astype(str).str.strip()
+        mismatch = _unit_mismatch(cells, column, expected, money)
+        readers.fail_at_first(path, cells.str.upper() != expected.upper(), mismatch, column)
+
+
+def _unit_mismatch(cells: pd.Series, column: str, expected: str, money: MoneyUnit) -> Callable[[int], str]:
+    """The message for row i of a plan whose `column` is not the model's `expected` unit or currency."""
+    return lambda i: (
+        f"the plan's spend is in {column} '{cells.iloc[i]}' but the model in --artifacts takes spend in {money.name} "
+        f"({column} '{expected}'); convert the plan, or use a model in its unit"
+    )
+
+
+def _every_week_for_every_subcategory(frame: pd.DataFrame, channels: list[str], named: bool) -> pd.DataFrame:
+    """Each plan with `_every_week_filled`."""
+    if "subcategory" not in frame:
+        return frame
+    if not named:
+        return _every_week_filled(frame, channels)
+    plans = [_every_week_filled(plan, channels) for _, plan in frame.groupby(SCENARIO_NAME, sort=False)]
+    return pd.concat(plans, ignore_index=True)
+
+
+def _every_week_filled(plan: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
+    """Add a blank-subcategory row (the week's spend, no levers) for each week that has only named rows, in a plan
+    that has blank rows: otherwise the other subcategories would silently lose that week."""
+    blank = plan["subcategory"].isna()
+    if not blank.any() or blank.all():
+        return plan
+    lonely = plan.loc[~plan["week_start"].isin(set(plan.loc[blank, "week_start"]))].drop_duplicates("week_start")
+    if lonely.empty:
+        return plan
+    kept = [c for c in plan.columns if c in (SCENARIO_NAME, "week_start", *channels)]
+    added = lonely[kept].assign(subcategory=None)
+    return pd.concat([plan, added], ignore_index=True)[plan.columns]
 
 
 def _check_columns(path: Path, raw: pd.DataFrame, channels: list[str], levers: list[str], named: bool) -> None:
     """Refuse any column that is not the week, a channel, a lever, subcategory, vertical (or the plan's name)."""
-    allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *([SCENARIO_NAME] if named else [])]
+    allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *MONEY_COLUMNS, *([SCENARIO_NAME] if named else [])]
     for column in raw.columns:
         if column not in allowed:
             raise InputError(

@@ -119,6 +119,10 @@ def check_out(out: Path | None, artifacts: Path) -> None:
     resolved = out.resolve()
     if resolved.is_dir():
         raise InputError("--out", f"{out} is a folder; give a file name such as predictions.csv")
+    if _is_database(resolved):
+        raise InputError(
+            "--out", f"{out} is a database (e.g. the scenario library); writing there would replace it, so give a new file name"
+        )
     for folder in (resolved.parent, *resolved.parent.parents):
         if (folder / "manifest.json").exists() or folder == Path(artifacts).resolve():
             raise InputError("--out", f"{out} is inside the artifacts folder {folder}; write it elsewhere")
@@ -127,6 +131,18 @@ def check_out(out: Path | None, artifacts: Path) -> None:
         parent = parent.parent
     if not os.access(parent, os.W_OK) or (resolved.exists() and not os.access(resolved, os.W_OK)):
         raise InputError("--out", f"no permission to write {out}")
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def _is_database(path: Path) -> bool:
+    """Whether `path` is an existing SQLite database file (the scenario library is one)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def subcategories(text: str) -> tuple[str, ...]:

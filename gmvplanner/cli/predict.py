@@ -46,7 +46,9 @@ def predict(args: argparse.Namespace) -> None:
     verticals = known_verticals(artifacts)
     high = artifacts.money.max_spend
     starts_on = artifacts.week_starts_on
-    scenario = load_scenario(args.scenario, artifacts.channels, verticals, starts_on, controls=controls, high_spend=high)
+    scenario = load_scenario(
+        args.scenario, artifacts.channels, verticals, starts_on, controls=controls, high_spend=high, money=artifacts.money
+    )
     for warning in date_warnings(artifacts, scenario["week_start"]) + range_warnings(artifacts, scenario):
         log.warning("warning: %s: %s", args.scenario, warning)
     result = predict_scenario(artifacts, scenario)

@@ -76,7 +76,10 @@ def _library(args: argparse.Namespace):
     from ..library import default_url, open_library
     from ..planner import app_artifacts_dir
 
-    return open_library(getattr(args, "database", None) or default_url(app_artifacts_dir()))
+    given = getattr(args, "database", None)
+    if given:
+        return open_library(given, given_by="--database")
+    return open_library(default_url(app_artifacts_dir()))
 
 
 def _author(args: argparse.Namespace) -> str:
@@ -102,6 +105,7 @@ def save_scenario(args: argparse.Namespace) -> None:
         known_verticals(artifacts),
         artifacts.week_starts_on,
         controls=weekly_controls(artifacts),
+        money=artifacts.money,
     )
     library = _library(args)
     saved = save_plan(library, artifacts, args.name, plan, _author(args), replace=args.replace)
@@ -145,13 +149,30 @@ def show_scenario(args: argparse.Namespace) -> None:
 
 def export_scenario(args: argparse.Namespace) -> None:
     """Write a saved scenario's plan as a scenario CSV."""
+    from ..analysis.saved_plans import exported_plan
     from ..planner import app_artifacts_dir
 
     check_out(args.out, app_artifacts_dir())
-    saved = _library(args).scenario(args.name)
+    library = _library(args)
+    _refuse_the_library_itself(args.out, library.url)
+    saved = library.scenario(args.name)
+    plan, unit = exported_plan(saved)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    saved.plan.to_csv(args.out, index=False, date_format="%Y-%m-%d")
-    print(f"wrote '{saved.name}' ({len(saved.plan)} rows) to {args.out}")
+    plan.to_csv(args.out, index=False, date_format="%Y-%m-%d")
+    print(f"wrote '{saved.name}' ({len(plan)} rows, spend in {unit}) to {args.out}")
+
+
+def _refuse_the_library_itself(out: Path, url: str) -> None:
+    """--out must not be the library's own file (SQLite), whatever path leads there."""
+    from sqlalchemy.engine import make_url
+
+    from ..errors import InputError
+
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and Path(database).resolve() == out.resolve():
+        raise InputError(
+            "--out", f"{out} is the scenario library's own file; writing there would replace it, so give a new file name"
+        )
 
 
 def rename_scenario(args: argparse.Namespace) -> None:

@@ -43,7 +43,7 @@ LIBRARY_FILE = "gmv_library.sqlite"  # the default library: this file beside the
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FLOAT_DIGITS = 15  # digits kept of every number in a stored plan (pandas' most)
 SQLITE_WAIT_SECONDS = 30  # how long a write waits for another session's write on SQLite
-
+ALEMBIC_TABLE = "alembic_version"  # where Alembic keeps the schema's revision
 
 
 class LibraryError(InputError):
@@ -105,12 +105,13 @@ _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def open_library(url: str) -> ScenarioLibrary:
-    """The library at `url`, its schema brought up to date on the first open in this process."""
+def open_library(url: str, given_by: str = f"${DATABASE_ENV}") -> ScenarioLibrary:
+    """The library at `url`, its schema brought up to date on the first open in this process; `given_by` names
+    where the URL came from (an option or the environment variable), for the messages."""
     with _ENGINES_LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
-            engine = _connect(url)
+            engine = _connect(url, given_by)
             _ENGINES[url] = engine
     return ScenarioLibrary(engine, url)
 
@@ -123,23 +124,56 @@ def close_library(url: str) -> None:
         engine.dispose()
 
 
-def _connect(url: str) -> Engine:
-    """An engine for `url` with the newest schema (SQLite: the folder is made and writers wait for each other)."""
+def _connect(url: str, given_by: str) -> Engine:
+    """An engine for `url` with the newest schema (SQLite: the folder is made and writers wait for each other).
+    A database that holds another application's tables is refused before anything is written to it."""
     try:
         parsed = make_url(url)
     except (sa.exc.ArgumentError, ValueError) as exc:
-        raise LibraryError(f"${DATABASE_ENV} is not a database URL ({exc}); e.g. sqlite:///path/to/library.sqlite") from exc
+        raise LibraryError(f"{given_by} is not a database URL ({exc}); e.g. sqlite:///path/to/library.sqlite") from exc
     options: dict[str, Any] = {"pool_pre_ping": True}
+    engine = None
     try:
         if parsed.get_backend_name() == "sqlite":
+            _check_sqlite_file(parsed.database, given_by)
             options["connect_args"] = {"timeout": SQLITE_WAIT_SECONDS}
-            if parsed.database:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, **options)
+        _refuse_other_applications(engine, url)
         upgrade(engine)
-    except (SQLAlchemyError, ImportError, OSError) as exc:
+    except (SQLAlchemyError, ImportError, OSError, LibraryError) as exc:
+        if engine is not None:
+            engine.dispose()
+        if isinstance(exc, LibraryError):
+            raise
         raise LibraryError(f"cannot open the library at {shown_url(url)}: {_reason(exc)}") from exc
     return engine
+
+
+def _check_sqlite_file(database: str | None, given_by: str) -> None:
+    """A SQLite library is a file: not memory (every plan would be lost when the program ends), not a folder."""
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        raise LibraryError(
+            f"{given_by} names a database in memory, which loses every saved plan when the command ends; "
+            f"give a file, e.g. sqlite:///path/to/{LIBRARY_FILE}"
+        )
+    if Path(database).is_dir():
+        raise LibraryError(
+            f"{given_by}: {database} is a folder; give a file in it, e.g. sqlite:///{Path(database) / LIBRARY_FILE}"
+        )
+
+
+def _refuse_other_applications(engine: Engine, url: str) -> None:
+    """Refuse a database that already holds tables but not the library's (another application's data): the
+    library would add its own tables and Alembic's `alembic_version` to it."""
+    found = set(sa.inspect(engine).get_table_names())
+    ours = {scenarios.name, experiments.name, ALEMBIC_TABLE}
+    if found and not found & ours:
+        listed = ", ".join(sorted(found)[:5]) + (", ..." if len(found) > 5 else "")
+        raise LibraryError(
+            f"{shown_url(url)} holds {len(found)} tables of another application ({listed}) and no scenario library; "
+            "nothing was written: give a new file or an empty database"
+        )
 
 
 def _reason(exc: BaseException) -> str:
@@ -352,11 +386,15 @@ class ScenarioLibrary:
             raise self._unreachable(exc) from exc
 
     def _one(self, table: sa.Table, name: str) -> sa.Row:
-        rows = self._rows(sa.select(table).where(table.c.name == str(name).strip()))
+        """The row named exactly `name`: a near name (other spaces or case) is only suggested, never acted on, so
+        a rename or delete cannot reach a plan the user did not name."""
+        rows = self._rows(sa.select(table).where(table.c.name == str(name)))
         if not rows:
-            known = self._rows(sa.select(table.c.name).order_by(table.c.name).limit(10))
-            listed = ", ".join(f"'{row.name}'" for row in known) or "none yet"
-            raise LibraryError(f"no {_kind(table)} named '{name}' (saved: {listed})")
+            known = [row.name for row in self._rows(sa.select(table.c.name).order_by(table.c.name))]
+            near = [k for k in known if k.strip().lower() == str(name).strip().lower()]
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            listed = ", ".join(f"'{k}'" for k in known[:10]) or "none yet"
+            raise LibraryError(f"no {_kind(table)} named '{name}'{hint} (saved: {listed})")
         return rows[0]
 
     def _rename(self, table: sa.Table, name: str, new_name: str) -> None:
@@ -367,7 +405,9 @@ class ScenarioLibrary:
                 taken = connection.execute(sa.select(table.c.id).where(table.c.name == new_name)).first()
                 if taken:
                     raise LibraryError(f"a {_kind(table)} named '{new_name}' is already saved; pick another name")
-                connection.execute(table.update().where(table.c.name == name).values(name=new_name, updated_at=_now()))
+                changed = connection.execute(table.update().where(table.c.name == name).values(name=new_name, updated_at=_now()))
+                if changed.rowcount != 1:  # deleted or renamed by someone else since `_one` found it
+                    raise LibraryError(f"no {_kind(table)} named '{name}' any more; nothing was renamed")
         except IntegrityError as exc:
             raise LibraryError(f"'{new_name}' was taken by someone else just now; pick another name") from exc
         except SQLAlchemyError as exc:
@@ -377,7 +417,7 @@ class ScenarioLibrary:
         self._one(table, name)
         try:
             with self.engine.begin() as connection:
-                connection.execute(table.delete().where(table.c.name == str(name).strip()))
+                connection.execute(table.delete().where(table.c.name == str(name)))
         except SQLAlchemyError as exc:
             raise self._unreachable(exc) from exc
 

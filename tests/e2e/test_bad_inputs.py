@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from gmvplanner import cli
+from gmvplanner.library import close_library
 
 from ..helpers import snapshot
 
@@ -1071,3 +1073,132 @@ def test_a_manifest_that_cannot_be_read_is_refused_in_plain_words(kind, tmp_path
         manifest.chmod(0)
     line = _refused_in_one_line(TEST, ["report", "--artifacts", str(art), "--out", str(tmp_path / "r.html")], capsys)
     assert "manifest.json" in line
+
+
+# --- the scenario library (issue 32): nothing a user points it at is replaced, extended or silently left unchanged
+def _saved_library(e: Env, *names: str) -> Path:
+    """A library file holding a plan under each of `names`, saved through the real CLI."""
+    library = e.tmp / "team.sqlite"
+    for name in names:
+        argv = ["scenarios", "save", "--name", name, "--scenario", str(e.scenario()), "--artifacts", str(e.art)]
+        assert _call(TEST, [*argv, "--database", f"sqlite:///{library}", "--quiet"]) == 0
+    close_library(f"sqlite:///{library}")
+    return library
+
+
+def _other_application(e: Env) -> Path:
+    """Another application's SQLite file: a table of its own, no library tables."""
+    path = e.tmp / "crm.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO customers (name) VALUES ('Asha')")
+    return path
+
+
+def _scenarios(library: Path | str, *args: str) -> list[str]:
+    url = library if isinstance(library, str) else f"sqlite:///{library}"
+    return ["scenarios", *args, "--database", url, "--quiet"]
+
+
+# (id, the file that must stay byte-identical and the argv, words the one-line error must hold)
+LIBRARY_CASES: list[tuple[str, Callable[[Env], tuple[Path, list[str]]], str]] = [
+    (
+        "export over the library itself",
+        lambda e: (lib := _saved_library(e, "Alpha"), _scenarios(lib, "export", "Alpha", "--out", str(lib))),
+        "--out: ",
+    ),
+    (
+        "export over the library by another path",
+        lambda e: (lib := _saved_library(e, "Alpha"), _scenarios(lib, "export", "Alpha", "--out", f"{e.tmp}/./x/../team.sqlite")),
+        "writing there would replace it",
+    ),
+    (
+        "export over another database",
+        lambda e: (db := _other_application(e), _scenarios(_saved_library(e, "Alpha"), "export", "Alpha", "--out", str(db))),
+        "crm.sqlite is a database",
+    ),
+    (
+        "database of another application",
+        lambda e: (
+            db := _other_application(e),
+            _scenarios(db, "save", "--name", "A", "--scenario", str(e.scenario()), "--artifacts", str(e.art)),
+        ),
+        "holds 1 tables of another application (customers) and no scenario library; nothing was written",
+    ),
+    (
+        "database of another application listed",
+        lambda e: (db := _other_application(e), _scenarios(db, "list")),
+        "of another application (customers)",
+    ),
+    (
+        "rename a name with a leading space",
+        lambda e: (lib := _saved_library(e, "Alpha"), _scenarios(lib, "rename", " Alpha", "Gamma")),
+        "no scenario named ' Alpha'; did you mean 'Alpha'?",
+    ),
+    (
+        "delete a name in other case",
+        lambda e: (lib := _saved_library(e, "Alpha"), _scenarios(lib, "delete", "alpha")),
+        "no scenario named 'alpha'; did you mean 'Alpha'?",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, setup, expected", LIBRARY_CASES, ids=[c[0] for c in LIBRARY_CASES])
+def test_the_library_refuses_and_keeps_every_file(name, setup, expected, tmp_path, small_data, guarded, capsys):
+    before = snapshot(guarded)
+    kept, argv = setup(Env(tmp_path, small_data, guarded))
+    files = {p: p.read_bytes() for p in tmp_path.glob("*.sqlite")}
+    line = _refused_in_one_line(TEST, argv, capsys)
+    assert expected in line, line
+    assert {p: p.read_bytes() for p in tmp_path.glob("*.sqlite")} == files and kept.exists()
+    assert snapshot(guarded) == before
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("sqlite:///:memory:", "--database names a database in memory, which loses every saved plan"),
+        ("sqlite://", "--database names a database in memory"),
+        ("not a url", "--database is not a database URL"),
+        ("FOLDER", "is a folder; give a file in it, e.g. sqlite:///"),
+    ],
+    ids=["memory", "memory by default", "not a url", "folder"],
+)
+def test_a_database_that_cannot_keep_a_library_is_refused_naming_the_option(
+    url, expected, tmp_path, guarded, capsys, monkeypatch
+):
+    monkeypatch.setenv("GMV_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    url = f"sqlite:///{tmp_path}" if url == "FOLDER" else url
+    line = _refused_in_one_line(TEST, ["scenarios", "list", "--database", url], capsys)
+    assert expected in line and "GMV_DATABASE_URL" not in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_bad_database_url_in_the_environment_blames_the_environment(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GMV_DATABASE_URL", "not a url")
+    line = _refused_in_one_line(TEST, ["scenarios", "list"], capsys)
+    assert "$GMV_DATABASE_URL is not a database URL" in line
+
+
+def test_an_exported_plan_carries_its_unit_and_a_model_in_another_unit_refuses_it(tmp_path, small_data, guarded, capsys):
+    e = Env(tmp_path, small_data, guarded)
+    library, out = _saved_library(e, "Alpha"), tmp_path / "alpha.csv"
+    assert _call(TEST, _scenarios(library, "export", "Alpha", "--out", str(out))) == 0
+    plan = pd.read_csv(out, keep_default_na=False)
+    assert set(plan["spend_unit"]) == {"crore"} and set(plan["currency"]) == {"INR"}
+    assert _call(TEST, e.predict(out)) == 0  # the model it came from reads it
+    pounds = e.write("pounds.csv", plan.assign(spend_unit="million", currency="GBP").to_csv(index=False))
+    line = _refused_in_one_line(TEST, e.predict(pounds), capsys)
+    assert "pounds.csv row 2, column 'spend_unit': the plan's spend is in spend_unit 'million'" in line
+    assert "takes spend in crore ₹" in line
+
+
+def test_a_week_naming_one_subcategory_keeps_that_week_for_the_others(tmp_path, small_data, guarded):
+    e = Env(tmp_path, small_data, guarded)
+    names = ["", "CameraAccessory", "", ""]  # week 2 only names CameraAccessory; the other rows are for every one
+    scenario = e.scenario(lambda f: f.assign(subcategory=names, discount=[None, 0.3, None, None]))
+    assert _call(TEST, e.predict(scenario)) == 0
+    predicted = pd.read_csv(tmp_path / "pred.csv")
+    subcategories = json.loads((guarded / "manifest.json").read_text())["subcategories"]
+    assert len(predicted) == 4 * len(subcategories)
+    assert predicted.groupby("subcategory")["week_start"].nunique().eq(4).all()
