@@ -39,6 +39,7 @@ class InputError(ValueError):
         self.file = str(file)
         self.column = column
         self.row = row
+        self.message = message  # without where: a caller that knows better where the input came from re-raises it
         where = shortened(self.file)
         if row is not None:
             where += f" row {row}"

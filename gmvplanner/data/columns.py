@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
@@ -88,6 +89,8 @@ class ColumnMapping:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        if self.date_format is not None:
+            check_date_format(self.date_format, "date_format")
         unknown = sorted(set(self.columns) - set(ROLES))
         if unknown:
             raise InputError("--columns", f"unknown role '{unknown[0]}'; the roles are {list(ROLES)}")
@@ -142,6 +145,29 @@ class ColumnMapping:
             "date_format": self.date_format,
             "cancelled_prefix": self.cancelled_prefix,
         }
+
+
+# a date and time every strptime format can write and read back: a format that cannot is not a format
+_SAMPLE_TIME = datetime(2015, 10, 17, 15, 11, 54, tzinfo=UTC)
+
+
+def check_date_format(fmt: str, source: str) -> None:
+    """Refuse a date_format that is not a strptime format with a year, a month and a day, blaming `source` (the
+    option or mapping file that gave it) rather than the orders file it would then fail to read."""
+    example = "e.g. %d/%m/%Y %H:%M for 17/10/2015 15:11"
+    try:
+        datetime.strptime(_SAMPLE_TIME.strftime(fmt), fmt)
+    except ValueError as exc:
+        raise InputError(source, f"date_format '{fmt}' is not a strptime format ({exc}); {example}") from None
+    missing = [
+        part
+        for part, codes in (("year", "%Y %y"), ("month", "%m %b %B"), ("day", "%d %j"))
+        if not any(code in fmt for code in codes.split())
+    ]
+    if missing:
+        raise InputError(
+            source, f"date_format '{fmt}' has no {' or '.join(missing)} (strptime codes such as %Y %m %d); {example}"
+        )
 
 
 def _repeated(items: list[str]) -> str | None:
@@ -218,6 +244,8 @@ def _mapping(pairs: list[tuple[str, str]], source: str) -> ColumnMapping:
     if twice:
         raise InputError(source, f"role '{twice}' is given twice; give each role one column")
     settings = {r: c for r, c in pairs if r in _OPTIONS}
+    if "date_format" in settings:
+        check_date_format(settings["date_format"], source)
     columns = {r: c for r, c in pairs if r not in _OPTIONS}
     mapping = ColumnMapping(columns, settings.get("date_format"), settings.get("cancelled_prefix"))
     if mapping.columns == PRESETS["eleckart"].columns and not settings:
@@ -236,12 +264,36 @@ def load_columns_file(path: Path) -> ColumnMapping:
     rows = list(csv.reader(lines))
     if not rows or [c.strip().lower() for c in rows[0]] != ["role", "column"]:
         raise InputError(path, "expected the header role,column (then one role,column pair a line)", row=1)
-    pairs = []
-    for number, row in enumerate(rows[1:], start=2):
+    pairs: list[tuple[str, str]] = []
+    for number, row in zip(_line_numbers(text), rows[1:]):
         if len(row) != 2 or not row[0].strip() or not row[1].strip():
             raise InputError(path, f"expected role,column; found {row}", row=number)
+        _check_file_row(path, number, row[0].strip(), row[1].strip(), pairs)
         pairs.append((row[0].strip(), row[1].strip()))
-    return _mapping(pairs, str(path))
+    try:
+        return _mapping(pairs, str(path))
+    except InputError as exc:  # a rule across rows (a required role missing): the file, not an option, is named
+        raise InputError(path, exc.message) from None
+
+
+def _line_numbers(text: str) -> list[int]:
+    """The file's line number of each data row (after the header), skipping blank and comment lines as the reader
+    does."""
+    kept = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.lstrip().startswith("#")]
+    return kept[1:]
+
+
+def _check_file_row(path: Path, number: int, role: str, column: str, earlier: list[tuple[str, str]]) -> None:
+    """One row of a mapping file: a known role or setting, not given before, a column no earlier role took, and a
+    readable date_format; each error names the file and the row."""
+    if role not in ROLES and role not in _OPTIONS:
+        raise InputError(path, f"unknown role '{role}'; the roles are {list(ROLES)} (settings: {list(_OPTIONS)})", row=number)
+    if role in dict(earlier):
+        raise InputError(path, f"role '{role}' is given twice; give each role one column", row=number)
+    if role == "date_format":
+        check_date_format(column, f"{path} row {number}")
+    elif column in {c for r, c in earlier if r not in _OPTIONS}:
+        raise InputError(path, f"column '{column}' is given two roles; give each column one role", row=number)
 
 
 # role -> spellings seen in shop exports (lower case, without spaces, dots or underscores), for the app's guess

@@ -81,8 +81,9 @@ def csv_names(path: Path | str, files: list[str], mapping: ColumnMapping | None 
     names = csv_header(files[0])
     opener = gzip.open if files[0].endswith(".gz") else open
     with opener(files[0], "rb") as fh:
-        if b"\x00" in fh.read(readers.SNIFF_BYTES):
-            raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
+        head = fh.read(readers.SNIFF_BYTES)
+    if b"\x00" in head:
+        raise InputError(path, readers.binary_problem(head))
     if len(names) < 2:
         raise InputError(path, f"not a table: found {len(names)} column(s); is it comma-separated?")
     readers.check_names(path, names)

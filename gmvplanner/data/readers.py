@@ -28,6 +28,7 @@ from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 __all__ = [
     "check_scope_names",
     "refuse_misspelt_columns",
+    "binary_problem",
     "MISSING",
     "DATE_FORMATS",
     "SNIFF_BYTES",
@@ -124,13 +125,31 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
         check_names(path, table.column_names)
     else:
         if b"\x00" in head:
-            raise InputError(path, "not a table: expected a CSV or Parquet file, found binary data")
+            raise InputError(path, binary_problem(head))
         table = _read_csv(path, head, as_strings)
     if table.num_columns < 2:
         raise InputError(path, f"not a table: found {table.num_columns} column(s); is it comma-separated?")
     if table.num_rows == 0:
         raise InputError(path, "has a header but no data rows")
     return table
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # how UTF-16 text starts (little- and big-endian), as Excel saves "Unicode text"
+
+
+def binary_problem(head: bytes) -> str:
+    """What is wrong with a file whose first bytes `head` hold NUL bytes: UTF-16 text (a byte-order mark, or a first
+    line that reads as UTF-16 with a comma, semicolon or tab in it), or binary data."""
+    if head.startswith(UTF16_BOMS) or any(_utf16_table_line(head, encoding) for encoding in ("utf-16-le", "utf-16-be")):
+        return "is UTF-16 text, which is not read here: save it as UTF-8 (in Excel: Save As, CSV UTF-8)"
+    return "not a table: expected a CSV or Parquet file, found binary data"
+
+
+def _utf16_table_line(head: bytes, encoding: str) -> bool:
+    """Whether `head` starts with a line of a table written in `encoding` (UTF-16 without a byte-order mark)."""
+    first = head[: min(len(head), 400) // 2 * 2]  # whole UTF-16 code units
+    text = first.decode(encoding, errors="replace").split("\n", 1)[0]
+    return len(text) >= 3 and "\ufffd" not in text and "\x00" not in text and any(sep in text for sep in ",;\t")
 
 
 def check_names(path: Path | str, names: list[str]) -> None:

@@ -7,8 +7,8 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -130,6 +130,20 @@ def check_destination(dest: Path | str) -> None:
         raise ArtifactError(f"{dest}: no permission to write there; choose another --artifacts folder")
 
 
+def _new_sibling_folder(dest: Path) -> Path:
+    """A new, empty folder beside `dest` to write into, made with the umask's permissions (0755 under umask 022)
+    so that an app running as another user can read the artifacts once they are moved into place
+    (`tempfile.mkdtemp` makes it 0700 whatever the umask)."""
+    for _ in range(100):
+        tmp = dest.parent / f".{dest.name}.tmp-{secrets.token_hex(6)}"
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        return tmp
+    raise ArtifactError(f"{dest.parent}: could not make a new folder to write the artifacts in")
+
+
 def write_artifacts(
     dest: Path,
     models: dict[str, SubcategoryModel],
@@ -141,7 +155,7 @@ def write_artifacts(
     dest = Path(dest)
     check_destination(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    tmp = _new_sibling_folder(dest)
     try:
         files = {}
         for sub, model in models.items():

@@ -125,6 +125,13 @@ def _mixed_lake(env: Env, odd: str) -> Path:
     return lake
 
 
+def _utf16(env: Env, name: str, text: str) -> Path:
+    """`text` saved as Excel's "Unicode text" saves it: UTF-16 with a byte-order mark."""
+    path = env.tmp / name
+    path.write_bytes(text.encode("utf-16"))
+    return path
+
+
 def _weekly(env: Env, edit: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f) -> Path:
     weeks = pd.date_range("2014-01-06", periods=60, freq="7D")
     frame = pd.DataFrame({"week_start": weeks.strftime("%Y-%m-%d"), "gmv": 100.0, "tv": 1.0, "sem": 2.0})
@@ -932,6 +939,62 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         lambda e: e.train(lift_tests=e.write("l.csv", f"{LIFT_HEADER}\nSEM,2012-06-04,2012-07-01,0.01,100,10\n")),
         "l.csv row 2, column 'start': the test runs 2012-06-04 to 2012-07-01, outside the data's",
     ),
+    *(
+        (
+            f"date_format {fmt}",
+            TRAIN,
+            lambda e, fmt=fmt: e.train(extra=["--columns", f"order_date=order_date,gmv=gmv,date_format={fmt}"]),
+            f"--columns: date_format '{fmt}' {words}",
+        )
+        for fmt, words in (("%d/%m/%Q", "is not a strptime format"), ("dd/mm/yyyy", "has no year or month or day"))
+    ),
+    (
+        "columns file date_format",
+        TRAIN,
+        lambda e: e.train(
+            extra=["--columns-file", str(e.write("m.csv", "role,column\norder_date,order_date\ngmv,gmv\ndate_format,%Q\n"))]
+        ),
+        "m.csv row 4: date_format '%Q' is not a strptime format",
+    ),
+    (
+        "columns file role twice after a comment",
+        TRAIN,
+        lambda e: e.train(
+            extra=["--columns-file", str(e.write("m.csv", "role,column\n# ours\norder_date,order_date\ngmv,gmv\ngmv,units\n"))]
+        ),
+        "m.csv row 5: role 'gmv' is given twice",
+    ),
+    (
+        "columns file unknown role",
+        TRAIN,
+        lambda e: e.train(extra=["--columns-file", str(e.write("m.csv", "role,column\norder_date,order_date\namount,gmv\n"))]),
+        "m.csv row 3: unknown role 'amount'; the roles are",
+    ),
+    (
+        "columns file without order_date",
+        TRAIN,
+        lambda e: e.train(extra=["--columns-file", str(e.write("m.csv", "role,column\ngmv,gmv\n"))]),
+        "m.csv: the role order_date is required",
+    ),
+    (
+        "orders in UTF-16",
+        TRAIN,
+        lambda e: e.train(orders=_utf16(e, "o.csv", f"{ORDER_HEADER}\n{order_line()}\n")),
+        "o.csv: is UTF-16 text, which is not read here: save it as UTF-8",
+    ),
+    (
+        "media in UTF-16",
+        TRAIN,
+        lambda e: e.train(media=_utf16(e, "m.csv", e.data["media"].read_text())),
+        "m.csv: is UTF-16 text",
+    ),
+    ("scenario in UTF-16", TEST, lambda e: e.predict(_utf16(e, "s.csv", e.scenario().read_text())), "s.csv: is UTF-16 text"),
+    (
+        "target roi no budget earns",
+        TEST,
+        lambda e: e.optimize("--target-roi", "1e9", "--weeks", "4"),
+        "--target-roi: no budget from",
+    ),
     ("no command", TEST, lambda e: [], "the following arguments are required: command"),
     ("unknown command", TEST, lambda e: ["forecast"], "invalid choice: 'forecast'"),
 ]
@@ -1202,3 +1265,17 @@ def test_a_week_naming_one_subcategory_keeps_that_week_for_the_others(tmp_path, 
     subcategories = json.loads((guarded / "manifest.json").read_text())["subcategories"]
     assert len(predicted) == 4 * len(subcategories)
     assert predicted.groupby("subcategory")["week_start"].nunique().eq(4).all()
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o755), (0o027, 0o750)])
+def test_the_artifacts_folder_honours_the_umask(umask, mode, tmp_path, small_data, guarded):
+    """An app running as another user (in the group, or anyone under umask 022) can read what training wrote."""
+    e = Env(tmp_path, small_data, tmp_path / "art")
+    old = os.umask(umask)
+    try:
+        assert _call(TRAIN, [*_weekly_argv(e, _weekly(e)), "--trees", "5"]) == 0
+    finally:
+        os.umask(old)
+    assert (e.art / "manifest.json").exists()
+    assert e.art.stat().st_mode & 0o777 == mode
+    assert (e.art / "manifest.json").stat().st_mode & 0o777 == mode & 0o666
