@@ -8,7 +8,7 @@ was pruned or no longer has a manifest, sessions open the original artifacts fol
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .model.artifacts import MANIFEST
@@ -36,6 +36,17 @@ def default_version(base: Path) -> Path | None:
     return path
 
 
+def _new_file(folder: Path) -> tuple[int, str]:
+    """A new file in `folder` open for writing, with the umask's permissions (0644 under umask 022) so an app
+    running as another user can read the choice (`tempfile.mkstemp` makes it 0600 whatever the umask)."""
+    while True:
+        path = folder / f".{DEFAULT_FILE}-{secrets.token_hex(6)}"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(path)
+        except FileExistsError:
+            continue
+
+
 def set_default_version(base: Path, version: Path) -> Path | None:
     """Make `version` (a folder in `versions_dir(base)`, or `base` itself for the original) the one new sessions
     open. The file is replaced atomically, so a session starting meanwhile reads the old choice or the new one.
@@ -47,7 +58,7 @@ def set_default_version(base: Path, version: Path) -> Path | None:
     folder = versions_dir(base)
     if version.resolve().parent != folder.resolve() or not (version / MANIFEST).is_file():
         raise ValueError(f"{version} is not a model version of {base} (versions are folders in {folder})")
-    fd, tmp = tempfile.mkstemp(prefix=f".{DEFAULT_FILE}-", dir=folder)
+    fd, tmp = _new_file(folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(version.name + "\n")

@@ -1,5 +1,6 @@
 """The version everyone opens: a file beside the versions, written atomically, ignored once its version is gone."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -73,3 +74,13 @@ def test_only_a_version_of_these_artifacts_can_be_chosen(base, tmp_path):
     with pytest.raises(ValueError, match="is not a model version of"):
         set_default_version(base, half)
     assert not default_file(base).exists()
+
+
+def test_the_choice_is_readable_by_an_app_running_as_another_user(base):
+    version = _version(base, "20260101-000000-000000")
+    old = os.umask(0o022)
+    try:
+        set_default_version(base, version)
+    finally:
+        os.umask(old)
+    assert default_file(base).stat().st_mode & 0o777 == 0o644
