@@ -45,6 +45,9 @@ OBJECTIVES = {
     "q0.1_trust": {"quantile": 0.1, "trust_region": True},
     "q0.05_trust": {"quantile": 0.05, "trust_region": True},
     "q0.2_free": {"quantile": 0.2, "trust_region": False},
+    "ra0.84_trust": {"risk_aversion": 0.84, "trust_region": True},
+    "ra1.28_trust": {"risk_aversion": 1.28, "trust_region": True},
+    "ra2_trust": {"risk_aversion": 2.0, "trust_region": True},
 }
 
 

@@ -5,8 +5,7 @@ import numpy as np
 import pandas as pd
 
 from gmvplanner.features.transforms import hill
-from gmvplanner.model.mmm import LiftRow, MediaMixRegression
-from gmvplanner.model.mmm import Pooling
+from gmvplanner.model.mmm import LiftRow, MediaMixRegression, Pooling
 from gmvplanner.model.mmm.shrinkage import estimate_pooling
 from gmvplanner.model.mmm.solver import roi_in_data_units
 
