@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..config import AUTO, ROBUST_QUANTILE, interval_quantiles
+from ..config import AUTO, ROBUST_QUANTILE, UPLIFT_SPREAD_INFLATION, interval_quantiles
 from ..data.limits import MAX_AMOUNT
 from ..dates import week_start
 from ..errors import InputError
@@ -216,6 +216,7 @@ def optimise_budget(
     margins: dict[str, float] | None = None,
     trust_region: bool = True,
     quantile: float | None = ROBUST_QUANTILE,
+    inflation: float = UPLIFT_SPREAD_INFLATION,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the `quantile` (20%)
     of the uplift over the historical split across the models' bootstrap refits (None: the mean, less
@@ -249,7 +250,7 @@ def optimise_budget(
     start_x = feasible_start(share, limits.lo, limits.hi, budget)
 
     scorer = PlanScorer(artifacts, weeks, channels, margins)
-    objective = Objective(scorer, historical, risk_aversion, extra, quantile)
+    objective = Objective(scorer, historical, risk_aversion, extra, quantile, inflation)
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
     if _smooth(artifacts):
         step = max(budget, 1.0) * SOLVER_STEP
@@ -260,7 +261,7 @@ def optimise_budget(
     note = ""
     if objective.value(x) <= objective.value(start_x):
         x, note = start_x, HISTORICAL_NOTE  # never recommend a plan the evidence does not say beats the feasible start
-    gmv = objective if margins is None else Objective(PlanScorer(artifacts, weeks, channels), historical)
+    gmv = objective if margins is None else Objective(PlanScorer(artifacts, weeks, channels), historical, inflation=inflation)
     return _result(artifacts, weeks, limits, historical, x, (objective, gmv), shares, new_customer_weight, note, risk_aversion)
 
 
