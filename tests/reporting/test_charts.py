@@ -109,3 +109,13 @@ def test_nice_ticks_are_round_and_distinct_on_any_range():
     for low, high in [(15.86780, 15.86781), (1e6, 1e6 + 3), (-2.0, 2.0), (15.8678, 15.8678)]:
         labels = nice_ticks(low, high).labels
         assert len(labels) >= 2 and len(set(labels)) == len(labels), (low, high, labels)
+
+
+def test_the_budget_curves_marked_labels_do_not_overlap():
+    curve = pd.DataFrame(
+        {"budget": [1e7, 2e7, 3e7], "allocated": [0.5e7, 1e7, 1.5e7], "gmv": [5e7, 6e7, 6.5e7], "no_media": [4e7] * 3}
+    ).assign(gmv_lower=lambda f: f["gmv"] * 0.9, gmv_upper=lambda f: f["gmv"] * 1.1)
+    points = pd.DataFrame({"label": ["historical split", "recommended split"], "budget": [2e7, 2e7], "gmv": [6e7, 6.02e7]})
+    fig = charts.budget_response_figure(curve, points)
+    marked = {t.name: t.textposition for t in fig.data if t.mode == "markers+text"}
+    assert marked == {"historical split": "bottom right", "recommended split": "top left"}  # the higher one above

@@ -99,14 +99,15 @@ def budget_response_figure(curve: pd.DataFrame, points: pd.DataFrame, money: Mon
             line={"color": "#7f7f7f", "dash": "dash"},
         )
     )
-    for (_, point), color in zip(points.iterrows(), ("#ff7f0e", "#2ca02c", "#d62728")):
+    places = _label_places(points["gmv"])
+    for (_, point), color, place in zip(points.iterrows(), ("#ff7f0e", "#2ca02c", "#d62728"), places):
         fig.add_trace(
             go.Scatter(
                 x=[point["budget"] / div],
                 y=[point["gmv"] / div],
                 mode="markers+text",
                 text=[point["label"]],
-                textposition="top left",
+                textposition=place,
                 marker={"size": 12, "color": color},
                 name=point["label"],
             )
@@ -114,3 +115,14 @@ def budget_response_figure(curve: pd.DataFrame, points: pd.DataFrame, money: Mon
     layout(fig, "Total GMV against total budget", f"GMV over the horizon ({unit})", x_title=f"budget over the horizon ({unit})")
     fig.update_layout(hovermode="closest")
     return fig
+
+
+# where the marked points' labels go, the highest point's first: the points often share a budget and nearly their
+# GMV (the historical and the recommended split), so their labels go above and below, never on top of each other
+LABEL_PLACES = ("top left", "bottom right", "middle left")
+
+
+def _label_places(gmv: pd.Series) -> list[str]:
+    """A label position per marked point, by its rank in GMV (LABEL_PLACES)."""
+    ranks = gmv.rank(method="first", ascending=False).astype(int).to_numpy() - 1
+    return [LABEL_PLACES[r % len(LABEL_PLACES)] for r in ranks]
