@@ -201,7 +201,7 @@ def main() -> None:
         "Training runs in the background into a new model version; the version in use is never changed under you "
         "or anyone else.",
     )
-    valid = uploads_ui()
+    valid = uploads_ui() if may(Action.UPLOAD, "Uploading files") else {}
     options = options_ui(art, valid)
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"
