@@ -308,3 +308,40 @@ def test_a_shops_export_is_mapped_and_checked_in_a_real_browser(server, tmp_path
         browser.close()
     assert "order_date=InvoiceDate" in mapping and "price=UnitPrice" in mapping and "cancelled_prefix=C" in mapping
     assert summary.startswith("online_retail.csv:")
+
+
+def test_a_library_delete_is_confirmed_for_its_plan_only_and_can_be_undone(trained_mmm, tmp_path):
+    """Issue 32: tick 'Yes, delete' for one plan and delete it; the next plan's box is not ticked, its Delete not
+    live, the list no longer holds the deleted plan, and 'Undo delete' brings it back."""
+    from playwright.sync_api import expect, sync_playwright
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    env = {"GMV_DATABASE_URL": f"sqlite:///{tmp_path / 'team.sqlite'}"}
+    with sync_playwright() as pw, running_app(trained_mmm, env=env) as url:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        for name in ("Q3 TV +50%", "scratch A"):  # newest first: 'scratch A' is the one picked
+            _save_in_a_browser(browser, url, name)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{url}/scenario_planner", wait_until="domcontentloaded")
+        sure_a = page.get_by_role("checkbox", name="Yes, delete 'scratch A'")
+        expect(sure_a).to_be_attached(timeout=60_000)
+        _wait_until_idle(page)
+        delete = page.get_by_role("button", name="Delete", exact=True)
+        expect(delete).to_be_disabled()
+        page.get_by_text("Yes, delete 'scratch A'").click()
+        expect(delete).to_be_enabled(timeout=30_000)
+        delete.click()
+        expect(page.get_by_text("Deleted 'scratch A'.")).to_be_visible(timeout=30_000)
+        sure_q3 = page.get_by_role("checkbox", name="Yes, delete 'Q3 TV +50%'")
+        expect(sure_q3).to_be_attached(timeout=30_000)
+        expect(sure_q3).not_to_be_checked()
+        expect(delete).to_be_disabled()
+        expect(sure_a).to_have_count(0)
+        page.screenshot(path=str(tmp_path / "deleted.png"), full_page=True)
+        page.get_by_role("button", name="Undo delete").click()
+        expect(page.get_by_text("Restored 'scratch A'.")).to_be_visible(timeout=30_000)
+        expect(sure_a).to_be_attached(timeout=30_000)
+        expect(sure_a).not_to_be_checked()
+        expect(delete).to_be_disabled()
+        browser.close()
