@@ -36,6 +36,7 @@ __all__ = [
     "signed_in_user",
     "require_user",
     "can_save_scenarios",
+    "can_upload",
     "may",
     "sidebar_user_ui",
     "default_version_ui",
@@ -100,6 +101,11 @@ def signed_in_user() -> User:
 def can_save_scenarios() -> bool:
     """Whether this session may save and edit scenarios in the shared library (planners and modellers)."""
     return signed_in_user().can(Action.SAVE_SCENARIOS)
+
+
+def can_upload() -> bool:
+    """Whether this session may upload files (planners and modellers; viewers only look)."""
+    return signed_in_user().can(Action.UPLOAD)
 
 
 def may(action: Action, doing: str) -> bool:

@@ -18,12 +18,14 @@ from gmvplanner.access import Action
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
 from gmvplanner.data.columns import ROLES as COLUMN_ROLES
 from gmvplanner.data.columns import ColumnMapping, guess_mapping, parse_columns
+from gmvplanner.data.currency_guess import guess_currency, region_values
 from gmvplanner.data.preview import orders_header, preview_orders
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.model.base import MODEL_KINDS, model_names
 from gmvplanner.model.train_config import TrainConfig
+from gmvplanner.reporting.orders_preview import preview_table
 from gmvplanner.units import SPEND_UNITS, MoneyUnit
 
 ROLES = {
@@ -37,8 +39,11 @@ ROLES = {
 }
 
 
+NOT_IN_FILE = "(not in this file)"  # a role's choice when the export has no column for it
+
+
 def _mapping_text(mapping: ColumnMapping | None) -> str:
-    """A mapping as the text box shows it: role=column pairs, then its settings."""
+    """A mapping as one line of role=column pairs, then its settings (how a choice is remembered per header)."""
     if mapping is None:
         return ""
     pairs = [f"{r}={c}" for r, c in mapping.columns.items()]
@@ -46,31 +51,74 @@ def _mapping_text(mapping: ColumnMapping | None) -> str:
     return ",".join(pairs)
 
 
+def _start_from(header: list[str], key: str) -> None:
+    """Fill the mapping step's widgets of this header when they are not drawn yet (first upload, or back on the page):
+    the choice made before for this header, else the guess."""
+    if f"{key}_order_date" in st.session_state:
+        return
+    remembered = st.session_state.setdefault("column_mappings", {}).get(tuple(header))
+    try:
+        start = parse_columns(remembered, "column mapping") if remembered else guess_mapping(header)
+    except InputError:
+        start = guess_mapping(header)
+    columns = start.columns if start is not None else {}
+    for role in COLUMN_ROLES:
+        st.session_state[f"{key}_{role}"] = columns.get(role, NOT_IN_FILE)
+    st.session_state[f"{key}_date_format"] = (start.date_format if start else None) or ""
+    st.session_state[f"{key}_cancelled_prefix"] = (start.cancelled_prefix if start else None) or ""
+
+
+def roles_ui(header: list[str], key: str) -> ColumnMapping:
+    """A select box per role, filled from the file's header (required roles first), and the two settings; the
+    mapping they make (InputError naming what is wrong, e.g. no date column)."""
+    _start_from(header, key)
+    st.markdown("**Columns of the orders file**: pick the column that plays each role.")
+    cells = st.columns(4)
+    columns = {}
+    for i, (role, meaning) in enumerate(COLUMN_ROLES.items()):
+        picked = cells[i % 4].selectbox(role, [NOT_IN_FILE, *header], key=f"{key}_{role}", help=meaning)
+        if picked != NOT_IN_FILE:
+            columns[role] = picked
+    c1, c2 = st.columns(2)
+    date_format = c1.text_input(
+        "Date format (blank: YYYY-MM-DD hh:mm:ss)", key=f"{key}_date_format", help="strptime codes, e.g. %m/%d/%Y %H:%M"
+    )
+    prefix = c2.text_input("Cancelled orders: order ids starting with (blank: none)", key=f"{key}_cancelled_prefix")
+    pairs = [f"{r}={c}" for r, c in columns.items()]
+    pairs += [f"{k}={v.strip()}" for k, v in (("date_format", date_format), ("cancelled_prefix", prefix)) if v.strip()]
+    text = ",".join(pairs)
+    st.session_state["column_mappings"][tuple(header)] = text
+    return parse_columns(text, "column mapping")
+
+
+def currency_ui(path: Path, mapping: ColumnMapping, key: str) -> str:
+    """The currency box, filled with the guess from the country column and the preset (kept once the user edits)."""
+    guess = guess_currency(mapping, region_values(path, mapping))
+    if st.session_state.get(f"{key}_currency_guess") != guess.code or f"{key}_currency" not in st.session_state:
+        st.session_state[f"{key}_currency"] = st.session_state[f"{key}_currency_guess"] = guess.code  # a new guess refills
+    currency = st.text_input("Currency (ISO 4217, e.g. INR, GBP, USD, EUR)", key=f"{key}_currency")
+    st.caption(f"Guessed {guess.code}: {guess.reason}.")
+    return currency
+
+
 def mapping_ui(path: Path) -> tuple[planner.OrdersLayout, str]:
     """The mapping step after an orders upload: a guess from the header (or the choice made before for the same
-    header), editable, with the currency and a preview of the first rows as the model will read them. Returns the
-    layout and a key that changes whenever the choice does."""
+    header), editable role by role, with the currency guessed and a preview of the first rows as the model will
+    read them. Returns the layout and a key that changes whenever the choice does."""
     header = orders_header(path)
-    remembered = st.session_state.setdefault("column_mappings", {})  # header -> the text chosen for it
-    guess = guess_mapping(header)
-    box_key = "orders_mapping_" + hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:12]
-    if box_key not in st.session_state:
-        st.session_state[box_key] = remembered.get(tuple(header), _mapping_text(guess))
-    st.markdown("**Columns of the orders file**: which column plays which role (`role=column`, comma-separated).")
-    st.caption("Roles: " + "; ".join(f"`{r}`: {d}" for r, d in COLUMN_ROLES.items()))
-    text = st.text_input("Column mapping", key=box_key, help="e.g. order_date=InvoiceDate,price=UnitPrice,units=Quantity")
+    key = "orders_mapping_" + hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:12]
+    mapping = roles_ui(header, key)
     c1, c2, c3 = st.columns(3)
-    currency = c1.text_input("Currency (ISO 4217, e.g. INR, GBP, USD, EUR)", value="INR", key="orders_currency")
+    with c1:
+        currency = currency_ui(path, mapping, key)
     units = list(SPEND_UNITS)
     spend_unit = c2.selectbox("Spend unit of the media file", ["default", *units], key="orders_spend_unit")
     net = c3.checkbox("GMV net of returns", key="orders_net", help="default: gross; returns and cancellations dropped")
-    mapping = parse_columns(text, "column mapping")
-    remembered[tuple(header)] = text
     money = MoneyUnit.for_currency(currency, None if spend_unit == "default" else spend_unit)
     st.caption("The first rows as the model will read them:")
-    st.dataframe(preview_orders(path, mapping), hide_index=True, key="orders_preview")
+    st.dataframe(preview_table(preview_orders(path, mapping)), hide_index=True, key="orders_preview")
     layout = planner.OrdersLayout(mapping=mapping, money=money, net_of_returns=net)
-    return layout, f"{text}|{money}|{net}"
+    return layout, f"{_mapping_text(mapping)}|{money}|{net}"
 
 
 def _layout_ui(path: Path) -> tuple[planner.OrdersLayout | None, str]:
@@ -201,7 +249,7 @@ def main() -> None:
         "Training runs in the background into a new model version; the version in use is never changed under you "
         "or anyone else.",
     )
-    valid = uploads_ui()
+    valid = uploads_ui() if may(Action.UPLOAD, "Uploading files") else {}
     options = options_ui(art, valid)
     job = retraining.get_job(st.session_state.get("retrain_job"))
     running = job is not None and job.state == "running"

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from app_pages.auth import may
+from app_pages.auth import can_upload, may
 from app_pages.common import current, job_ui, page_header, plain, spend_needed, upload_folder
 from app_pages.scenario_library import author, library, may_save
 from gmvplanner import planner, retraining
@@ -85,11 +85,13 @@ def proposals_ui(art: Artifacts, key: str, rules: ExperimentRules) -> pd.DataFra
 def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
     """The tests' results: the proposals with delta_gmv and sigma filled in here, or an uploaded lift-test CSV."""
     st.subheader("Results")
-    uploaded = st.file_uploader(
-        "Upload results (the proposals' CSV with delta_gmv and sigma added, or any lift-test file)",
-        type=["csv"],
-        key="exp_results_upload",
-    )
+    uploaded = None
+    if can_upload():  # viewers enter results below but send no files
+        uploaded = st.file_uploader(
+            "Upload results (the proposals' CSV with delta_gmv and sigma added, or any lift-test file)",
+            type=["csv"],
+            key="exp_results_upload",
+        )
     if uploaded is not None:
         try:
             return pd.read_csv(uploaded)
@@ -208,8 +210,10 @@ def main() -> None:
         return
     proposals = proposals_ui(art, key, rules_ui())
     results = library_ui(art, results_ui(proposals))
-    with st.expander("Newer data (needed when the tests ran after the model's data end)"):
-        data = new_data_ui()
+    data = NewData({}, False)
+    if can_upload():
+        with st.expander("Newer data (needed when the tests ran after the model's data end)"):
+            data = new_data_ui()
     if results is not None:
         start_ui(art, results, data)
     else:

@@ -5,7 +5,10 @@ pick up to three saved plans to compare. Widgets only; the library is `gmvplanne
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
+import time
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -14,12 +17,25 @@ from app_pages.auth import can_save_scenarios, signed_in_user
 from app_pages.common import keep, remembered, replace_plan
 from gmvplanner import planner
 from gmvplanner.analysis.saved_plans import open_plan, save_plan
-from gmvplanner.library import LibraryError, ScenarioLibrary, default_url, open_library
+from gmvplanner.library import LibraryError, SavedScenario, ScenarioLibrary, default_url, open_library
 from gmvplanner.model.artifacts import Artifacts
 
-__all__ = ["MAX_COMPARED", "library", "author", "may_save", "save_ui", "library_ui", "compared_plans", "save_named_plans"]
+__all__ = [
+    "MAX_COMPARED",
+    "UNDO_SECONDS",
+    "DeletedPlan",
+    "library",
+    "author",
+    "may_save",
+    "save_ui",
+    "library_ui",
+    "undo_ui",
+    "compared_plans",
+    "save_named_plans",
+]
 
 MAX_COMPARED = 3  # plans compared at once: more lines than this make the chart unreadable
+UNDO_SECONDS = 30  # how long "Undo delete" is offered after a plan is deleted
 
 
 def library() -> ScenarioLibrary | None:
@@ -90,7 +106,10 @@ def _listing(art: Artifacts, table: pd.DataFrame) -> pd.DataFrame:
 def library_ui(art: Artifacts, lib: ScenarioLibrary) -> list[str]:
     """The saved scenarios (search, open, duplicate, rename, delete); returns the names picked to compare."""
     st.subheader("Team scenario library")
+    _after_a_change()
     search = st.text_input("Search by name or author", key="library_search", placeholder="type to filter")
+    if "library_deleted" in st.session_state:
+        undo_ui(lib)
     try:
         table = lib.scenarios(search)
     except LibraryError as exc:
@@ -105,6 +124,8 @@ def library_ui(art: Artifacts, lib: ScenarioLibrary) -> list[str]:
         "it on the model in use."
     )
     names = table["name"].tolist()
+    if st.session_state.get("library_pick") not in names:  # deleted or renamed, here or by someone else
+        st.session_state.pop("library_pick", None)
     picked = st.selectbox("Scenario", names, key="library_pick")
     _actions_ui(art, lib, picked)
     kept = [n for n in remembered("library_compare", []) if n in names]
@@ -115,8 +136,65 @@ def library_ui(art: Artifacts, lib: ScenarioLibrary) -> list[str]:
     return compare
 
 
+class DeletedPlan(NamedTuple):
+    """A plan deleted from the library in this session, as it was read just before, and when (time.time())."""
+
+    saved: SavedScenario
+    at: float
+
+
+def _sure_key(name: str) -> str:
+    """The delete confirmation's widget key for the plan `name`: a tick confirms that plan only."""
+    return "library_delete_sure_" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def _changed(message: str, *, clear: tuple[str, ...] = (), pick: str | None = None) -> None:
+    """After a change to the library: say what was done, clear the widgets that asked for it, pick `pick` and draw
+    the list afresh (the table and the picker were drawn before the change)."""
+    st.session_state["library_done"] = message
+    st.session_state["library_clear"] = ["library_new_name", *clear]
+    if pick:
+        st.session_state["library_pick_next"] = pick
+    st.rerun()
+
+
+def _after_a_change() -> None:
+    """On the run after a change (before any widget is drawn): clear the used widgets, pick the changed plan and
+    say what was done."""
+    for key in st.session_state.pop("library_clear", []):
+        st.session_state.pop(key, None)
+    if "library_pick_next" in st.session_state:
+        st.session_state["library_pick"] = st.session_state.pop("library_pick_next")
+    done = st.session_state.pop("library_done", None)
+    if done:
+        st.success(done)
+
+
+@st.fragment(run_every=1.0)
+def undo_ui(lib: ScenarioLibrary) -> None:
+    """Offer "Undo delete" for UNDO_SECONDS after a delete, counting down every second, then gone."""
+    deleted: DeletedPlan | None = st.session_state.get("library_deleted")
+    left = UNDO_SECONDS - (time.time() - deleted.at) if deleted else 0
+    if deleted is None or left <= 0:
+        st.session_state.pop("library_deleted", None)
+        return
+    name = deleted.saved.name
+    c1, c2 = st.columns([4, 1])
+    c1.caption(f"'{name}' was deleted; it can be brought back for {left:.0f} more seconds.")
+    if c2.button("Undo delete", key="library_undo"):
+        st.session_state.pop("library_deleted", None)
+        try:
+            lib.restore_scenario(deleted.saved)
+        except LibraryError as exc:
+            st.error(_sentence(exc))
+            return
+        st.session_state["library_done"] = f"Restored '{name}'."
+        st.session_state["library_pick_next"] = name
+        st.rerun(scope="app")  # the table and picker sit outside this fragment
+
+
 def _actions_ui(art: Artifacts, lib: ScenarioLibrary, picked: str) -> None:
-    """Open, duplicate, rename or delete the picked scenario."""
+    """Open, duplicate, rename or delete the picked scenario; after a change the list is drawn afresh."""
     c1, c2, c3, c4 = st.columns(4)
     if c1.button("Open in the editor", key="library_open"):
         opened = open_plan(art, lib.scenario(picked))
@@ -130,15 +208,17 @@ def _actions_ui(art: Artifacts, lib: ScenarioLibrary, picked: str) -> None:
     new_name = c2.text_input("New name", key="library_new_name", placeholder="for a copy or a rename")
     try:
         if c3.button("Duplicate", key="library_duplicate"):
-            lib.duplicate_scenario(picked, new_name, author())
-            st.success(f"Copied '{picked}' to '{new_name.strip()}'.")
+            copy = lib.duplicate_scenario(picked, new_name, author())
+            _changed(f"Copied '{picked}' to '{copy.name}'.", pick=copy.name)
         if c3.button("Rename", key="library_rename"):
             lib.rename_scenario(picked, new_name)
-            st.success(f"Renamed '{picked}' to '{new_name.strip()}'.")
-        sure = c4.checkbox(f"Yes, delete '{picked}'", key="library_delete_sure")
+            _changed(f"Renamed '{picked}' to '{new_name.strip()}'.", pick=new_name.strip())
+        sure = c4.checkbox(f"Yes, delete '{picked}'", key=_sure_key(picked))
         if c4.button("Delete", key="library_delete", disabled=not sure):
+            gone = lib.scenario(picked)  # kept for "Undo delete"
             lib.delete_scenario(picked)
-            st.success(f"Deleted '{picked}'.")
+            st.session_state["library_deleted"] = DeletedPlan(gone, time.time())
+            _changed(f"Deleted '{picked}'.", clear=(_sure_key(picked),))
     except LibraryError as exc:
         st.error(_sentence(exc))
 

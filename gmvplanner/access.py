@@ -57,11 +57,12 @@ class Action(StrEnum):
     SAVE_SCENARIOS = "save_scenarios"
     RETRAIN = "retrain"
     CHOOSE_DEFAULT_VERSION = "choose_default_version"
+    UPLOAD = "upload"  # send files to the server (data, results, plans): viewers look and do not upload
 
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.VIEWER: frozenset({Action.VIEW}),
-    Role.PLANNER: frozenset({Action.VIEW, Action.SAVE_SCENARIOS}),
+    Role.PLANNER: frozenset({Action.VIEW, Action.SAVE_SCENARIOS, Action.UPLOAD}),
     Role.MODELLER: frozenset(Action),
 }
 LOCAL_ROLE = Role.MODELLER  # without sign-in the app serves this machine only, and its one user may do everything

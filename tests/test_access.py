@@ -25,8 +25,8 @@ TEAM = {
     ("role", "allowed"),
     [
         ("viewer", {"view"}),
-        ("planner", {"view", "save_scenarios"}),
-        ("modeller", {"view", "save_scenarios", "retrain", "choose_default_version"}),
+        ("planner", {"view", "save_scenarios", "upload"}),
+        ("modeller", {"view", "save_scenarios", "retrain", "choose_default_version", "upload"}),
     ],
 )
 def test_each_role_may_do_exactly_its_actions(role, allowed):

@@ -327,6 +327,31 @@ class ScenarioLibrary:
         """Remove a saved scenario."""
         self._delete(scenarios, name)
 
+    def restore_scenario(self, saved: SavedScenario) -> SavedScenario:
+        """Put back a scenario read before it was deleted (the app's "Undo delete"), with its author and times; a
+        LibraryError when its name has been taken since."""
+        row = {
+            "name": _check_name(saved.name),
+            "author": saved.author,
+            "created_at": saved.created.to_pydatetime(),
+            "updated_at": saved.updated.to_pydatetime(),
+            "model_version": saved.model_version,
+            "model_key": saved.model_key,
+            "plan_json": frame_json(saved.plan),
+            "results_json": json.dumps(saved.results, default=float),
+        }
+        taken = f"'{saved.name}' was saved again since it was deleted; rename that scenario to restore this one"
+        try:
+            with self.engine.begin() as connection:
+                if connection.execute(sa.select(scenarios.c.id).where(scenarios.c.name == row["name"])).first():
+                    raise LibraryError(taken)
+                connection.execute(scenarios.insert().values(**row))
+        except IntegrityError as exc:
+            raise LibraryError(taken) from exc
+        except SQLAlchemyError as exc:
+            raise self._unreachable(exc) from exc
+        return self.scenario(saved.name)
+
     # -- experiments -----------------------------------------------------------------------------------------------
     def save_experiment(
         self, name: str, tests: pd.DataFrame, *, author: str, model_version: str, model_key: str, replace: bool = False

@@ -84,9 +84,21 @@ def test_each_role_sees_the_retrain_button_only_when_it_may(artifacts, email, ro
         [] if retrain else [f"Retraining is for modellers; you are signed in as a {role}. Ask your admin if you need it."]
     )
     assert any(i.value.startswith("Upload at least an orders file") for i in at.info) is retrain  # no upload hint
+    assert bool(_uploaders(at)) is (role != "viewer")  # viewers look; they send no files
+    assert any(i.value.startswith("Uploading files is for planners and modellers") for i in at.info) is (role == "viewer")
 
 
-@pytest.mark.parametrize(("email", "offered"), [("vic@example.com", False), ("mo@example.com", True)])
+def _uploaders(at):
+    return [u.key for u in at.get("file_uploader")]
+
+
+def test_viewers_see_no_upload_boxes_on_experiments(artifacts):
+    at = _app("vic@example.com", page="app_pages/experiments.py")
+    assert _uploaders(at) == []
+    assert "exp_results_upload" in _uploaders(_app("pat@example.com", page="app_pages/experiments.py"))
+
+
+@pytest.mark.parametrize(("email", "offered"), [("pat@example.com", False), ("mo@example.com", True)])
 def test_the_experiments_retrain_is_offered_to_modellers_only(artifacts, email, offered):
     at = _app(email, page="app_pages/experiments.py")
     results = ROOT / "data" / "example_lift_tests.csv"  # any results make the page offer the retrain

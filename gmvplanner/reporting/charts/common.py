@@ -20,6 +20,8 @@ __all__ = [
     "mark_events",
     "axis_cap",
     "decimals_for",
+    "Ticks",
+    "nice_ticks",
 ]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
@@ -81,6 +83,32 @@ def decimals_for(span: float, significant: int = 2) -> int:
     if not span > 0:
         return 2
     return int(min(4, max(0, significant - math.floor(math.log10(span)))))
+
+
+class Ticks(NamedTuple):
+    """Tick positions on an axis and their labels, each label different from the next."""
+
+    values: list[float]
+    labels: list[str]
+    decimals: int
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)  # tick steps people read easily, times a power of ten
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> Ticks:
+    """About `count` ticks over [low, high] at a round step (1, 2, 2.5 or 5 times a power of ten), labelled with
+    just the decimals the step needs, so no two labels read the same however flat the range."""
+    if not high > low:  # one value: a range of a thousandth of it around it
+        half = max(abs(high), 1.0) * 5e-4
+        low, high = low - half, high + half
+    raw = (high - low) / max(count - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in NICE_STEPS if m * power >= raw * (1 - 1e-9))
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / power, 6) == 2.5 else 0)
+    first = math.ceil(low / step - 1e-9)
+    values = [round((first + i) * step, decimals + 2) for i in range(int((high - first * step) / step + 1e-9) + 1)]
+    return Ticks(values, [f"{v:,.{decimals}f}" for v in values], decimals)
 
 
 def mark_events(fig: go.Figure, events: pd.DataFrame | None, weeks: pd.Series, values: pd.Series, div: float) -> None:
