@@ -197,8 +197,12 @@ def calibration(rows: pd.DataFrame) -> pd.DataFrame:
     """How often a split truly beat the historical one, against the probability the tool stated, in bins."""
     stated = rows[["p_beats", "truly_beats"]].dropna()
     bins = pd.cut(stated["p_beats"], [0.0, 0.5, 0.7, 0.9, 1.0001], right=False)
-    table = stated.groupby(bins, observed=True).agg(stated=("p_beats", "mean"), observed=("truly_beats", "mean"), n=("p_beats", "size"))
-    all_row = pd.DataFrame({"stated": [stated["p_beats"].mean()], "observed": [stated["truly_beats"].mean()], "n": [len(stated)]}, index=["all"])
+    table = stated.groupby(bins, observed=True).agg(
+        stated=("p_beats", "mean"), observed=("truly_beats", "mean"), n=("p_beats", "size")
+    )
+    all_row = pd.DataFrame(
+        {"stated": [stated["p_beats"].mean()], "observed": [stated["truly_beats"].mean()], "n": [len(stated)]}, index=["all"]
+    )
     return pd.concat([table.set_axis(table.index.astype(str)), all_row])
 
 
@@ -217,24 +221,27 @@ def run_all(args: argparse.Namespace) -> None:
 
     rows, seconds = [], []
     out = RESULTS / f"simmm_{args.tag}.json"
-    for name in args.configs.split(","):
-        for seed in [int(s) for s in args.seeds.split(",")]:
-            paths, world = world_dataset(name, seed, args.n_orders)
-            for media in args.media.split(","):
-                print(f"=== world {name}, seed {seed}, {media} spend", flush=True)
-                with tempfile.TemporaryDirectory() as tmp:
-                    took = train_one(paths, media, Path(tmp) / "art")
-                    if args.keep:
-                        keep = KEPT / args.tag / f"{name}_seed{seed}_{media}"
-                        shutil.rmtree(keep, ignore_errors=True)
-                        shutil.copytree(Path(tmp) / "art", keep)
-                    row = score(load_artifacts(Path(tmp) / "art"), world)
-                rows.append({"world": name, "seed": seed, "media": media, "train_seconds": took, **row})
-                seconds.append(took)
-                print(f"captured {row['captured_pct']:.1f}%, rho {row['roi_rho']:.2f}, WAPE {row['holdout_wape_pct']:.1f}%, "
-                      f"P(beats) {row['p_beats']} truly {row['truly_beats']:.0f}; trained in {took:.1f} s", flush=True)
-                RESULTS.mkdir(exist_ok=True)
-                pd.DataFrame(rows).to_json(out.with_suffix(".partial.json"), orient="records", indent=1, default_handler=str)
+    runs = [(seed, name) for seed in [int(s) for s in args.seeds.split(",")] for name in args.configs.split(",")]
+    for seed, name in runs:  # seed by seed, so a run cut short still covers every world
+        paths, world = world_dataset(name, seed, args.n_orders)
+        for media in args.media.split(","):
+            print(f"=== world {name}, seed {seed}, {media} spend", flush=True)
+            with tempfile.TemporaryDirectory() as tmp:
+                took = train_one(paths, media, Path(tmp) / "art")
+                if args.keep:
+                    keep = KEPT / args.tag / f"{name}_seed{seed}_{media}"
+                    shutil.rmtree(keep, ignore_errors=True)
+                    shutil.copytree(Path(tmp) / "art", keep)
+                row = score(load_artifacts(Path(tmp) / "art"), world)
+            rows.append({"world": name, "seed": seed, "media": media, "train_seconds": took, **row})
+            seconds.append(took)
+            print(
+                f"captured {row['captured_pct']:.1f}%, rho {row['roi_rho']:.2f}, WAPE {row['holdout_wape_pct']:.1f}%, "
+                f"P(beats) {row['p_beats']} truly {row['truly_beats']:.0f}; trained in {took:.1f} s",
+                flush=True,
+            )
+            RESULTS.mkdir(exist_ok=True)
+            pd.DataFrame(rows).to_json(out.with_suffix(".partial.json"), orient="records", indent=1, default_handler=str)
     report(pd.DataFrame(rows), seconds, out)
     out.with_suffix(".partial.json").unlink(missing_ok=True)
 

@@ -40,7 +40,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pysimmmulator.load_parameters import create_all_parameters
-from pysimmmulator.param_handlers import BasicParameters
 from pysimmmulator.simulate import Simulate
 from pysimmmulator.transforms import geometric_adstock, weibull_adstock
 
@@ -171,8 +170,24 @@ def _strong_saturation() -> dict:
     below it buys little, the marginal return peaks near it at 2-2.5x the rate far above it, and falls to that rate
     within about +-50% of it (pysimmmulator's x * Hill(x) has a linear asymptote: no curve of it caps the response)."""
     cfg = _noisier(_example())
-    alphas = {"Online marketing": 6.0, "TV": 8.0, "Content Marketing": 6.0, "SEM": 6.0, "Digital": 7.0, "Sponsorship": 8.0, "Affiliates": 6.0}
-    gammas = {"Online marketing": 0.45, "TV": 0.5, "Content Marketing": 0.4, "SEM": 0.5, "Digital": 0.45, "Sponsorship": 0.5, "Affiliates": 0.4}
+    alphas = {
+        "Online marketing": 6.0,
+        "TV": 8.0,
+        "Content Marketing": 6.0,
+        "SEM": 6.0,
+        "Digital": 7.0,
+        "Sponsorship": 8.0,
+        "Affiliates": 6.0,
+    }
+    gammas = {
+        "Online marketing": 0.45,
+        "TV": 0.5,
+        "Content Marketing": 0.4,
+        "SEM": 0.5,
+        "Digital": 0.45,
+        "Sponsorship": 0.5,
+        "Affiliates": 0.4,
+    }
     cfg["adstock_params"]["saturation"] = {
         c: {"type": "hill", "params": {"alpha": alphas[c], "gamma": gammas[c]}} for c in SIM_CHANNELS
     }
@@ -215,10 +230,10 @@ CONFIGS: dict[str, WorldConfig] = {
     c.name: c
     for c in (
         WorldConfig("example", _example, True, "pysimmmulator's example config; subcategories share channel effects"),
+        WorldConfig("strong_saturation", _strong_saturation, False, "steep Hill curves near the history; subcategories differ"),
         WorldConfig(
-            "strong_saturation", _strong_saturation, False, "steep Hill curves near the history; subcategories differ"
+            "long_carryover", _long_carryover, False, "long geometric and delayed Weibull carry-over; subcategories differ"
         ),
-        WorldConfig("long_carryover", _long_carryover, False, "long geometric and delayed Weibull carry-over; subcategories differ"),
         WorldConfig("example_differ", _example, False, "the example, but each subcategory has its own CVR per channel"),
         WorldConfig("long_carryover_shared", _long_carryover, True, "long carry-over; subcategories share channel effects"),
     )
@@ -648,7 +663,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     paths, world = world_dataset(args.config, args.seed, args.n_orders)
     print(f"{args.config} seed {args.seed}: {paths['orders'].parent}")
-    print(f"pysimmmulator's saturation vs ours on the world's own series: max relative gap {check_against_pysimmmulator(world):.2e}")
+    print(
+        f"pysimmmulator's saturation vs ours on the world's own series: max relative gap {check_against_pysimmmulator(world):.2e}"
+    )
     print("true ROI (media GMV per rupee of company spend, training window):")
     print(world.true_roi().round(3).to_string())
     window = slice(DATA_START, DATA_END)
