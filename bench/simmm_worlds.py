@@ -52,6 +52,7 @@ from gmvplanner.synth.world import HOLIDAYS, SALES_2014, SALES_2015, SUBCATEGORY
 __all__ = ["CONFIGS", "config_names", "SimmmWorld", "build_world", "world_dataset", "DATA_START", "DATA_END"]
 
 DATA_START, DATA_END = "2014-07-01", "2016-06-30"  # the window the tool trains on (as bench_truth.run)
+PLAN_START = "2016-07-04"  # the Monday after DATA_END: the first week the optimiser plans
 SIM_YEARS = 3  # the simulator runs on past DATA_END so that the plan weeks have their own CPM/CPC/CVR draws
 EXAMPLE_YEARS = 5  # pysimmmulator's example runs 5 years; its trend_p is scaled to SIM_YEARS to keep the trend rate
 N_ORDERS = 200_000  # about this many order rows per world (3 subcategories, 2 years): one training well under a minute
@@ -666,6 +667,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"pysimmmulator's saturation vs ours on the world's own series: max relative gap {check_against_pysimmmulator(world):.2e}"
     )
+    weeks = pd.date_range(PLAN_START, periods=13, freq="7D")
+    totals = np.random.default_rng(0).uniform(0.01, 0.2, len(world.channels))
+    slow = world.plan_gmv(pd.DataFrame({c: [x / 13] * 13 for c, x in zip(world.channels, totals)}, index=weeks))
+    fast = world.plan_response(weeks[0], 13).gmv(world.channels, totals)
+    print(f"a random 13-week plan: PlanResponse {fast:,.0f} vs the whole daily path {slow:,.0f} rupees ({fast / slow - 1:.1e})")
     print("true ROI (media GMV per rupee of company spend, training window):")
     print(world.true_roi().round(3).to_string())
     window = slice(DATA_START, DATA_END)
