@@ -144,7 +144,7 @@ def run_request(art: Artifacts, request: BudgetRequest) -> None:
             goal = 1.0 if request.goal == GOALS[2] else request.target
             target = budget_for_target_roi(art, goal, request.weeks, margins=margins, **options)
             result, found = target.result, target.note
-    st.session_state["budget_target"] = target
+    st.session_state["budget_goal_answer"] = target
     st.session_state["budget_result"] = result
     st.session_state.pop("budget_mroas", None)  # computed once for this result, on first display
     st.session_state["budget_margins_used"] = margins
@@ -219,7 +219,7 @@ def main() -> None:
     if request is not None:
         run_request(art, request)
     result, money = st.session_state.get("budget_result"), art.money
-    target: TargetBudget | None = st.session_state.get("budget_target")
+    target: TargetBudget | None = st.session_state.get("budget_goal_answer")
     if target is not None and not target_ui(art, target):
         return
     if result is None:

@@ -106,6 +106,18 @@ def true_best(response, channels: list[str], budget: float, bounds: list[tuple[f
     return every[int(np.argmax(values))], max(values)
 
 
+OPTIMISER_OPTIONS: dict = {}  # --optimiser: more optimise_budget settings (quantile, inflation, trust_region)
+
+
+def optimiser_options(text: str) -> dict:
+    """`quantile=0.2,inflation=3,trust_region=0` as optimise_budget keyword arguments ('none' is None)."""
+    out: dict = {}
+    for item in filter(None, text.split(",")):
+        key, value = item.split("=")
+        out[key.strip()] = None if value.strip() == "none" else (bool(int(value)) if key == "trust_region" else float(value))
+    return out
+
+
 def optimiser_vs_world(art, world: SimmmWorld, n_weeks: int = BUDGET_WEEKS, bounds_range=BOUNDS_RANGE) -> dict:
     """The recommended split against the world's truth (mirrors bench_optimiser.optimiser_vs_truth)."""
     optimise = importlib.import_module("gmvplanner.analysis.optimise")  # the optimiser on disk when scoring starts
@@ -114,7 +126,7 @@ def optimiser_vs_world(art, world: SimmmWorld, n_weeks: int = BUDGET_WEEKS, boun
     budget = float(company[channels].iloc[-n_weeks:].sum().sum())
     historical = optimise.historical_split(art).reindex(channels).to_numpy() * budget
     bounds = [(bounds_range[0] * h, bounds_range[1] * h) for h in historical]
-    result = optimise.optimise_budget(art, budget, n_weeks, bounds=dict(zip(channels, bounds)))
+    result = optimise.optimise_budget(art, budget, n_weeks, bounds=dict(zip(channels, bounds)), **OPTIMISER_OPTIONS)
     recommended = result.table.set_index("channel").loc[channels, art.money.column("recommended")].to_numpy()
     response = world.plan_response(result.weeks[0], n_weeks, list(art.subcategories))
     base, rec = response.gmv(channels, historical), response.gmv(channels, recommended)
@@ -261,7 +273,8 @@ def rescore(args: argparse.Namespace) -> None:
         _, world = world_dataset(name, int(seed), args.n_orders)
         print(f"=== rescore {art_dir.name}", flush=True)
         rows.append({"world": name, "seed": int(seed), "media": media, **score(load_artifacts(art_dir), world)})
-    report(pd.DataFrame(rows), [], RESULTS / f"simmm_{args.rescore}_rescored.json")
+    suffix = f"_{args.out_tag}" if args.out_tag else ""
+    report(pd.DataFrame(rows), [], RESULTS / f"simmm_{args.rescore}_rescored{suffix}.json")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -273,7 +286,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tag", default="base")
     parser.add_argument("--keep", action="store_true", help="keep each run's artifacts under bench/results/simmm_art/<tag>/")
     parser.add_argument("--rescore", metavar="TAG", help="re-run only the optimiser and the scoring on kept artifacts")
+    parser.add_argument(
+        "--optimiser", default="", help="optimise_budget settings, e.g. quantile=0.2,inflation=3,trust_region=1 (none: None)"
+    )
+    parser.add_argument("--out-tag", default="", help="--rescore: suffix of the results file, to keep settings apart")
     args = parser.parse_args(argv)
+    OPTIMISER_OPTIONS.update(optimiser_options(args.optimiser))
     if args.rescore:
         if "--configs" not in (argv or sys.argv):
             args.configs = "all"

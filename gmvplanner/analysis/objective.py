@@ -47,6 +47,14 @@ class Objective:
             float(self.historical_draws.mean()) if self.historical_draws is not None else self.historical_gmv
         )
 
+    def expected(self) -> Objective:
+        """The same objective on the expected uplift over the refits as they are (no quantile, no widening): smooth,
+        so a gradient solver can find the direction of the move."""
+        same = Objective.__new__(Objective)
+        same.__dict__.update(self.__dict__)
+        same.quantile, same.inflation, same.risk_aversion = None, 1.0, 0.0
+        return same
+
     @property
     def n_draws(self) -> int | None:
         """How many bootstrap refits the expectation is over (None: the point estimate)."""

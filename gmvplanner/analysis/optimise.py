@@ -76,7 +76,7 @@ INTERVAL_SCOPE = (
 
 SOLVER_STEP = 1e-4  # forward-difference step as a share of the budget
 SOLVER_OPTIONS = {"maxiter": 200, "ftol": 1e-10}
-LINE_POINTS = 11  # points from the start split to the solver's answer at which the model itself scores the move
+LINE_POINTS = 21  # points from the start split to the solver's answer at which the model itself scores the move
 TARGET_SCAN_POINTS = 9  # budgets (log-spaced, lowest to highest) scanned for the largest meeting a target marginal ROI
 HISTORICAL_NOTE = (
     "The evidence does not support moving money: no split within these bounds beats the historical one in at least "
@@ -254,7 +254,10 @@ def optimise_budget(
     scale = max(abs(float(scorer.totals(start_x)[0])), 1.0)
     if _smooth(artifacts):
         step = max(budget, 1.0) * SOLVER_STEP
-        x = _solve(lambda v: objective.value_and_gradient(v, step), start_x, limits, budget, scale)
+        # the direction from the smooth expected uplift; how far to go along it from the robust objective below (a
+        # quantile is not smooth where every refit agrees, at the start, so a gradient solver wanders there)
+        direction = objective if objective.quantile is None or risk_aversion > 0 else objective.expected()
+        x = _solve(lambda v: direction.value_and_gradient(v, step), start_x, limits, budget, scale)
     else:
         x = _solve(CurveSurrogate(scorer, start_x, limits.hi, extra).value_and_gradient, start_x, limits, budget, scale)
     x = _best_on_line(objective, start_x, x, limits, budget)
@@ -288,7 +291,7 @@ def _result(
     if shares is not None:
         new_gain = float(gmv.channel_gains(x)[0] @ shares)
     historical_gmv = scenario_totals(artifacts, even_plan(weeks, channels, historical))
-    uplift_draws = gmv.uplift_draws(x)
+    uplift_draws = gmv.uplift_draws(x) if note != HISTORICAL_NOTE else None  # staying put: nothing to be unsure of
     if uplift_draws is not None:
         low, high = np.quantile(uplift_draws, interval_quantiles())
         uplift_interval = (float(low), float(high))
