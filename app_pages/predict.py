@@ -8,7 +8,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages.common import cached_predictions, current, keep, page_header, remembered, remembered_index, table_editor
+from app_pages.common import (
+    cached_predictions,
+    current,
+    keep,
+    no_spend_note,
+    page_header,
+    remembered,
+    remembered_index,
+    table_editor,
+)
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
@@ -38,7 +47,6 @@ class PredictForm(NamedTuple):
 def form_ui(art: Artifacts, sub: str) -> PredictForm:
     """The Predict form: its values, and whether it was just submitted."""
     ranges = planner.lever_ranges(art, sub)
-    recent = planner.recent_monthly_spend(art)
     with st.form("predict_form"):
         c1, c2, c3 = st.columns(3)
         first = c1.date_input(
@@ -73,31 +81,40 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
         vertical = c3.selectbox(
             "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
         )
-        spend = st.number_input(
-            f"Marketing spend, monthly total ({art.money.name})",
-            min_value=0.0,
-            value=remembered("predict_spend", round(recent, 4)),
-            step=max(round(recent / 20, 3), 0.001),
-            format="%.4f",
-            key="predict_spend",
-            help="Company-wide; split across channels by the table below.",
-        )
-        split = table_editor(
-            pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
-            "predict_split",
-        )
+        spend, shares = spend_ui(art)
         submitted = st.form_submit_button("Predict", type="primary")
     return PredictForm(
         submitted=submitted,
         first_week=pd.Timestamp(first),
         weeks=int(weeks),
         monthly_spend=spend,
-        channel_shares=dict(zip(split["channel"], split["share %"].fillna(0.0))),
+        channel_shares=shares,
         sale_days=sale,
         payment=payment,
         vertical=vertical,
         levers=levers,
     )
+
+
+def spend_ui(art: Artifacts) -> tuple[float, dict[str, float]]:
+    """Inside the form: the monthly spend and each channel's share of it (%); none for a model without spend."""
+    if not art.has_spend:
+        return 0.0, {}
+    recent = planner.recent_monthly_spend(art)
+    spend = st.number_input(
+        f"Marketing spend, monthly total ({art.money.name})",
+        min_value=0.0,
+        value=remembered("predict_spend", round(recent, 4)),
+        step=max(round(recent / 20, 3), 0.001),
+        format="%.4f",
+        key="predict_spend",
+        help="Company-wide; split across channels by the table below.",
+    )
+    split = table_editor(
+        pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
+        "predict_split",
+    )
+    return spend, dict(zip(split["channel"], split["share %"].fillna(0.0)))
 
 
 class ForecastSlots(NamedTuple):
@@ -144,11 +161,14 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame, slot
 def main() -> None:
     """The page: the subcategory and headline numbers, the forecast chart, then the form that made it."""
     art, key = current()
+    inputs = "levers and spend" if art.has_spend else "levers"
     page_header(
         "Predict weekly GMV",
-        f"Weekly GMV with an {INTERVAL_LABEL} for the week, levers and spend in the form below the chart (defaults: "
-        f"the last {RECENT_WEEKS} training weeks).",
+        f"Weekly GMV with an {INTERVAL_LABEL} for the week, {inputs} in the form below the chart (defaults: the last "
+        f"{RECENT_WEEKS} training weeks).",
     )
+    if not art.has_spend:
+        no_spend_note("Predict")
     c0, c1, c2 = st.columns([1.2, 1, 1])
     sub = c0.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
@@ -174,7 +194,8 @@ def main() -> None:
             vertical=form.vertical,
             **form.levers,
         )
-        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend)
+        monthly_spend = form.monthly_spend if art.has_spend else None
+        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, monthly_spend)
     forecast_ui(art, key, sub, st.session_state["predict_scenario"], slots)
 
 

@@ -378,3 +378,25 @@ def test_a_library_delete_is_confirmed_for_its_plan_only_and_can_be_undone(train
         expect(sure_a).not_to_be_checked()
         expect(delete).to_be_disabled()
         browser.close()
+
+
+def test_predict_draws_its_chart_on_a_model_without_spend(trained_no_spend):
+    """Issue 32: on a model trained from a shop's orders alone, Predict shows its forecast chart and headline in
+    pounds, with the note on how to add spend data, and no error and no spend input."""
+    from playwright.sync_api import expect, sync_playwright
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with running_app(trained_no_spend) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("Predict weekly GMV")).to_be_visible(timeout=60_000)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+        expect(page.locator('[data-testid="stMetricValue"]').first).to_contain_text("£", timeout=60_000)
+        expect(page.get_by_text("This model has no marketing spend data", exact=False)).to_be_visible()
+        expect(page.get_by_text("Something went wrong", exact=False)).to_have_count(0)
+        expect(page.get_by_label("Marketing spend, monthly total", exact=False)).to_have_count(0)
+        page.screenshot(path=str(SCREENSHOTS / "predict_no_spend.png"))
+        browser.close()
