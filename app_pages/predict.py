@@ -23,7 +23,7 @@ from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts
-from gmvplanner.reporting import charts
+from gmvplanner.reporting import charts, tables
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
@@ -108,7 +108,7 @@ def spend_ui(art: Artifacts) -> tuple[float, dict[str, float]]:
         step=max(round(recent / 20, 3), 0.001),
         format="%.4f",
         key="predict_spend",
-        help="Company-wide; split across channels by the table below.",
+        help="Company-wide; split across channels by the table below (shares in %, adding up to 100).",
     )
     split = table_editor(
         pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
@@ -149,13 +149,10 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame, slot
         st.caption(f"Week 1 {INTERVAL_LABEL}: {interval}. Change the inputs below and press Predict.")
         for warning in st.session_state.get("predict_warnings", []):
             st.warning(warning)
-    gmv_columns = ("predicted_gmv", "lower", "upper")
     with slots.table.expander("The forecast week by week"):
-        st.dataframe(
-            mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),
-            hide_index=True,
-            column_config={c: st.column_config.NumberColumn(f"{c} ({money.name})", format="%.4f") for c in gmv_columns},
-        )
+        table = tables.forecast_table(mine, money)
+        shown_as = {c: st.column_config.NumberColumn(format="%.2f") for c in table.columns[1:]}  # as the headline
+        st.dataframe(table, hide_index=True, key="predict_table", column_config=shown_as)
 
 
 def main() -> None:
@@ -194,8 +191,9 @@ def main() -> None:
             vertical=form.vertical,
             **form.levers,
         )
-        monthly_spend = form.monthly_spend if art.has_spend else None
-        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, monthly_spend)
+        warnings = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend if art.has_spend else None)
+        note = planner.share_note(form.channel_shares) if art.has_spend else None
+        st.session_state["predict_warnings"] = [*([note] if note else []), *warnings]
     forecast_ui(art, key, sub, st.session_state["predict_scenario"], slots)
 
 

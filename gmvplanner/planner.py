@@ -70,6 +70,7 @@ __all__ = [
     "recent_monthly_spend",
     "recent_budget",
     "form_scenario",
+    "share_note",
     "extrapolation_warnings",
     "weekly_to_monthly",
     "apply_monthly_edits",
@@ -93,6 +94,9 @@ __all__ = [
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
 # a monthly spend up to 5% beyond the training weeks' range is not flagged as extrapolation
 SPEND_RANGE_SLACK = 0.05
+# percentage points by which channel shares may miss 100% before Predict says so: shares shown to 2 decimals
+# (9 channels rounded: at most 0.045 off)
+SHARE_SUM_TOLERANCE = 0.1
 # relative change below which an edited plan cell counts as untouched (a table round-trip's float noise)
 EDIT_TOLERANCE = 1e-12
 
@@ -291,8 +295,9 @@ def form_scenario(
     """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
 
     `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix, as
-    `optimise.historical_split` gives it) and turned into weekly spend at 12/52 of a month per week. A model trained
-    without spend has no channels: the scenario is the weeks and levers alone, and spend is ignored.
+    `optimise.historical_split` gives it; shares that do not add up to 100% are scaled to, and `share_note` says so)
+    and turned into weekly spend at 12/52 of a month per week. A model trained without spend has no channels: the
+    scenario is the weeks and levers alone, and spend is ignored.
     """
     start = week_start([first_week], artifacts.week_starts_on)[0]
     frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
@@ -323,6 +328,22 @@ def _normalised_shares(artifacts: Artifacts, channel_shares: dict[str, float] | 
     if (shares < 0).any():
         raise InputError("channel split", f"negative share for {shares[shares < 0].index[0]}")
     return shares / shares.sum()
+
+
+def share_note(channel_shares: dict[str, float]) -> str | None:
+    """A warning when the channel shares (in %) do not add up to 100%: what they add up to and what each share
+    of the largest one is then taken as (`form_scenario` scales them so the monthly total is spent as typed); None
+    when they add up to 100% (within rounding) or to 0 (which `form_scenario` refuses)."""
+    shares = pd.Series(channel_shares, dtype=float).fillna(0.0)
+    total = float(shares.sum())
+    if total <= 0 or abs(total - 100.0) <= SHARE_SUM_TOLERANCE:
+        return None
+    largest = shares.idxmax()
+    return (
+        f"The channel shares add up to {total:,.2f}%, not 100%: each is scaled by 100/{total:,.2f} so that the "
+        f"monthly spend is spent as typed ({largest} {shares[largest]:,.2f}% counts as "
+        f"{shares[largest] / total * 100:,.2f}%). Make them add up to 100% to split the spend exactly as you mean."
+    )
 
 
 def extrapolation_warnings(

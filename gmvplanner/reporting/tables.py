@@ -34,6 +34,7 @@ __all__ = [
     "BASELINE_PLAN",
     "METRIC_LABELS",
     "forecaster_table",
+    "forecast_table",
 ]
 
 
@@ -349,3 +350,19 @@ def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
     table = _with_intervals(table, effects, shown)
     table["flag"] = effects["flag"].astype("string").fillna("")
     return table
+
+
+def forecast_table(predictions: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
+    """One subcategory's weekly forecast (`predict_scenario` rows) as Predict shows it: each week as a date (no
+    time), GMV and its interval in the unit its headline uses (lakh or crore ₹, thousand or million of another
+    currency; `MoneyUnit.axis` of the predicted GMV), unrounded (the page shows 2 decimals, as the headline)."""
+    axis = money.axis(predictions["predicted_gmv"])
+    unit = f" ({axis.label})" if axis.label else ""
+    return pd.DataFrame(
+        {
+            "week": pd.to_datetime(predictions["week_start"]).dt.date.to_numpy(),
+            f"predicted GMV{unit}": (predictions["predicted_gmv"] / axis.divisor).to_numpy(),
+            f"{INTERVAL_LABEL}, low{unit}": (predictions["lower"] / axis.divisor).to_numpy(),
+            f"{INTERVAL_LABEL}, high{unit}": (predictions["upper"] / axis.divisor).to_numpy(),
+        }
+    )
