@@ -77,3 +77,21 @@ def test_a_plan_of_weeks_is_saved_and_compared_without_spend(shop_app):
     assert not at.exception and not at.error
     totals = next(d.value for d in at.dataframe if "% vs first" in d.value.columns)
     assert totals["% vs first"].tolist() == [0.0, 0.0]  # the same weeks, the same forecast
+
+
+def test_customers_counts_invoices_not_lines(shop_app, trained_no_spend):
+    """Issue 32 item 2: the shop's invoices hold two lines each; the page's orders, repeat share and mean order value
+    are per invoice, with the lines shown apart, and no note that lines are counted."""
+    import pandas as pd
+
+    from .. import shop_exports as shop
+
+    at = _page(shop_app, "app_pages/customers.py")
+    table = next(d.value for d in at.dataframe if "repeat rate (%)" in d.value.columns)
+    export = pd.read_csv(trained_no_spend.parent / "online_retail.csv", dtype=str, keep_default_na=False)
+    kept = export.astype(str).drop_duplicates().loc[shop.plain_online_retail(export).index]
+    assert table["orders"].sum() == kept["InvoiceNo"].nunique() and table["order lines"].sum() == len(kept)
+    gmv = shop.plain_online_retail(export)["gmv"].sum()
+    assert (table["GMV (£)"].sum() / table["orders"].sum()) == pytest.approx(gmv / kept["InvoiceNo"].nunique(), rel=1e-3)
+    assert at.metric[1].label == "Buying more than once"
+    assert not [i.value for i in at.info if "counts as an order" in i.value]

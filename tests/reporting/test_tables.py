@@ -34,3 +34,31 @@ def test_the_weekly_forecast_is_in_the_headlines_unit_with_dates(money, gmv, uni
     assert table["week"].tolist() == [dt.date(2016, 7, 4), dt.date(2016, 7, 11)]  # dates, no 00:00:00
     assert table[f"predicted GMV ({unit})"].round(2).tolist() == shown
     assert money.format(gmv[0]).split()[-1] == unit.split()[0]  # the headline's own word (lakh, crore, thousand)
+
+
+def _segments(order_ids: bool | None) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "segment": ["new", "active"],
+            "customers": [2, 3],
+            "orders": [2, 7],
+            "lines": [5, 13],
+            "gmv": [100.0, 350.0],
+            "mean_order_value": [50.0, 50.0],
+            "repeat_rate": [0.0, 2 / 3],
+        }
+    )
+    return frame if order_ids is None else frame.assign(order_ids=order_ids)
+
+
+def test_segments_name_orders_and_lines_apart_and_say_when_orders_are_lines():
+    from gmvplanner.reporting.tables import orders_note, segment_table
+
+    money = MoneyUnit.for_currency("GBP")
+    by_id = segment_table(_segments(True), money)
+    assert by_id[["orders", "order lines"]].sum().tolist() == [9, 18] and "mean order value (£)" in by_id
+    assert orders_note(_segments(True)) is None
+    for lines in (_segments(False), _segments(None)):  # no order id column; artifacts from before
+        table = segment_table(lines, money)
+        assert "orders" not in table and "mean line value (£)" in table
+        assert "each order line counts as an order" in orders_note(lines)
