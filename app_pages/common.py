@@ -119,8 +119,8 @@ def no_spend_note(page: str) -> None:
     planner): say that its forecasts come from the calendar and the levers, with no channel inputs, and how to add
     spend data."""
     st.info(
-        f"This model has no marketing spend data, so {page} forecasts from the calendar and the levers alone, with no "
-        f"channel inputs: {NO_SPEND_HELP}.",
+        f"This model has no marketing spend data, so {page} forecasts from the season, the trend and the calendar and "
+        f"levers your data has, with no channel inputs: {NO_SPEND_HELP}.",
         icon="ℹ️",
     )
 

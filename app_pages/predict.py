@@ -38,7 +38,7 @@ class PredictForm(NamedTuple):
     weeks: int
     monthly_spend: float
     channel_shares: dict[str, float]
-    sale_days: float
+    sale_days: float | None  # None: the model learnt no sale days (the same week a year earlier, 0, is used)
     payment: str
     vertical: str
     levers: dict[str, float]  # lever -> value, for the levers this subcategory's history has
@@ -69,7 +69,7 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
                     key=f"predict_{lever}",
                     help=f"Training range {r.low:,.2f} to {r.high:,.2f} {r.unit}.",
                 )
-        sale = c3.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
+        sale = sale_ui(art, c3)
         payment = c3.selectbox(
             "Payment type",
             planner.PAYMENT_CHOICES,
@@ -94,6 +94,13 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
         vertical=vertical,
         levers=levers,
     )
+
+
+def sale_ui(art: Artifacts, column: DeltaGenerator) -> float | None:
+    """Special-sale days per week, for a model that learnt from a sale calendar; None for one that did not."""
+    if "sale_days" not in planner.calendar_levers(art):
+        return None
+    return column.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
 
 
 def spend_ui(art: Artifacts) -> tuple[float, dict[str, float]]:

@@ -160,6 +160,14 @@ def lever_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
         st.caption("This plan sets levers per subcategory: edit it in its file and upload it again.")
         return plan
     levers = planner.plan_levers(art)
+    if not levers:
+        st.dataframe(plan[["week_start"]], hide_index=True, key="lever_plan_table")
+        st.caption(
+            "The model learnt no lever from this data (no sale calendar, holidays, prices or delivery times), so a plan "
+            "is its weeks and the forecast is the season and the trend. Add a sale calendar or holidays on Data & "
+            "retrain to plan them."
+        )
+        return plan
     shown = plan[["week_start"]].assign(**{lever: plan[lever] if lever in plan else np.nan for lever in levers})
     config: dict = {"week_start": st.column_config.DateColumn("week", format="YYYY-MM-DD", disabled=True)}
     for lever in levers:
@@ -252,8 +260,8 @@ def header_ui(art: Artifacts) -> None:
         return
     page_header(
         "Scenario planner",
-        f"The weeks to plan and their levers (special-sale days, holidays and the levers your data has). The default "
-        f"plan is the next {PLAN_WEEKS} weeks with every lever at its usual value.",
+        f"The weeks to plan and the levers your data has (special-sale days, holidays, prices, delivery times). The "
+        f"default plan is the next {PLAN_WEEKS} weeks with every lever at its usual value.",
     )
     no_spend_note("the Scenario planner")
 

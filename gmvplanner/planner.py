@@ -67,6 +67,7 @@ __all__ = [
     "LeverRange",
     "lever_ranges",
     "plan_levers",
+    "calendar_levers",
     "recent_monthly_spend",
     "recent_budget",
     "form_scenario",
@@ -255,14 +256,23 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
 CALENDAR_LEVERS = ("sale_days", "holidays")
 
 
+def calendar_levers(artifacts: Artifacts) -> list[str]:
+    """The calendar levers (special-sale days, holidays) the model learnt from: those that varied in its training
+    weeks. Trained without a sale calendar or holidays (a shop's export alone) they were always 0, so a plan setting
+    them would change nothing."""
+    history = artifacts.table("history")
+    return [c for c in CALENDAR_LEVERS if c in history and history[c].max() > history[c].min()]
+
+
 def plan_levers(artifacts: Artifacts) -> list[str]:
-    """The scenario levers (`SCENARIO_LEVERS`) a plan of weeks can set for a model without spend: the calendar,
-    then each lever the training data gave for some subcategory (a shop's export may have no MRP or SLA)."""
+    """The scenario levers (`SCENARIO_LEVERS`) a plan of weeks can set for a model without spend: the calendar it
+    learnt from (`calendar_levers`), then each lever the training data gave for some subcategory (a shop's export
+    may have no MRP or SLA)."""
     history = artifacts.table("history")
     given = [
         lever for lever in SCENARIO_LEVERS if lever not in CALENDAR_LEVERS and lever in history and history[lever].notna().any()
     ]
-    return [*CALENDAR_LEVERS, *given]
+    return [*calendar_levers(artifacts), *given]
 
 
 def recent_monthly_spend(artifacts: Artifacts) -> float:

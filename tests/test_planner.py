@@ -258,3 +258,13 @@ def test_the_note_matches_what_form_scenario_spends(mmm_art):
     spent = plan[mmm_art.channels].iloc[0]
     assert spent[mmm_art.channels[0]] / spent.sum() == pytest.approx(60.0 / 110.79)
     assert f"counts as {60.0 / 110.79 * 100:,.2f}%" in planner.share_note(shares)
+
+
+def test_a_plan_of_weeks_offers_only_the_levers_the_model_learnt_from(mmm_art, monkeypatch):
+    """The small data set has a sale calendar, holidays, MRP and SLAs; without a sale calendar (always 0 sale days
+    in training) a plan setting sale days would change nothing, so it is not offered."""
+    assert planner.calendar_levers(mmm_art) == ["sale_days", "holidays"]
+    assert planner.plan_levers(mmm_art)[:2] == ["sale_days", "holidays"] and "sla" in planner.plan_levers(mmm_art)
+    history = mmm_art.table("history").assign(sale_days=0.0)
+    monkeypatch.setattr(mmm_art, "table", lambda name: history if name == "history" else None)
+    assert planner.calendar_levers(mmm_art) == ["holidays"]

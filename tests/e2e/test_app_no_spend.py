@@ -31,7 +31,7 @@ def _page(at, path):
 
 def _says_no_spend(at):
     notes = [i.value for i in at.info if "no marketing spend data" in i.value]
-    assert len(notes) == 1 and "calendar and the levers" in notes[0] and "--media" in notes[0], notes
+    assert len(notes) == 1 and "no channel inputs" in notes[0] and "--media" in notes[0], notes
 
 
 def test_predict_forecasts_without_spend(shop_app, trained_no_spend):
@@ -40,17 +40,19 @@ def test_predict_forecasts_without_spend(shop_app, trained_no_spend):
     assert at.get("plotly_chart")
     labels = [n.label for n in at.number_input]
     assert labels == ["Weeks to predict"]  # no spend, no channel split, no lever the shop's export never gave
+    assert not at.slider  # no sale calendar in training: sale days would change nothing
     # the form's defaults, forecast here without the app
     art = load_artifacts(trained_no_spend)
-    scenario = planner.form_scenario(art, art.next_week, 4, "all", sale_days=0)
+    scenario = planner.form_scenario(art, art.next_week, 4, "all")
     expected = predict_scenario(art, scenario)["predicted_gmv"]
     assert at.metric[0].value == art.money.format(expected.iloc[0]) == f"£ {expected.iloc[0] / 1e3:,.2f} thousand"
     assert at.metric[1].value == art.money.format(expected.sum())
-    # a changed lever is a new forecast, still without an error
-    at.slider(key="predict_sale").set_value(7)
+    # another horizon is a new forecast, still without an error
+    at.number_input(key="predict_weeks").set_value(6)
     next(b for b in at.button if b.label == "Predict").click().run()
     assert not at.exception and not at.error
-    assert at.session_state["predict_scenario"]["sale_days"].eq(7).all()
+    assert at.session_state["predict_scenario"]["week_start"].nunique() == 6
+    assert at.metric[1].label == "Over 6 week(s)"
 
 
 def test_scenario_planner_forecasts_a_plan_of_weeks_without_spend(shop_app, trained_no_spend):
@@ -62,6 +64,8 @@ def test_scenario_planner_forecasts_a_plan_of_weeks_without_spend(shop_app, trai
     assert plan["week_start"].iloc[0] == art.next_week
     expected = predict_scenario(art, default_scenario(art, weeks=PLAN_WEEKS))["predicted_gmv"].sum()
     assert at.metric[0].label == f"all, {PLAN_WEEKS} weeks" and at.metric[0].value == art.money.format(expected)
+    assert planner.plan_levers(art) == []  # orders alone: no sale calendar, holidays, prices or delivery times
+    assert [c.value for c in at.caption if c.value.startswith("The model learnt no lever from this data")]
     charts = at.get("plotly_chart")
     assert len(charts) == 1  # the plan's forecast; no waterfall of channels
     assert not [s.value for s in at.subheader if s.value == "What each plan buys"]
