@@ -70,17 +70,7 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
                     help=f"Training range {r.low:,.2f} to {r.high:,.2f} {r.unit}.",
                 )
         sale = sale_ui(art, c3)
-        payment = c3.selectbox(
-            "Payment type",
-            planner.PAYMENT_CHOICES,
-            index=remembered_index("predict_payment", list(planner.PAYMENT_CHOICES)),
-            key="predict_payment",
-            help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
-        )
-        choices = ["recent mix", *planner.verticals(art, sub)]
-        vertical = c3.selectbox(
-            "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
-        )
+        payment, vertical = mix_ui(art, sub, c3)
         spend, shares = spend_ui(art)
         submitted = st.form_submit_button("Predict", type="primary")
     return PredictForm(
@@ -101,6 +91,26 @@ def sale_ui(art: Artifacts, column: DeltaGenerator) -> float | None:
     if "sale_days" not in planner.calendar_levers(art):
         return None
     return column.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
+
+
+def mix_ui(art: Artifacts, sub: str, column: DeltaGenerator) -> tuple[str, str]:
+    """The payment type and product vertical, each offered only when the subcategory's orders told them apart (a
+    shop's export may have neither); 'recent mix' otherwise."""
+    payment = vertical = "recent mix"
+    if planner.knows_payment_types(art, sub):
+        payment = column.selectbox(
+            "Payment type",
+            planner.PAYMENT_CHOICES,
+            index=remembered_index("predict_payment", list(planner.PAYMENT_CHOICES)),
+            key="predict_payment",
+            help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
+        )
+    if planner.verticals(art, sub):
+        choices = ["recent mix", *planner.verticals(art, sub)]
+        vertical = column.selectbox(
+            "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
+        )
+    return payment, vertical
 
 
 def spend_ui(art: Artifacts) -> tuple[float, dict[str, float]]:

@@ -61,6 +61,7 @@ __all__ = [
     "knows_new_customers",
     "BASELINE_PLAN",
     "verticals",
+    "knows_payment_types",
     "app_artifacts_dir",
     "artifacts_key",
     "ensure_trained",
@@ -176,6 +177,14 @@ def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:
     """The product verticals a scenario can name for this subcategory (none for a weekly table)."""
     encoders = artifacts.encoders.get(subcategory)
     return encoders.vertical_names() if encoders is not None else []
+
+
+def knows_payment_types(artifacts: Artifacts, subcategory: str) -> bool:
+    """Whether this subcategory's orders told COD from prepaid (`PAYMENT_CHOICES`), so a scenario's payment type
+    changes its forecast; False for a shop's export without a payment column, or a weekly table."""
+    encoders = artifacts.encoders.get(subcategory)
+    known = {str(v) for v in encoders.payment.categories_[0]} if encoders is not None else set()
+    return bool(known & set(PAYMENT_CHOICES[1:]))
 
 
 def app_artifacts_dir() -> Path:

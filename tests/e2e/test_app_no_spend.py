@@ -41,6 +41,7 @@ def test_predict_forecasts_without_spend(shop_app, trained_no_spend):
     labels = [n.label for n in at.number_input]
     assert labels == ["Weeks to predict"]  # no spend, no channel split, no lever the shop's export never gave
     assert not at.slider  # no sale calendar in training: sale days would change nothing
+    assert [s.label for s in at.selectbox] == ["Subcategory"]  # no payment type or vertical in the export
     # the form's defaults, forecast here without the app
     art = load_artifacts(trained_no_spend)
     scenario = planner.form_scenario(art, art.next_week, 4, "all")
