@@ -29,6 +29,8 @@ __all__ = [
     "current_path",
     "use_version",
     "page_header",
+    "spend_needed",
+    "no_spend_note",
     "cached_predictions",
     "cached_comparison",
     "cached_summary",
@@ -110,6 +112,17 @@ def spend_needed(art: Artifacts, what: str) -> bool:
         return False
     st.info(f"{what} needs marketing spend data: {NO_SPEND_HELP}.", icon="ℹ️")
     return True
+
+
+def no_spend_note(page: str) -> None:
+    """For artifacts trained from orders alone, on a page that still works without spend (Predict, the Scenario
+    planner): say that its forecasts come from the calendar and the levers, with no channel inputs, and how to add
+    spend data."""
+    st.info(
+        f"This model has no marketing spend data, so {page} forecasts from the season, the trend and the calendar and "
+        f"levers your data has, with no channel inputs: {NO_SPEND_HELP}.",
+        icon="ℹ️",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages.common import current, page_header
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
-from gmvplanner.reporting.tables import customer_tables_of, new_customer_table, segment_table
+from gmvplanner.reporting.tables import counts_orders, customer_tables_of, new_customer_table, orders_note, segment_table
 
 
 def main() -> None:
@@ -17,9 +17,10 @@ def main() -> None:
     page_header(
         "Customers",
         "From the cleaned orders in the modelling window, per customer: how recently, how often and how much they "
-        "bought. New: first order in the last 90 days; loyal high-value: 3+ orders, GMV in the top 20% and an order "
-        "in the last 180 days; active: an order in the last 180 days; at risk: last order 180-365 days ago; lapsed: "
-        "longer ago. Only these aggregates are kept: no customer id or pincode.",
+        "bought (an order is an order id, however many lines it has). New: first order in the last 90 days; loyal "
+        "high-value: 3+ orders, GMV in the top 20% and an order in the last 180 days; active: an order in the last 180 "
+        "days; at risk: last order 180-365 days ago; lapsed: longer ago. Only these aggregates are kept: no customer id "
+        "or pincode.",
     )
     tables = customer_tables_of(art)
     if tables is None:
@@ -32,10 +33,14 @@ def main() -> None:
     c1, c2, c3 = st.columns(3)
     known = segments.loc[segments["customers"] > 0]
     c1.metric("Customers", f"{int(known['customers'].sum()):,}")
-    c2.metric("Buying more than once", f"{(known['repeat_rate'] * known['customers']).sum() / known['customers'].sum():.1%}")
+    repeat = (known["repeat_rate"] * known["customers"]).sum() / known["customers"].sum()
+    c2.metric("Buying more than once" if counts_orders(segments) else "Buying more than one line", f"{repeat:.1%}")
     weekly = tables["customers_weekly"]
     new_share = weekly["new_gmv"].sum() / weekly[["new_gmv", "returning_gmv", "no_id_gmv"]].to_numpy().sum()
     c3.metric("GMV from first orders", f"{new_share:.1%}")
+    note = orders_note(segments)
+    if note:
+        st.info(note, icon="ℹ️")
     st.plotly_chart(charts.segment_figure(segments, money=art.money), key="segment_chart")
     st.dataframe(segment_table(segments, art.money), hide_index=True, key="segment_table")
     st.plotly_chart(charts.new_returning_figure(weekly, money=art.money), key="new_returning_chart")

@@ -8,13 +8,22 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages.common import cached_predictions, current, keep, page_header, remembered, remembered_index, table_editor
+from app_pages.common import (
+    cached_predictions,
+    current,
+    keep,
+    no_spend_note,
+    page_header,
+    remembered,
+    remembered_index,
+    table_editor,
+)
 from gmvplanner import planner
 from gmvplanner.analysis.optimise import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts
-from gmvplanner.reporting import charts
+from gmvplanner.reporting import charts, tables
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
@@ -29,7 +38,7 @@ class PredictForm(NamedTuple):
     weeks: int
     monthly_spend: float
     channel_shares: dict[str, float]
-    sale_days: float
+    sale_days: float | None  # None: the model learnt no sale days (the same week a year earlier, 0, is used)
     payment: str
     vertical: str
     levers: dict[str, float]  # lever -> value, for the levers this subcategory's history has
@@ -38,7 +47,6 @@ class PredictForm(NamedTuple):
 def form_ui(art: Artifacts, sub: str) -> PredictForm:
     """The Predict form: its values, and whether it was just submitted."""
     ranges = planner.lever_ranges(art, sub)
-    recent = planner.recent_monthly_spend(art)
     with st.form("predict_form"):
         c1, c2, c3 = st.columns(3)
         first = c1.date_input(
@@ -61,43 +69,69 @@ def form_ui(art: Artifacts, sub: str) -> PredictForm:
                     key=f"predict_{lever}",
                     help=f"Training range {r.low:,.2f} to {r.high:,.2f} {r.unit}.",
                 )
-        sale = c3.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
-        payment = c3.selectbox(
-            "Payment type",
-            planner.PAYMENT_CHOICES,
-            index=remembered_index("predict_payment", list(planner.PAYMENT_CHOICES)),
-            key="predict_payment",
-            help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
-        )
-        choices = ["recent mix", *planner.verticals(art, sub)]
-        vertical = c3.selectbox(
-            "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
-        )
-        spend = st.number_input(
-            f"Marketing spend, monthly total ({art.money.name})",
-            min_value=0.0,
-            value=remembered("predict_spend", round(recent, 4)),
-            step=max(round(recent / 20, 3), 0.001),
-            format="%.4f",
-            key="predict_spend",
-            help="Company-wide; split across channels by the table below.",
-        )
-        split = table_editor(
-            pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
-            "predict_split",
-        )
+        sale = sale_ui(art, c3)
+        payment, vertical = mix_ui(art, sub, c3)
+        spend, shares = spend_ui(art)
         submitted = st.form_submit_button("Predict", type="primary")
     return PredictForm(
         submitted=submitted,
         first_week=pd.Timestamp(first),
         weeks=int(weeks),
         monthly_spend=spend,
-        channel_shares=dict(zip(split["channel"], split["share %"].fillna(0.0))),
+        channel_shares=shares,
         sale_days=sale,
         payment=payment,
         vertical=vertical,
         levers=levers,
     )
+
+
+def sale_ui(art: Artifacts, column: DeltaGenerator) -> float | None:
+    """Special-sale days per week, for a model that learnt from a sale calendar; None for one that did not."""
+    if "sale_days" not in planner.calendar_levers(art):
+        return None
+    return column.slider("Special-sale days per week", 0, 7, remembered("predict_sale", 0), key="predict_sale")
+
+
+def mix_ui(art: Artifacts, sub: str, column: DeltaGenerator) -> tuple[str, str]:
+    """The payment type and product vertical, each offered only when the subcategory's orders told them apart (a
+    shop's export may have neither); 'recent mix' otherwise."""
+    payment = vertical = "recent mix"
+    if planner.knows_payment_types(art, sub):
+        payment = column.selectbox(
+            "Payment type",
+            planner.PAYMENT_CHOICES,
+            index=remembered_index("predict_payment", list(planner.PAYMENT_CHOICES)),
+            key="predict_payment",
+            help=f"'recent mix' keeps the last {RECENT_WEEKS} weeks' share of prepaid orders.",
+        )
+    if planner.verticals(art, sub):
+        choices = ["recent mix", *planner.verticals(art, sub)]
+        vertical = column.selectbox(
+            "Product vertical", choices, index=remembered_index("predict_vertical", choices), key="predict_vertical"
+        )
+    return payment, vertical
+
+
+def spend_ui(art: Artifacts) -> tuple[float, dict[str, float]]:
+    """Inside the form: the monthly spend and each channel's share of it (%); none for a model without spend."""
+    if not art.has_spend:
+        return 0.0, {}
+    recent = planner.recent_monthly_spend(art)
+    spend = st.number_input(
+        f"Marketing spend, monthly total ({art.money.name})",
+        min_value=0.0,
+        value=remembered("predict_spend", round(recent, 4)),
+        step=max(round(recent / 20, 3), 0.001),
+        format="%.4f",
+        key="predict_spend",
+        help="Company-wide; split across channels by the table below (shares in %, adding up to 100).",
+    )
+    split = table_editor(
+        pd.DataFrame({"channel": art.channels, "share %": (historical_split(art) * 100).round(2).to_numpy()}),
+        "predict_split",
+    )
+    return spend, dict(zip(split["channel"], split["share %"].fillna(0.0)))
 
 
 class ForecastSlots(NamedTuple):
@@ -132,23 +166,23 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame, slot
         st.caption(f"Week 1 {INTERVAL_LABEL}: {interval}. Change the inputs below and press Predict.")
         for warning in st.session_state.get("predict_warnings", []):
             st.warning(warning)
-    gmv_columns = ("predicted_gmv", "lower", "upper")
     with slots.table.expander("The forecast week by week"):
-        st.dataframe(
-            mine.assign(**{c: money.from_base(mine[c]) for c in gmv_columns}),
-            hide_index=True,
-            column_config={c: st.column_config.NumberColumn(f"{c} ({money.name})", format="%.4f") for c in gmv_columns},
-        )
+        table = tables.forecast_table(mine, money)
+        shown_as = {c: st.column_config.NumberColumn(format="%.2f") for c in table.columns[1:]}  # as the headline
+        st.dataframe(table, hide_index=True, key="predict_table", column_config=shown_as)
 
 
 def main() -> None:
     """The page: the subcategory and headline numbers, the forecast chart, then the form that made it."""
     art, key = current()
+    inputs = "levers and spend" if art.has_spend else "levers"
     page_header(
         "Predict weekly GMV",
-        f"Weekly GMV with an {INTERVAL_LABEL} for the week, levers and spend in the form below the chart (defaults: "
-        f"the last {RECENT_WEEKS} training weeks).",
+        f"Weekly GMV with an {INTERVAL_LABEL} for the week, {inputs} in the form below the chart (defaults: the last "
+        f"{RECENT_WEEKS} training weeks).",
     )
+    if not art.has_spend:
+        no_spend_note("Predict")
     c0, c1, c2 = st.columns([1.2, 1, 1])
     sub = c0.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"
@@ -174,7 +208,9 @@ def main() -> None:
             vertical=form.vertical,
             **form.levers,
         )
-        st.session_state["predict_warnings"] = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend)
+        warnings = planner.extrapolation_warnings(art, sub, form.levers, form.monthly_spend if art.has_spend else None)
+        note = planner.share_note(form.channel_shares) if art.has_spend else None
+        st.session_state["predict_warnings"] = [*([note] if note else []), *warnings]
     forecast_ui(art, key, sub, st.session_state["predict_scenario"], slots)
 
 

@@ -16,6 +16,7 @@ from app_pages.common import (
     cached_waterfall,
     current,
     fitted_plan,
+    no_spend_note,
     page_header,
     replace_plan,
     table_editor,
@@ -23,7 +24,7 @@ from app_pages.common import (
 from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
 from gmvplanner import planner
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
-from gmvplanner.analysis.scenarios import SCENARIO_NAME, default_scenario, known_verticals, load_scenario
+from gmvplanner.analysis.scenarios import SCENARIO_LEVERS, SCENARIO_NAME, default_scenario, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -35,8 +36,9 @@ from gmvplanner.reporting.plan_words import company_spend, plan_sentence, scenar
 def upload_ui(art: Artifacts) -> None:
     """A scenario CSV replaces the plan being edited; a file of named scenarios (with a `scenario` column, as
     'Download these scenarios' writes it) is saved to the library and the first opens. Once per uploaded file."""
+    what = "one column per channel" if art.has_spend else "any levers"
     uploaded = st.file_uploader(
-        "Upload a scenario CSV (week_start plus one column per channel), or a file of saved scenarios",
+        f"Upload a scenario CSV (week_start plus {what}), or a file of saved scenarios",
         type=["csv"],
         key="plan_upload",
     )
@@ -149,6 +151,39 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     return plan
 
 
+def lever_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
+    """For a model without spend: the plan's weeks with the levers it can set (blank: the same week a year earlier
+    for the calendar, the recent value for the others). A plan that sets levers per subcategory (uploaded) is shown
+    as it is: edit it in its file."""
+    if "subcategory" in plan and plan["subcategory"].notna().any():
+        st.dataframe(plan, hide_index=True, key="lever_plan_table")
+        st.caption("This plan sets levers per subcategory: edit it in its file and upload it again.")
+        return plan
+    levers = planner.plan_levers(art)
+    if not levers:
+        st.dataframe(plan[["week_start"]], hide_index=True, key="lever_plan_table")
+        st.caption(
+            "The model learnt no lever from this data (no sale calendar, holidays, prices or delivery times), so a plan "
+            "is its weeks and the forecast is the season and the trend. Add a sale calendar or holidays on Data & "
+            "retrain to plan them."
+        )
+        return plan
+    shown = plan[["week_start"]].assign(**{lever: plan[lever] if lever in plan else np.nan for lever in levers})
+    config: dict = {"week_start": st.column_config.DateColumn("week", format="YYYY-MM-DD", disabled=True)}
+    for lever in levers:
+        meaning, unit, low, high = SCENARIO_LEVERS[lever]
+        config[lever] = st.column_config.NumberColumn(f"{lever} ({unit})", help=meaning, min_value=low, max_value=high)
+    version = st.session_state.setdefault("plan_version", 0)
+    edited = st.data_editor(shown, key=f"lever_editor_{version}", hide_index=True, width="stretch", column_config=config)
+    st.caption("Blank cells take the same week a year earlier (sale days, holidays) or the recent value (the other levers).")
+    edited = edited.assign(week_start=pd.to_datetime(edited["week_start"]))
+    if not edited[levers].astype(float).equals(shown[levers].astype(float)):
+        st.session_state["plan"] = plan.drop(columns=levers, errors="ignore").assign(**{c: edited[c] for c in levers})
+        st.session_state["plan_version"] = version + 1
+        st.rerun()
+    return plan
+
+
 def confirm_ui(art: Artifacts, slips: list[LargeChange]) -> bool:
     """Ask before using an edit that made a cell ten times larger or smaller; True once the analyst keeps it. Undo
     draws the editor afresh from the plan."""
@@ -214,21 +249,43 @@ def downloads_ui(edited: pd.DataFrame, predictions: pd.DataFrame) -> None:
     )
 
 
+def header_ui(art: Artifacts) -> None:
+    """The page's title and what it plans: spend per channel, or for a model without spend the weeks and levers."""
+    if art.has_spend:
+        page_header(
+            "Scenario planner",
+            f"Spend per channel in {art.money.name} per week (or month), company-wide. The default plan is the next "
+            f"{PLAN_WEEKS} weeks at last year's level for the same weeks, scaled to the recent run rate.",
+        )
+        return
+    page_header(
+        "Scenario planner",
+        f"The weeks to plan and the levers your data has (special-sale days, holidays, prices, delivery times). The "
+        f"default plan is the next {PLAN_WEEKS} weeks with every lever at its usual value.",
+    )
+    no_spend_note("the Scenario planner")
+
+
+def editor_ui(art: Artifacts) -> pd.DataFrame:
+    """The plan as edited: spend per channel with quick changes and its total in words, or for a model without
+    spend the weeks' levers."""
+    if not art.has_spend:
+        return lever_editor_ui(art, st.session_state["plan"])
+    quick_changes_ui(art, st.session_state["plan"])
+    edited = plan_editor_ui(art, st.session_state["plan"])
+    st.caption(total_words(art, edited))
+    return edited
+
+
 def main() -> None:
     """The page: upload or edit a plan, quick changes, what it buys, the team's library and saved plans compared."""
     art, key = current()
-    page_header(
-        "Scenario planner",
-        f"Spend per channel in {art.money.name} per week (or month), company-wide. The default plan is the next "
-        f"{PLAN_WEEKS} weeks at last year's level for the same weeks, scaled to the recent run rate.",
-    )
+    header_ui(art)
     if "plan" not in st.session_state:
         st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
     st.session_state["plan"] = fitted_plan(art, st.session_state["plan"])
     upload_ui(art)
-    quick_changes_ui(art, st.session_state["plan"])
-    edited = plan_editor_ui(art, st.session_state["plan"])
-    st.caption(total_words(art, edited))
+    edited = editor_ui(art)
     predictions = cached_predictions(art, key, edited)
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
     totals = planner.gmv_by_subcategory(predictions)
@@ -237,7 +294,8 @@ def main() -> None:
     lib = library()
     compare = library_ui(art, lib) if lib is not None else []
     plans = compared_plans(art, lib, compare) if lib is not None and compare else {}
-    summary_ui(art, key, edited, plans)
+    if art.has_spend:  # what a plan buys is about its spend
+        summary_ui(art, key, edited, plans)
     if lib is not None:
         save_ui(art, lib, edited)
     downloads_ui(edited, predictions)

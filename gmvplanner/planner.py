@@ -17,7 +17,7 @@ import pandas as pd
 from .analysis.new_customers import first_order_shares
 from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
-from .analysis.scenarios import predict_scenario
+from .analysis.scenarios import SCENARIO_LEVERS, predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
 from .dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from .errors import ArtifactError, InputError
@@ -61,14 +61,18 @@ __all__ = [
     "knows_new_customers",
     "BASELINE_PLAN",
     "verticals",
+    "knows_payment_types",
     "app_artifacts_dir",
     "artifacts_key",
     "ensure_trained",
     "LeverRange",
     "lever_ranges",
+    "plan_levers",
+    "calendar_levers",
     "recent_monthly_spend",
     "recent_budget",
     "form_scenario",
+    "share_note",
     "extrapolation_warnings",
     "weekly_to_monthly",
     "apply_monthly_edits",
@@ -92,6 +96,9 @@ __all__ = [
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
 # a monthly spend up to 5% beyond the training weeks' range is not flagged as extrapolation
 SPEND_RANGE_SLACK = 0.05
+# percentage points by which channel shares may miss 100% before Predict says so: shares shown to 2 decimals
+# (9 channels rounded: at most 0.045 off)
+SHARE_SUM_TOLERANCE = 0.1
 # relative change below which an edited plan cell counts as untouched (a table round-trip's float noise)
 EDIT_TOLERANCE = 1e-12
 
@@ -172,6 +179,14 @@ def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:
     return encoders.vertical_names() if encoders is not None else []
 
 
+def knows_payment_types(artifacts: Artifacts, subcategory: str) -> bool:
+    """Whether this subcategory's orders told COD from prepaid (`PAYMENT_CHOICES`), so a scenario's payment type
+    changes its forecast; False for a shop's export without a payment column, or a weekly table."""
+    encoders = artifacts.encoders.get(subcategory)
+    known = {str(v) for v in encoders.payment.categories_[0]} if encoders is not None else set()
+    return bool(known & set(PAYMENT_CHOICES[1:]))
+
+
 def app_artifacts_dir() -> Path:
     """The folder the app loads: $GMV_ARTIFACTS, else artifacts/."""
     return Path(os.environ.get("GMV_ARTIFACTS", ARTIFACTS_DIR))
@@ -225,7 +240,8 @@ class LeverRange:
 
 
 def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange]:
-    """Ranges of the form's levers in the training data of one subcategory."""
+    """Ranges of the form's levers in the training data of one subcategory (a lever the data never gave, such as a
+    delivery SLA in a shop's export, has none and is left out)."""
     history = artifacts.table("history")
     rows = history.loc[history["subcategory"] == subcategory]
     defaults = artifacts.models[subcategory].lever_defaults
@@ -238,11 +254,34 @@ def lever_ranges(artifacts: Artifacts, subcategory: str) -> dict[str, LeverRange
     }
     out = {}
     for lever, (label, unit) in spec.items():
-        if lever in rows:
+        if lever in rows and rows[lever].notna().any():
             out[lever] = LeverRange(
                 label, unit, float(rows[lever].min()), float(rows[lever].max()), float(defaults.get(lever, rows[lever].median()))
             )
     return out
+
+
+# the calendar a plan of weeks can set: a blank week takes the same week a year earlier (`scenario_weekly`)
+CALENDAR_LEVERS = ("sale_days", "holidays")
+
+
+def calendar_levers(artifacts: Artifacts) -> list[str]:
+    """The calendar levers (special-sale days, holidays) the model learnt from: those that varied in its training
+    weeks. Trained without a sale calendar or holidays (a shop's export alone) they were always 0, so a plan setting
+    them would change nothing."""
+    history = artifacts.table("history")
+    return [c for c in CALENDAR_LEVERS if c in history and history[c].max() > history[c].min()]
+
+
+def plan_levers(artifacts: Artifacts) -> list[str]:
+    """The scenario levers (`SCENARIO_LEVERS`) a plan of weeks can set for a model without spend: the calendar it
+    learnt from (`calendar_levers`), then each lever the training data gave for some subcategory (a shop's export
+    may have no MRP or SLA)."""
+    history = artifacts.table("history")
+    given = [
+        lever for lever in SCENARIO_LEVERS if lever not in CALENDAR_LEVERS and lever in history and history[lever].notna().any()
+    ]
+    return [*calendar_levers(artifacts), *given]
 
 
 def recent_monthly_spend(artifacts: Artifacts) -> float:
@@ -263,7 +302,7 @@ def form_scenario(
     weeks: int,
     subcategory: str,
     *,
-    monthly_spend: float,
+    monthly_spend: float = 0.0,
     channel_shares: dict[str, float] | None = None,
     sla: float | None = None,
     product_mrp: float | None = None,
@@ -275,19 +314,16 @@ def form_scenario(
     """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
 
     `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix, as
-    `optimise.historical_split` gives it) and turned into weekly spend at 12/52 of a month per week.
+    `optimise.historical_split` gives it; shares that do not add up to 100% are scaled to, and `share_note` says so)
+    and turned into weekly spend at 12/52 of a month per week. A model trained without spend has no channels: the
+    scenario is the weeks and levers alone, and spend is ignored.
     """
-    shares = pd.Series(channel_shares) if channel_shares else historical_split(artifacts)
-    shares = shares.reindex(artifacts.channels).fillna(0.0)
-    if shares.sum() <= 0:
-        raise InputError("channel split", "the channel shares add up to 0; give at least one channel a share")
-    if (shares < 0).any():
-        raise InputError("channel split", f"negative share for {shares[shares < 0].index[0]}")
-    shares = shares / shares.sum()
     start = week_start([first_week], artifacts.week_starts_on)[0]
     frame = pd.DataFrame({"week_start": pd.date_range(start, periods=weeks, freq="7D")})
-    for channel in artifacts.channels:
-        frame[channel] = monthly_spend * MONTHS_PER_YEAR / WEEKS_PER_YEAR * shares[channel]
+    if artifacts.has_spend:
+        shares = _normalised_shares(artifacts, channel_shares)
+        for channel in artifacts.channels:
+            frame[channel] = monthly_spend * MONTHS_PER_YEAR / WEEKS_PER_YEAR * shares[channel]
     frame["subcategory"] = subcategory
     for name, value in (
         ("sla", sla),
@@ -299,6 +335,34 @@ def form_scenario(
     frame["prepaid_share"] = {"COD": 0.0, "Prepaid": 1.0}.get(payment, np.nan)
     frame["vertical"] = vertical if vertical and vertical != "recent mix" else None
     return frame
+
+
+def _normalised_shares(artifacts: Artifacts, channel_shares: dict[str, float] | None) -> pd.Series:
+    """Channel -> share of the spend (adding up to 1): `channel_shares` (any scale; a channel left out has none),
+    else the historical split; InputError when they add up to 0 or one is negative."""
+    shares = pd.Series(channel_shares, dtype=float) if channel_shares else historical_split(artifacts)
+    shares = shares.reindex(artifacts.channels).fillna(0.0)
+    if shares.sum() <= 0:
+        raise InputError("channel split", "the channel shares add up to 0; give at least one channel a share")
+    if (shares < 0).any():
+        raise InputError("channel split", f"negative share for {shares[shares < 0].index[0]}")
+    return shares / shares.sum()
+
+
+def share_note(channel_shares: dict[str, float]) -> str | None:
+    """A warning when the channel shares (in %) do not add up to 100%: what they add up to and what each share
+    of the largest one is then taken as (`form_scenario` scales them so the monthly total is spent as typed); None
+    when they add up to 100% (within rounding) or to 0 (which `form_scenario` refuses)."""
+    shares = pd.Series(channel_shares, dtype=float).fillna(0.0)
+    total = float(shares.sum())
+    if total <= 0 or abs(total - 100.0) <= SHARE_SUM_TOLERANCE:
+        return None
+    largest = shares.idxmax()
+    return (
+        f"The channel shares add up to {total:,.2f}%, not 100%: each is scaled by 100/{total:,.2f} so that the "
+        f"monthly spend is spent as typed ({largest} {shares[largest]:,.2f}% counts as "
+        f"{shares[largest] / total * 100:,.2f}%). Make them add up to 100% to split the spend exactly as you mean."
+    )
 
 
 def extrapolation_warnings(
@@ -316,7 +380,7 @@ def extrapolation_warnings(
                 f"{rng.high:,.2f}: the forecast holds it at {min(max(value, rng.low), rng.high):,.2f} (the edge) and "
                 "its interval widens with the distance; the model cannot say what happens beyond what it saw."
             )
-    if monthly_spend is not None:
+    if monthly_spend is not None and artifacts.has_spend:
         company = artifacts.table("company_spend")
         weekly = company[artifacts.channels].sum(axis=1) / company["days"] * 7
         monthly = weekly * WEEKS_PER_YEAR / MONTHS_PER_YEAR

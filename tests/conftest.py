@@ -11,12 +11,12 @@ import pytest
 from gmvplanner.model.artifacts import Artifacts, load_artifacts
 from gmvplanner.synth import SynthConfig, write_dataset
 
-from . import helpers
+from . import helpers, shop_exports
 from .helpers import SMALL_ORDERS, train_cli, weekly_table
 
 # Fixtures that write the small data set or train on it with the real CLI (seconds to minutes each); a test that
 # uses one of them, directly or through another fixture, is marked slow.
-SLOW_FIXTURES = frozenset({"small_data", "trained", "trained_mmm"})
+SLOW_FIXTURES = frozenset({"small_data", "trained", "trained_mmm", "trained_no_spend"})
 E2E_DIR = Path(__file__).parent / "e2e"
 
 
@@ -88,6 +88,13 @@ def trained_mmm(tmp_path_factory, small_data) -> Path:
         "--model",
         "mmm",
     )
+
+
+@pytest.fixture(scope="session")
+def trained_no_spend(tmp_path_factory) -> Path:
+    """Artifacts from a shop's export of orders alone (Online Retail layout, GBP, no media: no channels), trained by
+    the real training CLI (`shop_exports.train_without_spend`)."""
+    return shop_exports.train_without_spend(tmp_path_factory.mktemp("no_spend"))
 
 
 @pytest.fixture(scope="module")

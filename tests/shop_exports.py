@@ -79,6 +79,19 @@ def shopify(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def train_without_spend(folder: Path) -> Path:
+    """Artifacts in `folder`/artifacts from the real training CLI on a seeded Online Retail export alone: orders
+    only (no media, so no channels), in GBP; the export is `folder`/online_retail.csv."""
+    from gmvplanner import cli
+
+    export = write(online_retail(lines()), folder / "online_retail.csv")
+    art = folder / "artifacts"
+    argv = ["--orders", str(export), "--columns-preset", "online_retail", "--currency", "GBP", "--trees", "20"]
+    if cli.training_main([*argv, "--artifacts", str(art), "--quiet"]) != 0:
+        raise AssertionError(f"training on {export} failed")
+    return art
+
+
 def write(frame: pd.DataFrame, path: Path) -> Path:
     """The export as the shop writes it (text, blanks for missing)."""
     frame.to_csv(path, index=False)

@@ -228,3 +228,43 @@ def test_a_baseline_that_beats_the_model_is_said_plainly(mmm_art, monkeypatch):
     monkeypatch.setattr(mmm_art, "table", lambda name: worse.copy() if name == "metrics" else table)
     verdict = planner.baseline_verdict(mmm_art, "HomeAudio")
     assert verdict.startswith("On the held-out weeks a naive forecast") and "99.0%" in verdict
+
+
+@pytest.mark.parametrize(
+    "shares, said",
+    [
+        ({"TV": 60.0, "Digital": 50.79}, "add up to 110.79%, not 100%"),
+        ({"TV": 30.0, "Digital": 40.0}, "add up to 70.00%, not 100%"),
+        ({"TV": 33.33, "Digital": 33.33, "Radio": 33.33}, None),  # 99.99%: the shown shares' rounding
+        ({"TV": 50.0, "Digital": 50.0}, None),
+        ({"TV": 0.0, "Digital": 0.0}, None),  # refused by form_scenario, not rescaled
+    ],
+)
+def test_shares_that_miss_100_percent_are_named_with_their_sum(shares, said):
+    note = planner.share_note(shares)
+    if said is None:
+        assert note is None
+    else:
+        assert note is not None and said in note
+        largest = max(shares, key=lambda c: shares[c])
+        assert f"{largest} {shares[largest]:,.2f}% counts as {shares[largest] / sum(shares.values()) * 100:,.2f}%" in note
+
+
+def test_the_note_matches_what_form_scenario_spends(mmm_art):
+    shares = dict.fromkeys(mmm_art.channels, 0.0) | {mmm_art.channels[0]: 60.0, mmm_art.channels[1]: 50.79}
+    plan = planner.form_scenario(
+        mmm_art, mmm_art.next_week, 1, mmm_art.subcategories[0], monthly_spend=1.0, channel_shares=shares
+    )
+    spent = plan[mmm_art.channels].iloc[0]
+    assert spent[mmm_art.channels[0]] / spent.sum() == pytest.approx(60.0 / 110.79)
+    assert f"counts as {60.0 / 110.79 * 100:,.2f}%" in planner.share_note(shares)
+
+
+def test_a_plan_of_weeks_offers_only_the_levers_the_model_learnt_from(mmm_art, monkeypatch):
+    """The small data set has a sale calendar, holidays, MRP and SLAs; without a sale calendar (always 0 sale days
+    in training) a plan setting sale days would change nothing, so it is not offered."""
+    assert planner.calendar_levers(mmm_art) == ["sale_days", "holidays"]
+    assert planner.plan_levers(mmm_art)[:2] == ["sale_days", "holidays"] and "sla" in planner.plan_levers(mmm_art)
+    history = mmm_art.table("history").assign(sale_days=0.0)
+    monkeypatch.setattr(mmm_art, "table", lambda name: history if name == "history" else None)
+    assert planner.calendar_levers(mmm_art) == ["holidays"]

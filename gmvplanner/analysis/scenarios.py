@@ -119,7 +119,8 @@ def load_scenario(
     gets such a row too: its spend is company-wide, so the other subcategories keep that week (levers: recent).
     """
     path = Path(path)
-    raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])])
+    # without channels (a model trained from orders alone) a file of weeks alone is a whole scenario
+    raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])], min_columns=2 if channels else 1)
     _check_columns(path, raw, channels, [*SCENARIO_LEVERS, *controls], named)
     _check_money(path, raw, money)
     frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
@@ -465,8 +466,11 @@ def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Ti
     """The next `weeks` weeks with spend at last year's level for the same weeks, scaled to the recent run rate.
 
     The run-rate factor is spend over the last RECENT_WEEKS (13) weeks divided by spend over the same weeks a year
-    earlier; without a year of history it is 1 and weeks with no match take the recent weekly mean.
+    earlier; without a year of history it is 1 and weeks with no match take the recent weekly mean. A model trained
+    without spend has no channels: its plan is the weeks alone, from the week after its data.
     """
+    if not artifacts.has_spend:
+        return pd.DataFrame({"week_start": pd.date_range(start or artifacts.next_week, periods=weeks, freq="7D")})
     company = artifacts.table("company_spend").set_index("week_start").sort_index()
     channels = artifacts.channels
     weekly = company[channels].div(company["days"], axis=0) * 7  # full-week equivalents

@@ -3,6 +3,9 @@ returning customers per week and monthly cohorts. Only aggregates leave the engi
 reaches pandas, the artifacts, the logs or the app.
 
 Inside the modelling window, per customer: recency (last order day), frequency (orders) and monetary value (GMV).
+An order is a distinct order id (ElecKart's `order_id`, a shop's mapped order or invoice number), however many lines
+it has; a line without an id counts as an order of its own, and a returned line (net of returns) as none. An order
+file without an order id column counts lines (`order_ids` False), and the Customers page says so.
 Segments, with the window's last day as the reference, in this order (each customer in the first that applies):
 
 - new: first order in the last 90 days;
@@ -27,9 +30,14 @@ import pandas as pd
 if TYPE_CHECKING:  # order_sql reads CUSTOMER_ID from here
     from .order_sql import SqlDialect, SqlRunner
 
-__all__ = ["CUSTOMER_ID", "SEGMENTS", "NO_ID", "CustomerTables", "customer_tables"]
+__all__ = ["CUSTOMER_ID", "ORDER_ID", "SEGMENTS", "NO_ID", "CustomerTables", "customer_tables"]
 
 CUSTOMER_ID = "cust_id"  # the order file's customer column; optional (without it there is no customer step)
+ORDER_ID = "order_id"  # the order file's order id column; optional (without it, orders are counted as lines)
+# a line that buys (a return, kept net of returns with a negative GMV, is no order); NULL GMV is counted as bought
+_BOUGHT = "COALESCE(gmv, 0) >= 0"
+# orders among a group's lines: its distinct order ids, and each line without one as an order of its own
+ORDERS_SQL = f"(count(DISTINCT order_key) FILTER (WHERE {_BOUGHT}) + count(*) FILTER (WHERE order_key IS NULL AND {_BOUGHT}))"
 SEGMENTS = ("new", "loyal high-value", "active", "at risk", "lapsed")
 NO_ID = "no customer id"
 NEW_DAYS, ACTIVE_DAYS, RISK_DAYS, LOYAL_ORDERS, HIGH_VALUE_QUANTILE = 90, 180, 365, 3, 0.8
@@ -37,7 +45,8 @@ NEW_DAYS, ACTIVE_DAYS, RISK_DAYS, LOYAL_ORDERS, HIGH_VALUE_QUANTILE = 90, 180, 3
 
 @dataclass
 class CustomerTables:
-    """segments: segment, customers, orders, gmv, mean_order_value, repeat_rate (share with 2+ orders);
+    """segments: segment, customers, orders, lines, gmv, mean_order_value (per order), repeat_rate (share with 2+
+        orders), order_ids (whether orders are distinct order ids; False: the file had none, orders are lines);
     weekly: week_start, new_customers, returning_customers, new_gmv, returning_gmv, no_id_gmv;
     by_subcategory: week_start, subcategory, new_customers, new_gmv, returning_gmv, no_id_gmv (GMV adds up to
         `weekly`'s; new customers need not, as one first order can hold several subcategories);
@@ -49,15 +58,20 @@ class CustomerTables:
     by_subcategory: pd.DataFrame
     cohorts: pd.DataFrame
     customers: int
+    order_ids: bool = False
 
 
-def customer_tables(run: SqlRunner, sql: SqlDialect, start: pd.Timestamp, end: pd.Timestamp) -> CustomerTables:
-    """The customer aggregates of the view `valid` (with a `customer` column) between `start` and `end`, run by
-    `run` in the engine's dialect `sql` (see `ingest.clean_and_aggregate`)."""
+def customer_tables(
+    run: SqlRunner, sql: SqlDialect, start: pd.Timestamp, end: pd.Timestamp, order_ids: bool = False
+) -> CustomerTables:
+    """The customer aggregates of the view `valid` (with `customer` and `order_key` columns) between `start` and
+    `end`, run by `run` in the engine's dialect `sql` (see `ingest.clean_and_aggregate`); `order_ids`: whether
+    `order_key` holds the file's order ids (else it is NULL and orders are lines)."""
     inside = f"day BETWEEN DATE '{start.date()}' AND DATE '{end.date()}'"
     run.table(
         "customer_rfm",
-        f"""SELECT customer, min(day) AS first_day, max(day) AS last_day, count(*) AS orders, sum(gmv) AS gmv
+        f"""SELECT customer, min(day) AS first_day, max(day) AS last_day, {ORDERS_SQL} AS orders, count(*) AS lines,
+                   sum(gmv) AS gmv
             FROM valid WHERE {inside} AND customer IS NOT NULL GROUP BY customer""",
     )
     n_customers, high_value = run.one(f"SELECT count(*), {sql.percentile('gmv', HIGH_VALUE_QUANTILE)} FROM customer_rfm")
@@ -72,19 +86,19 @@ def customer_tables(run: SqlRunner, sql: SqlDialect, start: pd.Timestamp, end: p
                        WHEN last_day > DATE '{cut["risk"]}' THEN 'at risk'
                        ELSE 'lapsed' END"""
     segments = run.frame(
-        f"""SELECT segment, count(*) AS customers, sum(orders) AS orders, sum(gmv) AS gmv,
+        f"""SELECT segment, count(*) AS customers, sum(orders) AS orders, sum(lines) AS lines, sum(gmv) AS gmv,
                    count(*) FILTER (WHERE orders >= 2) AS repeaters
-            FROM (SELECT {segment} AS segment, orders, gmv FROM customer_rfm) AS segmented GROUP BY segment"""
+            FROM (SELECT {segment} AS segment, orders, lines, gmv FROM customer_rfm) AS segmented GROUP BY segment"""
     )
-    no_id = run.one(f"SELECT count(*), COALESCE(sum(gmv), 0) FROM valid WHERE {inside} AND customer IS NULL")
+    no_id = run.one(f"SELECT {ORDERS_SQL}, count(*), COALESCE(sum(gmv), 0) FROM valid WHERE {inside} AND customer IS NULL")
     segments = segments.set_index("segment").reindex(list(SEGMENTS)).fillna(0).reset_index()
-    segments.loc[len(segments)] = [NO_ID, 0, int(no_id[0]), float(no_id[1]), 0]
-    for column in ("customers", "orders", "repeaters"):
+    segments.loc[len(segments)] = [NO_ID, 0, int(no_id[0] or 0), int(no_id[1]), float(no_id[2]), 0]
+    for column in ("customers", "orders", "lines", "repeaters"):
         segments[column] = segments[column].astype("int64")
     segments["gmv"] = segments["gmv"].astype(float)
     segments["mean_order_value"] = segments["gmv"] / segments["orders"].where(segments["orders"] > 0)
     segments["repeat_rate"] = segments["repeaters"] / segments["customers"].where(segments["customers"] > 0)
-    segments = segments.drop(columns="repeaters")
+    segments = segments.drop(columns="repeaters").assign(order_ids=order_ids)
     joined = f"""FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer WHERE v.{inside}"""
     sums = """COALESCE(sum(v.gmv) FILTER (WHERE v.day = c.first_day), 0) AS new_gmv,
               COALESCE(sum(v.gmv) FILTER (WHERE v.day > c.first_day), 0) AS returning_gmv,
@@ -123,5 +137,10 @@ def customer_tables(run: SqlRunner, sql: SqlDialect, start: pd.Timestamp, end: p
     first_month = cohorts.loc[cohorts["cohort"] == cohorts["month"]].set_index("cohort")["customers"]
     cohorts["cohort_size"] = cohorts["cohort"].map(first_month).astype("int64")
     return CustomerTables(
-        segments=segments, weekly=weekly, by_subcategory=by_subcategory, cohorts=cohorts, customers=int(n_customers)
+        segments=segments,
+        weekly=weekly,
+        by_subcategory=by_subcategory,
+        cohorts=cohorts,
+        customers=int(n_customers),
+        order_ids=order_ids,
     )

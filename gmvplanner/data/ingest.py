@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import InputError
 from . import order_sql, readers
 from .columns import ColumnMapping
-from .customers import CUSTOMER_ID, CustomerTables, customer_tables
+from .customers import CUSTOMER_ID, ORDER_ID, CustomerTables, customer_tables
 from .mapped_source import mapped_source
 from .order_files import ORDER_FIELDS, csv_header, csv_names, order_sources, parquet_schema
 from .order_sql import (
@@ -182,11 +182,12 @@ def clean_and_aggregate(
     and a cust_id column, the customer tables of that window (`customers.customer_tables`) come too; `rules` are
     the returns rules of the layout."""
     with_customers = window is not None and CUSTOMER_ID in names
+    with_orders = with_customers and ORDER_ID in names  # customers' orders are counted by order id when there is one
     # one pass over the file: one copy of each distinct row goes on, with its count
-    run.table("distinct_rows", order_sql.distinct_rows_sql(names, sql, with_customers))
+    run.table("distinct_rows", order_sql.distinct_rows_sql(names, sql, with_customers, with_orders))
     if run.one("SELECT count(*) FROM distinct_rows")[0] == 0:
         raise InputError(path, "has a header but no data rows")
-    run.table("judged", order_sql.judged_sql(sql, with_customers, rules))
+    run.table("judged", order_sql.judged_sql(sql, with_customers, rules, with_orders))
     if run.one("SELECT count(*) FROM judged WHERE unreadable")[0]:
         on_unreadable()
     duplicates = _rows_gmv(run.one(order_sql.DUPLICATES_SQL))
@@ -197,7 +198,7 @@ def clean_and_aggregate(
     mix = _mix_with_types(run.frame(order_sql.MIX_SQL))
     aggregate = OrderAggregate(daily=daily, mix=mix, reasons=reasons, duplicates=duplicates, rows_read=rows_read, rules=rules)
     if with_customers and window is not None:
-        aggregate.customers = customer_tables(run, sql, *window(aggregate))
+        aggregate.customers = customer_tables(run, sql, *window(aggregate), order_ids=with_orders)
     return aggregate
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import readers
 from .columns import CANCELLED
-from .customers import CUSTOMER_ID
+from .customers import CUSTOMER_ID, ORDER_ID
 from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
 from .order_files import ORDER_FIELDS
 
@@ -243,35 +243,37 @@ def _outside_dates(timestamp: str) -> str:
     return f"{timestamp} < TIMESTAMP '{EARLIEST_DATE}' OR {timestamp} > TIMESTAMP '{LATEST_DATE} 23:59:59'"
 
 
-def distinct_rows_sql(names: list[str], sql: SqlDialect, with_customers: bool) -> str:
+def distinct_rows_sql(names: list[str], sql: SqlDialect, with_customers: bool, with_orders: bool = False) -> str:
     """One row per distinct row of `raw` (text columns `names`), with its count of copies.
 
-    Exact duplicates are identical in every column. Rows are compared on the columns used (ORDER_FIELDS, and the
-    customer id `with_customers`) and a 64-bit hash of the others (twice as fast as comparing every text column;
-    two different rows would need equal used columns and colliding hashes)."""
-    fields = [*ORDER_FIELDS, *([CUSTOMER_ID] if with_customers else []), *([CANCELLED] if CANCELLED in names else [])]
+    Exact duplicates are identical in every column. Rows are compared on the columns used (ORDER_FIELDS, the
+    customer id `with_customers`, the order id `with_orders`) and a 64-bit hash of the others (twice as fast as
+    comparing every text column; two different rows would need equal used columns and colliding hashes)."""
+    ids = [*([CUSTOMER_ID] if with_customers else []), *([ORDER_ID] if with_orders else [])]
+    fields = [*ORDER_FIELDS, *ids, *([CANCELLED] if CANCELLED in names else [])]
     used = ", ".join(sql.ident(c) for c in fields)
     others = [sql.ident(c) for c in names if c not in fields]
     rest = f"{sql.hash_name}({', '.join(others)})" if others else "0"
     return f"SELECT {used}, {rest} AS rest_hash, count(*) AS copies FROM raw GROUP BY {used}, {rest}"
 
 
-def _cast_sql(sql: SqlDialect, with_customers: bool, rules: LineRules) -> str:
+def _cast_sql(sql: SqlDialect, with_customers: bool, rules: LineRules, with_orders: bool = False) -> str:
     """The distinct rows with numbers cast once (the cast allows spaces), the texts kept for the unreadable test."""
     casts = ", ".join(f"TRY_CAST({sql.ident(c)} AS DOUBLE) AS t_{i}" for i, c in enumerate(NUMBERS))
     texts = ", ".join(sql.ident(c) for c in NUMBERS)
     customer = f"trim({_text(CUSTOMER_ID, sql)})" if with_customers else "CAST(NULL AS STRING)"
+    order = f"trim({_text(ORDER_ID, sql)})" if with_orders else "CAST(NULL AS STRING)"
     cancelled = f"COALESCE({sql.ident(CANCELLED)}, false)" if rules.cancelled_column else "false"
     return f"""
         SELECT copies, {_date(sql)} AS ts, {casts}, {texts}, {cancelled} AS cancelled,
                {_text("product_analytic_sub_category", sql)} AS subcategory,
                COALESCE({_text("product_analytic_vertical", sql)}, 'unknown') AS vertical,
                COALESCE({_text("s1_fact.order_payment_type", sql)}, 'unknown') AS payment,
-               {customer} AS customer
+               {customer} AS customer, {order} AS order_key
         FROM distinct_rows"""
 
 
-def _parsed_sql(sql: SqlDialect, with_customers: bool, rules: LineRules) -> str:
+def _parsed_sql(sql: SqlDialect, with_customers: bool, rules: LineRules, with_orders: bool = False) -> str:
     """The cast rows with the numbers named (NaN as NULL), `unreadable` (a date or number that cannot be read: a
     failed cast is unreadable unless the cell is a missing marker) and the returns rules' flags."""
     renamed = ", ".join(f"CASE WHEN isnan(t_{i}) THEN NULL ELSE t_{i} END AS {name}" for i, name in enumerate(NUMBERS.values()))
@@ -280,11 +282,11 @@ def _parsed_sql(sql: SqlDialect, with_customers: bool, rules: LineRules) -> str:
     is_return = negative if rules.returns else "false"
     is_cancelled = f"cancelled AND NOT {negative}" if rules.net else "cancelled"
     return f"""
-        SELECT copies, ts, {renamed}, subcategory, vertical, payment, customer,
+        SELECT copies, ts, {renamed}, subcategory, vertical, payment, customer, order_key,
                {is_cancelled} AS is_cancelled, {is_return} AS is_return,
                ts IS NULL OR {_outside_dates("ts")}
                    OR {unreadable} AS unreadable
-        FROM ({_cast_sql(sql, with_customers, rules)}) AS cast_rows"""
+        FROM ({_cast_sql(sql, with_customers, rules, with_orders)}) AS cast_rows"""
 
 
 def _reason_case() -> str:
@@ -293,13 +295,14 @@ def _reason_case() -> str:
     return f"CASE {whens} ELSE {VALID} END"
 
 
-def judged_sql(sql: SqlDialect, with_customers: bool, rules: LineRules = ELECKART_RULES) -> str:
-    """Every distinct row parsed, with its day, its GMV (NULL when implausible) and its `reason` code."""
+def judged_sql(sql: SqlDialect, with_customers: bool, rules: LineRules = ELECKART_RULES, with_orders: bool = False) -> str:
+    """Every distinct row parsed, with its day, its GMV (NULL when implausible), its `reason` code, and its customer
+    and order id (`with_customers`, `with_orders`; NULL without)."""
     return f"""
         SELECT *, CAST(ts AS DATE) AS day,
                CASE WHEN {DropReason.IMPLAUSIBLE.condition} THEN NULL ELSE raw_gmv END AS gmv,
                {_reason_case()} AS reason
-        FROM ({_parsed_sql(sql, with_customers, rules)}) AS parsed_rows"""
+        FROM ({_parsed_sql(sql, with_customers, rules, with_orders)}) AS parsed_rows"""
 
 
 DUPLICATES_SQL = "SELECT sum(copies - 1), COALESCE(sum((copies - 1) * gmv), 0) FROM judged"  # the extra copies
@@ -328,7 +331,7 @@ def valid_sql(rules: LineRules = ELECKART_RULES) -> str:
     """The kept lines, with each ValueFix's value set to missing."""
     fixed = ",\n               ".join(f"CASE WHEN {f.condition} THEN NULL ELSE {f.column} END AS {f.column}" for f in ValueFix)
     return f"""
-        SELECT day, subcategory, vertical, payment, customer, gmv, units,
+        SELECT day, subcategory, vertical, payment, customer, order_key, gmv, units,
                {fixed}
         FROM judged WHERE reason IN ({", ".join(str(c) for c in kept_codes(rules))})"""
 

@@ -105,8 +105,11 @@ def check_file(path: Path | str) -> None:
         raise InputError(path, "file is empty")
 
 
-def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
+def read_table(path: Path | str, *, as_strings: bool = True, min_columns: int = 2) -> pa.Table:
     """Read a CSV or Parquet file into an Arrow table (CSV cells as text), or raise `InputError`.
+
+    A table has at least `min_columns` columns (fewer usually means another separator); a file that may hold one
+    column alone (a scenario of weeks for a model without spend) passes 1.
 
     Checked here for every input: duplicate or empty column names (an empty-named column with no values, as a
     trailing comma on every line leaves, is dropped), rows with more or fewer cells than the header, quoted cells
@@ -127,7 +130,7 @@ def read_table(path: Path | str, *, as_strings: bool = True) -> pa.Table:
         if b"\x00" in head:
             raise InputError(path, binary_problem(head))
         table = _read_csv(path, head, as_strings)
-    if table.num_columns < 2:
+    if table.num_columns < min_columns:
         raise InputError(path, f"not a table: found {table.num_columns} column(s); is it comma-separated?")
     if table.num_rows == 0:
         raise InputError(path, "has a header but no data rows")
@@ -309,10 +312,10 @@ def ragged_row_error(path: Path, n_columns: int, encoding: str = UTF8) -> InputE
     return None
 
 
-def read_frame(path: Path | str, required: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+def read_frame(path: Path | str, required: list[str] | tuple[str, ...] = (), min_columns: int = 2) -> pd.DataFrame:
     """A small table (media, calendar, scenario, bounds, ...) as text cells with stripped column names,
-    after checking that the `required` columns are there."""
-    frame = read_table(path).to_pandas()
+    after checking that it has `min_columns` columns and that the `required` ones are there."""
+    frame = read_table(path, min_columns=min_columns).to_pandas()
     frame.columns = [str(c).strip() for c in frame.columns]
     require_columns(path, list(frame.columns), list(required))
     return frame

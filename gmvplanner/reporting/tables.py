@@ -22,6 +22,8 @@ __all__ = [
     "missing_weeks_note",
     "event_weeks",
     "segment_table",
+    "counts_orders",
+    "orders_note",
     "new_customer_table",
     "customer_tables_of",
     "channel_table",
@@ -34,6 +36,7 @@ __all__ = [
     "BASELINE_PLAN",
     "METRIC_LABELS",
     "forecaster_table",
+    "forecast_table",
 ]
 
 
@@ -321,15 +324,37 @@ def customer_tables_of(artifacts: Artifacts) -> dict[str, pd.DataFrame] | None:
     return tables
 
 
+def counts_orders(segments: pd.DataFrame) -> bool:
+    """Whether the segments' orders are distinct order ids (False: order lines, from a file without an order id or
+    artifacts trained before orders were counted by id)."""
+    return "order_ids" in segments and bool(segments["order_ids"].all())
+
+
+def orders_note(segments: pd.DataFrame) -> str | None:
+    """What the Customers page says when its orders are lines, not orders; None when they are orders."""
+    if counts_orders(segments):
+        return None
+    return (
+        "This model's orders file has no order id column (or the model was trained before orders were counted by "
+        "id), so each order line counts as an order here: repeat buying, orders per customer, the mean order value "
+        "and the loyal segment (3+ orders) count lines. Map an order or invoice column (role order_id) and retrain "
+        "to count orders."
+    )
+
+
 def segment_table(segments: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
-    """The segments with plain column names, money in the artifacts' unit."""
+    """The segments with plain column names, money in the artifacts' unit; orders and lines apart when orders are
+    order ids, else the lines under their own name (`counts_orders`)."""
+    orders = counts_orders(segments)
+    counts = {"orders": segments["orders"], "order lines": segments["lines"]} if orders else {"order lines": segments["orders"]}
+    per = "mean order value" if orders else "mean line value"
     return pd.DataFrame(
         {
             "segment": segments["segment"],
             "customers": segments["customers"],
-            "orders": segments["orders"],
+            **counts,
             f"GMV ({money.name})": money.from_base(segments["gmv"]).round(4),
-            money.amount_label("mean order value"): segments["mean_order_value"].round(0),
+            money.amount_label(per): segments["mean_order_value"].round(0),
             "repeat rate (%)": (100 * segments["repeat_rate"]).round(1),
         }
     )
@@ -349,3 +374,19 @@ def new_customer_table(effects: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
     table = _with_intervals(table, effects, shown)
     table["flag"] = effects["flag"].astype("string").fillna("")
     return table
+
+
+def forecast_table(predictions: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame:
+    """One subcategory's weekly forecast (`predict_scenario` rows) as Predict shows it: each week as a date (no
+    time), GMV and its interval in the unit its headline uses (lakh or crore ₹, thousand or million of another
+    currency; `MoneyUnit.axis` of the predicted GMV), unrounded (the page shows 2 decimals, as the headline)."""
+    axis = money.axis(predictions["predicted_gmv"])
+    unit = f" ({axis.label})" if axis.label else ""
+    return pd.DataFrame(
+        {
+            "week": pd.to_datetime(predictions["week_start"]).dt.date.to_numpy(),
+            f"predicted GMV{unit}": (predictions["predicted_gmv"] / axis.divisor).to_numpy(),
+            f"{INTERVAL_LABEL}, low{unit}": (predictions["lower"] / axis.divisor).to_numpy(),
+            f"{INTERVAL_LABEL}, high{unit}": (predictions["upper"] / axis.divisor).to_numpy(),
+        }
+    )

@@ -101,3 +101,15 @@ def test_an_unknown_subcategory_among_blank_cells_names_its_own_row(forest_art, 
     frame = base.assign(subcategory=["", "", "Phones"])
     with pytest.raises(InputError, match=r"row 4, column 'subcategory': unknown subcategory 'Phones'"):
         load_scenario(_write(tmp_path, frame), forest_art.channels, {s: [] for s in forest_art.subcategories})
+
+
+def test_a_file_of_weeks_alone_is_a_plan_only_for_a_model_without_channels(tmp_path):
+    """Issue 32: without channels, `week_start` alone is a whole scenario; with channels, one column is still
+    refused as not a table, with the hint about the separator."""
+    weeks = tmp_path / "weeks.csv"
+    weeks.write_text("week_start\n2016-07-06\n2016-07-13\n")
+    assert load_scenario(weeks, [])["week_start"].dt.strftime("%Y-%m-%d").tolist() == ["2016-07-04", "2016-07-11"]
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text("week_start;TV\n2016-07-04;1.0\n")
+    with pytest.raises(InputError, match="not a table: found 1 column"):
+        load_scenario(semicolons, ["TV"])

@@ -158,3 +158,101 @@ def test_shares_are_recovered_from_exact_parts_and_shrink_towards_one_share():
     assert np.ptp(shrunk[1:]) < 0.01 and abs(shrunk[0] - 0.3) < 0.1
     assert choose_penalty(A, y) in SHARE_PENALTIES
     assert choose_penalty(A, y) <= 0.1  # exact parts need little shrinking
+
+
+def _invoices(tmp_path, rows):
+    """An Online Retail export from (invoice, customer, day, line amounts): one line per amount, quantity 1."""
+    lines = [
+        {
+            "InvoiceNo": invoice,
+            "StockCode": f"S{i}",
+            "Description": "MUG",
+            "Quantity": 1,
+            "InvoiceDate": f"{day} 10:00",
+            "UnitPrice": amount,
+            "CustomerID": customer,
+            "Country": "United Kingdom",
+        }
+        for invoice, customer, day, amounts in rows
+        for i, amount in enumerate(amounts)
+    ]
+    path = tmp_path / "online_retail.csv"
+    pd.DataFrame(lines).to_csv(path, index=False)
+    return path
+
+
+INVOICES = [  # 4 customers, 7 invoices, 13 lines, £240
+    ("536001", "1001", "3/1/2011", [10.0, 20.0, 30.0]),  # one order of three lines: not a repeat buyer
+    ("536002", "1002", "3/2/2011", [5.0, 5.0]),  # two orders: a repeat buyer
+    ("536003", "1002", "4/5/2011", [40.0]),
+    ("536004", "1003", "3/3/2011", [25.0, 25.0, 25.0, 25.0]),  # one order of four lines
+    ("536005", "1004", "3/4/2011", [10.0]),  # three orders
+    ("536006", "1004", "4/4/2011", [10.0]),
+    ("536007", "1004", "5/4/2011", [10.0]),
+]
+
+
+def test_orders_are_invoices_not_lines(tmp_path):
+    """Issue 32: repeat buyers, the mean order value and the segments count invoices; the lines are kept apart."""
+    from gmvplanner.data.columns import preset
+
+    path = _invoices(tmp_path, INVOICES)
+    tables = aggregate_orders(path, lambda a: a.span, mapping=preset("online_retail")).customers
+    segments = tables.segments
+    known = segments.loc[segments["customers"] > 0]
+    assert tables.order_ids and segments["order_ids"].all()
+    assert (segments["orders"].sum(), segments["lines"].sum(), tables.customers) == (7, 13, 4)
+    assert (known["repeat_rate"] * known["customers"]).sum() / known["customers"].sum() == 0.5  # 1002 and 1004
+    assert segments["gmv"].sum() / segments["orders"].sum() == pytest.approx(240.0 / 7)  # per order, not per line
+    # the window ends 2011-05-04: every customer is new but 1004's three orders would make it loyal if older
+    assert segments.set_index("segment").loc["new", "orders"] == 7
+
+
+def test_loyal_needs_three_orders_not_three_lines(tmp_path):
+    """Reference day 2011-12-30 (the last order): 1003's one order of four lines, with a top GMV and within 180
+    days, is active (counting lines made it loyal); 1005's three orders make it loyal high-value."""
+    from gmvplanner.data.columns import preset
+
+    rows = [
+        ("536001", "1001", "3/1/2011", [10.0, 20.0, 30.0]),
+        ("536002", "1002", "3/2/2011", [50.0]),
+        ("536004", "1003", "8/1/2011", [25.0, 25.0, 25.0, 25.0]),
+        ("536005", "1004", "3/4/2011", [30.0]),
+        ("536010", "1005", "7/15/2011", [100.0]),
+        ("536011", "1005", "8/15/2011", [100.0]),
+        ("536012", "1005", "9/15/2011", [100.0]),
+        ("536099", "9999", "12/30/2011", [1.0]),
+    ]
+    tables = aggregate_orders(_invoices(tmp_path, rows), lambda a: a.span, mapping=preset("online_retail")).customers
+    segments = tables.segments.set_index("segment")
+    assert segments.loc["loyal high-value", ["customers", "orders"]].tolist() == [1, 3]  # 1005
+    assert segments.loc["active", ["customers", "orders", "lines"]].tolist() == [1, 1, 4]  # 1003
+
+
+def test_a_multi_line_invoice_files_orders_are_its_distinct_invoices(tmp_path):
+    """The seeded shop export (two lines an invoice, cancellations, returns, duplicates, missing customers): the
+    orders counted equal the distinct invoices among the kept lines, in plain pandas."""
+    from gmvplanner.data.columns import preset
+
+    from .. import shop_exports as shop
+
+    path = shop.write(shop.online_retail(shop.lines()), tmp_path / "online_retail.csv")
+    tables = aggregate_orders(path, lambda a: a.span, mapping=preset("online_retail")).customers
+    export = pd.read_csv(path, dtype=str, keep_default_na=False)
+    kept = export.astype(str).drop_duplicates().loc[shop.plain_online_retail(export).index]
+    segments = tables.segments
+    assert segments["orders"].sum() == kept["InvoiceNo"].nunique() < segments["lines"].sum() == len(kept)
+    with_id = kept.loc[kept["CustomerID"] != ""]
+    per_customer = with_id.groupby("CustomerID")["InvoiceNo"].nunique()
+    assert segments.loc[segments["customers"] > 0, "orders"].sum() == per_customer.sum()
+
+
+def test_without_an_order_id_orders_are_lines_and_say_so(tmp_path):
+    from gmvplanner.data.columns import ColumnMapping
+
+    path = _invoices(tmp_path, INVOICES)
+    roles = {"order_date": "InvoiceDate", "price": "UnitPrice", "units": "Quantity", "customer_id": "CustomerID"}
+    mapping = ColumnMapping(roles, date_format="%m/%d/%Y %H:%M")
+    tables = aggregate_orders(path, lambda a: a.span, mapping=mapping).customers
+    assert not tables.order_ids and not tables.segments["order_ids"].any()
+    assert tables.segments["orders"].sum() == tables.segments["lines"].sum() == 13

@@ -128,7 +128,7 @@ def test_predict_form_matches_the_cli(app, tmp_path, trained_mmm):
     next(b for b in app.button if b.label == "Predict").click().run()
     assert not app.exception and not app.error
     scenario = app.session_state["predict_scenario"]
-    shown = _table_with(app, "predicted_gmv")
+    shown = _table_with(app, "predicted GMV (lakh ₹)")
     path = tmp_path / "scenario.csv"
     scenario.to_csv(path, index=False)
     result = run_cli(
@@ -137,7 +137,7 @@ def test_predict_form_matches_the_cli(app, tmp_path, trained_mmm):
     assert result.returncode == 0, result.stderr
     cli = pd.read_csv(tmp_path / "out.csv").query("subcategory == @scenario.subcategory.iloc[0]")
     assert len(shown) == 3
-    np.testing.assert_allclose(shown["predicted_gmv"].to_numpy() * 1e7, cli["predicted_gmv"].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(shown["predicted GMV (lakh ₹)"].to_numpy() * 1e5, cli["predicted_gmv"].to_numpy(), rtol=1e-9)
     first = f"₹ {cli['predicted_gmv'].iloc[0] / 1e5:,.2f} lakh"
     assert app.metric[0].value == first
     assert len(app.get("plotly_chart")) == 1
@@ -533,3 +533,13 @@ def test_model_report_compares_two_versions(trained_mmm, tmp_path, monkeypatch, 
     assert (holdout["WAPE A (%)"] == holdout["WAPE B (%)"]).all()
     split = _table_with(at, "recommended B (%)")
     assert split["recommended A (%)"].tolist() == split["recommended B (%)"].tolist()
+
+
+def test_predicts_weekly_table_shows_dates_in_the_headlines_unit(app):
+    """Issue 32 item 10: the week-by-week table was in crore with 00:00:00 times under a headline in lakh."""
+    _page(app, "Predict")
+    symbol, number, word = app.metric[0].value.split()  # e.g. "₹ 48.12 lakh"
+    table = _table_with(app, "week")
+    column = f"predicted GMV ({word} {symbol})"
+    assert round(table[column].iloc[0], 2) == float(number.replace(",", ""))
+    assert str(table["week"].iloc[0]) == app.metric[0].label.removeprefix("Predicted GMV, week of ")  # no time

@@ -378,3 +378,66 @@ def test_a_library_delete_is_confirmed_for_its_plan_only_and_can_be_undone(train
         expect(sure_a).not_to_be_checked()
         expect(delete).to_be_disabled()
         browser.close()
+
+
+def test_predict_draws_its_chart_on_a_model_without_spend(trained_no_spend):
+    """Issue 32: on a model trained from a shop's orders alone, Predict shows its forecast chart and headline in
+    pounds, with the note on how to add spend data, and no error and no spend input."""
+    from playwright.sync_api import expect, sync_playwright
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with running_app(trained_no_spend) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("Predict weekly GMV")).to_be_visible(timeout=60_000)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+        expect(page.locator('[data-testid="stMetricValue"]').first).to_contain_text("£", timeout=60_000)
+        expect(page.get_by_text("This model has no marketing spend data", exact=False)).to_be_visible()
+        expect(page.get_by_text("Something went wrong", exact=False)).to_have_count(0)
+        expect(page.get_by_label("Marketing spend, monthly total", exact=False)).to_have_count(0)
+        page.screenshot(path=str(SCREENSHOTS / "predict_no_spend.png"))
+        browser.close()
+
+
+def test_predict_says_when_the_channel_shares_do_not_add_up_to_100(server, trained_mmm):
+    """Issue 32 item 10: shares typed to add up to more than 100% are no longer rescaled silently; the forecast
+    comes with a warning naming their sum."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from gmvplanner.analysis.optimise import historical_split
+    from gmvplanner.model.artifacts import load_artifacts
+
+    shares = (historical_split(load_artifacts(trained_mmm)) * 100).round(2)
+    typed = round(float(shares.iloc[0]) + 10.0, 2)
+    total = float(shares.sum()) - float(shares.iloc[0]) + typed
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="domcontentloaded")
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+        grid = page.locator('[data-testid="stDataFrame"]').first  # the channel split, inside the form
+        first_share = grid.locator('[role="gridcell"]').nth(1)
+        for _attempt in range(4):  # a busy machine can swallow a double-click while the page still runs
+            _wait_until_idle(page)
+            grid.scroll_into_view_if_needed()
+            box = grid.bounding_box()
+            page.mouse.dblclick(box["x"] + box["width"] - 60, box["y"] + 35 + 17)  # the first channel's share (right)
+            page.wait_for_timeout(500)
+            page.keyboard.press("Control+A")
+            page.keyboard.type(str(typed))
+            page.keyboard.press("Enter")
+            try:
+                expect(first_share).to_have_text(f"{typed:.2f}".rstrip("0").rstrip("."), timeout=5_000)
+                break
+            except AssertionError:
+                page.keyboard.press("Escape")
+        else:
+            raise AssertionError(f"typing into the split never took: {first_share.inner_text()}")
+        page.get_by_role("button", name="Predict", exact=True).click()
+        warning = page.get_by_text(f"The channel shares add up to {total:,.2f}%, not 100%", exact=False)
+        expect(warning).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(SCREENSHOTS / "predict_share_warning.png"))
+        browser.close()

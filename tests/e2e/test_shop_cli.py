@@ -67,6 +67,27 @@ def test_commands_needing_spend_exit_2(trained_shop, command, capsys):
     assert len(errors) == 1 and "needs marketing spend data" in errors[0] and "--media" in errors[0]
 
 
+def test_a_plan_of_weeks_alone_predicts_on_a_model_without_spend(trained_shop, tmp_path, capsys):
+    """Issue 32: a scenario of `week_start` only is a whole plan when the model has no channels; each week gets a
+    forecast with its interval, the same as the weeks with their calendar left blank."""
+    art, _ = trained_shop
+    weeks = ["2011-10-10", "2011-10-17", "2011-10-24"]
+    alone, blank = tmp_path / "weeks.csv", tmp_path / "weeks_blank_levers.csv"
+    alone.write_text("week_start\n" + "\n".join(weeks) + "\n")
+    blank.write_text("week_start,sale_days,subcategory\n" + "".join(f"{w},,\n" for w in weeks))
+    outs = [tmp_path / "alone.csv", tmp_path / "blank.csv"]
+    for scenario, out in zip([alone, blank], outs):
+        assert cli.testing_main(["predict", "--artifacts", str(art), "--scenario", str(scenario), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 3 rows" in printed and "£" in printed
+    result = pd.read_csv(outs[0])
+    assert result["week_start"].tolist() == weeks and result["subcategory"].tolist() == ["all"] * 3
+    assert ((result["lower"] < result["predicted_gmv"]) & (result["predicted_gmv"] < result["upper"])).all()
+    history = pd.read_csv(art / "history.csv")["gmv"]  # the shop's own scale: a few thousand £ a week
+    assert result["predicted_gmv"].between(0.5 * history.min(), 2 * history.max()).all()
+    pd.testing.assert_frame_equal(result, pd.read_csv(outs[1]))
+
+
 def _edited(export, tmp_path, edit):
     frame = pd.read_csv(export, dtype=str, keep_default_na=False)
     edit(frame)
