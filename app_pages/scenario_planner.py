@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.auth import can_upload
 from app_pages.common import (
     cached_comparison,
     cached_predictions,
@@ -36,6 +37,8 @@ from gmvplanner.reporting.plan_words import company_spend, plan_sentence, scenar
 def upload_ui(art: Artifacts) -> None:
     """A scenario CSV replaces the plan being edited; a file of named scenarios (with a `scenario` column, as
     'Download these scenarios' writes it) is saved to the library and the first opens. Once per uploaded file."""
+    if not can_upload():
+        return  # viewers look; planners and modellers upload
     what = "one column per channel" if art.has_spend else "any levers"
     uploaded = st.file_uploader(
         f"Upload a scenario CSV (week_start plus {what}), or a file of saved scenarios",
@@ -51,7 +54,13 @@ def upload_ui(art: Artifacts) -> None:
         try:
             named = SCENARIO_NAME in pd.read_csv(path, nrows=0).columns.str.strip()
             frame = load_scenario(
-                path, art.channels, known_verticals(art), art.week_starts_on, named=named, high_spend=art.money.max_spend
+                path,
+                art.channels,
+                known_verticals(art),
+                art.week_starts_on,
+                named=named,
+                high_spend=art.money.max_spend,
+                money=art.money,
             )
         except (InputError, ValueError, pd.errors.ParserError) as exc:
             st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
