@@ -27,6 +27,7 @@ from .forecasts import (
     importance_figure,
     scenario_comparison_figure,
 )
+from .money_curves import money_curves_figure
 
 __all__ = [
     "forecast_figure",
@@ -43,6 +44,7 @@ __all__ = [
     "spend_effect_figure",
     "response_money_figure",
     "carryover_figure",
+    "money_curves_figure",
     "feature_label",
     "segment_figure",
     "new_returning_figure",
