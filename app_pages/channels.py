@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, page_header, spend_needed
+from app_pages.common import cached_money_curves, current, page_header, spend_needed
 from gmvplanner import planner
+from gmvplanner.config import PLAN_WEEKS
+from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 
 
 def main() -> None:
     """The page: one subcategory's channel effects, ROI, response curves and their table."""
-    art, _ = current()
+    art, key = current()
     money = art.money
     page_header(
         "What each channel added",
@@ -43,6 +46,42 @@ def main() -> None:
             "reaches zero means the data cannot tell the effect from none."
         )
     st.dataframe(planner.channel_table(art, sub), hide_index=True, key="channel_table")
+    money_curves_ui(art, key)
+
+
+def _horizon_and_split(art: Artifacts) -> tuple[int, pd.Timestamp | None, tuple]:
+    """The horizon and recommended split (channel, amount pairs) of the Budget optimiser's last result, if any."""
+    result = st.session_state.get("budget_result")
+    if result is None:
+        return PLAN_WEEKS, None, ()
+    amounts = result.table.set_index("channel")[art.money.column("recommended")]
+    return len(result.weeks), result.weeks[0], tuple((str(c), float(v)) for c, v in amounts.items())
+
+
+def money_curves_ui(art: Artifacts, key: str) -> None:
+    """Each channel's response and marginal ROAS against weekly spend in money, with the historical spend, the
+    Budget optimiser's recommendation when it has run, break-even, the band over the refits and the seen range."""
+    st.subheader("Response and marginal ROAS in money")
+    n_weeks, start, recommended = _horizon_and_split(art)
+    c1, c2 = st.columns([1, 2])
+    everything = "all modelled subcategories"
+    scope = c1.selectbox("GMV of", [everything, *art.subcategories], key="money_curves_scope")
+    chosen = c2.multiselect("Channels", art.channels, default=art.channels, key="money_curves_channels")
+    if not chosen:
+        st.info("Pick at least one channel.")
+        return
+    with st.spinner("Drawing the curves over the bootstrap refits..."):
+        curves = cached_money_curves(art, key, n_weeks, start, recommended, () if scope == everything else (scope,))
+    fig = charts.money_curves_figure(curves.curves, curves.points, art.money, curves.n_weeks, chosen)
+    st.plotly_chart(fig, key="money_curves_chart")
+    where = "the Budget optimiser's horizon and split" if recommended else f"the {n_weeks} weeks after the training data"
+    st.caption(
+        f"Each channel's weekly spend is moved from zero with the others at their historical weekly spend, over {where}; "
+        "the GMV is the model's incremental GMV per week against no spend on that channel, and the marginal ROAS its "
+        "slope (GMV from the next unit of spend). Below the dashed line the next unit earns less GMV than it costs. "
+        "Shaded: the weekly spend the training weeks have shown; beyond it the curve is extrapolated. "
+        + ("The star is the recommended split." if recommended else "Run the Budget optimiser to mark its split here.")
+    )
 
 
 main()

@@ -15,6 +15,7 @@ import streamlit as st
 
 import gmvplanner.shared_version as shared_version
 from gmvplanner import planner, retraining
+from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
 from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
 from gmvplanner.analysis.scenarios import predict_scenario
@@ -39,6 +40,7 @@ __all__ = [
     "replace_plan",
     "fitted_plan",
     "cached_report",
+    "cached_money_curves",
     "remembered",
     "remembered_index",
     "keep",
@@ -161,6 +163,15 @@ def cached_waterfall(_artifacts: Artifacts, key: str, plan: pd.DataFrame, baseli
 def cached_report(_artifacts: Artifacts, key: str) -> str:
     """The one-pager HTML of these artifacts (`planner.report_html`), built once per artifacts version."""
     return planner.report_html(_artifacts)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_money_curves(
+    _artifacts: Artifacts, key: str, n_weeks: int, start: pd.Timestamp | None, recommended: tuple, scope: tuple[str, ...]
+) -> MoneyCurves:
+    """`money_curves` of every channel, cached per artifacts version, horizon, recommended split
+    (channel, amount pairs) and the subcategories counted."""
+    return money_curves(_artifacts, n_weeks, start, dict(recommended) or None, scope)
 
 
 def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
