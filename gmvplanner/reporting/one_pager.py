@@ -5,7 +5,8 @@ missing from the data, a step-function model, flagged channels) and the recommen
 its intervals, the uplift's interval and how often the split beats the historical one over the bootstrap refits.
 The detail follows, for the artifacts as trained: fit and holdout against the naive baselines, the weekly
 decomposition of GMV into baseline and channels, share of spend against share of effect, ROI with intervals,
-response curves in money with the current and recommended spend, carry-over per channel, and the split's chart.
+response curves in money with the current and recommended spend, each channel's response and marginal ROAS against
+weekly spend with their bands, carry-over per channel, and the split's chart.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis.effects import weekly_decomposition
+from ..analysis.money_curves import money_curves
 from ..analysis.optimise import INTERVAL_SCOPE, BudgetResult
 from ..model.artifacts import NO_SPEND_HELP, Artifacts
 from ..units import MoneyUnit
@@ -110,6 +112,7 @@ def one_pager(artifacts: Artifacts, result: BudgetResult | None) -> str:
     for sub, model in artifacts.models.items():
         _subcategory_section(page, artifacts, sub, model, points)
     if result is not None:
+        _money_curves_section(page, artifacts, result)
         _budget_section(page, artifacts, result)
     return page.html()
 
@@ -240,6 +243,21 @@ def _subcategory_section(page: _Page, artifacts: Artifacts, sub: str, model, poi
     page.add("</div>")
     page.add(_folded("Channels with their 80% intervals", channel_table(artifacts, sub)))
     page.figure(charts.response_money_figure(artifacts.table("response_curves"), sub, points, money=money))
+
+
+def _money_curves_section(page: _Page, artifacts: Artifacts, result: BudgetResult) -> None:
+    """Every channel's response and marginal ROAS against weekly spend in money, over the split's horizon, with the
+    historical and recommended spend, break-even, the band over the refits and the spend levels the data have seen."""
+    money = artifacts.money
+    split = result.table.set_index("channel")[money.column("recommended")]
+    curves = money_curves(artifacts, len(result.weeks), result.weeks[0], {str(c): float(v) for c, v in split.items()})
+    page.add(
+        "<h2>Response and marginal ROAS in money</h2><p class='note'>Each channel's weekly spend moved from zero with "
+        "the others at their historical weekly spend, over the split's horizon: the model's incremental GMV per week "
+        "(all modelled subcategories) and its slope, the GMV from the next unit of spend. Dot: historical spend; star: "
+        "recommended; dashed: break-even (marginal ROAS 1); shaded: the weekly spend the training weeks have shown.</p>"
+    )
+    page.figure(charts.money_curves_figure(curves.curves, curves.points, money, curves.n_weeks))
 
 
 def _budget_section(page: _Page, artifacts: Artifacts, result: BudgetResult) -> None:

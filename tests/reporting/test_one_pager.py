@@ -21,6 +21,8 @@ SECTIONS = (
     "response curves (dot: current spend, star: recommended split)",
     "Carry-over per channel",
     "Recommended split",
+    "Response and marginal ROAS in money",
+    "break-even (marginal ROAS = 1)",
 )
 
 
@@ -33,7 +35,7 @@ def test_the_report_command_writes_one_self_contained_page(trained_mmm, tmp_path
         assert section in page, section
     for sub in load_artifacts(trained_mmm).subcategories:
         assert f"<h2>{sub}</h2>" in page
-    assert page.count("Plotly.newPlot") == 5 * 3 + 2  # per subcategory 5 charts, then carry-over and the split
+    assert page.count("Plotly.newPlot") == 5 * 3 + 3  # per subcategory 5 charts, then the money curves, carry-over, the split
     assert not re.search(r"<script[^>]+src=", page)  # plotly.js inlined once: opens without a network
     assert page.count("plotly.js v") == 1
 
