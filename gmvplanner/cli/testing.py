@@ -9,13 +9,21 @@ from .common import Parser, add_output_flags, run, setup_logging
 from .experiments import add_experiments_parser
 from .optimise import add_optimise_parser
 from .predict import add_predict_parser
+from .readout import add_readout_parser
 from .report import add_report_parser
 from .scenarios import add_scenarios_parser
 
 __all__ = ["testing_parser", "testing_main"]
 
 # each sets `work`, the function it runs
-SUBCOMMANDS = (add_predict_parser, add_optimise_parser, add_report_parser, add_experiments_parser, add_scenarios_parser)
+SUBCOMMANDS = (
+    add_predict_parser,
+    add_optimise_parser,
+    add_report_parser,
+    add_experiments_parser,
+    add_readout_parser,
+    add_scenarios_parser,
+)
 
 
 def testing_parser() -> argparse.ArgumentParser:
@@ -23,7 +31,8 @@ def testing_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="ecommerce_testing.py",
         description="Use trained artifacts: predict weekly GMV for a spend scenario, split a budget across channels, "
-        "write the report, propose the lift tests worth running next, or keep scenarios in the shared library.",
+        "write the report, propose the lift tests worth running next, read out a finished one, or keep scenarios in "
+        "the shared library.",
     )
     commands = p.add_subparsers(dest="command", required=True)
     for add_subcommand in SUBCOMMANDS:
