@@ -3,6 +3,7 @@ retrain in the background into a new model version (as Data & retrain retrains).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +16,7 @@ from app_pages.scenario_library import author, library, may_save
 from gmvplanner import planner, retraining
 from gmvplanner.access import Action
 from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
+from gmvplanner.analysis.lift_readout import FinishedTest, LiftReadout, read_out, readout_words
 from gmvplanner.analysis.saved_plans import model_key, model_label
 from gmvplanner.data.lift_tests import LIFT_COLUMNS
 from gmvplanner.errors import InputError
@@ -22,6 +24,7 @@ from gmvplanner.library import LibraryError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting.tables import experiments_table
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # a test's days (the widget's own default: 10 years back)
 MEASURED = ("delta_gmv", "sigma")  # what the analyst adds to a proposal once its test is done
 NEW_DATA = {
     "orders": ("Newer orders covering the tests' weeks (optional)", ["csv", "parquet"]),
@@ -80,6 +83,96 @@ def proposals_ui(art: Artifacts, key: str, rules: ExperimentRules) -> pd.DataFra
         key="exp_download",
     )
     return proposals.table
+
+
+class ReadoutRequest(NamedTuple):
+    """What the readout form asks: the test, the tested subcategories and the orders and media to read."""
+
+    test: FinishedTest
+    scope: list[str]
+    orders: Path | None
+    media: Path | None
+
+
+def _training_file(art: Artifacts, role: str) -> Path | None:
+    """The file the model was trained on, when it is still where the manifest says."""
+    entry = (getattr(art.manifest, "inputs", None) or {}).get(role) or {}
+    path = Path(entry["path"]) if entry.get("path") else None
+    return path if path is not None and path.is_file() else None
+
+
+def _saved_upload(uploaded, role: str) -> Path | None:
+    """An uploaded file saved in the session's folder (None when nothing was uploaded)."""
+    if uploaded is None:
+        return None
+    path = upload_folder() / "readout" / role / Path(uploaded.name).name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(uploaded.getvalue())
+    return path
+
+
+def readout_form_ui(art: Artifacts) -> ReadoutRequest | None:
+    """The finished test (channel, days, extra spend), whose GMV it moved and the data covering it, once submitted."""
+    with st.form("readout_form"):
+        c1, c2, c3, c4 = st.columns(4)
+        channel = c1.selectbox("Channel", art.channels, key="readout_channel")
+        start = c2.date_input("First day", value=None, min_value=EARLIEST, max_value=LATEST, key="readout_start")
+        end = c3.date_input("Last day", value=None, min_value=EARLIEST, max_value=LATEST, key="readout_end")
+        delta = c4.number_input(f"Extra spend ({art.money.name})", value=0.0, format="%.4f", key="readout_delta")
+        everything = "all modelled subcategories"
+        scope = st.selectbox("Tested subcategories", [everything, *art.subcategories], key="readout_scope")
+        orders = media = None
+        if can_upload():
+            orders = st.file_uploader(
+                "Orders covering the test and half a year before it", type=["csv", "parquet"], key="readout_orders"
+            )
+            media = st.file_uploader("Media spend over the same weeks (optional)", type=["csv"], key="readout_media")
+        if not st.form_submit_button("Read out the test"):
+            return None
+    if start is None or end is None or end < start or delta == 0:
+        st.error("Give the test's first and last day (the last on or after the first) and its extra spend (not 0).")
+        return None
+    test = FinishedTest(str(channel), pd.Timestamp(start), pd.Timestamp(end), float(delta))
+    subs = list(art.subcategories) if scope == everything else [scope]
+    orders_path = _saved_upload(orders, "orders") or _training_file(art, "orders")
+    media_path = _saved_upload(media, "media") or _training_file(art, "media")
+    return ReadoutRequest(test, subs, orders_path, media_path)
+
+
+def readout_ui(art: Artifacts) -> None:
+    """Read out a finished test: delta_gmv and sigma against a counterfactual, the checks, and the row to add."""
+    with st.expander("Read out a finished test"):
+        st.caption(
+            "The tested subcategories' weekly GMV against a counterfactual: a structural time series (statsmodels' "
+            "UnobservedComponents, as CausalImpact) fitted on the weeks before the test with the largest untested "
+            "subcategories as regressors, forecast over the test's weeks. delta_gmv = actual - counterfactual; sigma "
+            "from the forecast's variance. Placebo windows of the same length before the test check the design."
+        )
+        request = readout_form_ui(art)
+        if request is not None:
+            if request.orders is None:
+                st.error("Upload the orders covering the test (the model's own orders file is not on this server).")
+            else:
+                try:
+                    with st.spinner("Reading the orders and fitting the counterfactual…"):
+                        st.session_state["exp_readout"] = read_out(
+                            request.orders, request.test, art.money, request.scope, request.media, art.week_starts_on
+                        )
+                except InputError as exc:
+                    st.error(f"The test cannot be read out: {plain(str(exc))}")
+        found: LiftReadout | None = st.session_state.get("exp_readout")
+        if found is None:
+            return
+        st.dataframe(found.row, hide_index=True, key="readout_row")
+        for sentence in readout_words(found, art.money):
+            st.markdown(f"- {sentence}")
+        st.download_button(
+            "Download the row for --lift-tests (CSV)",
+            found.row.to_csv(index=False),
+            file_name="lift_test.csv",
+            mime="text/csv",
+            key="readout_download",
+        )
 
 
 def results_ui(proposals: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -209,6 +302,7 @@ def main() -> None:
     if spend_needed(art, "Proposing experiments"):
         return
     proposals = proposals_ui(art, key, rules_ui())
+    readout_ui(art)
     results = library_ui(art, results_ui(proposals))
     data = NewData({}, False)
     if can_upload():
