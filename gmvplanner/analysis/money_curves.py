@@ -62,9 +62,10 @@ def _grid(historical: float, recommended: float, seen_hi: float) -> np.ndarray:
     """Weekly spend levels (input unit) from 0 past the marked spends, with the historical and recommended ones on it."""
     marked = max(historical, recommended if np.isfinite(recommended) else 0.0)
     top = max(CURVE_TOP * marked, SEEN_MARGIN * seen_hi if np.isfinite(seen_hi) else 0.0, 1e-9)
-    extra = np.array([v for v in (historical, recommended) if np.isfinite(v)])
+    apart = np.isfinite(recommended) and abs(recommended - historical) > NEAR * top  # else it is the historical point
+    extra = np.array([historical, recommended] if apart else [historical])
     grid = np.linspace(0.0, top, CURVE_POINTS)
-    near = (np.abs(grid[:, None] - extra[None, :]) < NEAR * top).any(axis=1) if len(extra) else np.zeros(len(grid), bool)
+    near = (np.abs(grid[:, None] - extra[None, :]) < NEAR * top).any(axis=1)
     return np.unique(np.concatenate([grid[~near | (grid == 0.0)], extra]))
 
 

@@ -36,3 +36,11 @@ def test_one_subcategorys_curves_add_up_to_all_of_them(mmm_art):
     whole = money_curves(art, 4).curves.set_index(["channel", "spend"])["gmv"]
     parts = sum(money_curves(art, 4, scope=(s,)).curves.set_index(["channel", "spend"])["gmv"] for s in art.subcategories)
     np.testing.assert_allclose(parts.reindex(whole.index), whole, rtol=1e-6, atol=1e-6)
+
+
+def test_a_split_equal_to_the_historical_one_leaves_the_slopes_finite(mmm_art):
+    # the optimiser recommends the historical split itself when the evidence is weak: the two marks coincide
+    art, n = mmm_art, 13
+    same = dict(zip(art.channels, historical_weekly(art, n) * n * (1 + 1e-15)))
+    curves = money_curves(art, n, recommended=same).curves
+    assert np.isfinite(curves["mroas"]).all() and np.isfinite(curves["mroas_lower"]).all()
