@@ -182,7 +182,7 @@ def readout_words(readout: LiftReadout, money: MoneyUnit) -> list[str]:
     words = [
         f"delta_gmv {fmt(found.delta)} (80% interval {fmt(lo)} to {fmt(hi)}), sigma {fmt(found.sigma)}, over "
         f"{len(found.weeks)} weeks from {found.weeks[0].date()}, against a counterfactual fitted on the weeks before "
-        f"(structural time series: a local level with {against} as regressors).",
+        f"(structural time series: a local level with {against} as regressors, which the test must not have reached).",
         f"Pre-period fit: one-week-ahead WAPE {found.pre_wape:.1f}%.",
     ]
     if len(checks.deltas):

@@ -82,9 +82,7 @@ def _fit(y: np.ndarray, x: np.ndarray | None):
         return _model(y, x).fit(disp=False, maxiter=200)
 
 
-def counterfactual(
-    y: pd.Series, regressors: pd.DataFrame | None, test: np.ndarray, seed: int = SEED, stop: int | None = None
-) -> Counterfactual:
+def counterfactual(y: pd.Series, regressors: pd.DataFrame | None, test: np.ndarray, seed: int = SEED) -> Counterfactual:
     """Read out the weeks where `test` is True: fit on the weeks before them, forecast them, delta = actual - forecast.
 
     `y`: the tested GMV per week (index: week_start); `regressors`: series the test did not touch (the non-tested
@@ -94,7 +92,7 @@ def counterfactual(
     test = np.asarray(test, bool)
     _check(y, regressors, test)
     first = int(np.flatnonzero(test)[0])
-    last = int(np.flatnonzero(test)[-1]) + 1 if stop is None else stop
+    last = int(np.flatnonzero(test)[-1]) + 1
     scale = float(np.abs(y.iloc[:first]).mean()) or 1.0
     yy = y.to_numpy(float) / scale
     x = None

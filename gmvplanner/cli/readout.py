@@ -73,6 +73,12 @@ def readout(args: argparse.Namespace) -> None:
     if artifacts.channels and test.channel not in artifacts.channels:
         raise InputError("--test", f"unknown channel '{test.channel}'; the model knows {artifacts.channels}")
     scope = list(args.subcategories or artifacts.subcategories)
+    if 1 < len(scope) < len(artifacts.subcategories) or not set(scope) <= set(artifacts.subcategories):
+        raise InputError(
+            "--subcategories",
+            f"name one modelled subcategory, or none for all of them ({artifacts.subcategories}): a --lift-tests row "
+            f"measures one subcategory or every modelled one; got {scope}",
+        )
     log.info("reading the orders in %s and fitting the counterfactual on the weeks before %s", args.orders, test.start.date())
     found = read_out(
         args.orders,
