@@ -127,8 +127,7 @@ def money_curves_figure(
     fig.update_xaxes(title_text=f"weekly spend ({spend_unit})", row=len(chosen), col=1)
     fig.update_xaxes(title_text=f"weekly spend ({spend_unit})", row=len(chosen), col=2)
     fig.update_layout(
-        title=f"Response and marginal ROAS in money (the others at historical spend; {n_weeks}-week horizon; "
-        "shaded: weekly spend the training data have seen)",
+        title=f"Response and marginal ROAS in money ({n_weeks}-week horizon; shaded: spend the data have seen)",
         height=ROW_HEIGHT * max(len(chosen), 1) + 120,
         hovermode="closest",
         legend={"orientation": "h", "y": -0.08 if len(chosen) > 2 else -0.2},
