@@ -75,6 +75,7 @@ def proposals_ui(art: Artifacts, key: str, rules: ExperimentRules) -> pd.DataFra
         st.markdown(f"- **{row.channel}**: {row.why}")
     for note in proposals.notes:
         st.caption(note)
+    st.caption("When a test is done, **Read out a finished test** below measures its delta_gmv and sigma from the orders.")
     st.download_button(
         "Download the proposals (CSV)",
         proposals.table.to_csv(index=False),

@@ -100,7 +100,9 @@ def _print(args: argparse.Namespace, artifacts: Artifacts, proposals: Proposals)
     unit = money.symbol or "units"
     print(
         f"When a test is done, add delta_gmv (the measured extra GMV over its days, {unit}) and sigma (its standard "
-        f"error, {unit}) to its row, and retrain with --lift-tests on data that cover the test's weeks."
+        f"error, {unit}) to its row, and retrain with --lift-tests on data that cover the test's weeks. "
+        "`ecommerce_testing.py readout --test channel,start,end,delta_spend --orders ...` measures both from the "
+        "orders against a counterfactual and writes the row."
     )
     if args.out:
         print(f"wrote {args.out}")
