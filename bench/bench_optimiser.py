@@ -83,7 +83,7 @@ def optimiser_vs_truth(
         {
             "subcategory": subs,
             "optimiser_uplift_pct": share,
-            "p_beats": result.p_beats_historical,
+            "p_beats": result.p_beats_historical or 0.0,
             "truly_beats": float(rec > base),
         }
     )

@@ -146,7 +146,7 @@ def optimiser_vs_world(art, world: SimmmWorld, n_weeks: int = BUDGET_WEEKS, boun
     )
     return {
         "captured_pct": share,
-        "p_beats": result.p_beats_historical,
+        "p_beats": result.p_beats_historical or 0.0,
         "truly_beats": float(rec > base),
         "true_uplift_pct_of_base": (rec - base) / base * 100,
         "best_uplift_pct_of_base": (opt - base) / base * 100,
@@ -265,10 +265,11 @@ def rescore(args: argparse.Namespace) -> None:
     if not folder.is_dir():
         sys.exit(f"no kept artifacts under {folder}; run with --keep --tag {args.rescore} first")
     rows = []
+    seeds = {int(s) for s in args.seeds.split(",")}
     for art_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         name, rest = art_dir.name.split("_seed")
         seed, media = rest.split("_")
-        if name not in args.configs.split(",") and args.configs != "all":
+        if (name not in args.configs.split(",") and args.configs != "all") or int(seed) not in seeds:
             continue
         _, world = world_dataset(name, int(seed), args.n_orders)
         print(f"=== rescore {art_dir.name}", flush=True)

@@ -18,6 +18,7 @@ from ..config import (
     MOVE_SCALE_WEAK,
     NUMERIC_FLOOR,
     OWN,
+    TRUST_STRETCH,
 )
 from ..data import readers
 from ..data.limits import MAX_AMOUNT
@@ -151,17 +152,18 @@ def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tup
     return (None if limit is None else np.full(n, limit)), limit, reason
 
 
-def seen_range(artifacts: Artifacts, n_weeks: int) -> tuple[np.ndarray, np.ndarray]:
+def seen_range(artifacts: Artifacts, n_weeks: int, stretch: float = TRUST_STRETCH) -> tuple[np.ndarray, np.ndarray]:
     """Each channel's lowest and highest weekly company spend over the training weeks (full-week rates), times
-    `n_weeks`: the amounts over a horizon of that length, spread evenly, whose response the data have shown. Beyond
-    them a response curve is extrapolation, however well it fits the history."""
+    `n_weeks`, the lowest divided and the highest multiplied by `stretch`: the amounts over a horizon of that length,
+    spread evenly, whose response the data have shown (or nearly). Beyond them a response curve is extrapolation,
+    however well it fits the history."""
     company = artifacts.table("company_spend")
     days = company["days"].to_numpy(float) if "days" in company else np.full(len(company), 7.0)
     full = days > 0
     rates = company.loc[full, artifacts.channels].to_numpy(float) / days[full, None] * 7.0
     if not len(rates):
         return np.zeros(len(artifacts.channels)), np.full(len(artifacts.channels), np.inf)
-    return rates.min(axis=0) * n_weeks, rates.max(axis=0) * n_weeks
+    return rates.min(axis=0) * n_weeks / stretch, rates.max(axis=0) * n_weeks * stretch
 
 
 def _within_seen(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..config import AUTO, ROBUST_QUANTILE, UPLIFT_SPREAD_INFLATION, interval_quantiles
+from ..config import AUTO, ROBUST_QUANTILE, TRUST_STRETCH, UPLIFT_SPREAD_INFLATION, interval_quantiles
 from ..data.limits import MAX_AMOUNT
 from ..dates import week_start
 from ..errors import InputError
@@ -50,6 +50,7 @@ __all__ = [
     "marginal_roi",
     "budget_for_target_roi",
     "TargetBudget",
+    "BudgetCurve",
     "recent_budget",
     "covered_share",
     "subcategory_margins",
@@ -217,6 +218,7 @@ def optimise_budget(
     trust_region: bool = True,
     quantile: float | None = ROBUST_QUANTILE,
     inflation: float = UPLIFT_SPREAD_INFLATION,
+    trust_stretch: float = TRUST_STRETCH,
 ) -> BudgetResult:
     """Allocate `budget` (input money unit) over `n_weeks` weeks across channels to maximise the `quantile` (20%)
     of the uplift over the historical split across the models' bootstrap refits (None: the mean, less
@@ -245,7 +247,7 @@ def optimise_budget(
     weeks = _horizon(artifacts, start, n_weeks)
     share = historical_split(artifacts).reindex(channels).to_numpy()
     historical = share * budget
-    seen = seen_range(artifacts, n_weeks) if trust_region else None
+    seen = seen_range(artifacts, n_weeks, trust_stretch) if trust_region else None
     limits = resolve_bounds(artifacts, budget, historical, bounds or {}, max_change, seen)
     start_x = feasible_start(share, limits.lo, limits.hi, budget)
 
@@ -393,6 +395,49 @@ def covered_share(artifacts: Artifacts) -> float:
     return float(min(sum(m.spend_share for m in artifacts.models.values()), 1.0))
 
 
+class BudgetCurve:
+    """The marginal ROI of a budget spent in the historical mix over the horizon: GMV (or contribution, with
+    `margins`) from the next MARGINAL_STEP of it per unit. Smooth in the budget, unlike the best split's (which
+    jumps where the robust optimiser starts or stops moving money), and one scorer serves every budget tried."""
+
+    def __init__(self, artifacts: Artifacts, n_weeks: int, start: pd.Timestamp | None, margins: dict[str, float] | None):
+        self.artifacts = artifacts
+        self.share = historical_split(artifacts).reindex(artifacts.channels).to_numpy()
+        self.scorer = PlanScorer(artifacts, _horizon(artifacts, start, n_weeks), artifacts.channels, margins)
+
+    def marginal_roi(self, budget: float, step: float = 0.01) -> float:
+        plan = self.share * budget
+        base, more = self.scorer.totals(np.vstack([plan, plan * (1 + step)]))
+        return float((more - base) / self.artifacts.money.to_base(budget * step))
+
+
+def _largest_meeting(curve: BudgetCurve, target: float, low: float, high: float) -> tuple[float | None, float]:
+    """The largest budget in [low, high] whose marginal ROI meets `target` (a scan from the top, then bisection
+    above the first that meets it: S-shaped curves make the marginal ROI rise before it falls), and its marginal ROI;
+    None and the smallest budget's when none does."""
+    grid = np.geomspace(low, high, TARGET_SCAN_POINTS)[::-1]
+    top = curve.marginal_roi(high)
+    if top >= target:
+        return high, top
+    for above, budget in zip(grid, grid[1:]):
+        value = curve.marginal_roi(float(budget))
+        if value >= target:
+            low, high = float(budget), float(above)
+            break
+    else:
+        return None, value
+    for _ in range(30):
+        mid = (low * high) ** 0.5
+        mid_value = curve.marginal_roi(mid)
+        if mid_value >= target:
+            low, value = mid, mid_value
+        else:
+            high = mid
+        if high / low < 1.001:
+            break
+    return low, value
+
+
 def budget_for_target_roi(
     artifacts: Artifacts,
     target_roi: float,
@@ -405,61 +450,28 @@ def budget_for_target_roi(
     new_customer_weight: float = 1.0,
     margins: dict[str, float] | None = None,
 ) -> TargetBudget:
-    """The largest budget whose best split still earns a marginal ROI of at least `target_roi` (Robyn's target
-    efficiency, Meridian's flexible budget), between `lowest` and `highest` (default: 0.05 and 4 times the recent
-    budget): a scan of TARGET_SCAN_POINTS budgets from the top down, then bisection above the first that meets the
-    target. When even the smallest budget misses the target, the answer says so and carries no split. The split
-    weighs new customers' GMV by `new_customer_weight`; the marginal ROI is of GMV itself, or of the contribution to
-    profit with `margins` (then a target of 1 finds the budget that maximises profit: the last unit of spend just
-    pays)."""
+    """The largest budget whose next unit, spent in the historical mix, still earns a marginal ROI of at least
+    `target_roi` (Robyn's target efficiency, Meridian's flexible budget), between `lowest` and `highest` (default:
+    0.05 and 4 times the recent budget), and that budget's optimised split. The budget is searched on the smooth
+    `BudgetCurve` (one scorer, no optimisation per budget tried), then split once. When even the smallest budget
+    misses the target, the answer says so and carries no split. The marginal ROI is of GMV itself, or of the
+    contribution to profit with `margins` (then a target of 1 finds the budget that maximises profit: the last unit
+    of spend just pays)."""
     if not (np.isfinite(target_roi) and target_roi > 0):
         raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
     recent = recent_budget(artifacts, n_weeks) or 1.0
     low, high = lowest or 0.05 * recent, highest or 4.0 * recent
     covered = covered_share(artifacts)
-
-    def answer(budget: float, result: BudgetResult | None, note: str, met: bool = True) -> TargetBudget:
-        return TargetBudget(budget, result, note, met, recent, covered)
-
-    def solve(budget: float) -> tuple[BudgetResult, float]:
-        result = optimise_budget(
-            artifacts,
-            budget,
-            n_weeks,
-            start,
-            bounds,
-            max_change=max_change,
-            new_customer_weight=new_customer_weight,
-            margins=margins,
-        )
-        return result, marginal_roi(artifacts, result, margins=margins)
-
-    # S-shaped curves make the marginal ROI rise before it falls, so bisecting from the ends could land on the
-    # rising side: scan budgets from the top down for the largest that meets the target, then bisect above it
-    grid = np.geomspace(low, high, TARGET_SCAN_POINTS)[::-1]
-    high_result, high_mroi = solve(high)
-    if high_mroi >= target_roi:
-        return answer(high, high_result, f"the marginal ROI is still {high_mroi:.2f} at {high:.4g}, the largest budget tried")
-    for above, budget in zip(grid, grid[1:]):
-        low_result, low_mroi = solve(float(budget))
-        if low_mroi >= target_roi:
-            low, high = float(budget), float(above)
-            break
-    else:
-        return answer(
-            low,
-            None,
+    found, mroi = _largest_meeting(BudgetCurve(artifacts, n_weeks, start, margins), target_roi, low, high)
+    if found is None:
+        note = (
             f"no budget from {low:.4g} to {high:.4g} earns a marginal ROI of {target_roi:g}: even {low:.4g}, the "
-            f"smallest tried, earns only {low_mroi:.2f}, so there is no split to recommend for this target",
-            met=False,
+            f"smallest tried, earns only {mroi:.2f}, so there is no split to recommend for this target"
         )
-    for _ in range(12):
-        mid = (low * high) ** 0.5
-        mid_result, mid_mroi = solve(mid)
-        if mid_mroi >= target_roi:
-            low, low_result, low_mroi = mid, mid_result, mid_mroi
-        else:
-            high = mid
-        if high / low < 1.01:
-            break
-    return answer(low, low_result, f"marginal ROI {low_mroi:.2f} at this budget (target {target_roi:g})")
+        return TargetBudget(low, None, note, False, recent, covered)
+    result = optimise_budget(
+        artifacts, found, n_weeks, start, bounds, max_change=max_change, new_customer_weight=new_customer_weight, margins=margins
+    )
+    where = "the largest budget tried" if found >= high else f"target {target_roi:g}"
+    note = f"marginal ROI {mroi:.2f} at this budget in the historical mix ({where})"
+    return TargetBudget(found, result, note, True, recent, covered)

@@ -156,7 +156,8 @@ def placebos(
     the latest first, each with at least MIN_PRE_WEEKS weeks before it."""
     test = np.asarray(test, bool)
     first, length = int(np.flatnonzero(test)[0]), int(test.sum())
-    deltas, sigmas = [], []
+    deltas: list[float] = []
+    sigmas: list[float] = []
     end = first
     while len(deltas) < windows and end - length >= MIN_PRE_WEEKS:
         mask = np.zeros(len(y), bool)
