@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .analysis import optimise
 from .analysis.new_customers import first_order_shares
 from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
@@ -291,9 +292,9 @@ def recent_monthly_spend(artifacts: Artifacts) -> float:
 
 
 def recent_budget(artifacts: Artifacts) -> float:
-    """Company spend over the last RECENT_WEEKS weeks, in the input money unit (the Budget page's default total)."""
-    company = artifacts.table("company_spend").sort_values("week_start")
-    return float(company[artifacts.channels].iloc[-RECENT_WEEKS:].to_numpy().sum())
+    """Company spend over the last RECENT_WEEKS weeks, in the input money unit (the Budget page's default total):
+    `optimise.recent_budget`, the one definition the planner, the optimiser and the experiments share."""
+    return optimise.recent_budget(artifacts, RECENT_WEEKS)
 
 
 def form_scenario(

@@ -19,7 +19,7 @@ from ..config import PLAN_WEEKS, RECENT_WEEKS, SEED
 from ..dates import week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
-from .optimise import optimise_budget
+from .optimise import optimise_budget, recent_budget
 from .plan_scoring import PlanScorer, historical_split
 
 __all__ = [
@@ -184,7 +184,7 @@ def _decision_plans(artifacts: Artifacts, rules: ExperimentRules) -> tuple[np.nd
     the next PLAN_WEEKS weeks at the run-rate budget: the recommended split, and each channel shifted to the
     SHIFT_MULTIPLES of its historical amount. Also the decision in words."""
     channels = artifacts.channels
-    budget = float(run_rates(artifacts).sum()) * 7.0 * PLAN_WEEKS
+    budget = recent_budget(artifacts, PLAN_WEEKS)  # the one "recent budget" the Budget page and the planner use too
     share = historical_split(artifacts).reindex(channels).to_numpy(float)
     historical = share * budget
     start = artifacts.next_week + pd.Timedelta(weeks=rules.max_weeks)  # the decision follows the test

@@ -180,7 +180,8 @@ def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:
             f"highest allowed ({money.name})": t[money.column("max")].round(4),
         }
     )
-    total = {c: table[c].sum().round(4) for c in table.columns[1:4]}
+    exact = [t[money.column(c)].sum() for c in ("historical", "recommended", "change")]
+    total = {c: round(float(v), 4) for c, v in zip(table.columns[1:4], exact)}  # the plan's own total, not rounded parts
     whole = float(historical.sum())
     total["change (%)"] = round(float(t[money.column("change")].sum()) / whole * 100, 2) if whole > 0 else float("nan")
     return pd.concat([table, pd.DataFrame([{"channel": TOTAL_ROW, **total}])], ignore_index=True)
