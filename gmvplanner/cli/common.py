@@ -256,9 +256,10 @@ def pooling(text: str) -> float | str:
     if text.strip().lower() == AUTO:
         return AUTO
     try:
-        return bounded(float, 0, "a weight of 0 or more, or 'auto'")(text)
-    except argparse.ArgumentTypeError:
+        float(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"expected '{AUTO}' or a weight of 0 or more such as 0.0015, got '{text}'") from None
+    return bounded(float, 0, "a weight of 0 or more, or 'auto'")(text)
 
 
 def max_change(text: str) -> float | str | None:

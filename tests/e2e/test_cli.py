@@ -196,7 +196,10 @@ def test_unreadable_window_date_is_a_plain_error(small_data, tmp_path):
 
 def test_mmm_records_its_pooling_and_refuses_a_negative_one(trained_mmm, small_data, tmp_path):
     manifest = pd.read_json(trained_mmm / "manifest.json", typ="series")
-    assert manifest["media_params"]["HomeAudio"]["pooling"] == pytest.approx({"groups": 0.0015, "channels": 0.00015})
+    pooling = manifest["media_params"]["HomeAudio"]["pooling"]  # estimated from the data (--pooling auto, the default)
+    assert pooling["estimated"] is True and set(pooling["groups"]) == set(manifest["channels"])
+    assert all(w > 0 for w in pooling["groups"].values()) and pooling["channels"] > 0
+    assert set(pooling["group_spread"]) == set(manifest["channels"])
     result = run_cli("ecommerce_training.py", "--model", "mmm", "--pooling", "-1", "--artifacts", tmp_path / "a")
     assert result.returncode == 2 and "--pooling" in result.stderr and "must be a finite value from 0" in result.stderr
     assert not (tmp_path / "a").exists()
