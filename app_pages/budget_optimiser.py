@@ -241,6 +241,7 @@ def main() -> None:
     st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
     if st.button("Plan these weeks with the recommended split in the Scenario planner", key="send_to_planner"):
         replace_plan(planner.plan_from_split(result.weeks, planner.recommended_amounts(result, money)))
+        st.session_state["plan_from_budget"] = money.format(result.uplift)  # the planner says its baseline differs
         st.switch_page("app_pages/scenario_planner.py")
     curve, points = planner.budget_curve(art, result)
     st.plotly_chart(charts.budget_response_figure(curve, points, money), key="budget_curve_chart")

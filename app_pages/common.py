@@ -191,6 +191,7 @@ def replace_plan(plan: pd.DataFrame) -> None:
     """Make `plan` the one the Scenario planner edits, shown in a fresh editor (the old one's edits are in it)."""
     st.session_state["plan"] = plan
     st.session_state["plan_version"] = st.session_state.get("plan_version", 0) + 1
+    st.session_state.pop("plan_from_budget", None)  # a plan from elsewhere: the Budget page's note no longer applies
 
 
 def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -304,6 +304,13 @@ def main() -> None:
     compare = library_ui(art, lib) if lib is not None else []
     plans = compared_plans(art, lib, compare) if lib is not None and compare else {}
     if art.has_spend:  # what a plan buys is about its spend
+        from_budget = st.session_state.get("plan_from_budget")
+        if from_budget:
+            st.caption(
+                f"This plan came from the Budget optimiser, which measured its uplift ({from_budget}) against the "
+                "historical split of the same budget. Here it is measured against last year's plan, run-rate scaled, "
+                "which spends a different amount, so the two uplifts differ."
+            )
         summary_ui(art, key, edited, plans)
     if lib is not None:
         save_ui(art, lib, edited)
