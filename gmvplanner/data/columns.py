@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
-from .customers import CUSTOMER_ID
+from .names import CUSTOMER_ID
 
 __all__ = [
     "ROLES",
@@ -66,7 +66,6 @@ ELECKART = {
     "customer_id": CUSTOMER_ID,
     "order_id": "order_id",
 }
-CANCELLED = "line_cancelled"  # a mapped source's flag: the line's order is cancelled (see `mapped_source`)
 SOURCE_PREFIX = "source:"  # the export's own columns, kept under this prefix so exact duplicates compare all of them
 
 

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:  # order_sql reads CUSTOMER_ID from here
+from .names import CUSTOMER_ID, ORDER_ID
+
+if TYPE_CHECKING:
     from .order_sql import SqlDialect, SqlRunner
 
 __all__ = ["CUSTOMER_ID", "ORDER_ID", "SEGMENTS", "NO_ID", "CustomerTables", "customer_tables"]
 
-CUSTOMER_ID = "cust_id"  # the order file's customer column; optional (without it there is no customer step)
-ORDER_ID = "order_id"  # the order file's order id column; optional (without it, orders are counted as lines)
 # a line that buys (a return, kept net of returns with a negative GMV, is no order); NULL GMV is counted as bought
 _BOUGHT = "COALESCE(gmv, 0) >= 0"
 # orders among a group's lines: its distinct order ids, and each line without one as an order of its own

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .columns import ALL_GROUP, CANCELLED, CANCELLED_STATUSES, ELECKART, SOURCE_PREFIX, ColumnMapping
+from .columns import ALL_GROUP, CANCELLED_STATUSES, ELECKART, SOURCE_PREFIX, ColumnMapping
+from .names import CANCELLED
 from .order_sql import DUCKDB_SQL
 
 __all__ = ["MappedSource", "mapped_source"]

@@ -14,21 +14,9 @@ import pyarrow.parquet as pq
 from ..errors import InputError
 from . import readers
 from .columns import ColumnMapping
+from .names import ORDER_FIELDS
 
 __all__ = ["ORDER_FIELDS", "OrderSources", "order_sources", "csv_names", "csv_header", "parquet_schema"]
-
-# column in the ElecKart file -> name used inside the pipeline
-ORDER_FIELDS = {
-    "order_date": "order_date",
-    "gmv": "gmv",
-    "units": "units",
-    "sla": "sla",
-    "product_mrp": "product_mrp",
-    "product_procurement_sla": "procurement_sla",
-    "s1_fact.order_payment_type": "payment_type",
-    "product_analytic_sub_category": "subcategory",
-    "product_analytic_vertical": "vertical",
-}
 
 
 class OrderSources(NamedTuple):

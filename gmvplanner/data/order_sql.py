@@ -24,10 +24,8 @@ from typing import NamedTuple, Protocol
 import pandas as pd
 
 from . import readers
-from .columns import CANCELLED
-from .customers import CUSTOMER_ID, ORDER_ID
 from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
-from .order_files import ORDER_FIELDS
+from .names import CANCELLED, CUSTOMER_ID, ORDER_FIELDS, ORDER_ID
 
 __all__ = [
     "MAX_SLA_DAYS",
