@@ -35,6 +35,7 @@ __all__ = [
     "UPLIFT_SPREAD_INFLATION",
     "TRUST_STRETCH",
     "INTERVAL_COVERAGE",
+    "INTERVAL_LABEL",
     "MONOTONE_CONTROLS",
     "NUMERIC_FLOOR",
     "interval_quantiles",
@@ -128,6 +129,7 @@ NEAR_TIE_WAPE = 0.002
 # when the target is units or volume). MRP is left free: a dearer mix raises GMV per unit.
 MONOTONE_CONTROLS = {"sla": -1, "procurement_sla": -1}
 INTERVAL_COVERAGE = 0.8  # every interval shown (forecasts, ROI, uplift) is a central 80% interval
+INTERVAL_LABEL = f"{INTERVAL_COVERAGE:.0%} interval"  # "80% interval": its name in every table, chart and sentence
 # the budget optimiser maximises this quantile of a plan's uplift over the bootstrap refits of the channel effects, not
 # the mean: a split is recommended only when it beats the historical one in at least 1 - ROBUST_QUANTILE of the refits,
 # and it moves only as far as that stays true (issue 31: on worlds the model was not built for, the mean's advice lost

@@ -7,9 +7,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..config import PLAN_WEEKS
+from ..config import INTERVAL_LABEL, PLAN_WEEKS
 from ..model.artifacts import Artifacts
-from ..reporting.labels import INTERVAL_LABEL
 from .optimise import optimise_budget
 from .plan_scoring import historical_split
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..config import INTERVAL_COVERAGE
+from ..config import INTERVAL_COVERAGE, INTERVAL_LABEL  # defined with the coverage, so the analysis can name it too
 
 __all__ = ["INTERVAL_COVERAGE", "INTERVAL_LABEL"]
-
-INTERVAL_LABEL = f"{INTERVAL_COVERAGE:.0%} interval"  # "80% interval": the central interval every estimate carries
