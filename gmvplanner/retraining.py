@@ -24,7 +24,7 @@ import pandas as pd
 
 from .errors import ArtifactError, InputError
 from .manifest import Manifest
-from .model.artifacts import MANIFEST, Artifacts, file_sha256
+from .model.artifacts import MANIFEST, Artifacts, file_sha256, versions_dir
 from .model.train_config import TrainConfig
 from .uploads import OrdersLayout
 
@@ -80,12 +80,6 @@ class ModelVersion:
         when = pd.Timestamp(self.created).strftime("%Y-%m-%d %H:%M UTC") if self.created else "unknown time"
         kind = "original" if self.original else "retrained"
         return f"{kind}, {when}: {self.model}, {len(self.subcategories)} subcategories"
-
-
-def versions_dir(base: Path) -> Path:
-    """Where retrained versions of the artifacts folder `base` go (a sibling folder, never inside it)."""
-    base = Path(base)
-    return base.parent / f"{base.name}-versions"
 
 
 def _version(path: Path, original: bool) -> ModelVersion | None:

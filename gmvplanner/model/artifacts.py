@@ -34,6 +34,7 @@ __all__ = [
     "write_artifacts",
     "load_artifacts",
     "check_destination",
+    "versions_dir",
     "CHECKED_LIBRARIES",
 ]
 
@@ -47,6 +48,8 @@ NO_SPEND_HELP = (
 MANIFEST = "manifest.json"
 MANIFEST_CHECKSUM = "manifest.sha256"  # the manifest's own checksum: an edited manifest is refused too
 CHECKED_LIBRARIES = ("scikit-learn", "numpy", "joblib", "pandas")
+
+
 README = """# GMV Planner artifacts
 
 Written by `python ecommerce_training.py`; do not edit by hand (the checksums in manifest.json
@@ -67,6 +70,13 @@ make the loader refuse changed files). Contents:
 
 Retraining replaces only these files: anything else you keep here is carried over.
 """
+
+
+def versions_dir(base: Path) -> Path:
+    """Where retrained versions of the artifacts folder `base` go (a sibling folder, never inside it): the
+    retraining jobs write there and the shared default version is chosen from there."""
+    base = Path(base)
+    return base.parent / f"{base.name}-versions"
 
 
 def library_versions() -> dict[str, str]:
