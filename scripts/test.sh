@@ -40,4 +40,5 @@ if [ -z "${GMV_TEST_POSTGRES_URL:-}" ]; then  # the scenario library's tests run
 fi
 ruff check .
 mypy
+lint-imports --no-logo --no-cache  # the layers and no import circles (contracts in pyproject.toml)
 python -m pytest "$@"
