@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's chromium for the browser test, Java runtime for the
 # Spark test, PostgreSQL for the scenario library's tests, started here on a free local port), then lint and test.
+#
+#   bash scripts/test.sh          everything: ruff, mypy, lint-imports, every test, the 20 slowest and the coverage
+#   bash scripts/test.sh --fast   the inner loop (about a minute): the same checks and the unit tests
+#                                 (pytest -m "not slow": no training, no CLI subprocess, no browser)
+# Other arguments go to pytest (e.g. -k name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
+start=$SECONDS
+if [ "$fast" = false ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian's chromium for the browser test"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -12,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "warning: chromium not installed and not root; the browser test will be skipped" >&2
   fi
 fi
-if ! command -v java >/dev/null 2>&1; then
+if [ "$fast" = false ] && ! command -v java >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian's Java runtime for the Spark test"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -21,7 +32,11 @@ if ! command -v java >/dev/null 2>&1; then
     echo "warning: java not installed and not root; the Spark test will be skipped" >&2
   fi
 fi
-python -m pip install -q -r requirements.txt -r requirements-spark.txt
+# --fast skips the installation when the test tools are there already (pip takes 10-15 s even with nothing to do);
+# run without --fast after changing a requirements file
+if [ "$fast" = false ] || ! python -c "import gmvplanner, importlinter, pytest_cov, hypothesis" >/dev/null 2>&1; then
+  python -m pip install -q -r requirements.txt -r requirements-spark.txt
+fi
 if [ -z "${GMV_TEST_POSTGRES_URL:-}" ]; then  # the scenario library's tests run on SQLite and on a real PostgreSQL
   GMV_TEST_POSTGRES_FOLDER_FILE="$(mktemp)"
   export GMV_TEST_POSTGRES_FOLDER_FILE
@@ -41,4 +56,9 @@ fi
 ruff check .
 mypy
 lint-imports --no-logo --no-cache  # the layers and no import circles (contracts in pyproject.toml)
-python -m pytest "$@"
+if [ "$fast" = true ]; then
+  python -m pytest -m "not slow" -q "$@"
+  echo "fast loop: $((SECONDS - start)) s"
+else
+  python -m pytest --durations=20 --cov=gmvplanner --cov-report=term:skip-covered "$@"
+fi
