@@ -22,14 +22,14 @@ E2E_DIR = Path(__file__).parent / "e2e"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what needs training, a CLI subprocess or a browser: `slow` for all of it, `e2e` for tests/e2e,
-    `browser` for the browser test. A test that trains in-process or runs a CLI in a subprocess without these
-    fixtures says `@pytest.mark.slow` itself."""
+    `browser` for every file that launches chromium (named `test_browser*.py`, e.g. the sign-in test too). A test
+    that trains in-process or runs a CLI in a subprocess without these fixtures says `@pytest.mark.slow` itself."""
     for item in items:
         path = Path(item.path)
         if E2E_DIR in path.parents:
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.slow)
-        if path.name == "test_browser.py":
+        if path.name.startswith("test_browser"):
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or _names_a_slow_fixture(item):
             item.add_marker(pytest.mark.slow)
