@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..config import interval_quantiles, spend_column
+from ..config import NUMERIC_FLOOR, interval_quantiles, spend_column
 from ..features.design import design_matrix, spend_rates
 from ..model.base import spend_variants
 from ..model.bundle import SubcategoryModel
@@ -205,7 +205,7 @@ def weekly_decomposition(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.Da
     lost = total[None, :] - gmv[1:-1]  # (channels, weeks)
     media = total - baseline
     summed = lost.sum(axis=0)
-    scale = np.divide(media, summed, out=np.zeros(n), where=np.abs(summed) > 1e-12)
+    scale = np.divide(media, summed, out=np.zeros(n), where=np.abs(summed) > NUMERIC_FLOOR)
     parts = {"baseline": baseline} | {c: lost[j] * scale for j, c in enumerate(channels)}
     return pd.concat(
         [pd.DataFrame({"week_start": weekly["week_start"].to_numpy(), "part": part, "gmv": v}) for part, v in parts.items()],

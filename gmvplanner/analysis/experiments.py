@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import PLAN_WEEKS, RECENT_WEEKS, SEED
-from ..dates import week_start
+from ..dates import WEEK_FREQ, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 from .optimise import optimise_budget, recent_budget
@@ -110,7 +110,7 @@ class Proposals:
 def experiment_weeks(artifacts: Artifacts, max_weeks: int) -> pd.DatetimeIndex:
     """The test's weeks: `max_weeks` weeks from the week after the data."""
     first = week_start([artifacts.next_week], artifacts.week_starts_on)[0]
-    return pd.date_range(first, periods=max_weeks, freq="7D")
+    return pd.date_range(first, periods=max_weeks, freq=WEEK_FREQ)
 
 
 def run_rates(artifacts: Artifacts) -> pd.Series:
@@ -188,7 +188,7 @@ def _decision_plans(artifacts: Artifacts, rules: ExperimentRules) -> tuple[np.nd
     share = historical_split(artifacts).reindex(channels).to_numpy(float)
     historical = share * budget
     start = artifacts.next_week + pd.Timedelta(weeks=rules.max_weeks)  # the decision follows the test
-    weeks = pd.date_range(week_start([start], artifacts.week_starts_on)[0], periods=PLAN_WEEKS, freq="7D")
+    weeks = pd.date_range(week_start([start], artifacts.week_starts_on)[0], periods=PLAN_WEEKS, freq=WEEK_FREQ)
     plans = [historical, _recommended(artifacts, budget, weeks[0], historical)]
     for j in range(len(channels)):
         for multiple in SHIFT_MULTIPLES:

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import INTERVAL_COVERAGE, PLAN_WEEKS, RECENT_WEEKS, spend_column
+from ..config import INTERVAL_COVERAGE, NUMERIC_FLOOR, PLAN_WEEKS, RECENT_WEEKS, spend_column
 from ..data import readers
 from ..data.limits import MAX_SPEND_CRORE
-from ..dates import WEEKS_PER_YEAR, paydays_in_weeks, week_start
+from ..dates import DAYS_PER_WEEK, WEEK_FREQ, WEEKS_PER_YEAR, paydays_in_weeks, week_start
 from ..errors import InputError
 from ..features.design import design_matrix, range_excess
 from ..model.artifacts import Artifacts
@@ -52,8 +52,8 @@ SCENARIO_LEVERS = {
     "sla": ("mean delivery SLA", "days", 0.0, 60.0),
     "procurement_sla": ("mean procurement SLA", "days", 0.0, 60.0),
     "prepaid_share": ("share of orders paid up front (the rest COD)", "fraction 0-1", 0.0, 1.0),
-    "sale_days": ("special-sale days in the week", "days 0-7", 0.0, 7.0),
-    "holidays": ("public holidays in the week", "days 0-7", 0.0, 7.0),
+    "sale_days": ("special-sale days in the week", f"days 0-{DAYS_PER_WEEK}", 0.0, float(DAYS_PER_WEEK)),
+    "holidays": ("public holidays in the week", f"days 0-{DAYS_PER_WEEK}", 0.0, float(DAYS_PER_WEEK)),
     "nps": ("net promoter score", "points", -100.0, 100.0),
 }
 
@@ -319,7 +319,7 @@ def scenario_weekly(
     rows = _rows_for(scenario, sub)
     weeks = pd.DatetimeIndex(rows["week_start"])
     n = len(rows)
-    out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, 7)}
+    out: dict[str, object] = {"subcategory": [sub] * n, "week_start": weeks, "days": np.full(n, DAYS_PER_WEEK)}
     for channel in model.spec.channels:
         crore = rows[channel].to_numpy(float) if channel in rows else np.zeros(n)
         out[spend_column(channel)] = artifacts.money.to_base(crore) * model.spend_share
@@ -473,10 +473,10 @@ def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Ti
         return pd.DataFrame({"week_start": pd.date_range(start or artifacts.next_week, periods=weeks, freq="7D")})
     company = artifacts.table("company_spend").set_index("week_start").sort_index()
     channels = artifacts.channels
-    weekly = company[channels].div(company["days"], axis=0) * 7  # full-week equivalents
+    weekly = company[channels].div(company["days"], axis=0) * DAYS_PER_WEEK  # full-week equivalents
     last = weekly.index[-1]
     start = start or last + pd.Timedelta(weeks=1)
-    future = pd.date_range(start, periods=weeks, freq="7D")
+    future = pd.date_range(start, periods=weeks, freq=WEEK_FREQ)
     recent = weekly.iloc[-RECENT_WEEKS:]
     year_before = weekly.reindex(recent.index - pd.Timedelta(weeks=WEEKS_PER_YEAR))
     scale = recent.to_numpy().sum() / year_before.to_numpy().sum() if year_before.notna().all().all() else 1.0
@@ -553,7 +553,7 @@ def range_warnings(artifacts: Artifacts, scenario: pd.DataFrame) -> list[str]:
             edge = high if far > high else low
             out.append(
                 f"{design.bundle.subcategory}: {col} {far:,.4g} ({int(outside.sum())} week(s)) is outside the training "
-                f"range {low:,.4g} to {high:,.4g} ({abs(far - edge) / max(abs(edge), 1e-12):.0%} beyond the edge): the "
+                f"range {low:,.4g} to {high:,.4g} ({abs(far - edge) / max(abs(edge), NUMERIC_FLOOR):.0%} beyond the edge): the "
                 f"forecast holds it at {edge:,.4g} and its interval widens with the distance"
             )
     return out

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from ..config import ARTIFACTS_DIR, AUTO, OWN
+from ..config import ARTIFACTS_DIR, AUTO, NUMERIC_FLOOR, OWN
 from ..data.limits import MAX_AMOUNT
 from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
@@ -242,7 +242,7 @@ def bounded(cast: Callable[[str], float], minimum: float, kind: str, maximum: fl
     return parse
 
 
-SMALLEST_AMOUNT = 1e-12  # "more than zero" for an amount or a ratio typed on the command line
+SMALLEST_AMOUNT = NUMERIC_FLOOR  # "more than zero" for an amount or a ratio typed on the command line
 
 non_negative = bounded(float, 0, "a number")
 positive_amount = bounded(float, SMALLEST_AMOUNT, "an amount")

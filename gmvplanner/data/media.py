@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..dates import DAYS_PER_WEEK
 from ..errors import InputError
 from . import readers
 from .limits import MAX_SPEND_CRORE
@@ -107,7 +108,7 @@ def _dated_periods(path: Path, raw: pd.DataFrame, date_col: str) -> Periods:
     order = np.argsort(starts.to_numpy(), kind="stable")
     readers.fail_at_first(path, order != np.arange(len(order)), lambda i: "dates must be in increasing order", date_col)
     gaps = starts.diff().dropna()
-    last_gap = gaps.median() if len(gaps) else pd.Timedelta(days=7)
+    last_gap = gaps.median() if len(gaps) else pd.Timedelta(days=DAYS_PER_WEEK)
     ends = pd.concat([starts.iloc[1:], pd.Series([starts.iloc[-1] + last_gap])], ignore_index=True)
     return Periods(starts, ends, "dated", {date_col})
 

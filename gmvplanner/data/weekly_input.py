@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
-from ..dates import WEEKDAYS
+from ..dates import DAYS_PER_WEEK, WEEK_FREQ, WEEKDAYS
 from . import readers
 
 __all__ = ["load_weekly_table", "missing_weeks", "ALL_GROUP", "DAYS_COLUMN"]
@@ -58,7 +58,7 @@ def load_weekly_table(
         frame[control] = readers.numeric(path, control, raw[control]).to_numpy()
     given_days = None
     if days_col:
-        given_days = readers.numeric(path, days_col, raw[days_col], low=1, high=7)
+        given_days = readers.numeric(path, days_col, raw[days_col], low=1, high=DAYS_PER_WEEK)
         readers.fail_at_first(path, given_days.isna(), lambda i: "the number of days is blank", days_col)
         readers.fail_at_first(
             path, given_days % 1 != 0, lambda i: f"{given_days.iloc[i]:g} is not a whole number of days", days_col
@@ -103,14 +103,14 @@ def _days(
         ),
         date_col,
     )
-    days = np.full(len(frame), 7)
-    to_cadence = (first_weekday - starts.day_of_week.to_numpy()) % 7  # days until the next cadence weekday
+    days = np.full(len(frame), DAYS_PER_WEEK)
+    to_cadence = (first_weekday - starts.day_of_week.to_numpy()) % DAYS_PER_WEEK  # days until the next cadence weekday
     days[off] = to_cadence[off]
     if given is not None:
         given = given.to_numpy(int)
         readers.fail_at_first(
             path,
-            (given < 7) & ~first & ~last,
+            (given < DAYS_PER_WEEK) & ~first & ~last,
             lambda i: f"{given[i]} days in the week of {starts[i].date()}; only a group's first or last week may be partial",
             days_col,
         )
@@ -131,11 +131,11 @@ def _fill_gaps(rows: pd.DataFrame, first_weekday: int, controls: list[str]) -> p
     on_cadence = rows.loc[rows["week_start"].dt.day_of_week == first_weekday, "week_start"]
     if on_cadence.empty:
         return rows
-    weeks = pd.date_range(on_cadence.iloc[0], on_cadence.iloc[-1], freq="7D")
+    weeks = pd.date_range(on_cadence.iloc[0], on_cadence.iloc[-1], freq=WEEK_FREQ)
     absent = weeks.difference(pd.DatetimeIndex(rows["week_start"]))
     if absent.empty:
         return rows
-    added = pd.DataFrame({"subcategory": rows["subcategory"].iloc[0], "week_start": absent, "days": 7, "gmv": np.nan})
+    added = pd.DataFrame({"subcategory": rows["subcategory"].iloc[0], "week_start": absent, "days": DAYS_PER_WEEK, "gmv": np.nan})
     filled = pd.concat([rows, added], ignore_index=True).sort_values("week_start", kind="stable").reset_index(drop=True)
     spend = [c for c in filled.columns if c.startswith(spend_column(""))]
     filled[spend] = filled[spend].fillna(0.0)

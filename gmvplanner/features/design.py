@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import spend_column
-from ..dates import DAYS_PER_YEAR
+from ..dates import DAYS_PER_WEEK, DAYS_PER_YEAR
 from .transforms import geometric_adstock
 
 __all__ = [
@@ -196,7 +196,7 @@ def observed(weekly: pd.DataFrame) -> np.ndarray:
 def spend_moves_monthly(weekly: pd.DataFrame, channels: list[str]) -> bool:
     """True when every channel's spend per day is the same in every full week of a calendar month, as happens
     when spend is given per month and spread over its days (the ElecKart layout)."""
-    full = weekly.loc[weekly["days"] == 7]
+    full = weekly.loc[weekly["days"] == DAYS_PER_WEEK]
     rates = spend_rates(full, channels).set_axis(pd.DatetimeIndex(full["week_start"]))
     starts = pd.DatetimeIndex(rates.index)
     inside = starts.month == (starts + pd.Timedelta(days=6)).month

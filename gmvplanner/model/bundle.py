@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..dates import DAYS_PER_WEEK
 from ..features.design import FeatureSpec
 from .base import GmvModel, Predictive
 from .forecast_choice import ForecastBlend
@@ -40,7 +41,7 @@ class SubcategoryModel:
     def carry_in(self, first_week: pd.Timestamp) -> dict[str, float] | None:
         """The trained stock, decayed over any weeks between the end of training and `first_week`
         (None: the scenario starts inside the training weeks, so the stock starts at its first rate)."""
-        gap = (pd.Timestamp(first_week) - self.last_week).days // 7
+        gap = (pd.Timestamp(first_week) - self.last_week).days // DAYS_PER_WEEK
         if gap < 1:
             return None
         return {c: s * self.spec.decay[c] ** (gap - 1) for c, s in self.carry_out.items()}

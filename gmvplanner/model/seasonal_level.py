@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..dates import DAYS_PER_WEEK
+
 __all__ = ["SeasonalLevel", "SEASON_WEEKS"]
 
 SEASON_WEEKS = 52  # a yearly season in weeks; fitted only with two full seasons of history
@@ -45,7 +47,7 @@ class SeasonalLevel:
     def predict(self, weeks: pd.DatetimeIndex | pd.Series) -> np.ndarray:
         """GMV per day for each week: the one-step fitted value inside the fitted weeks, the forecast after them
         (weeks before the first take the first fitted value)."""
-        steps = np.round((pd.DatetimeIndex(weeks) - self.first_week_).days.to_numpy() / 7).astype(int)
+        steps = np.round((pd.DatetimeIndex(weeks) - self.first_week_).days.to_numpy() / DAYS_PER_WEEK).astype(int)
         n = len(self.fitted_)
         inside = self.fitted_[np.clip(steps, 0, n - 1)]
         ahead = self.path_[np.clip(steps - n, 0, len(self.path_) - 1)]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import INTERVAL_COVERAGE, RECENT_WEEKS
+from ..dates import DAYS_PER_WEEK
 from ..features.design import FeatureSpec, design_matrix, observed
 from .base import FittedGroup, model_kind
 from .bundle import SubcategoryModel
@@ -126,8 +127,8 @@ def _holdout_scores(train: pd.DataFrame, hold: pd.DataFrame, backtest: pd.DataFr
     n_hold = len(hold)
     hold_days = hold["days"].to_numpy(float)
     has_gmv = observed(hold)
-    if ((hold_days == 7) & has_gmv).sum() >= 2:
-        full, per = (hold_days == 7) & has_gmv, np.ones(n_hold)
+    if ((hold_days == DAYS_PER_WEEK) & has_gmv).sum() >= 2:
+        full, per = (hold_days == DAYS_PER_WEEK) & has_gmv, np.ones(n_hold)
     else:
         full, per = has_gmv, 1.0 / hold_days
     actual_hold = hold["gmv"].to_numpy() * per

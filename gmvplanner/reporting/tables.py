@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..analysis.optimise import BudgetResult
 from ..config import RECENT_WEEKS
+from ..dates import DAYS_PER_WEEK
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
 from .labels import INTERVAL_LABEL
@@ -199,7 +200,7 @@ def experiments_table(proposals: pd.DataFrame, money: MoneyUnit) -> pd.DataFrame
             "channel": proposals["channel"],
             "from": proposals["start"],
             "to": proposals["end"],
-            "weeks": ((end - start).dt.days + 1) // 7,
+            "weeks": ((end - start).dt.days + 1) // DAYS_PER_WEEK,
             f"spend change ({money.name})": proposals["delta_spend"].round(4),
             f"cost ({money.name})": proposals["cost"].round(4),
             "expected precision (±)": [money.format(v) for v in proposals["expected_sigma"]],

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..dates import DAYS_PER_WEEK
 from .truth import TrueProcess, new_shares
 from .world import SUBCATEGORY_SPECS
 
@@ -48,7 +49,7 @@ class DayDrivers(NamedTuple):
             is_holiday=(calendar["holiday"] != "").to_numpy(),
             is_payday=calendar["payday"].to_numpy(),
             nps=nps.reindex(days.to_period("M")).to_numpy(),
-            week=((days - weeks[0]).days // 7).to_numpy(),
+            week=((days - weeks[0]).days // DAYS_PER_WEEK).to_numpy(),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..config import PAYDAYS  # the generated world pays on the days the features assume
 from .customers import simulate_customers
 from .faults import make_messy
 from .orders import DayDrivers, base_scale, draw_order_days, draw_orders, subcategory_demand
@@ -15,7 +16,6 @@ from .worlds import world, world_names
 __all__ = ["generate"]
 
 WORLD_STREAM = 7_000  # a benchmark world's parameters draw from default_rng([seed, this, the world's number])
-PAYDAYS = [1, 15]  # the generated world's paydays (config.PAYDAYS is what the features assume; they agree)
 
 
 def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT_SUBCATEGORIES
+from ..dates import DAYS_PER_WEEK, WEEK_FREQ
 from ..features.transforms import geometric_adstock
 from ..units import CRORE
 from .world import CHANNEL_SPECS, NEW_SHARE_BY_CHANNEL, NEW_SHARE_OTHER_CHANNELS, SUBCATEGORY_SPECS
@@ -102,15 +103,15 @@ class TrueProcess:
 
     def weekly_multiplier(self, weeks: pd.DatetimeIndex) -> np.ndarray:
         """The daily factor averaged over each week's seven days."""
-        days = pd.DatetimeIndex((weeks.to_numpy()[:, None] + np.arange(7).astype("timedelta64[D]")).ravel())
-        return self.daily_multiplier(days).reshape(len(weeks), 7).mean(axis=1)
+        days = pd.DatetimeIndex((weeks.to_numpy()[:, None] + np.arange(DAYS_PER_WEEK).astype("timedelta64[D]")).ravel())
+        return self.daily_multiplier(days).reshape(len(weeks), DAYS_PER_WEEK).mean(axis=1)
 
     def plan_media_gmv(self, plan_crore: pd.DataFrame, subcategory: str) -> pd.DataFrame:
         """True weekly media GMV of the weeks of `plan_crore` (week_start index, channel columns) when it follows
         the generated history: the whole path is carried over, so any carry-over kernel gives the right stock."""
         first = pd.Timestamp(plan_crore.index[0])
         history = self.weekly_spend_crore.loc[self.weekly_spend_crore.index < first, self.channels]
-        weeks = pd.date_range(history.index[0], plan_crore.index[-1], freq="7D")
+        weeks = pd.date_range(history.index[0], plan_crore.index[-1], freq=WEEK_FREQ)
         path = pd.concat([history, plan_crore.reindex(columns=self.channels)]).reindex(weeks).fillna(0.0)
         return self.media_gmv(path, subcategory).loc[plan_crore.index]
 

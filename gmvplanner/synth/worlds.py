@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..dates import DAYS_PER_WEEK
+
 __all__ = [
     "World",
     "WORLDS",
@@ -140,9 +142,9 @@ def weibull_kernel(shape: float, scale_days: float, max_lag: int = MAX_LAG_DAYS)
 def daily_carryover(weekly_spend: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Carried-over spend per week (the same unit as `weekly_spend`), averaged over each week's days: the weekly
     spend is spread evenly over its seven days, carried over day by day with `kernel`, and averaged back."""
-    daily = np.repeat(np.asarray(weekly_spend, float), 7)
+    daily = np.repeat(np.asarray(weekly_spend, float), DAYS_PER_WEEK)
     stock = np.convolve(daily, kernel)[: len(daily)]
-    return stock.reshape(-1, 7).mean(axis=1)
+    return stock.reshape(-1, DAYS_PER_WEEK).mean(axis=1)
 
 
 def saturation(x: np.ndarray, half: float, slope: float = 1.0) -> np.ndarray:
