@@ -1,6 +1,7 @@
 """A real browser against a real `streamlit run app.py`: Debian's chromium driven by Playwright."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
         _wait_until_idle(page)
         values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         page.locator('[data-testid="stMetricValue"]').first.scroll_into_view_if_needed()
-        page.wait_for_timeout(800)  # let Plotly finish drawing
+        _wait_for_charts(page)
         page.screenshot(path=str(SCREENSHOTS / "predict.png"))
         # the page list in the sidebar, and a page opened from it
         nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
@@ -83,20 +84,46 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     assert budget_url.endswith("/budget_optimiser")
 
 
+GRID_CELLS = '[data-testid="stDataFrame"] [role="gridcell"]'  # Glide's accessible cells, row by row
+WEEK = r"^\d{4}-\d{2}-\d{2}$"  # the plan editor's first column, weekly
+MONTH = r"^\d{4}-\d{2}$"  # and monthly
+
+
 def _spend_cells(page) -> list[str]:
     """The first row of the plan editor as the grid shows it (Glide's accessible cells: week, TV, Digital, ...)."""
-    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    cells = page.locator(GRID_CELLS)
     return [cells.nth(i).inner_text() for i in range(3)]
 
 
 def _wait_for_cell(page, value: str, timeout_ms: int = 30_000) -> list[str]:
-    """The first row once its TV cell shows `value` and the rerun that keeps the edit has finished."""
-    for _ in range(timeout_ms // 250):
-        if _spend_cells(page)[1] == value and not page.locator('[data-testid="stStatusWidget"]').is_visible():
-            page.wait_for_timeout(1500)  # the fresh editor is drawn after the plan is kept
-            return _spend_cells(page)
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the TV cell never showed {value}: {_spend_cells(page)}")
+    """The first row once its TV cell shows `value` and the rerun that keeps the edit has finished (the editor is
+    drawn afresh from the kept plan, so the cell must show `value` again then). AssertionError if it never does."""
+    from playwright.sync_api import expect
+
+    tv = page.locator(GRID_CELLS).nth(1)
+    expect(tv).to_have_text(value, use_inner_text=True, timeout=timeout_ms)
+    _wait_until_idle(page, timeout_ms)
+    expect(tv).to_have_text(value, use_inner_text=True, timeout=timeout_ms)
+    return _spend_cells(page)
+
+
+def _wait_for_first_column(page, pattern: str) -> None:
+    """Until the plan editor is drawn with rows of the wanted grain (weeks 2016-07-04, months 2016-07) and its run
+    has finished."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(GRID_CELLS).first).to_have_text(re.compile(pattern), use_inner_text=True, timeout=60_000)
+    _wait_until_idle(page)
+
+
+# every Plotly chart on the page has drawn its figure (into its SVG: not every kind of trace draws a g.trace)
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .every(chart => chart.querySelector('.main-svg') !== null)"""
+
+
+def _wait_for_charts(page) -> None:
+    """Until every Plotly chart on the page has drawn its figure."""
+    page.wait_for_function(CHARTS_DRAWN, polling=100, timeout=30_000)
 
 
 def _wait_until_idle(page, timeout_ms: int = 60_000) -> None:
@@ -176,7 +203,7 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
         page.get_by_role("link", name="Scenario planner").click()
         grid = page.locator('[data-testid="stDataFrame"]').first
         grid.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
+        _wait_for_first_column(page, WEEK)
         before_cells = _spend_cells(page)
         slip_warning = _slip_a_digit(page, grid, before_cells[1])
         after_undo = _spend_cells(page)
@@ -193,16 +220,16 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
             raise AssertionError(f"typing into the grid never took: {_spend_cells(page)}")
         edited = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         page.get_by_text("monthly", exact=True).click()
-        page.wait_for_timeout(2500)
+        _wait_for_first_column(page, MONTH)
         monthly = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         page.get_by_text("weekly", exact=True).click()
-        page.wait_for_timeout(2500)
+        _wait_for_first_column(page, WEEK)
         after_views = _spend_cells(page)
         page.get_by_role("link", name="Channels").click()
         page.get_by_text("What each channel added").wait_for(timeout=60_000)
         page.get_by_role("link", name="Scenario planner").click()
         grid.wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
+        _wait_for_first_column(page, WEEK)
         after_pages = _spend_cells(page)
         back = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
 
@@ -221,7 +248,8 @@ def test_first_sight_edits_that_survive_and_the_one_pager(server, tmp_path):
 
         for name in PAGES:
             page.get_by_role("link", name=name).click()
-            page.wait_for_timeout(4000)
+            _wait_until_idle(page)
+            _wait_for_charts(page)
             page.screenshot(path=str(SCREENSHOTS / f"{name.lower().replace(' & ', '_').replace(' ', '_')}.png"), full_page=True)
         browser.close()
     assert first_chart >= 1
