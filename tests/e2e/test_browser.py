@@ -469,3 +469,25 @@ def test_predict_says_when_the_channel_shares_do_not_add_up_to_100(server, train
         expect(warning).to_be_visible(timeout=60_000)
         page.screenshot(path=str(SCREENSHOTS / "predict_share_warning.png"))
         browser.close()
+
+
+def test_a_target_roas_no_budget_meets_says_so_and_shows_no_split(server):
+    """Issue 32 item 5: a goal that cannot be met says so in plain words and shows no split."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="domcontentloaded")
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+        page.get_by_role("link", name="Budget optimiser").click()
+        expect(page.get_by_text("Find the budget for a target marginal ROAS")).to_be_visible(timeout=30_000)
+        page.get_by_text("Find the budget for a target marginal ROAS").click()
+        target = page.get_by_role("spinbutton", name="Target marginal ROAS (for the second goal)")
+        target.fill("500")
+        target.press("Tab")
+        page.get_by_role("button", name="Optimise").click()
+        expect(page.get_by_text("The goal cannot be met", exact=False)).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("no split to recommend for this target", exact=False)).to_be_visible()
+        assert page.get_by_text("Expected GMV, recommended split").count() == 0
+        browser.close()
