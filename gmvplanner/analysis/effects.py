@@ -88,15 +88,22 @@ def _quantiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def _medians(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Each row's median over the refits (the `fallback` where a row has no finite refit, e.g. a channel without
-    spend)."""
-    out = fallback.copy()
+def _centred(values: np.ndarray, point: np.ndarray, floor: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's 80% interval over the refits, moved so the refits' median sits on the estimate (`point`): the
+    refits' spread around their own middle, put around the number shown. The estimate then lies inside its interval
+    as the refits' median lies inside theirs, never on an edge (the refits of a non-negative effect can all fall
+    below the full fit's); `floor` clips the lower end (an effect is never negative)."""
+    lower, upper = _quantiles(values)
+    middle = np.full(len(values), np.nan)
     for i, row in enumerate(values):
         finite = row[np.isfinite(row)]
         if len(finite):
-            out[i] = float(np.median(finite))
-    return out
+            middle[i] = float(np.median(finite))
+    shift = np.where(np.isfinite(middle) & np.isfinite(point), point - middle, 0.0)
+    lower, upper = lower + shift, upper + shift
+    if floor is not None:
+        lower = np.where(np.isnan(lower), lower, np.maximum(lower, floor))
+    return lower, upper
 
 
 def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +114,8 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
     spend, such as the forest, the next 25%: the response curve's own next step, so the two agree); share = the channel's part
     of the positive incremental GMV. Models with bootstrap refits of their channel effects (hybrid, mmm) add
     `*_lower` / `*_upper` for incremental_gmv, roi, mroi and share: the 80% interval over those refits
-    (estimation uncertainty); the estimate shown is then the median over the same refits (share: of the medians),
-    so an estimate never sits on the edge of, or outside, its own interval.
+    (estimation uncertainty): the refits' spread around their median, centred on the estimate (`_centred`), so an
+    estimate never sits on the edge of, or outside, its own interval.
     """
     channels = model.spec.channels
     step = SMOOTH_STEP if model.estimator.smooth_in_spend else CURVE_STEP
@@ -154,15 +161,9 @@ def channel_contributions(model: SubcategoryModel, weekly: pd.DataFrame) -> pd.D
                 "share": np.where(total > 0, positive / np.where(total > 0, total, 1.0), 0.0),
             }
         for name, values in per_draw.items():
-            lower, upper = _quantiles(values)
+            point = frame[name].to_numpy(float)
+            lower, upper = _centred(values, point, floor=None if name == "mroi" else 0.0)
             frame[f"{name}_lower"], frame[f"{name}_upper"] = lower, upper
-            if name != "share":
-                frame[name] = _medians(values, frame[name].to_numpy(float))
-        middle = frame["incremental_gmv"].clip(lower=0)
-        frame["share"] = middle / middle.sum() if middle.sum() > 0 else 0.0
-        frame["share_lower"], frame["share_upper"] = np.fmin(frame["share_lower"], frame["share"]), np.fmax(
-            frame["share_upper"], frame["share"]
-        )
         uncertain = (frame["incremental_gmv_lower"] <= 0) & (frame["flag"] == "") & (frame["incremental_gmv"] > 0)
         frame.loc[uncertain, "flag"] = "uncertain: its 80% interval reaches zero, so the data cannot tell this effect from none"
     return frame
