@@ -491,3 +491,25 @@ def test_a_target_roas_no_budget_meets_says_so_and_shows_no_split(server):
         expect(page.get_by_text("no split to recommend for this target", exact=False)).to_be_visible()
         assert page.get_by_text("Expected GMV, recommended split").count() == 0
         browser.close()
+
+
+def test_an_unchanged_plans_waterfall_reads_as_levels_with_distinct_ticks(server):
+    """Issue 32 item 8, where users meet it: on the Scenario planner's unchanged default plan the waterfall's bars
+    are levels (no '+') and its y ticks read differently."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="domcontentloaded")
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+        page.get_by_role("link", name="Scenario planner").click()
+        chart = page.locator(".st-key-waterfall_chart .js-plotly-plot")
+        chart.scroll_into_view_if_needed(timeout=120_000)
+        expect(chart.locator(".ytick text").first).to_be_visible(timeout=60_000)
+        texts = "els => els.map(e => e.textContent)"  # SVG text has no innerText
+        ticks = chart.locator(".ytick text").evaluate_all(texts)
+        bars = chart.locator(".textpoint, g.point text").evaluate_all(texts)
+        assert len(ticks) >= 2 and len(set(ticks)) == len(ticks), ticks  # distinct, not one number repeated
+        assert bars and not any(b.strip().startswith("+") for b in bars[:1]), bars  # the baseline is a level
+        browser.close()
