@@ -203,7 +203,12 @@ def test_gmv_by_subcategory_and_uplift_percent():
 
 
 def test_identification_caution_only_for_monthly_spend(mmm_art, forest_art):
-    assert planner.identification_caution(mmm_art) is None  # dated (weekly) spend
+    """The data-adequacy caution is for monthly spend; with weekly spend the caution only names what the data
+    cannot tell (channels indistinguishable from none, or moving together), when there are such channels."""
+    from gmvplanner.reporting.tables import cannot_tell
+
+    weekly = planner.identification_caution(mmm_art)  # dated (weekly) spend
+    assert weekly == cannot_tell(mmm_art) and (weekly is None or "once a month" not in weekly)
     assert "spend changes only once a month" in planner.identification_caution(forest_art)
 
 
