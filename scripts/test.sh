@@ -34,7 +34,7 @@ if [ "$fast" = false ] && ! command -v java >/dev/null 2>&1; then
 fi
 # --fast skips the installation when the test tools are there already (pip takes 10-15 s even with nothing to do);
 # run without --fast after changing a requirements file
-if [ "$fast" = false ] || ! python -c "import gmvplanner, importlinter, pytest_cov, hypothesis" >/dev/null 2>&1; then
+if [ "$fast" = false ] || ! python -c "import gmvplanner, importlinter, pytest_cov, pytest_rerunfailures, hypothesis" >/dev/null 2>&1; then
   python -m pip install -q -r requirements.txt -r requirements-spark.txt
 fi
 if [ -z "${GMV_TEST_POSTGRES_URL:-}" ]; then  # the scenario library's tests run on SQLite and on a real PostgreSQL

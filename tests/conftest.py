@@ -3,6 +3,7 @@ the rule that marks the tests needing them `slow` (so `pytest -m "not slow"` is 
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from .helpers import SMALL_ORDERS, train_cli, weekly_table
 # uses one of them, directly or through another fixture, is marked slow.
 SLOW_FIXTURES = frozenset({"small_data", "trained", "trained_mmm", "trained_no_spend"})
 E2E_DIR = Path(__file__).parent / "e2e"
+# a browser test that fails is run again up to this many times (pytest-rerunfailures; the report says so): typing
+# into the data grid in chromium is occasionally swallowed on a loaded 2-core machine (CI on 2026-12-07: one of
+# three runs), which is the browser's timing, not the app's behaviour
+BROWSER_RERUNS = 2
+RERUNS_INSTALLED = importlib.util.find_spec("pytest_rerunfailures") is not None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -31,6 +37,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
         if path.name.startswith("test_browser"):
             item.add_marker(pytest.mark.browser)
+            if RERUNS_INSTALLED:  # a loaded machine can swallow a double-click in chromium: try twice more
+                item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=5))
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or _names_a_slow_fixture(item):
             item.add_marker(pytest.mark.slow)
 
