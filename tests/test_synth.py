@@ -48,3 +48,22 @@ def test_true_process_zero_spend_has_no_effect(small_data):
     more = truth.media_gmv(truth.weekly_spend_crore * 2.0, "HomeAudio").sum()
     base = truth.media_gmv(truth.weekly_spend_crore, "HomeAudio").sum()
     assert (more > base).all() and (more < 2 * base).all()  # diminishing returns
+
+
+def test_the_confounded_world_spends_more_in_sale_weeks_and_the_festive_season():
+    """The `confounded` world's spend follows the sale calendar and the festive months, as real plans do, while the
+    `today` world's spend does not (issue 31: a world where spend is confounded with the calendar)."""
+    from gmvplanner.synth.tables import generate
+    from gmvplanner.synth.world import SALES_2014, SALES_2015
+
+    sale_days = pd.DatetimeIndex([d for first, n, _ in SALES_2014 + SALES_2015 for d in pd.date_range(first, periods=n)])
+    ratios = {}
+    for name in ("today", "confounded"):
+        tables, _ = generate(SynthConfig(seed=3, n_orders=5_000, world=name, messy=False))
+        weekly = tables["media_weekly"].set_index("date").sum(axis=1)
+        sale_week = weekly.index.isin(sale_days.to_period("W-SUN").start_time)
+        festive = weekly.index.month.isin((10, 11))
+        plain = weekly[~sale_week & ~festive].mean()
+        ratios[name] = (weekly[sale_week & ~festive].mean() / plain, weekly[festive & ~sale_week].mean() / plain)
+    assert ratios["confounded"][0] > 1.3 and ratios["confounded"][1] > 1.3, ratios
+    assert 0.7 < ratios["today"][0] < 1.3 and 0.7 < ratios["today"][1] < 1.3, ratios

@@ -11,7 +11,7 @@ from .faults import make_messy
 from .orders import DayDrivers, base_scale, draw_order_days, draw_orders, subcategory_demand
 from .truth import TrueProcess, correlated_weekly_spend, true_process, weekly_spend, world_true_process
 from .world import FULL_SCALE_ORDERS, HOLIDAYS, SALES_2014, SALES_2015, SynthConfig
-from .worlds import world, world_names
+from .worlds import calendar_push, world, world_names
 
 __all__ = ["generate"]
 
@@ -32,6 +32,9 @@ def generate(config: SynthConfig) -> tuple[dict[str, pd.DataFrame], TrueProcess]
     kind = world(config.world)
     calendar = _calendar(days)
     spend = correlated_weekly_spend(rng, weeks, scale) if kind.correlated_spend else weekly_spend(rng, weeks, scale)
+    if kind.sale_spend:
+        sale_share = (calendar["sale"] != "").groupby(calendar.index.to_period("W-SUN").start_time).mean()
+        spend = spend.mul(calendar_push(weeks, sale_share.reindex(weeks, fill_value=0.0).to_numpy()), axis=0)
     if kind.is_today:
         truth = true_process(rng, spend, subs, scale)
     else:  # the world's parameters come from a stream of their own

@@ -12,7 +12,9 @@ model's grid, so some channels are saturated and some have headroom:
   and long retention (up to 0.85 a week);
 - `multiplicative`: the media effect scales with trend, season and sale days, as the baseline does;
 - `heterogeneous`: a channel strong in one subcategory is nearly useless in another;
-- `correlated`: budget cycles move every channel together, and one channel barely varies.
+- `correlated`: budget cycles move every channel together, and one channel barely varies;
+- `confounded`: spend rises in sale weeks and the festive season (as real plans do), so spend moves with the calendar
+  and the season the baseline follows; carry-over is daily, and the effect scales with sale days and season.
 
 The truth's own response maths lives here too, written apart from `features.transforms` on purpose: a benchmark
 must not share the model's code for the curve it is testing.
@@ -38,6 +40,7 @@ __all__ = [
     "correlated_factor",
     "WEIBULL_CARRYOVER",
     "STEADY_CHANNEL",
+    "calendar_push",
 ]
 
 
@@ -54,6 +57,7 @@ class World:
         multiplicative: the media effect scales with trend, season and sale days.
         heterogeneous: channel weights differ strongly between subcategories.
         correlated_spend: a shared budget cycle moves every channel; `STEADY_CHANNEL` barely varies.
+        sale_spend: spend rises in sale weeks and the festive season (`SALE_SPEND_PUSH`, `FESTIVE_SPEND_PUSH`).
     """
 
     name: str
@@ -64,6 +68,7 @@ class World:
     multiplicative: bool = False
     heterogeneous: bool = False
     correlated_spend: bool = False
+    sale_spend: bool = False
 
     @property
     def is_today(self) -> bool:
@@ -87,6 +92,13 @@ WORLDS: dict[str, World] = {
             multiplicative=True,
             heterogeneous=True,
             correlated_spend=True,
+        ),
+        World(  # last, so the worlds before it keep their random streams
+            "confounded",
+            "spend rises in sale weeks and the festive season; daily carry-over; effects scale with sales",
+            daily_carryover=True,
+            multiplicative=True,
+            sale_spend=True,
         ),
     )
 }
@@ -116,6 +128,9 @@ STEADY_VOLATILITY = 0.05
 CYCLE_WEEKS = 13  # the budget cycle: quarterly pushes
 CYCLE_AMPLITUDE = 0.45
 CYCLE_LOADING = 0.85  # how much of each channel's log-spend follows the shared cycle
+SALE_SPEND_PUSH = 1.5  # confounded world: a week's spend is 1 + this x its share of sale days
+FESTIVE_SPEND_PUSH = 0.5  # confounded world: spend this much higher in October and November
+FESTIVE_MONTHS = (10, 11)
 SALE_MEDIA_UPLIFT = 0.6  # multiplicative world: a sale day's media effect this much larger
 TREND_PER_YEAR = 0.08  # as the baseline's trend
 SEASON_AMPLITUDE, SEASON_PEAK_DAY = 0.12, 300  # as the baseline's season
@@ -173,3 +188,10 @@ def media_multiplier(days: pd.DatetimeIndex, sale_days: set[pd.Timestamp], first
     season = 1 + SEASON_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year.to_numpy() - SEASON_PEAK_DAY) / 365.25)
     sale = np.array([d in sale_days for d in days], dtype=float)
     return (1 + TREND_PER_YEAR * years) * season * (1 + SALE_MEDIA_UPLIFT * sale)
+
+
+def calendar_push(weeks: pd.DatetimeIndex, sale_share: np.ndarray) -> np.ndarray:
+    """The confounded world's multiple on each week's spend: higher in sale weeks (`sale_share`: the week's share of
+    sale days) and in the festive months, as plans that push spend into the peaks are."""
+    festive = np.isin(weeks.month.to_numpy(), FESTIVE_MONTHS)
+    return (1.0 + SALE_SPEND_PUSH * np.asarray(sale_share, dtype=float)) * (1.0 + FESTIVE_SPEND_PUSH * festive)
