@@ -151,16 +151,32 @@ def _keep_a_tenfold_edit(page, before: str, after: float) -> None:
         return  # sees the cell unchanged and types again
 
 
-def _type_in_first_tv_cell(page, grid, text: str) -> None:
-    """Double-click the first week's TV cell and type `text` over it (the week column is 200 px wide, rows 35 px)."""
-    _wait_until_idle(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()  # measured after the run: charts drawn above the grid move it
-    page.mouse.dblclick(box["x"] + 220, box["y"] + 35 + 17)
-    page.wait_for_timeout(800)
+def _type_in_cell(page, grid, dx: float, text: str) -> None:
+    """Open the editor of the grid's first row's cell `dx` px from its left edge (a double-click; rows are 35 px),
+    wait until the grid shows its editor, and type `text` over it; a double-click a busy page swallowed is repeated."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    editor = page.locator(".gdg-clip-region")  # the grid's open-cell editor (as Streamlit's own e2e tests find it)
+    for _attempt in range(5):
+        _wait_until_idle(page)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()  # measured after the run: charts drawn above the grid move it
+        page.mouse.dblclick(box["x"] + (dx if dx >= 0 else box["width"] + dx), box["y"] + 35 + 17)
+        try:
+            editor.first.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("the grid's cell editor never opened after five double-clicks")
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
     page.keyboard.press("Enter")
+
+
+def _type_in_first_tv_cell(page, grid, text: str) -> None:
+    """Type `text` over the first week's TV cell (the week column is 200 px wide)."""
+    _type_in_cell(page, grid, 220, text)
 
 
 def _slip_a_digit(page, grid, shown: str) -> str:
@@ -182,8 +198,7 @@ def _slip_a_digit(page, grid, shown: str) -> str:
     text = question.inner_text()
     page.get_by_role("button", name="Undo the edit").click()
     expect(question).to_be_hidden(timeout=30_000)
-    _wait_until_idle(page)
-    page.wait_for_timeout(1500)  # the fresh editor is drawn from the plan
+    _wait_for_cell(page, shown)  # the fresh editor is drawn from the plan as it was
     return text
 
 
@@ -448,15 +463,8 @@ def test_predict_says_when_the_channel_shares_do_not_add_up_to_100(server, train
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
         grid = page.locator('[data-testid="stDataFrame"]').first  # the channel split, inside the form
         first_share = grid.locator('[role="gridcell"]').nth(1)
-        for _attempt in range(4):  # a busy machine can swallow a double-click while the page still runs
-            _wait_until_idle(page)
-            grid.scroll_into_view_if_needed()
-            box = grid.bounding_box()
-            page.mouse.dblclick(box["x"] + box["width"] - 60, box["y"] + 35 + 17)  # the first channel's share (right)
-            page.wait_for_timeout(500)
-            page.keyboard.press("Control+A")
-            page.keyboard.type(str(typed))
-            page.keyboard.press("Enter")
+        for _attempt in range(4):  # typing can still be lost while the page reruns
+            _type_in_cell(page, grid, -60, str(typed))  # the first channel's share (the right-hand column)
             try:
                 expect(first_share).to_have_text(f"{typed:.2f}".rstrip("0").rstrip("."), timeout=5_000)
                 break
