@@ -1,17 +1,20 @@
-"""Closed-loop experiments on the benchmark worlds: does running the tests the tool proposes improve the budget split?
+"""Closed-loop experiments on the benchmark worlds: do the tests the tool proposes make its budget split better?
 
-    python bench/bench_experiments.py [--worlds today,s_shaped,...] [--seeds 5,6] [--media monthly]
+    python bench/bench_experiments.py [--worlds today,heterogeneous,mixed,confounded] [--seeds 5,6]
+                                      [--media weekly,monthly] [--rounds 2] [--draws 2] [--naive] [--tag T]
 
-Per world and seed (the worlds of `gmvplanner/synth/worlds.py`, the same data sets as bench_truth.py --worlds):
-1. train on the data up to CUT_END and ask `experiments` for three tests in the weeks after it;
+Per world, seed and media layout (the worlds of `gmvplanner/synth/worlds.py`, the data sets of bench_truth.py):
+1. round r (r = 1..--rounds) trains on the data up to its cut (ROUND_CUTS: each round's tests fill the 8 weeks
+   after its cut) with every result of the rounds before, and asks `experiments` for three tests;
 2. the generator runs them: the true extra GMV of the modelled subcategories over each test's days (carry-over
    after the test not counted, as a lift test measures) plus noise with a standard error of 3% of their weekly
    GMV times the square root of the test's weeks;
-3. retrain on the whole window with those results through --lift-tests, and score the budget split against the
-   truth (captured: the true uplift of the recommended split over the historical one as % of the true best, every
-   channel within 0.25x-3x of its historical amount, as bench_truth.py does).
-The same is done with the naive choice (the three channels with the largest estimated incremental GMV, raised by
-the same rule) and with no tests at all. Results go to bench/results/experiments_<tag>.json.
+3. after each round the tool is trained on the whole window with every result so far (--lift-tests) and its budget
+   split is scored against the truth (captured: the true uplift of the recommended split over the historical one as
+   % of the true best, every channel within 0.25x-3x of its historical amount, as bench_truth.py does).
+Round 0 is the split without tests. --draws repeats the loop with other measurement noise (the expectation over the
+noise is the mean over draws). --naive also scores round 1 with the naive choice (the three channels with the
+largest estimated incremental GMV, raised by the same rule). Results go to bench/results/experiments_<tag>.json.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +37,8 @@ from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.pipeline import TrainingInputs, train
 from gmvplanner.synth import TrueProcess
 
-START, CUT_END, END = "2014-07-01", "2016-04-30", "2016-06-30"  # tests run in the weeks after CUT_END
+START, END = "2014-07-01", "2016-06-30"
+ROUND_CUTS = ("2016-02-28", "2016-05-01")  # Sundays; round r trains up to ROUND_CUTS[-rounds + r - 1]; its tests follow
 NOISE_SHARE = 0.03  # a test's standard error: this share of the modelled subcategories' weekly GMV x sqrt(weeks)
 N_TESTS, BUDGET_WEEKS = 3, 13
 
@@ -82,59 +85,88 @@ def run_tests(tests: pd.DataFrame, truth: TrueProcess, art: Artifacts, rng: np.r
     return out.assign(delta_gmv=np.round(lifts, 2), sigma=np.round(sigmas, 2))
 
 
-def captured(paths: dict[str, Path], media: str, truth: TrueProcess, out: Path, lift: Path | None) -> float:
-    """Train on the whole window (with lift tests when given) and score the split against the truth."""
-    config = TrainConfig(lift_tests=load_lift_tests(lift) if lift else None)
+def captured(paths: dict[str, Path], media: str, truth: TrueProcess, out: Path, results: list[pd.DataFrame]) -> float:
+    """Train on the whole window (with the lift-test results so far) and score the split against the truth."""
+    config = TrainConfig(lift_tests=_lift_tests(results, out.with_suffix(".csv")))
     train(TrainingInputs.from_dataset(paths, START, END, weekly_media=media == "weekly"), out, config=config)
     result = optimiser_vs_truth(load_artifacts(out), truth, BUDGET_WEEKS, BOUNDS_RANGE)
     return float(result["optimiser_uplift_pct"].iloc[0])
 
 
-def one_dataset(world: str, seed: int, media: str) -> dict:
-    """The closed loop on one data set: captured with no tests, the naive tests and the tool's tests."""
+def _lift_tests(results: list[pd.DataFrame], path: Path):
+    """The results so far written as a --lift-tests file and read back by the real loader (None without any)."""
+    if not results:
+        return None
+    pd.concat(results, ignore_index=True).to_csv(path, index=False)
+    return load_lift_tests(path)
+
+
+def _train_to(paths: dict[str, Path], media: str, cut: str, out: Path, results: list[pd.DataFrame]) -> Artifacts:
+    config = TrainConfig(lift_tests=_lift_tests(results, out.with_suffix(".csv")))
+    train(TrainingInputs.from_dataset(paths, START, cut, weekly_media=media == "weekly"), out, config=config)
+    return load_artifacts(out)
+
+
+def one_loop(paths, media: str, truth: TrueProcess, folder: Path, rounds: int, draw: int, first: Artifacts) -> dict:
+    """One run of the loop with its own measurement noise: captured after each round, and the channels tested."""
+    rng = np.random.default_rng([draw, 31])
+    rules, cuts = ExperimentRules(n=N_TESTS), ROUND_CUTS[-rounds:]
+    results: list[pd.DataFrame] = []
+    row: dict = {}
+    for r, cut in enumerate(cuts, start=1):
+        early = first if r == 1 else _train_to(paths, media, cut, folder / f"d{draw}_cut{r}", results)
+        proposed = propose_experiments(early, rules).table
+        results.append(run_tests(proposed, truth, early, rng))
+        row[f"round{r}_channels"] = ",".join(results[-1]["channel"])
+        row[f"round{r}_captured"] = captured(paths, media, truth, folder / f"d{draw}_round{r}", results)
+    return row
+
+
+def one_dataset(world: str, seed: int, media: str, rounds: int, draws: int, naive: bool) -> list[dict]:
+    """The closed loop on one data set, once per noise draw: captured after rounds 0..rounds (and the naive choice)."""
     paths = world_dataset(world, seed)
     truth = TrueProcess.from_files(paths["truth"], paths["media_weekly"])
-    rules = ExperimentRules(n=N_TESTS)
-    rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        train(TrainingInputs.from_dataset(paths, START, CUT_END, weekly_media=media == "weekly"), folder / "cut")
-        early = load_artifacts(folder / "cut")
-        start = time.perf_counter()
-        proposed = propose_experiments(early, rules).table
-        seconds = time.perf_counter() - start
-        row = {"world": world, "seed": seed, "media": media, "propose_seconds": seconds}
-        row["tool_channels"] = ",".join(proposed["channel"])
-        for name, tests in (("tool", proposed), ("naive", naive_tests(early, rules))):
-            run = run_tests(tests, truth, early, rng)
-            run.to_csv(folder / f"{name}.csv", index=False)
-            row[f"{name}_channels"] = ",".join(run["channel"])
-            row[f"{name}_captured"] = captured(paths, media, truth, folder / name, folder / f"{name}.csv")
-        row["none_captured"] = captured(paths, media, truth, folder / "none", None)
-    print(row, flush=True)
-    return row
+        first = _train_to(paths, media, ROUND_CUTS[-rounds], folder / "cut1", [])
+        none = captured(paths, media, truth, folder / "none", [])
+        rows = []
+        for draw in range(draws):
+            row = {"world": world, "seed": seed, "media": media, "draw": draw, "round0_captured": none}
+            row.update(one_loop(paths, media, truth, folder, rounds, seed * 100 + draw, first))
+            if naive:
+                tests = run_tests(naive_tests(first, ExperimentRules(n=N_TESTS)), truth, first, np.random.default_rng(draw))
+                row["naive_channels"] = ",".join(tests["channel"])
+                row["naive_captured"] = captured(paths, media, truth, folder / f"d{draw}_naive", [tests])
+            print(row, flush=True)
+            rows.append(row)
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--worlds", default="today,s_shaped,heterogeneous,mixed")
+    parser.add_argument("--worlds", default="today,heterogeneous,mixed,confounded")
     parser.add_argument("--seeds", default="5,6")
-    parser.add_argument("--media", default="monthly")
+    parser.add_argument("--media", default="weekly,monthly")
+    parser.add_argument("--rounds", type=int, default=2, choices=range(1, len(ROUND_CUTS) + 1))
+    parser.add_argument("--draws", type=int, default=2, help="measurement-noise draws per data set")
+    parser.add_argument("--naive", action="store_true", help="also score round 1 with the naive choice of tests")
     parser.add_argument("--tag", default="")
     args = parser.parse_args()
-    rows = [
-        one_dataset(world, int(seed), media)
-        for world in args.worlds.split(",")
-        for seed in args.seeds.split(",")
-        for media in args.media.split(",")
-    ]
+    out = ROOT / "bench" / "results" / f"experiments{'_' + args.tag if args.tag else ''}.json"
+    out.parent.mkdir(exist_ok=True)
+    rows: list[dict] = []
+    for world in args.worlds.split(","):
+        for seed in args.seeds.split(","):
+            for media in args.media.split(","):
+                rows += one_dataset(world, int(seed), media, args.rounds, args.draws, args.naive)
+                out.write_text(json.dumps(rows, indent=1))  # kept as it goes: a long run can be read before it ends
     table = pd.DataFrame(rows)
-    summary = table.groupby(["world", "media"])[["none_captured", "naive_captured", "tool_captured"]].agg(["mean", "min"])
-    print(summary.round(1).to_string())
-    print(table[["none_captured", "naive_captured", "tool_captured"]].agg(["mean", "min"]).round(1).to_string())
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"experiments{'_' + args.tag if args.tag else ''}.json").write_text(json.dumps(rows, indent=1))
+    cols = [c for c in table if c.endswith("_captured")]
+    per_data = table.groupby(["world", "seed", "media"])[cols].mean()  # the expectation over the noise
+    print(per_data.round(1).to_string())
+    print(per_data.groupby(["world", "media"]).mean().round(1).to_string())
+    print(per_data.groupby("media").agg(["mean", "min"]).round(1).to_string())
 
 
 if __name__ == "__main__":
