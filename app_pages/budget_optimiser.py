@@ -10,9 +10,9 @@ import streamlit as st
 from app_pages.common import current, page_header, replace_plan, spend_needed, table_editor
 from gmvplanner import planner
 from gmvplanner.analysis.adequacy import evidence_is_weak
-from gmvplanner.analysis.budget_bounds import LIFT_HINT
-from gmvplanner.analysis.optimise import (
+from gmvplanner.analysis.budget import (
     INTERVAL_SCOPE,
+    LIFT_HINT,
     MAX_NEW_CUSTOMER_WEIGHT,
     BudgetResult,
     TargetBudget,

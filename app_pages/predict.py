@@ -19,7 +19,7 @@ from app_pages.common import (
     table_editor,
 )
 from gmvplanner import planner
-from gmvplanner.analysis.optimise import historical_split
+from gmvplanner.analysis.budget import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts

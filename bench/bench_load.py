@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gmvplanner.analysis.optimise import historical_split
+from gmvplanner.analysis.budget import historical_split
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.planner import ensure_trained, form_scenario, lever_ranges, recent_monthly_spend

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from gmvplanner.analysis.optimise import even_plan, historical_split, optimise_budget
+from gmvplanner.analysis.budget import even_plan, historical_split, optimise_budget
 from gmvplanner.config import AUTO
 from gmvplanner.synth import TrueProcess
 from gmvplanner.units import RUPEES_IN_CRORE

@@ -120,7 +120,7 @@ def optimiser_options(text: str) -> dict:
 
 def optimiser_vs_world(art, world: SimmmWorld, n_weeks: int = BUDGET_WEEKS, bounds_range=BOUNDS_RANGE) -> dict:
     """The recommended split against the world's truth (mirrors bench_optimiser.optimiser_vs_truth)."""
-    optimise = importlib.import_module("gmvplanner.analysis.optimise")  # the optimiser on disk when scoring starts
+    optimise = importlib.import_module("gmvplanner.analysis.budget")  # the optimiser on disk when scoring starts
     channels = list(art.channels)
     company = art.table("company_spend")
     budget = float(company[channels].iloc[-n_weeks:].sum().sum())

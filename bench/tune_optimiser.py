@@ -20,8 +20,8 @@ import pandas as pd
 from bench_optimiser import optimiser_vs_truth  # the script's own folder is on sys.path
 from bench_truth import BOUNDS_RANGE, KEPT, world_dataset
 
-from gmvplanner.analysis import budget_bounds
 from gmvplanner.analysis.adequacy import evidence_is_weak
+from gmvplanner.analysis.budget import bounds as budget_bounds
 from gmvplanner.config import AUTO, OWN, ROOT
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.synth import TrueProcess

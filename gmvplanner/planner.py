@@ -14,9 +14,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .analysis import optimise
+from .analysis import budget as budget_optimiser
+from .analysis.budget import BudgetResult, historical_split, optimise_budget
 from .analysis.new_customers import first_order_shares
-from .analysis.optimise import BudgetResult, historical_split, optimise_budget
 from .analysis.scenario_summary import budget_response, plan_gmv
 from .analysis.scenarios import SCENARIO_LEVERS, predict_scenario
 from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
@@ -293,8 +293,8 @@ def recent_monthly_spend(artifacts: Artifacts) -> float:
 
 def recent_budget(artifacts: Artifacts) -> float:
     """Company spend over the last RECENT_WEEKS weeks, in the input money unit (the Budget page's default total):
-    `optimise.recent_budget`, the one definition the planner, the optimiser and the experiments share."""
-    return optimise.recent_budget(artifacts, RECENT_WEEKS)
+    `budget_optimiser.recent_budget`, the one definition the planner, the optimiser and the experiments share."""
+    return budget_optimiser.recent_budget(artifacts, RECENT_WEEKS)
 
 
 def form_scenario(
@@ -315,7 +315,7 @@ def form_scenario(
     """The Predict form as a scenario file would state it (one row per week, spend per channel per week).
 
     `monthly_spend` is a monthly total, split by `channel_shares` (default: the last 52 weeks' mix, as
-    `optimise.historical_split` gives it; shares that do not add up to 100% are scaled to, and `share_note` says so)
+    `budget_optimiser.historical_split` gives it; shares that do not add up to 100% are scaled to, and `share_note` says so)
     and turned into weekly spend at 12/52 of a month per week. A model trained without spend has no channels: the
     scenario is the weeks and levers alone, and spend is ignored.
     """

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from gmvplanner import planner
-from gmvplanner.analysis.optimise import BudgetResult, historical_split
+from gmvplanner.analysis.budget import BudgetResult, historical_split
 from gmvplanner.config import RECENT_WEEKS
 from gmvplanner.errors import InputError
 

@@ -19,8 +19,7 @@ from ..config import PLAN_WEEKS, RECENT_WEEKS, SEED
 from ..dates import WEEK_FREQ, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
-from .optimise import optimise_budget, recent_budget
-from .plan_scoring import PlanScorer, historical_split
+from .budget import PlanScorer, historical_split, optimise_budget, recent_budget
 
 __all__ = [
     "ExperimentRules",

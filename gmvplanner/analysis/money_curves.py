@@ -11,9 +11,7 @@ import pandas as pd
 from ..config import PLAN_WEEKS, interval_quantiles
 from ..dates import week_start
 from ..model.artifacts import Artifacts
-from .budget_bounds import seen_range
-from .optimise import recent_budget
-from .plan_scoring import PlanScorer, historical_split
+from .budget import PlanScorer, historical_split, recent_budget, seen_range
 
 __all__ = ["MoneyCurves", "money_curves", "historical_weekly", "CURVE_POINTS", "CURVE_TOP"]
 

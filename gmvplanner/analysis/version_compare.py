@@ -9,8 +9,7 @@ import pandas as pd
 
 from ..config import INTERVAL_LABEL, PLAN_WEEKS
 from ..model.artifacts import Artifacts
-from .optimise import optimise_budget
-from .plan_scoring import historical_split
+from .budget import historical_split, optimise_budget
 
 __all__ = ["VersionComparison", "compare_versions", "holdout_table", "roi_table", "split_table", "data_changes"]
 
@@ -118,4 +117,3 @@ def compare_versions(a: Artifacts, b: Artifacts, budget: float, weeks: int = PLA
     if a.money != b.money:
         raise ValueError(f"the versions count money differently ({a.money.name} and {b.money.name})")
     return VersionComparison(holdout_table(a, b), roi_table(a, b), split_table(a, b, budget, weeks), data_changes(a, b))
-

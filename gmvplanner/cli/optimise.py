@@ -24,7 +24,7 @@ from .common import (
 if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
     import pandas as pd
 
-    from ..analysis.optimise import BudgetResult
+    from ..analysis.budget import BudgetResult
     from ..model.artifacts import Artifacts
 
 __all__ = ["add_optimise_parser", "optimise"]
@@ -71,9 +71,11 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1990 to 2100 (default: the week after the training data)"
     )
     p.add_argument(
-        "--bounds", type=Path, help="CSV channel,min_<unit>,max_<unit> over the horizon: min_crore,max_crore for ElecKart, "
+        "--bounds",
+        type=Path,
+        help="CSV channel,min_<unit>,max_<unit> over the horizon: min_crore,max_crore for ElecKart, "
         "min_gbp,max_gbp "
-        "for --currency GBP, min_units,max_units for a weekly table"
+        "for --currency GBP, min_units,max_units for a weekly table",
     )
     p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     _add_objective_options(p)
@@ -113,7 +115,7 @@ def _add_objective_options(p: argparse.ArgumentParser) -> None:
 def optimise(args: argparse.Namespace) -> None:
     """Split the budget (or find the budget for --target-roi), write the split to --out if given, and print it."""
     check_out(args.out, args.artifacts)
-    from ..analysis.optimise import load_bounds
+    from ..analysis.budget import load_bounds
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)
@@ -145,7 +147,7 @@ def _split(
 ) -> tuple[float, BudgetResult]:
     """The budget and its best split: --budget as given, or the largest budget that still earns --target-roi (1 on
     the contribution to profit for --max-profit)."""
-    from ..analysis.optimise import budget_for_target_roi, optimise_budget, subcategory_margins
+    from ..analysis.budget import budget_for_target_roi, optimise_budget, subcategory_margins
     from ..reporting.plan_words import coverage_words
 
     margin = subcategory_margins(artifacts, args.margin) if args.margin is not None else None
@@ -188,7 +190,7 @@ def _split(
 
 def _print_split(args: argparse.Namespace, artifacts: Artifacts, budget: float, result: BudgetResult) -> None:
     """The split per channel, expected GMV and uplift with their intervals, and any notes and cautions."""
-    from ..analysis.optimise import INTERVAL_SCOPE
+    from ..analysis.budget import INTERVAL_SCOPE
     from ..planner import identification_caution
 
     money = artifacts.money

@@ -143,5 +143,3 @@ def _check_weeks_with_gmv(path: Path, groups: dict[str, pd.DataFrame], config: T
             raise InputError(
                 path, f"'{group}' has no GMV in its last {config.holdout_weeks} weeks, which are held out to score the model"
             )
-
-

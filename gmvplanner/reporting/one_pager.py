@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..analysis.budget import INTERVAL_SCOPE, BudgetResult
 from ..analysis.effects import weekly_decomposition
 from ..analysis.money_curves import money_curves
-from ..analysis.optimise import INTERVAL_SCOPE, BudgetResult
 from ..model.artifacts import NO_SPEND_HELP, Artifacts
 from ..units import MoneyUnit
 from . import charts

@@ -54,8 +54,7 @@ def marginal_words(marginal_roas: float, money: MoneyUnit, margin: float | None 
         profit = marginal_roas * margin
         verdict = "more" if profit > 1 else "less"
         return (
-            f"{sentence}, {profit:.2f} of it profit at a {margin:.0%} margin: the extra spend earns back {verdict} "
-            "than it costs"
+            f"{sentence}, {profit:.2f} of it profit at a {margin:.0%} margin: the extra spend earns back {verdict} than it costs"
         )
     verdict = "more GMV than it costs" if marginal_roas > 1 else "less GMV than it costs"
     return f"{sentence}: the extra spend brings {verdict}"

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..analysis.optimise import BudgetResult
+from ..analysis.budget import BudgetResult
 from ..config import RECENT_WEEKS
 from ..dates import DAYS_PER_WEEK
 from ..model.artifacts import Artifacts

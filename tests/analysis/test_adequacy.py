@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from gmvplanner.analysis.adequacy import data_adequacy, evidence_is_weak, spend_moves_monthly
-from gmvplanner.analysis.optimise import optimise_budget
+from gmvplanner.analysis.budget import optimise_budget
 from gmvplanner.config import AUTO_MAX_CHANGE, spend_column
 
 

@@ -4,8 +4,8 @@ there, the recommended spend lies on the curve, and the band holds the curve."""
 import numpy as np
 import pandas as pd
 
+from gmvplanner.analysis.budget import even_plan
 from gmvplanner.analysis.money_curves import historical_weekly, money_curves
-from gmvplanner.analysis.plan_scoring import even_plan
 from gmvplanner.analysis.scenarios import scenario_totals
 
 

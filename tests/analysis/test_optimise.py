@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner.analysis.optimise import historical_split, load_bounds, optimise_budget
+from gmvplanner.analysis.budget import historical_split, load_bounds, optimise_budget
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import load_artifacts
 
@@ -64,7 +64,7 @@ def test_optimize_cli_writes_the_split_and_prints_both_gmvs(trained_mmm, tmp_pat
 def test_plan_scorer_equals_the_scenario_predictor(which, request):
     import pandas as pd
 
-    from gmvplanner.analysis.optimise import PlanScorer, even_plan
+    from gmvplanner.analysis.budget import PlanScorer, even_plan
     from gmvplanner.analysis.scenarios import scenario_totals
 
     art = load_artifacts(request.getfixturevalue(which))
@@ -77,7 +77,7 @@ def test_plan_scorer_equals_the_scenario_predictor(which, request):
 
 
 def test_feasible_start_keeps_the_total_and_the_bounds():
-    from gmvplanner.analysis.optimise import feasible_start
+    from gmvplanner.analysis.budget import feasible_start
 
     share = np.array([0.7, 0.2, 0.1])
     lo, hi = np.array([0.0, 3.0, 0.0]), np.array([4.0, 10.0, 10.0])
@@ -88,7 +88,7 @@ def test_feasible_start_keeps_the_total_and_the_bounds():
 
 
 def test_exact_total_removes_rounding_within_bounds():
-    from gmvplanner.analysis.optimise import exact_total
+    from gmvplanner.analysis.budget import exact_total
 
     lo, hi = np.zeros(3), np.array([5.0, 5.0, 0.5])
     x = exact_total(np.array([4.9, 4.0, 0.5]), lo, hi, 10.0)
@@ -142,7 +142,7 @@ def test_max_change_keeps_every_channel_near_its_history(trained_mmm):
 
 def test_target_roi_finds_the_budget_where_the_marginal_roi_reaches_it(trained_mmm):
     """The budget found is the largest whose next unit, in the historical mix, still earns the target; it is split."""
-    from gmvplanner.analysis.optimise import BudgetCurve, budget_for_target_roi
+    from gmvplanner.analysis.budget import BudgetCurve, budget_for_target_roi
 
     art = load_artifacts(trained_mmm)
     free = {"max_change": None}
@@ -167,7 +167,7 @@ def test_optimize_cli_with_a_target_roi(trained_mmm):
 
 def test_a_target_roi_no_budget_meets_is_refused_with_no_split(trained_mmm, tmp_path):
     """A goal that cannot be met says so and shows no split (issue 32 item 5), in the API and the CLI."""
-    from gmvplanner.analysis.optimise import budget_for_target_roi
+    from gmvplanner.analysis.budget import budget_for_target_roi
 
     art = load_artifacts(trained_mmm)
     found = budget_for_target_roi(art, 1e9, 8)
@@ -183,8 +183,8 @@ def test_a_target_roi_no_budget_meets_is_refused_with_no_split(trained_mmm, tmp_
 def test_weighing_new_customers_moves_the_budget_towards_channels_that_bring_them(trained_mmm):
     """With new customers' GMV counted 4 times, the split's expected first-order GMV is at least that of the plain
     split (the weighted objective prefers it), the budget is still spent exactly, and weight 1 is the plain split."""
+    from gmvplanner.analysis.budget import PlanScorer
     from gmvplanner.analysis.new_customers import channel_shares
-    from gmvplanner.analysis.plan_scoring import PlanScorer
 
     art = load_artifacts(trained_mmm)
     expected = {"max_change": None, "quantile": None, "trust_region": False}  # the objective's optimum, not the robust move
@@ -224,7 +224,7 @@ def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
     """`--max-change own` (and `auto` on strong evidence) on a model with intervals: each channel moves at most
     MOVE_SCALE over its relative standard error (within MOVE_RANGE), so the surer channel may move further; the
     split keeps those limits."""
-    from gmvplanner.analysis.budget_bounds import uncertainty_limits
+    from gmvplanner.analysis.budget.bounds import uncertainty_limits
     from gmvplanner.config import MOVE_RANGE, MOVE_SCALE
 
     art = load_artifacts(trained_mmm)
@@ -257,7 +257,7 @@ def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
 def test_margins_score_plans_on_profit_and_move_the_split_to_the_profitable_subcategory(mmm_art):
     """Margins weigh each subcategory's GMV: a uniform margin scales every score (same best split); a margin on one
     subcategory only makes the split the best for that subcategory's GMV alone."""
-    from gmvplanner.analysis.plan_scoring import PlanScorer
+    from gmvplanner.analysis.budget import PlanScorer
 
     art = mmm_art
     weeks = pd.date_range(art.next_week, periods=8, freq="7D")
@@ -283,7 +283,7 @@ def test_max_profit_cli_spends_until_the_last_rupee_just_pays(trained_mmm):
     result = run_cli(
         "ecommerce_testing.py", "optimize", "--artifacts", trained_mmm, "--max-profit", "--margin", "0.9", "--weeks", "8"
     )
-    from gmvplanner.analysis.optimise import budget_for_target_roi
+    from gmvplanner.analysis.budget import budget_for_target_roi
 
     art = load_artifacts(trained_mmm)
     found = budget_for_target_roi(art, 1.0, 8, margins={s: 0.9 for s in art.subcategories})
@@ -306,7 +306,7 @@ def test_max_profit_cli_spends_until_the_last_rupee_just_pays(trained_mmm):
 
 
 def test_the_trust_region_keeps_every_channel_within_the_spend_levels_seen(mmm_art):
-    from gmvplanner.analysis.budget_bounds import seen_range
+    from gmvplanner.analysis.budget import seen_range
 
     company = mmm_art.table("company_spend")
     budget = float(company[mmm_art.channels].iloc[-13:].to_numpy().sum())
@@ -351,7 +351,7 @@ class _Scorer:
 def test_the_historical_split_is_returned_when_every_channels_evidence_is_weak(mmm_art, monkeypatch, spread, moves):
     """Channels whose ROI differ on average but whose refits scatter widely (weak evidence) keep the historical
     split with the note saying why; the same averages known sharply move money."""
-    from gmvplanner.analysis import optimise
+    from gmvplanner.analysis.budget import search as optimise
 
     n = len(mmm_art.channels)
     rng = np.random.default_rng(0)

@@ -226,7 +226,7 @@ def test_optimiser_page_meets_the_budget(app):
 
 
 def test_optimiser_page_maximises_profit_with_margins(app, trained_mmm):
-    from gmvplanner.analysis.optimise import budget_for_target_roi
+    from gmvplanner.analysis.budget import budget_for_target_roi
 
     _page(app, "Budget optimiser")
     app.radio(key="budget_goal").set_value("Maximise profit (needs margins)")
@@ -250,7 +250,7 @@ def test_optimiser_page_maximises_profit_with_margins(app, trained_mmm):
 def test_optimiser_page_weighs_new_customers_as_the_cli_does(app, trained_mmm):
     """The new-customer weight on the page gives the split the optimiser gives for the same inputs, and says what
     it does to first-order GMV."""
-    from gmvplanner.analysis.optimise import optimise_budget
+    from gmvplanner.analysis.budget import optimise_budget
 
     _page(app, "Budget optimiser")
     app.number_input(key="budget_total").set_value(0.05)

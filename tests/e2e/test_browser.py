@@ -38,7 +38,7 @@ def server(trained_mmm):
 def test_predict_in_a_real_browser(server, trained_mmm):
     from playwright.sync_api import sync_playwright
 
-    from gmvplanner.analysis.optimise import historical_split
+    from gmvplanner.analysis.budget import historical_split
     from gmvplanner.analysis.scenarios import predict_scenario
     from gmvplanner.model.artifacts import load_artifacts
     from gmvplanner.planner import form_scenario, lever_ranges, recent_monthly_spend
@@ -450,7 +450,7 @@ def test_predict_says_when_the_channel_shares_do_not_add_up_to_100(server, train
     comes with a warning naming their sum."""
     from playwright.sync_api import expect, sync_playwright
 
-    from gmvplanner.analysis.optimise import historical_split
+    from gmvplanner.analysis.budget import historical_split
     from gmvplanner.model.artifacts import load_artifacts
 
     shares = (historical_split(load_artifacts(trained_mmm)) * 100).round(2)

@@ -65,7 +65,7 @@ def report(trained_mmm):
     """The one-pager of the media-mix artifacts with one subcategory's model beaten by a naive forecast, its split,
     and the artifacts it was made from."""
     from gmvplanner import planner
-    from gmvplanner.analysis.optimise import optimise_budget
+    from gmvplanner.analysis.budget import optimise_budget
     from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
     from gmvplanner.reporting.one_pager import one_pager
 

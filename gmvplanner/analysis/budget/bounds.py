@@ -9,7 +9,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..config import (
+from ...config import (
     AUTO,
     AUTO_MAX_CHANGE,
     INTERVAL_COVERAGE,
@@ -20,15 +20,16 @@ from ..config import (
     OWN,
     TRUST_STRETCH,
 )
-from ..data import readers
-from ..data.limits import MAX_AMOUNT
-from ..errors import InputError
-from ..model.artifacts import Artifacts
-from ..units import MoneyUnit
-from .adequacy import evidence_is_weak
+from ...data import readers
+from ...data.limits import MAX_AMOUNT
+from ...errors import InputError
+from ...model.artifacts import Artifacts
+from ...units import MoneyUnit
+from ..adequacy import evidence_is_weak
 
 __all__ = [
     "ChannelBounds",
+    "LIFT_HINT",
     "bound_columns",
     "load_bounds",
     "resolve_max_change",

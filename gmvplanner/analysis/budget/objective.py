@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import curve_fit
 
-from ..config import ROBUST_QUANTILE, UPLIFT_SPREAD_INFLATION
-from .plan_scoring import PlanScorer
+from ...config import ROBUST_QUANTILE, UPLIFT_SPREAD_INFLATION
+from .scoring import PlanScorer
 
 __all__ = ["Objective", "CurveSurrogate", "SURROGATE_POINTS", "hill_curve"]
 
@@ -43,9 +43,7 @@ class Objective:
         self.risk_aversion, self.extra, self.quantile, self.inflation = risk_aversion, extra, quantile, inflation
         self.historical_draws = scorer.draws(historical)
         self.historical_gmv = float(scorer.totals(historical)[0])
-        self.historical_mean = (
-            float(self.historical_draws.mean()) if self.historical_draws is not None else self.historical_gmv
-        )
+        self.historical_mean = float(self.historical_draws.mean()) if self.historical_draws is not None else self.historical_gmv
 
     def expected(self) -> Objective:
         """The same objective on the expected uplift over the refits as they are (no quantile, no widening): smooth,

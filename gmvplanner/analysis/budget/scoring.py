@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..dates import WEEKS_PER_YEAR
-from ..model.artifacts import Artifacts
-from .scenarios import ScenarioDesign, scenario_designs
+from ...dates import WEEKS_PER_YEAR
+from ...model.artifacts import Artifacts
+from ..scenarios import ScenarioDesign, scenario_designs
 
 __all__ = ["PlanScorer", "historical_split", "even_plan"]
 

@@ -6,7 +6,7 @@ function, whose numerical gradient is zero almost everywhere (the classic "optim
 split" failure), so for a forest each channel's response over the horizon is sampled and fitted with a
 concave Hill curve, the sum of those curves is optimised, and both plans are then scored by the forest.
 
-`optimise_budget` reads as its steps: resolve the bounds (`budget_bounds`), build the `Objective`, solve, pick how
+`optimise_budget` reads as its steps: resolve the bounds (`bounds`), build the `Objective`, solve, pick how
 far to go along the solver's move, and tabulate the result.
 """
 
@@ -19,46 +19,33 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..config import AUTO, ROBUST_QUANTILE, TRUST_STRETCH, UPLIFT_SPREAD_INFLATION, interval_quantiles
-from ..data.limits import MAX_AMOUNT
-from ..dates import week_start
-from ..errors import InputError
-from ..model.artifacts import Artifacts
-from .budget_bounds import (
+from ...config import AUTO, ROBUST_QUANTILE, TRUST_STRETCH, UPLIFT_SPREAD_INFLATION, interval_quantiles
+from ...data.limits import MAX_AMOUNT
+from ...dates import week_start
+from ...errors import InputError
+from ...model.artifacts import Artifacts
+from ..new_customers import first_order_shares
+from ..scenarios import scenario_totals
+from .bounds import (
     ChannelBounds,
     exact_total,
     feasible_start,
-    load_bounds,
     resolve_bounds,
-    resolve_max_change,
     seen_range,
 )
-from .new_customers import first_order_shares
 from .objective import CurveSurrogate, Objective
-from .plan_scoring import PlanScorer, even_plan, historical_split
-from .scenarios import scenario_totals
+from .scoring import PlanScorer, even_plan, historical_split
 
 __all__ = [
-    "PlanScorer",
     "BudgetResult",
-    "load_bounds",
-    "historical_split",
-    "even_plan",
-    "feasible_start",
-    "exact_total",
     "optimise_budget",
-    "marginal_roi",
-    "budget_for_target_roi",
-    "TargetBudget",
-    "BudgetCurve",
-    "recent_budget",
-    "covered_share",
+    "plan_weeks",
     "subcategory_margins",
+    "channel_weights",
     "INTERVAL_SCOPE",
     "RISK_AVERSION",
     "MAX_NEW_CUSTOMER_WEIGHT",
-    "channel_weights",
-    "resolve_max_change",
+    "HISTORICAL_NOTE",
 ]
 
 # --risk-aversion: the optimiser maximises expected uplift less this many spreads of it over the bootstrap refits
@@ -78,7 +65,6 @@ INTERVAL_SCOPE = (
 SOLVER_STEP = 1e-4  # forward-difference step as a share of the budget
 SOLVER_OPTIONS = {"maxiter": 200, "ftol": 1e-10}
 LINE_POINTS = 21  # points from the start split to the solver's answer at which the model itself scores the move
-TARGET_SCAN_POINTS = 9  # budgets (log-spaced, lowest to highest) scanned for the largest meeting a target marginal ROI
 HISTORICAL_NOTE = (
     "The evidence does not support moving money: no split within these bounds beats the historical one in at least "
     f"{1 - ROBUST_QUANTILE:.0%} of the bootstrap refits of the channel effects, so the recommendation is the "
@@ -200,7 +186,8 @@ def _smooth(artifacts: Artifacts) -> bool:
     return all(m.estimator.smooth_in_spend for m in artifacts.models.values())
 
 
-def _horizon(artifacts: Artifacts, start: pd.Timestamp | None, n_weeks: int) -> pd.DatetimeIndex:
+def plan_weeks(artifacts: Artifacts, start: pd.Timestamp | None, n_weeks: int) -> pd.DatetimeIndex:
+    """The plan's `n_weeks` week starts from `start` (default: the week after the training data)."""
     first = start or artifacts.next_week
     return pd.date_range(week_start([first], artifacts.week_starts_on)[0], periods=n_weeks, freq="7D")
 
@@ -244,7 +231,7 @@ def optimise_budget(
     shares = first_order_shares(artifacts)
     extra = channel_weights(shares, new_customer_weight)
     _check_budget(budget, artifacts.money.name)
-    weeks = _horizon(artifacts, start, n_weeks)
+    weeks = plan_weeks(artifacts, start, n_weeks)
     share = historical_split(artifacts).reindex(channels).to_numpy()
     historical = share * budget
     seen = seen_range(artifacts, n_weeks, trust_stretch) if trust_region else None
@@ -340,138 +327,3 @@ def subcategory_margins(artifacts: Artifacts, margin: float | dict[str, float]) 
         known = ", ".join(artifacts.subcategories)
         raise InputError("--margin", f"no subcategory {', '.join(unknown)} in this model; it has {known}")
     return {sub: float(margin.get(sub, 0.0)) for sub in artifacts.subcategories}
-
-
-def marginal_roi(
-    artifacts: Artifacts, result: BudgetResult, step: float = 0.01, margins: dict[str, float] | None = None
-) -> float:
-    """GMV from the next `step` (1%) of the recommended plan's spend, per unit of that spend (₹ per ₹); with
-    `margins`, the contribution to profit per unit (1 is break-even)."""
-    column = artifacts.money.column("recommended")
-    plan = result.table.set_index("channel").loc[artifacts.channels, column].to_numpy()
-    scorer = PlanScorer(artifacts, result.weeks, artifacts.channels, margins)
-    base, more = scorer.totals(np.vstack([plan, plan * (1 + step)]))
-    return float((more - base) / artifacts.money.to_base(plan.sum() * step))
-
-
-@dataclass(frozen=True)
-class TargetBudget:
-    """The answer to a target marginal ROI (or maximise profit): the budget found and its split, or why none.
-
-    Attributes:
-        budget: the largest budget tried that meets the target (input money unit); when `met` is False, the budget
-            tried closest to it, kept only to say how far off it was.
-        result: that budget's optimised split (None when the target cannot be met: there is no split to show).
-        note: what was found, in words.
-        met: whether any budget between the smallest and largest tried meets the target.
-        recent_budget: company spend over the same number of weeks at the end of the training data.
-        covered_share: the modelled subcategories' share of company spend (the rest earns nothing in the model).
-    """
-
-    budget: float
-    result: BudgetResult | None
-    note: str
-    met: bool
-    recent_budget: float
-    covered_share: float
-
-    @property
-    def cut(self) -> float:
-        """How far the budget found lies below the recent budget, as a share of it (negative: above it)."""
-        return 1.0 - self.budget / self.recent_budget if self.recent_budget > 0 else 0.0
-
-
-def recent_budget(artifacts: Artifacts, n_weeks: int) -> float:
-    """The one "recent budget" every page and command uses: company spend (input money unit) over the last
-    `n_weeks` weeks of the training data (0 for a model without spend)."""
-    if "company_spend.csv" not in artifacts.manifest.files or not artifacts.channels:
-        return 0.0
-    company = artifacts.table("company_spend").sort_values("week_start")
-    return float(company[artifacts.channels].iloc[-n_weeks:].to_numpy().sum())
-
-
-def covered_share(artifacts: Artifacts) -> float:
-    """The modelled subcategories' share of company spend: plans spend it all, but only these earn GMV here."""
-    return float(min(sum(m.spend_share for m in artifacts.models.values()), 1.0))
-
-
-class BudgetCurve:
-    """The marginal ROI of a budget spent in the historical mix over the horizon: GMV (or contribution, with
-    `margins`) from the next MARGINAL_STEP of it per unit. Smooth in the budget, unlike the best split's (which
-    jumps where the robust optimiser starts or stops moving money), and one scorer serves every budget tried."""
-
-    def __init__(self, artifacts: Artifacts, n_weeks: int, start: pd.Timestamp | None, margins: dict[str, float] | None):
-        self.artifacts = artifacts
-        self.share = historical_split(artifacts).reindex(artifacts.channels).to_numpy()
-        self.scorer = PlanScorer(artifacts, _horizon(artifacts, start, n_weeks), artifacts.channels, margins)
-
-    def marginal_roi(self, budget: float, step: float = 0.01) -> float:
-        plan = self.share * budget
-        base, more = self.scorer.totals(np.vstack([plan, plan * (1 + step)]))
-        return float((more - base) / self.artifacts.money.to_base(budget * step))
-
-
-def _largest_meeting(curve: BudgetCurve, target: float, low: float, high: float) -> tuple[float | None, float]:
-    """The largest budget in [low, high] whose marginal ROI meets `target` (a scan from the top, then bisection
-    above the first that meets it: S-shaped curves make the marginal ROI rise before it falls), and its marginal ROI;
-    None and the smallest budget's when none does."""
-    grid = np.geomspace(low, high, TARGET_SCAN_POINTS)[::-1]
-    top = curve.marginal_roi(high)
-    if top >= target:
-        return high, top
-    for above, budget in zip(grid, grid[1:]):
-        value = curve.marginal_roi(float(budget))
-        if value >= target:
-            low, high = float(budget), float(above)
-            break
-    else:
-        return None, value
-    for _ in range(30):
-        mid = (low * high) ** 0.5
-        mid_value = curve.marginal_roi(mid)
-        if mid_value >= target:
-            low, value = mid, mid_value
-        else:
-            high = mid
-        if high / low < 1.001:
-            break
-    return low, value
-
-
-def budget_for_target_roi(
-    artifacts: Artifacts,
-    target_roi: float,
-    n_weeks: int,
-    start: pd.Timestamp | None = None,
-    bounds: dict[str, tuple[float, float]] | None = None,
-    max_change: float | str | None = AUTO,
-    lowest: float | None = None,
-    highest: float | None = None,
-    new_customer_weight: float = 1.0,
-    margins: dict[str, float] | None = None,
-) -> TargetBudget:
-    """The largest budget whose next unit, spent in the historical mix, still earns a marginal ROI of at least
-    `target_roi` (Robyn's target efficiency, Meridian's flexible budget), between `lowest` and `highest` (default:
-    0.05 and 4 times the recent budget), and that budget's optimised split. The budget is searched on the smooth
-    `BudgetCurve` (one scorer, no optimisation per budget tried), then split once. When even the smallest budget
-    misses the target, the answer says so and carries no split. The marginal ROI is of GMV itself, or of the
-    contribution to profit with `margins` (then a target of 1 finds the budget that maximises profit: the last unit
-    of spend just pays)."""
-    if not (np.isfinite(target_roi) and target_roi > 0):
-        raise InputError("--target-roi", f"the target marginal ROI must be a finite number above 0; got {target_roi}")
-    recent = recent_budget(artifacts, n_weeks) or 1.0
-    low, high = lowest or 0.05 * recent, highest or 4.0 * recent
-    covered = covered_share(artifacts)
-    found, mroi = _largest_meeting(BudgetCurve(artifacts, n_weeks, start, margins), target_roi, low, high)
-    if found is None:
-        note = (
-            f"no budget from {low:.4g} to {high:.4g} earns a marginal ROI of {target_roi:g}: even {low:.4g}, the "
-            f"smallest tried, earns only {mroi:.2f}, so there is no split to recommend for this target"
-        )
-        return TargetBudget(low, None, note, False, recent, covered)
-    result = optimise_budget(
-        artifacts, found, n_weeks, start, bounds, max_change=max_change, new_customer_weight=new_customer_weight, margins=margins
-    )
-    where = "the largest budget tried" if found >= high else f"target {target_roi:g}"
-    note = f"marginal ROI {mroi:.2f} at this budget in the historical mix ({where})"
-    return TargetBudget(found, result, note, True, recent, covered)
