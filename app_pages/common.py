@@ -2,7 +2,10 @@
 the view of a background retrain (Data & retrain, Experiments).
 
 Caches live here, in an imported module, so they survive reruns and page switches; the page files themselves
-are run afresh by `st.navigation` on every rerun.
+are run afresh by `st.navigation` on every rerun. They are shared by every session of the server process: each is
+keyed by the model version (`key`, the manifest's checksum, which changes on retrain) and by every input of the
+computation, never by the session, so two analysts on one version compute a figure once, whoever asks first gets
+the same number as the second, and a session on another version never reads this one's.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import gmvplanner.shared_version as shared_version
 from gmvplanner import planner, retraining
 from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
 from gmvplanner.analysis.saved_plans import match_channels
-from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
-from gmvplanner.analysis.scenarios import predict_scenario
+from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
+from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
 from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
 
@@ -34,7 +37,9 @@ __all__ = [
     "no_spend_note",
     "cached_predictions",
     "cached_comparison",
+    "cached_plan_figures",
     "cached_summary",
+    "cached_default_plan",
     "cached_waterfall",
     "table_editor",
     "replace_plan",
@@ -139,10 +144,23 @@ def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataF
     return planner.compare_scenarios(_artifacts, plans)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_plan_figures(_artifacts: Artifacts, key: str, plan: pd.DataFrame) -> PlanFigures:
+    """`plan_figures` of one plan (its GMV over the bootstrap refits, as planned, with no media and 1% more), cached
+    per artifacts version and plan: the baseline every session compares with is computed once per version."""
+    return plan_figures(_artifacts, plan)
+
+
 def cached_summary(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame], baseline: str) -> pd.DataFrame:
-    """`scenario_summary` of these plans against `baseline`, cached per artifacts version and plans."""
-    return scenario_summary(_artifacts, plans, baseline)
+    """`scenario_summary` of these plans against `baseline`, from each plan's cached figures: after a change to one
+    plan only that plan is computed again."""
+    return summarise({name: cached_plan_figures(_artifacts, key, plan) for name, plan in plans.items()}, baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_default_plan(_artifacts: Artifacts, key: str, weeks: int, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """`default_scenario` (last year's plan, run-rate scaled) for `weeks` weeks from `start`, per artifacts version."""
+    return default_scenario(_artifacts, weeks=weeks, start=start)
 
 
 class Waterfall(NamedTuple):
@@ -155,8 +173,10 @@ class Waterfall(NamedTuple):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_waterfall(_artifacts: Artifacts, key: str, plan: pd.DataFrame, baseline: pd.DataFrame) -> Waterfall:
-    """The steps of `channel_waterfall`, the baseline's GMV and the plan's, cached per artifacts version and plans."""
-    return Waterfall(channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan))
+    """The steps of `channel_waterfall`, the baseline's GMV and the plan's (the point estimates of their cached
+    `plan_figures`, as the summary table shows them), cached per artifacts version and plans."""
+    base_gmv, plan_gmv = (float(cached_plan_figures(_artifacts, key, p).totals[0, 0]) for p in (baseline, plan))
+    return Waterfall(channel_waterfall(_artifacts, plan, baseline), base_gmv, plan_gmv)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
