@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import gmvplanner.shared_version as shared_version
@@ -23,6 +24,7 @@ from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
+from gmvplanner.reporting import charts
 from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "fitted_plan",
     "cached_report",
     "cached_money_curves",
+    "cached_money_curves_figure",
     "remembered",
     "remembered_index",
     "keep",
@@ -192,6 +195,22 @@ def cached_money_curves(
     """`money_curves` of every channel, cached per artifacts version, horizon, recommended split
     (channel, amount pairs) and the subcategories counted."""
     return money_curves(_artifacts, n_weeks, start, dict(recommended) or None, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_money_curves_figure(
+    _artifacts: Artifacts,
+    key: str,
+    n_weeks: int,
+    start: pd.Timestamp | None,
+    recommended: tuple,
+    scope: tuple[str, ...],
+    chosen: tuple[str, ...],
+) -> go.Figure:
+    """`charts.money_curves_figure` of the `chosen` channels' money curves (`cached_money_curves`), built once per
+    artifacts version and inputs: the figure takes longer to build than to copy."""
+    curves = cached_money_curves(_artifacts, key, n_weeks, start, recommended, scope)
+    return charts.money_curves_figure(curves.curves, curves.points, _artifacts.money, curves.n_weeks, list(chosen))
 
 
 def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
