@@ -20,6 +20,7 @@ import streamlit as st
 import gmvplanner.shared_version as shared_version
 from gmvplanner import planner, retraining
 from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
+from gmvplanner.analysis.optimise import marginal_roi
 from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
@@ -49,6 +50,9 @@ __all__ = [
     "cached_report",
     "cached_money_curves",
     "cached_money_curves_figure",
+    "cached_budget_answer",
+    "cached_marginal_roi",
+    "cached_budget_curve",
     "remembered",
     "remembered_index",
     "keep",
@@ -66,7 +70,7 @@ def get_artifacts(path: str, key: str) -> Artifacts:
 
 
 # results made for one model version, dropped when the session switches versions (the plan and library stay)
-MODEL_STATE = ("budget_result", "predict_scenario", "predict_warnings")
+MODEL_STATE = ("budget_result", "budget_request", "predict_scenario", "predict_warnings")
 
 
 def current_path() -> Path:
@@ -211,6 +215,26 @@ def cached_money_curves_figure(
     artifacts version and inputs: the figure takes longer to build than to copy."""
     curves = cached_money_curves(_artifacts, key, n_weeks, start, recommended, scope)
     return charts.money_curves_figure(curves.curves, curves.points, _artifacts.money, curves.n_weeks, list(chosen))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_budget_answer(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.BudgetAnswer:
+    """`planner.answer_budget` for one request, per artifacts version and request: the analysts who ask the same
+    (the page's defaults, above all) get one computation and the same split."""
+    return planner.answer_budget(_artifacts, request)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_marginal_roi(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> float:
+    """What one more unit on the recommended split of `request`'s answer returns (`optimise.marginal_roi`)."""
+    answer = cached_budget_answer(_artifacts, key, request)
+    return marginal_roi(_artifacts, answer.result, margins=answer.margins)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_budget_curve(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.BudgetCurve:
+    """`planner.budget_curve` around `request`'s answer: GMV against the budget in the historical mix."""
+    return planner.budget_curve(_artifacts, cached_budget_answer(_artifacts, key, request).result)
 
 
 def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
