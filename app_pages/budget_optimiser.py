@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current, page_header, replace_plan, spend_needed, table_editor
+from app_pages.common import (
+    cached_budget_answer,
+    cached_budget_curve,
+    cached_marginal_roi,
+    current,
+    page_header,
+    replace_plan,
+    spend_needed,
+    table_editor,
+)
 from gmvplanner import planner
 from gmvplanner.analysis.adequacy import evidence_is_weak
-from gmvplanner.analysis.budget import (
-    INTERVAL_SCOPE,
-    LIFT_HINT,
-    MAX_NEW_CUSTOMER_WEIGHT,
-    BudgetResult,
-    TargetBudget,
-    budget_for_target_roi,
-    marginal_roi,
-    optimise_budget,
-)
+from gmvplanner.analysis.budget import INTERVAL_SCOPE, LIFT_HINT, MAX_NEW_CUSTOMER_WEIGHT, BudgetResult, TargetBudget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
@@ -38,25 +36,14 @@ MOVE_LIMITS = {
 }
 
 
-GOALS = ("Split this budget", "Find the budget for a target marginal ROAS", "Maximise profit (needs margins)")
+GOALS = {  # the goal as the page names it -> as the planner does
+    "Split this budget": planner.BudgetGoal.SPLIT,
+    "Find the budget for a target marginal ROAS": planner.BudgetGoal.TARGET,
+    "Maximise profit (needs margins)": planner.BudgetGoal.PROFIT,
+}
 
 
-class BudgetRequest(NamedTuple):
-    """What the form asks of the optimiser: the goal, the budget and per-channel bounds (input money unit), the
-    horizon in weeks, the largest move per channel (a share, AUTO or None), the weight of new customers' GMV, the
-    target marginal ROAS and the contribution margins (subcategory -> share of GMV; None: GMV itself)."""
-
-    goal: str
-    budget: float
-    weeks: int
-    bounds: dict[str, tuple[float, float]]
-    max_change: float | str | None
-    new_customer_weight: float
-    target: float
-    margins: dict[str, float] | None
-
-
-def form_ui(art: Artifacts) -> BudgetRequest | None:
+def form_ui(art: Artifacts) -> planner.BudgetRequest | None:
     """The budget, horizon, per-channel bounds (input money unit), largest move per channel and the weight of new
     customers' GMV, once submitted."""
     recent = planner.recent_budget(art)
@@ -97,14 +84,14 @@ def form_ui(art: Artifacts) -> BudgetRequest | None:
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
-    return BudgetRequest(goal, budget, int(weeks), limits, MOVE_LIMITS[move], float(weight), target, margins)
+    return planner.BudgetRequest(GOALS[goal], budget, int(weeks), limits, MOVE_LIMITS[move], float(weight), target, margins)
 
 
 def goal_ui(art: Artifacts) -> tuple[str, float, dict[str, float] | None]:
     """What to optimise (a fixed budget, a target marginal ROAS, or profit), the target, and the contribution margin
     of each subcategory (% of GMV; blank for none: then GMV is maximised)."""
     c1, c2 = st.columns(2)
-    goal = c1.radio("Goal", GOALS, key="budget_goal")
+    goal = c1.radio("Goal", list(GOALS), key="budget_goal")
     target = c2.number_input(
         "Target marginal ROAS (for the second goal)",
         min_value=0.01,
@@ -128,27 +115,19 @@ def goal_ui(art: Artifacts) -> tuple[str, float, dict[str, float] | None]:
     return goal, float(target), margins
 
 
-def run_request(art: Artifacts, request: BudgetRequest) -> None:
-    """Optimise as the form asks and keep the result (with its margins) for the page."""
-    if request.goal == GOALS[2] and request.margins is None:
+def run_request(art: Artifacts, key: str, request: planner.BudgetRequest) -> None:
+    """Optimise as the form asks (once per model version and request, shared by every session: `cached_budget_answer`)
+    and keep the request and its answer for the page."""
+    if request.goal == planner.BudgetGoal.PROFIT and request.margins is None:
         st.error("Maximising profit needs a contribution margin for at least one subcategory (the margin table).")
         return
-    margins = None if request.margins is None else {s: request.margins.get(s, 0.0) for s in art.subcategories}
-    options = dict(bounds=request.bounds, max_change=request.max_change, new_customer_weight=request.new_customer_weight)
-    target: TargetBudget | None = None
     with st.spinner("Optimising (a few seconds; finding a budget takes longer)..."):
-        if request.goal == GOALS[0]:
-            result: BudgetResult | None = optimise_budget(art, request.budget, request.weeks, margins=margins, **options)
-            found = ""
-        else:
-            goal = 1.0 if request.goal == GOALS[2] else request.target
-            target = budget_for_target_roi(art, goal, request.weeks, margins=margins, **options)
-            result, found = target.result, target.note
-    st.session_state["budget_goal_answer"] = target
-    st.session_state["budget_result"] = result
-    st.session_state.pop("budget_mroas", None)  # computed once for this result, on first display
-    st.session_state["budget_margins_used"] = margins
-    st.session_state["budget_found"] = found
+        answer = cached_budget_answer(art, key, request)
+    st.session_state["budget_request"] = request
+    st.session_state["budget_goal_answer"] = answer.target
+    st.session_state["budget_result"] = answer.result
+    st.session_state["budget_margins_used"] = answer.margins
+    st.session_state["budget_found"] = answer.found
 
 
 def headline_ui(art: Artifacts, result: BudgetResult) -> None:
@@ -189,13 +168,11 @@ def headline_ui(art: Artifacts, result: BudgetResult) -> None:
     )
 
 
-def margin_ui(art: Artifacts, result: BudgetResult) -> float | None:
+def margin_ui(art: Artifacts, key: str) -> float | None:
     """What one more unit of spend returns and whether it pays; returns the mean margin used (None: GMV)."""
     margins = st.session_state.get("budget_margins_used")
     margin = None if margins is None else float(sum(margins.values()) / len(margins))
-    mroas = st.session_state.get("budget_mroas")
-    if mroas is None:
-        mroas = st.session_state["budget_mroas"] = marginal_roi(art, result, margins=margins)
+    mroas = cached_marginal_roi(art, key, st.session_state["budget_request"])
     earned = "contribution (GMV × margin)" if margins else "GMV"
     st.markdown(
         f"**At the margin:** one more unit on the recommended split returns {mroas:.2f} of {earned} per unit of spend "
@@ -207,7 +184,7 @@ def margin_ui(art: Artifacts, result: BudgetResult) -> float | None:
 
 def main() -> None:
     """The page: the form, then the last result with its split, table and budget curve."""
-    art, _ = current()
+    art, key = current()
     page_header(
         "Budget optimiser",
         "Split a total budget across channels to maximise the predicted GMV of every subcategory, within "
@@ -217,7 +194,7 @@ def main() -> None:
         return
     request = form_ui(art)
     if request is not None:
-        run_request(art, request)
+        run_request(art, key, request)
     result, money = st.session_state.get("budget_result"), art.money
     target: TargetBudget | None = st.session_state.get("budget_goal_answer")
     if target is not None and not target_ui(art, target):
@@ -236,14 +213,14 @@ def main() -> None:
     if result.note:
         st.info(app_words(result.note))
     headline_ui(art, result)
-    margin = margin_ui(art, result)
+    margin = margin_ui(art, key)
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")
     st.dataframe(planner.split_table(result, money), hide_index=True, key="split_table")
     if st.button("Plan these weeks with the recommended split in the Scenario planner", key="send_to_planner"):
         replace_plan(planner.plan_from_split(result.weeks, planner.recommended_amounts(result, money)))
         st.session_state["plan_from_budget"] = money.format(result.uplift)  # the planner says its baseline differs
         st.switch_page("app_pages/scenario_planner.py")
-    curve, points = planner.budget_curve(art, result)
+    curve, points = cached_budget_curve(art, key, st.session_state["budget_request"])
     st.plotly_chart(charts.budget_response_figure(curve, points, money), key="budget_curve_chart")
     budget = float(points["budget"].iloc[0])
     st.caption(

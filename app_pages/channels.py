@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached_money_curves, current, page_header, spend_needed
+from app_pages.common import cached_money_curves_figure, current, page_header, spend_needed
 from gmvplanner import planner
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.model.artifacts import Artifacts
@@ -71,8 +71,8 @@ def money_curves_ui(art: Artifacts, key: str) -> None:
         st.info("Pick at least one channel.")
         return
     with st.spinner("Drawing the curves over the bootstrap refits..."):
-        curves = cached_money_curves(art, key, n_weeks, start, recommended, () if scope == everything else (scope,))
-    fig = charts.money_curves_figure(curves.curves, curves.points, art.money, curves.n_weeks, chosen)
+        scoped = () if scope == everything else (scope,)
+        fig = cached_money_curves_figure(art, key, n_weeks, start, recommended, scoped, tuple(chosen))
     st.plotly_chart(fig, key="money_curves_chart")
     where = "the Budget optimiser's horizon and split" if recommended else f"the {n_weeks} weeks after the training data"
     st.caption(

@@ -2,7 +2,10 @@
 the view of a background retrain (Data & retrain, Experiments).
 
 Caches live here, in an imported module, so they survive reruns and page switches; the page files themselves
-are run afresh by `st.navigation` on every rerun.
+are run afresh by `st.navigation` on every rerun. They are shared by every session of the server process: each is
+keyed by the model version (`key`, the manifest's checksum, which changes on retrain) and by every input of the
+computation, never by the session, so two analysts on one version compute a figure once, whoever asks first gets
+the same number as the second, and a session on another version never reads this one's.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import gmvplanner.shared_version as shared_version
 from gmvplanner import planner, retraining
+from gmvplanner.analysis.budget import marginal_roi
 from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
 from gmvplanner.analysis.saved_plans import match_channels
-from gmvplanner.analysis.scenario_summary import channel_waterfall, plan_gmv, scenario_summary
-from gmvplanner.analysis.scenarios import predict_scenario
+from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
+from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
+from gmvplanner.reporting import charts
 from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
 
 __all__ = [
@@ -34,13 +40,19 @@ __all__ = [
     "no_spend_note",
     "cached_predictions",
     "cached_comparison",
+    "cached_plan_figures",
     "cached_summary",
+    "cached_default_plan",
     "cached_waterfall",
     "table_editor",
     "replace_plan",
     "fitted_plan",
     "cached_report",
     "cached_money_curves",
+    "cached_money_curves_figure",
+    "cached_budget_answer",
+    "cached_marginal_roi",
+    "cached_budget_curve",
     "remembered",
     "remembered_index",
     "keep",
@@ -58,7 +70,7 @@ def get_artifacts(path: str, key: str) -> Artifacts:
 
 
 # results made for one model version, dropped when the session switches versions (the plan and library stay)
-MODEL_STATE = ("budget_result", "predict_scenario", "predict_warnings")
+MODEL_STATE = ("budget_result", "budget_request", "predict_scenario", "predict_warnings")
 
 
 def current_path() -> Path:
@@ -139,10 +151,23 @@ def cached_comparison(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataF
     return planner.compare_scenarios(_artifacts, plans)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_plan_figures(_artifacts: Artifacts, key: str, plan: pd.DataFrame) -> PlanFigures:
+    """`plan_figures` of one plan (its GMV over the bootstrap refits, as planned, with no media and 1% more), cached
+    per artifacts version and plan: the baseline every session compares with is computed once per version."""
+    return plan_figures(_artifacts, plan)
+
+
 def cached_summary(_artifacts: Artifacts, key: str, plans: dict[str, pd.DataFrame], baseline: str) -> pd.DataFrame:
-    """`scenario_summary` of these plans against `baseline`, cached per artifacts version and plans."""
-    return scenario_summary(_artifacts, plans, baseline)
+    """`scenario_summary` of these plans against `baseline`, from each plan's cached figures: after a change to one
+    plan only that plan is computed again."""
+    return summarise({name: cached_plan_figures(_artifacts, key, plan) for name, plan in plans.items()}, baseline)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_default_plan(_artifacts: Artifacts, key: str, weeks: int, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """`default_scenario` (last year's plan, run-rate scaled) for `weeks` weeks from `start`, per artifacts version."""
+    return default_scenario(_artifacts, weeks=weeks, start=start)
 
 
 class Waterfall(NamedTuple):
@@ -155,8 +180,10 @@ class Waterfall(NamedTuple):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_waterfall(_artifacts: Artifacts, key: str, plan: pd.DataFrame, baseline: pd.DataFrame) -> Waterfall:
-    """The steps of `channel_waterfall`, the baseline's GMV and the plan's, cached per artifacts version and plans."""
-    return Waterfall(channel_waterfall(_artifacts, plan, baseline), plan_gmv(_artifacts, baseline), plan_gmv(_artifacts, plan))
+    """The steps of `channel_waterfall`, the baseline's GMV and the plan's (the point estimates of their cached
+    `plan_figures`, as the summary table shows them), cached per artifacts version and plans."""
+    base_gmv, plan_gmv = (float(cached_plan_figures(_artifacts, key, p).totals[0, 0]) for p in (baseline, plan))
+    return Waterfall(channel_waterfall(_artifacts, plan, baseline), base_gmv, plan_gmv)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -172,6 +199,42 @@ def cached_money_curves(
     """`money_curves` of every channel, cached per artifacts version, horizon, recommended split
     (channel, amount pairs) and the subcategories counted."""
     return money_curves(_artifacts, n_weeks, start, dict(recommended) or None, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_money_curves_figure(
+    _artifacts: Artifacts,
+    key: str,
+    n_weeks: int,
+    start: pd.Timestamp | None,
+    recommended: tuple,
+    scope: tuple[str, ...],
+    chosen: tuple[str, ...],
+) -> go.Figure:
+    """`charts.money_curves_figure` of the `chosen` channels' money curves (`cached_money_curves`), built once per
+    artifacts version and inputs: the figure takes longer to build than to copy."""
+    curves = cached_money_curves(_artifacts, key, n_weeks, start, recommended, scope)
+    return charts.money_curves_figure(curves.curves, curves.points, _artifacts.money, curves.n_weeks, list(chosen))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_budget_answer(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.BudgetAnswer:
+    """`planner.answer_budget` for one request, per artifacts version and request: the analysts who ask the same
+    (the page's defaults, above all) get one computation and the same split."""
+    return planner.answer_budget(_artifacts, request)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_marginal_roi(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> float:
+    """What one more unit on the recommended split of `request`'s answer returns (`optimise.marginal_roi`)."""
+    answer = cached_budget_answer(_artifacts, key, request)
+    return marginal_roi(_artifacts, answer.result, margins=answer.margins)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_budget_curve(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.BudgetCurve:
+    """`planner.budget_curve` around `request`'s answer: GMV against the budget in the historical mix."""
+    return planner.budget_curve(_artifacts, cached_budget_answer(_artifacts, key, request).result)
 
 
 def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:

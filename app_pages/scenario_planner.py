@@ -12,6 +12,7 @@ import streamlit as st
 from app_pages.auth import can_upload
 from app_pages.common import (
     cached_comparison,
+    cached_default_plan,
     cached_predictions,
     cached_summary,
     cached_waterfall,
@@ -25,7 +26,7 @@ from app_pages.common import (
 from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
 from gmvplanner import planner
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
-from gmvplanner.analysis.scenarios import SCENARIO_LEVERS, SCENARIO_NAME, default_scenario, known_verticals, load_scenario
+from gmvplanner.analysis.scenarios import SCENARIO_LEVERS, SCENARIO_NAME, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -85,7 +86,7 @@ def upload_ui(art: Artifacts) -> None:
     st.info(f"Editing '{next(iter(plans))}'.")
 
 
-def quick_changes_ui(art: Artifacts, plan: pd.DataFrame) -> None:
+def quick_changes_ui(art: Artifacts, key: str, plan: pd.DataFrame) -> None:
     """One-click changes to the plan being edited: one channel by a percentage, every channel by a percentage, or
     back to last year's plan."""
     with st.expander("Quick changes"):
@@ -101,7 +102,7 @@ def quick_changes_ui(art: Artifacts, plan: pd.DataFrame) -> None:
             st.rerun()
         c3.caption("Last year's spend for the same weeks, scaled to the recent run rate (the default plan).")
         if c3.button("Back to last year's plan", key="quick_reset"):
-            replace_plan(default_scenario(art, weeks=PLAN_WEEKS))
+            replace_plan(cached_default_plan(art, key, PLAN_WEEKS))
             st.rerun()
         c3.caption("The Budget optimiser's page can send its recommended split here.")
 
@@ -110,7 +111,7 @@ def summary_ui(art: Artifacts, key: str, plan: pd.DataFrame, saved: dict[str, pd
     """What each plan buys against last year's plan for the same weeks (table with intervals), and the current
     plan's change from it by channel (waterfall)."""
     weeks = pd.DatetimeIndex(plan["week_start"].drop_duplicates().sort_values())
-    baseline = default_scenario(art, weeks=len(weeks), start=weeks[0])
+    baseline = cached_default_plan(art, key, len(weeks), weeks[0])
     plans = {planner.BASELINE_PLAN: baseline, "current plan": plan}
     plans.update({name: p for name, p in saved.items() if name not in plans})
     st.subheader("What each plan buys")
@@ -275,12 +276,12 @@ def header_ui(art: Artifacts) -> None:
     no_spend_note("the Scenario planner")
 
 
-def editor_ui(art: Artifacts) -> pd.DataFrame:
+def editor_ui(art: Artifacts, key: str) -> pd.DataFrame:
     """The plan as edited: spend per channel with quick changes and its total in words, or for a model without
     spend the weeks' levers."""
     if not art.has_spend:
         return lever_editor_ui(art, st.session_state["plan"])
-    quick_changes_ui(art, st.session_state["plan"])
+    quick_changes_ui(art, key, st.session_state["plan"])
     edited = plan_editor_ui(art, st.session_state["plan"])
     st.caption(total_words(art, edited))
     return edited
@@ -291,10 +292,10 @@ def main() -> None:
     art, key = current()
     header_ui(art)
     if "plan" not in st.session_state:
-        st.session_state["plan"] = default_scenario(art, weeks=PLAN_WEEKS)
+        st.session_state["plan"] = cached_default_plan(art, key, PLAN_WEEKS)
     st.session_state["plan"] = fitted_plan(art, st.session_state["plan"])
     upload_ui(art)
-    edited = editor_ui(art)
+    edited = editor_ui(art, key)
     predictions = cached_predictions(art, key, edited)
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")
     totals = planner.gmv_by_subcategory(predictions)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,6 +59,10 @@ __all__ = [
     "recommended_amounts",
     "budget_curve",
     "BudgetCurve",
+    "BudgetGoal",
+    "BudgetRequest",
+    "BudgetAnswer",
+    "answer_budget",
     "report_html",
     "knows_new_customers",
     "BASELINE_PLAN",
@@ -143,6 +148,66 @@ def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -
         }
     )
     return BudgetCurve(curve, points)
+
+
+class BudgetGoal(StrEnum):
+    """What the Budget optimiser is asked: split a given budget, find the budget for a target marginal ROAS, or
+    the budget that maximises profit (a target of 1 on the contribution)."""
+
+    SPLIT = "split"
+    TARGET = "target"
+    PROFIT = "profit"
+
+
+class BudgetRequest(NamedTuple):
+    """One request to the Budget optimiser, all of it: the goal, the budget (input money unit, for SPLIT), the
+    horizon in weeks, per-channel bounds (input money unit), the largest move per channel (a share, AUTO or None),
+    the weight of new customers' GMV, the target marginal ROAS (for TARGET) and the contribution margins
+    (subcategory -> share of GMV; None: GMV itself; subcategories left out count 0). Hashable, so an answer can be
+    cached per model version and request."""
+
+    goal: BudgetGoal
+    budget: float
+    weeks: int
+    bounds: dict[str, tuple[float, float]]
+    max_change: float | str | None
+    new_customer_weight: float
+    target: float
+    margins: dict[str, float] | None
+
+
+class BudgetAnswer(NamedTuple):
+    """The optimiser's answer to a `BudgetRequest`: the split (None when a goal cannot be met), the goal's answer
+    (None for SPLIT), what the goal found in words ("" for SPLIT) and the margins used for every subcategory."""
+
+    result: BudgetResult | None
+    target: budget_optimiser.TargetBudget | None
+    found: str
+    margins: dict[str, float] | None
+
+
+def answer_budget(artifacts: Artifacts, request: BudgetRequest) -> BudgetAnswer:
+    """Optimise as `request` asks: `optimise_budget` for a budget, `budget_for_target_roi` (the budget searched
+    on the historical-mix `BudgetCurve`, then split once) for a target marginal ROAS or for profit."""
+    margins = None if request.margins is None else {s: request.margins.get(s, 0.0) for s in artifacts.subcategories}
+    bounds, max_change, weight = request.bounds, request.max_change, request.new_customer_weight
+    if request.goal == BudgetGoal.SPLIT:
+        result = optimise_budget(
+            artifacts,
+            request.budget,
+            request.weeks,
+            None,
+            bounds,
+            max_change=max_change,
+            new_customer_weight=weight,
+            margins=margins,
+        )
+        return BudgetAnswer(result, None, "", margins)
+    goal = 1.0 if request.goal == BudgetGoal.PROFIT else request.target
+    target = budget_optimiser.budget_for_target_roi(
+        artifacts, goal, request.weeks, None, bounds, max_change=max_change, new_customer_weight=weight, margins=margins
+    )
+    return BudgetAnswer(target.result, target, target.note, margins)
 
 
 def knows_new_customers(artifacts: Artifacts) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,16 @@ from ..config import INTERVAL_COVERAGE, interval_quantiles, spend_column
 from ..model.artifacts import Artifacts
 from .scenarios import ScenarioDesign, scenario_designs
 
-__all__ = ["scenario_summary", "channel_waterfall", "budget_response", "plan_gmv", "MARGINAL_STEP"]
+__all__ = [
+    "scenario_summary",
+    "PlanFigures",
+    "plan_figures",
+    "summarise",
+    "channel_waterfall",
+    "budget_response",
+    "plan_gmv",
+    "MARGINAL_STEP",
+]
 
 MARGINAL_STEP = 0.01  # marginal ROAS: the GMV of 1% more on every channel, per unit of that extra spend
 
@@ -35,21 +45,24 @@ def _rates(design: ScenarioDesign) -> dict[str, np.ndarray]:
     return {c: w[spend_column(c)].to_numpy(float) / design.days for c in design.bundle.spec.channels}
 
 
-def _totals(designs: list[ScenarioDesign], variants_of) -> np.ndarray:
+def _totals(designs: list[ScenarioDesign], variants_of, refits: bool = True) -> np.ndarray:
     """Total GMV over every subcategory of each variant, shape (variants, draws): draw 0 is the point estimate,
-    the others the bootstrap refits (absent when a model has none)."""
+    the others the bootstrap refits (absent when a model has none, or not asked for: `refits=False` gives the
+    point estimates alone, for the figures that show no interval, at a third of the cost)."""
     point: np.ndarray | float = 0.0
     draws: list[np.ndarray] = []
-    complete = True
+    complete = refits
     for design in designs:
         variants = variants_of(design)
         model = design.bundle.estimator
         args = (design.X, design.bundle.spec, design.days, variants, design.carry_in)
         point = point + model.media_response(*args)
-        refits = model.media_response_draws(*args)
-        complete = complete and refits is not None
-        if refits is not None:
-            draws.append(refits)
+        if not complete:
+            continue
+        these = model.media_response_draws(*args)
+        complete = these is not None
+        if these is not None:
+            draws.append(these)
     if not complete:
         return np.asarray(point)[:, None]
     return np.column_stack([point, reduce(operator.add, draws)])
@@ -63,6 +76,32 @@ def _interval(values: np.ndarray, coverage: float) -> tuple[float, float, float]
     return float(values[0]), float(low), float(high)
 
 
+class PlanFigures(NamedTuple):
+    """What one plan buys, before it is compared with any other: its spend over its weeks (base unit) and its total
+    GMV over every subcategory, shape (3, draws): rows as planned, with no media spend, with 1% more on every
+    channel; column 0 the point estimate, the others the bootstrap refits (none for a model without them).
+
+    It depends on the model version and the plan alone, so the app computes it once per (version, plan) and every
+    session comparing against the same baseline shares it."""
+
+    spend: float
+    totals: np.ndarray
+
+
+def plan_figures(artifacts: Artifacts, plan: pd.DataFrame) -> PlanFigures:
+    """A plan's spend and GMV as planned, with no media and with 1% more (see `PlanFigures`)."""
+    designs = scenario_designs(artifacts, plan)
+    totals = _totals(
+        designs,
+        lambda d: [
+            {},
+            {c: np.zeros(len(d.X)) for c in d.bundle.spec.channels},
+            {c: r * (1 + MARGINAL_STEP) for c, r in _rates(d).items()},
+        ],
+    )
+    return PlanFigures(sum(_spend(d) for d in designs), totals)
+
+
 def scenario_summary(
     artifacts: Artifacts, scenarios: dict[str, pd.DataFrame], baseline: str, coverage: float = INTERVAL_COVERAGE
 ) -> pd.DataFrame:
@@ -72,20 +111,14 @@ def scenario_summary(
     them). Money in the base unit."""
     if baseline not in scenarios:
         raise KeyError(f"baseline '{baseline}' is not among the scenarios {list(scenarios)}")
-    figures = {}
-    for name, plan in scenarios.items():
-        designs = scenario_designs(artifacts, plan)
-        totals = _totals(
-            designs,
-            lambda d: [
-                {},
-                {c: np.zeros(len(d.X)) for c in d.bundle.spec.channels},
-                {c: r * (1 + MARGINAL_STEP) for c, r in _rates(d).items()},
-            ],
-        )
-        spend = sum(_spend(d) for d in designs)
-        figures[name] = (spend, totals)
-    base_gmv = figures[baseline][1][0]
+    return summarise({name: plan_figures(artifacts, plan) for name, plan in scenarios.items()}, baseline, coverage)
+
+
+def summarise(figures: dict[str, PlanFigures], baseline: str, coverage: float = INTERVAL_COVERAGE) -> pd.DataFrame:
+    """`scenario_summary` from each plan's `plan_figures` (no model call: the figures may come from a cache)."""
+    if baseline not in figures:
+        raise KeyError(f"baseline '{baseline}' is not among the scenarios {list(figures)}")
+    base_gmv = figures[baseline].totals[0]
     rows = []
     for name, (spend, totals) in figures.items():
         gmv, none, more = totals
@@ -116,14 +149,15 @@ def channel_waterfall(artifacts: Artifacts, plan: pd.DataFrame, baseline: pd.Dat
     weeks; otherwise there is one step, the whole change.
     """
     plan_designs, base_designs = scenario_designs(artifacts, plan), scenario_designs(artifacts, baseline)
-    plan_gmv = float(_totals(plan_designs, lambda d: [{}])[0, 0])
-    base_gmv = float(_totals(base_designs, lambda d: [{}])[0, 0])
+    plan_gmv = float(_totals(plan_designs, lambda d: [{}], refits=False)[0, 0])
+    base_gmv = float(_totals(base_designs, lambda d: [{}], refits=False)[0, 0])
     same_weeks = [list(d.weekly["week_start"]) for d in plan_designs] == [list(d.weekly["week_start"]) for d in base_designs]
     if not same_weeks:
         return pd.DataFrame({"step": ["whole plan"], "change": [plan_gmv - base_gmv]})
     target = {d.bundle.subcategory: _rates(d) for d in plan_designs}
     channels = artifacts.channels
-    moved = _totals(base_designs, lambda d: [{c: target[d.bundle.subcategory][c]} for c in d.bundle.spec.channels])[:, 0]
+    one_moved = lambda d: [{c: target[d.bundle.subcategory][c]} for c in d.bundle.spec.channels]
+    moved = _totals(base_designs, one_moved, refits=False)[:, 0]
     steps = pd.DataFrame({"step": channels, "change": moved - base_gmv})
     rest = plan_gmv - base_gmv - float(steps["change"].sum())
     return pd.concat([steps, pd.DataFrame({"step": ["levers and overlap"], "change": [rest]})], ignore_index=True)
@@ -131,7 +165,7 @@ def channel_waterfall(artifacts: Artifacts, plan: pd.DataFrame, baseline: pd.Dat
 
 def plan_gmv(artifacts: Artifacts, plan: pd.DataFrame) -> float:
     """A plan's expected GMV over every week and subcategory (base unit), as `scenario_summary` counts it."""
-    return float(_totals(scenario_designs(artifacts, plan), lambda d: [{}])[0, 0])
+    return float(_totals(scenario_designs(artifacts, plan), lambda d: [{}], refits=False)[0, 0])
 
 
 def budget_response(
@@ -149,7 +183,7 @@ def budget_response(
     curve = pd.DataFrame(rows, columns=["gmv", "gmv_lower", "gmv_upper"])
     curve.insert(0, "budget", artifacts.money.to_base(budget * multipliers))
     curve.insert(0, "multiplier", multipliers)
-    none = _totals(designs, lambda d: [{c: np.zeros(len(d.X)) for c in d.bundle.spec.channels}])[0, 0]
+    none = _totals(designs, lambda d: [{c: np.zeros(len(d.X)) for c in d.bundle.spec.channels}], refits=False)[0, 0]
     allocated = sum(_spend(d) for d in designs)
     curve.insert(2, "allocated", allocated * multipliers)
     curve["no_media"] = float(none)

@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner.analysis.scenario_summary import budget_response, channel_waterfall, plan_gmv, scenario_summary
+from gmvplanner.analysis.scenario_summary import (
+    budget_response,
+    channel_waterfall,
+    plan_figures,
+    plan_gmv,
+    scenario_summary,
+    summarise,
+)
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 
 
@@ -53,3 +60,19 @@ def test_the_budget_response_passes_through_the_plan(mmm_art):
     assert curve.loc[0, "gmv"] == pytest.approx(curve["no_media"].iloc[0])
     assert (np.diff(curve["gmv"]) >= -1e-6).all()  # more spend never loses GMV under non-negative effects
     assert curve["budget"].iloc[-1] == pytest.approx(mmm_art.money.to_base(2 * base[mmm_art.channels].to_numpy().sum()))
+
+
+def test_the_summary_is_built_from_each_plans_own_figures(mmm_art):
+    """The app caches `plan_figures` per (model version, plan) and shares the baseline's across sessions: that is
+    only right if a plan's figures do not depend on the plans it is compared with."""
+    base = default_scenario(mmm_art, weeks=6)
+    more_tv = base.assign(TV=base["TV"] * 1.5)
+    whole = scenario_summary(mmm_art, {"base": base, "more TV": more_tv}, "base")
+    figures = {"base": plan_figures(mmm_art, base), "more TV": plan_figures(mmm_art, more_tv)}
+    pd.testing.assert_frame_equal(summarise(figures, "base"), whole)
+    np.testing.assert_array_equal(plan_figures(mmm_art, more_tv).totals, figures["more TV"].totals)
+    assert figures["base"].totals.shape[0] == 3 and figures["base"].totals.shape[1] > 1  # three variants, refits
+    # the point-only path (waterfall, plan_gmv) gives the point estimate of the full one
+    assert plan_gmv(mmm_art, more_tv) == pytest.approx(figures["more TV"].totals[0, 0], rel=1e-12)
+    with pytest.raises(KeyError, match="baseline 'none'"):
+        summarise(figures, "none")

@@ -212,7 +212,7 @@ def optimise_budget(
     `risk_aversion` spreads of it), so a split is recommended only where the evidence says it wins.
 
     `trust_region` keeps every channel within the weekly spend levels the training data have shown
-    (`budget_bounds.seen_range`), giving way only to the analyst's `bounds` or a budget beyond them (said in the
+    (`bounds.seen_range`), giving way only to the analyst's `bounds` or a budget beyond them (said in the
     result's `seen_note`; `outside_seen` names the channels then outside).
 
     `max_change` (e.g. 0.3, as Meridian's default) keeps every channel within that fraction of its historical
