@@ -14,9 +14,9 @@ import streamlit as st
 
 from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
-from gmvplanner import planner, retraining
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
+from gmvplanner.service import planner, retraining
 
 PAGES = (  # (file, title) in the order of the page list; the first opens by default
     ("app_pages/predict.py", "Predict"),

@@ -1,4 +1,4 @@
-"""Sign-in and roles in the app: who is using this session and what they may do (the rules are gmvplanner.access).
+"""Sign-in and roles in the app: who is using this session and what they may do (the rules are gmvplanner.service.access).
 
 - With an `[auth]` section in `.streamlit/secrets.toml`, everyone signs in through that OIDC provider
   (Streamlit's `st.login`); their role comes from the `[gmv_roles]` allowlist. Someone signed in but not on it sees
@@ -24,9 +24,9 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from gmvplanner import access, planner, shared_version
-from gmvplanner.access import Action, Role
 from gmvplanner.errors import InputError
+from gmvplanner.service import access, planner, shared_version
+from gmvplanner.service.access import Action, Role
 
 __all__ = [
     "User",
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 OPEN_ENV = "GMV_OPEN_WITHOUT_SIGN_IN"  # "1": served beyond loopback without sign-in, on purpose (see the docstring)
-ROLES_SECTION = "gmv_roles"  # the allowlist's table in secrets.toml (see gmvplanner.access)
+ROLES_SECTION = "gmv_roles"  # the allowlist's table in secrets.toml (see gmvplanner.service.access)
 LOG = logging.getLogger("gmvplanner.app")  # the refusal goes to the server's terminal too: its visitors cannot fix it
 ROLE_NAMES = {Role.VIEWER: "viewers", Role.PLANNER: "planners", Role.MODELLER: "modellers"}
 

@@ -15,7 +15,6 @@ from app_pages.common import (
     spend_needed,
     table_editor,
 )
-from gmvplanner import planner
 from gmvplanner.analysis.adequacy import evidence_is_weak
 from gmvplanner.analysis.budget import INTERVAL_SCOPE, LIFT_HINT, MAX_NEW_CUSTOMER_WEIGHT, BudgetResult, TargetBudget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
@@ -24,6 +23,7 @@ from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 from gmvplanner.reporting.plan_words import coverage_words, curve_sentence
+from gmvplanner.service import planner
 
 MOVE_LIMITS = {
     f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else each channel's own)": AUTO,

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import cached_money_curves_figure, current, page_header, spend_needed
-from gmvplanner import planner
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
+from gmvplanner.service import planner
 
 
 def main() -> None:

@@ -17,16 +17,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-import gmvplanner.shared_version as shared_version
-from gmvplanner import planner, retraining
+import gmvplanner.service.shared_version as shared_version
 from gmvplanner.analysis.budget import marginal_roi
 from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
-from gmvplanner.analysis.saved_plans import match_channels
 from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import NO_SPEND_HELP, Artifacts, load_artifacts
 from gmvplanner.reporting import charts
-from gmvplanner.upload_space import UploadSpace, remove_stale, upload_root
+from gmvplanner.service import planner, retraining
+from gmvplanner.service.saved_plans import match_channels
+from gmvplanner.service.upload_space import UploadSpace, remove_stale, upload_root
 
 __all__ = [
     "get_artifacts",

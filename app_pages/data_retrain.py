@@ -13,8 +13,6 @@ import streamlit as st
 
 from app_pages.auth import may
 from app_pages.common import current, job_ui, page_header, plain, upload_folder
-from gmvplanner import planner, retraining
-from gmvplanner.access import Action
 from gmvplanner.config import DEFAULT_MODEL, HOLDOUT_WEEKS
 from gmvplanner.data.columns import ROLES as COLUMN_ROLES
 from gmvplanner.data.columns import ColumnMapping, guess_mapping, parse_columns
@@ -26,6 +24,8 @@ from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.model.base import MODEL_KINDS, model_names
 from gmvplanner.model.train_config import TrainConfig
 from gmvplanner.reporting.orders_preview import preview_table
+from gmvplanner.service import planner, retraining
+from gmvplanner.service.access import Action
 from gmvplanner.units import SPEND_UNITS, MoneyUnit
 
 ROLES = {

@@ -13,16 +13,16 @@ import streamlit as st
 from app_pages.auth import can_upload, may
 from app_pages.common import current, job_ui, page_header, plain, spend_needed, upload_folder
 from app_pages.scenario_library import author, library, may_save
-from gmvplanner import planner, retraining
-from gmvplanner.access import Action
 from gmvplanner.analysis.experiments import PROPOSAL_COLUMNS, ExperimentRules, Proposals, propose_experiments
 from gmvplanner.analysis.lift_readout import FinishedTest, LiftReadout, read_out, readout_words
-from gmvplanner.analysis.saved_plans import model_key, model_label
 from gmvplanner.data.lift_tests import LIFT_COLUMNS
 from gmvplanner.errors import InputError
 from gmvplanner.library import LibraryError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting.tables import experiments_table
+from gmvplanner.service import planner, retraining
+from gmvplanner.service.access import Action
+from gmvplanner.service.saved_plans import model_key, model_label
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # a test's days (the widget's own default: 10 years back)
 MEASURED = ("delta_gmv", "sigma")  # what the analyst adds to a proposal once its test is done

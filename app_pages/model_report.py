@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import cached_report, current, get_artifacts, page_header
-from gmvplanner import planner, retraining
 from gmvplanner.analysis.version_compare import VersionComparison, compare_versions
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
+from gmvplanner.service import planner, retraining
 
 IMPORTANCE_VS_EFFECT = (
     "Importance is how much the forecast moves with a feature from week to week; it is not the GMV a channel adds. "

@@ -18,13 +18,13 @@ from app_pages.common import (
     remembered_index,
     table_editor,
 )
-from gmvplanner import planner
 from gmvplanner.analysis.budget import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts, tables
 from gmvplanner.reporting.labels import INTERVAL_LABEL
+from gmvplanner.service import planner
 
 LEVER_STEPS = (("sla", 0.5), ("product_mrp", 10.0), ("procurement_sla", 0.5))
 CHART_HEIGHT = 380  # px: with the header and the headline numbers, the chart fits a 1400×900 window's first screen

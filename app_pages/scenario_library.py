@@ -1,6 +1,6 @@
 """The Scenario planner's shared library: save the plan being edited, list, search, open, duplicate, rename, delete and
 pick up to three saved plans to compare. Widgets only; the library is `gmvplanner.library`, the figures
-`gmvplanner.analysis.saved_plans`."""
+`gmvplanner.service.saved_plans`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import streamlit as st
 
 from app_pages.auth import can_save_scenarios, signed_in_user
 from app_pages.common import keep, remembered, replace_plan
-from gmvplanner import planner
-from gmvplanner.analysis.saved_plans import open_plan, save_plan
 from gmvplanner.library import LibraryError, SavedScenario, ScenarioLibrary, default_url, open_library
 from gmvplanner.model.artifacts import Artifacts
+from gmvplanner.service import planner
+from gmvplanner.service.saved_plans import open_plan, save_plan
 
 __all__ = [
     "MAX_COMPARED",

@@ -24,7 +24,6 @@ from app_pages.common import (
     table_editor,
 )
 from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
-from gmvplanner import planner
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
 from gmvplanner.analysis.scenarios import SCENARIO_LEVERS, SCENARIO_NAME, known_verticals, load_scenario
 from gmvplanner.config import PLAN_WEEKS
@@ -33,6 +32,7 @@ from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 from gmvplanner.reporting.plan_words import company_spend, plan_sentence, scenario_key_table
+from gmvplanner.service import planner
 
 
 def upload_ui(art: Artifacts) -> None:

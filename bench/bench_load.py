@@ -31,7 +31,7 @@ import pandas as pd
 from gmvplanner.analysis.budget import historical_split
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import load_artifacts
-from gmvplanner.planner import ensure_trained, form_scenario, lever_ranges, recent_monthly_spend
+from gmvplanner.service.planner import ensure_trained, form_scenario, lever_ranges, recent_monthly_spend
 from tests.e2e.app_server import CHROMIUM_FLAGS, ROOT, running_app
 
 

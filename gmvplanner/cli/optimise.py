@@ -191,7 +191,7 @@ def _split(
 def _print_split(args: argparse.Namespace, artifacts: Artifacts, budget: float, result: BudgetResult) -> None:
     """The split per channel, expected GMV and uplift with their intervals, and any notes and cautions."""
     from ..analysis.budget import INTERVAL_SCOPE
-    from ..planner import identification_caution
+    from ..service.planner import identification_caution
 
     money = artifacts.money
     unit, shown = money.name, money.from_base

@@ -41,7 +41,7 @@ def report(args: argparse.Namespace) -> None:
     """Build the one-pager from the artifacts and write it to --out."""
     check_out(args.out, args.artifacts)
     from ..model.artifacts import load_artifacts
-    from ..planner import report_html
+    from ..service.planner import report_html
 
     artifacts = load_artifacts(args.artifacts)
     log.info("building the one-pager (the recommended split takes a few seconds)")

@@ -74,7 +74,7 @@ def _action(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
 
 def _library(args: argparse.Namespace):
     from ..library import default_url, open_library
-    from ..planner import app_artifacts_dir
+    from ..service.planner import app_artifacts_dir
 
     given = getattr(args, "database", None)
     if given:
@@ -94,7 +94,7 @@ def _author(args: argparse.Namespace) -> str:
 
 def save_scenario(args: argparse.Namespace) -> None:
     """Check the scenario against the model in --artifacts, compute what it predicts, and save both."""
-    from ..analysis.saved_plans import save_plan
+    from ..service.saved_plans import save_plan
     from ..analysis.scenarios import known_verticals, load_scenario, weekly_controls
     from ..model.artifacts import load_artifacts
 
@@ -149,8 +149,8 @@ def show_scenario(args: argparse.Namespace) -> None:
 
 def export_scenario(args: argparse.Namespace) -> None:
     """Write a saved scenario's plan as a scenario CSV."""
-    from ..analysis.saved_plans import exported_plan
-    from ..planner import app_artifacts_dir
+    from ..service.saved_plans import exported_plan
+    from ..service.planner import app_artifacts_dir
 
     check_out(args.out, app_artifacts_dir())
     library = _library(args)

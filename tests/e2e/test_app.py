@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gmvplanner import planner
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import file_sha256, load_artifacts
+from gmvplanner.service import planner
 
 from ..helpers import ROOT, run_cli, snapshot
 
@@ -285,7 +285,7 @@ def _wait_for_retrain(at, timeout: float = 300.0):
     """Rerun the page once the session's background retrain has ended; returns its job."""
     import time
 
-    from gmvplanner import retraining
+    from gmvplanner.service import retraining
 
     job = retraining.get_job(at.session_state["retrain_job"])
     deadline = time.time() + timeout
@@ -336,7 +336,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_model(artifacts_copy, small_dat
 
 
 def retraining_versions(base):
-    from gmvplanner import retraining
+    from gmvplanner.service import retraining
 
     return [v for v in retraining.list_versions(base) if not v.original]
 
@@ -521,7 +521,7 @@ def test_customers_page_shows_segments_returning_customers_and_cohorts(app, trai
 def test_model_report_compares_two_versions(trained_mmm, tmp_path, monkeypatch, library_url):
     import shutil
 
-    from gmvplanner import retraining
+    from gmvplanner.service import retraining
 
     base = tmp_path / "artifacts"
     shutil.copytree(trained_mmm, base)

@@ -8,8 +8,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from gmvplanner import retraining
-from gmvplanner.shared_version import default_file
+from gmvplanner.service import retraining
+from gmvplanner.service.shared_version import default_file
 
 from ..helpers import ROOT
 

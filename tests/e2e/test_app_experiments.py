@@ -8,7 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gmvplanner import retraining
+from gmvplanner.service import retraining
 
 from ..helpers import ROOT, snapshot
 

@@ -5,10 +5,10 @@ on how to add spend data (issue 32)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gmvplanner import planner
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.service import planner
 
 from ..helpers import ROOT
 

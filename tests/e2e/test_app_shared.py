@@ -6,9 +6,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import app_pages.common as common
-from gmvplanner import planner
 from gmvplanner.analysis.scenario_summary import plan_gmv
 from gmvplanner.model.artifacts import load_artifacts
+from gmvplanner.service import planner
 
 from ..helpers import ROOT
 

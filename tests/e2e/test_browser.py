@@ -41,7 +41,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     from gmvplanner.analysis.budget import historical_split
     from gmvplanner.analysis.scenarios import predict_scenario
     from gmvplanner.model.artifacts import load_artifacts
-    from gmvplanner.planner import form_scenario, lever_ranges, recent_monthly_spend
+    from gmvplanner.service.planner import form_scenario, lever_ranges, recent_monthly_spend
 
     # what the form's defaults must give, computed here without the app
     art = load_artifacts(trained_mmm)

@@ -64,10 +64,10 @@ def test_the_weekly_decomposition_adds_up_to_the_prediction(mmm_art):
 def report(trained_mmm):
     """The one-pager of the media-mix artifacts with one subcategory's model beaten by a naive forecast, its split,
     and the artifacts it was made from."""
-    from gmvplanner import planner
     from gmvplanner.analysis.budget import optimise_budget
     from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
     from gmvplanner.reporting.one_pager import one_pager
+    from gmvplanner.service import planner
 
     art = load_artifacts(trained_mmm)
     metrics = art.table("metrics")

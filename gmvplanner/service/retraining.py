@@ -22,10 +22,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .errors import ArtifactError, InputError
-from .manifest import Manifest
-from .model.artifacts import MANIFEST, Artifacts, file_sha256, versions_dir
-from .model.train_config import TrainConfig
+from ..errors import ArtifactError, InputError
+from ..manifest import Manifest
+from ..model.artifacts import MANIFEST, Artifacts, file_sha256, versions_dir
+from ..model.train_config import TrainConfig
 from .uploads import OrdersLayout
 
 __all__ = [
@@ -169,7 +169,7 @@ def start_retrain(
     The files are copied first into a folder the job owns (and removes when it ends), so uploading another file
     meanwhile cannot pull one from under it. Errors name the user's own file names, not that folder.
     """
-    from .planner import retrain  # planner is the app-facing layer this module builds on
+    from .app_model import retrain  # the app's model: this module runs its retraining in the background
 
     job = RetrainJob(id=uuid.uuid4().hex, started=time.time())
     destination = new_version_path(base)
@@ -240,7 +240,7 @@ def calibrated_retrain(artifacts: Artifacts, lift_tests: Path, uploads: dict[str
     """The retrain that calibrates `artifacts` with the lift tests in `lift_tests`: the same model kind, settings,
     subcategories and first day, on the model's own input files or the newer `uploads` (orders and media that
     cover the tests' weeks). Raises InputError in plain words when the tests cannot enter the fit."""
-    from .data.lift_tests import load_lift_tests
+    from ..data.lift_tests import load_lift_tests
 
     manifest = artifacts.manifest
     if manifest.kind != "orders":

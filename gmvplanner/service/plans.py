@@ -1,110 +1,58 @@
-"""What the Streamlit app asks of the package: train-if-missing, form inputs to scenarios, ranges, comparisons.
-
-No Streamlit here: the app passes plain values in and gets frames and messages back.
-"""
+"""Plans the analyst edits: scaling, weekly and monthly views, form inputs to scenarios, lever ranges, the
+extrapolation and share warnings, and comparisons of saved plans."""
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass, replace
-from enum import StrEnum
-from pathlib import Path
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .analysis import budget as budget_optimiser
-from .analysis.budget import BudgetResult, historical_split, optimise_budget
-from .analysis.new_customers import first_order_shares
-from .analysis.scenario_summary import budget_response, plan_gmv
-from .analysis.scenarios import SCENARIO_LEVERS, predict_scenario
-from .config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
-from .dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
-from .errors import ArtifactError, InputError
-from .model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
-from .model.base import MODEL_KINDS
-from .model.train_config import TrainConfig
-from .pipeline import Progress, TrainingInputs, TrainingResult, train
-from .reporting.one_pager import one_pager
-from .reporting.tables import (
-    BASELINE_PLAN,
-    adequacy_table,
-    baseline_verdict,
-    channel_table,
-    event_weeks,
-    forecaster_table,
-    identification_caution,
-    metrics_table,
-    missing_weeks_note,
-    scenario_table,
-    split_table,
-    step_model_caution,
-)
-from .units import RUPEES_IN_CRORE, MoneyUnit
-from .uploads import OrdersLayout, UploadCheck, validate_upload
+from ..analysis.budget import historical_split
+from ..analysis.scenarios import SCENARIO_LEVERS, predict_scenario
+from ..config import RECENT_WEEKS
+from ..dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
+from ..errors import InputError
+from ..model.artifacts import Artifacts
 
 __all__ = [
-    "identification_caution",
-    "adequacy_table",
-    "channel_table",
-    "step_model_caution",
-    "event_weeks",
-    "scenario_table",
+    "PAYMENT_CHOICES",
+    "EDIT_TOLERANCE",
     "scale_plan",
     "plan_from_split",
     "scenarios_csv",
-    "split_table",
-    "recommended_amounts",
-    "budget_curve",
-    "BudgetCurve",
-    "BudgetGoal",
-    "BudgetRequest",
-    "BudgetAnswer",
-    "answer_budget",
-    "report_html",
-    "knows_new_customers",
-    "BASELINE_PLAN",
     "verticals",
     "knows_payment_types",
-    "app_artifacts_dir",
-    "artifacts_key",
-    "ensure_trained",
     "LeverRange",
     "lever_ranges",
-    "plan_levers",
     "calendar_levers",
+    "plan_levers",
     "recent_monthly_spend",
-    "recent_budget",
     "form_scenario",
     "share_note",
     "extrapolation_warnings",
     "weekly_to_monthly",
-    "apply_monthly_edits",
     "monthly_to_weekly",
-    "compare_scenarios",
+    "apply_monthly_edits",
     "ScenarioComparison",
+    "compare_scenarios",
     "gmv_by_subcategory",
-    "uplift_percent",
-    "metrics_table",
-    "forecaster_table",
-    "baseline_verdict",
-    "missing_weeks_note",
-    "validate_upload",
-    "UploadCheck",
-    "OrdersLayout",
-    "retrain",
-    "PAYMENT_CHOICES",
-    "EDIT_TOLERANCE",
 ]
 
+
 PAYMENT_CHOICES = ("recent mix", "COD", "Prepaid")
+
+
 # a monthly spend up to 5% beyond the training weeks' range is not flagged as extrapolation
 SPEND_RANGE_SLACK = 0.05
+
+
 # percentage points by which channel shares may miss 100% before Predict says so: shares shown to 2 decimals
 # (9 channels rounded: at most 0.045 off)
 SHARE_SUM_TOLERANCE = 0.1
+
+
 # relative change below which an edited plan cell counts as untouched (a table round-trip's float noise)
 EDIT_TOLERANCE = 1e-12
 
@@ -118,118 +66,6 @@ def scale_plan(plan: pd.DataFrame, channels: list[str], factor: float) -> pd.Dat
     return out
 
 
-def recommended_amounts(result: BudgetResult, money: MoneyUnit) -> pd.Series:
-    """The optimiser's recommended amount per channel over its horizon (input money unit)."""
-    return result.table.set_index("channel")[money.column("recommended")]
-
-
-class BudgetCurve(NamedTuple):
-    """GMV against total budget (`scenario_summary.budget_response`) and the points to mark on it (label, budget,
-    gmv)."""
-
-    curve: pd.DataFrame
-    points: pd.DataFrame
-
-
-def budget_curve(artifacts: Artifacts, result: BudgetResult, top: float = 2.0) -> BudgetCurve:
-    """GMV against total budget from 0 to `top` times the optimiser's budget at the historical split (see
-    `scenario_summary.budget_response`), and the two points to mark: the historical and the recommended split."""
-    money = artifacts.money
-    historical = plan_from_split(result.weeks, result.table.set_index("channel")[money.column("historical")])
-    recommended = plan_from_split(result.weeks, recommended_amounts(result, money))
-    curve = budget_response(artifacts, historical, np.linspace(0.0, top, 21))
-    budget = money.to_base(float(result.table[money.column("historical")].sum()))
-    at_one = curve.loc[np.isclose(curve["multiplier"], 1.0), "gmv"].iloc[0]
-    points = pd.DataFrame(
-        {
-            "label": ["historical split", "recommended split"],
-            "budget": [budget, budget],
-            "gmv": [at_one, plan_gmv(artifacts, recommended)],
-        }
-    )
-    return BudgetCurve(curve, points)
-
-
-class BudgetGoal(StrEnum):
-    """What the Budget optimiser is asked: split a given budget, find the budget for a target marginal ROAS, or
-    the budget that maximises profit (a target of 1 on the contribution)."""
-
-    SPLIT = "split"
-    TARGET = "target"
-    PROFIT = "profit"
-
-
-class BudgetRequest(NamedTuple):
-    """One request to the Budget optimiser, all of it: the goal, the budget (input money unit, for SPLIT), the
-    horizon in weeks, per-channel bounds (input money unit), the largest move per channel (a share, AUTO or None),
-    the weight of new customers' GMV, the target marginal ROAS (for TARGET) and the contribution margins
-    (subcategory -> share of GMV; None: GMV itself; subcategories left out count 0). Hashable, so an answer can be
-    cached per model version and request."""
-
-    goal: BudgetGoal
-    budget: float
-    weeks: int
-    bounds: dict[str, tuple[float, float]]
-    max_change: float | str | None
-    new_customer_weight: float
-    target: float
-    margins: dict[str, float] | None
-
-
-class BudgetAnswer(NamedTuple):
-    """The optimiser's answer to a `BudgetRequest`: the split (None when a goal cannot be met), the goal's answer
-    (None for SPLIT), what the goal found in words ("" for SPLIT) and the margins used for every subcategory."""
-
-    result: BudgetResult | None
-    target: budget_optimiser.TargetBudget | None
-    found: str
-    margins: dict[str, float] | None
-
-
-def answer_budget(artifacts: Artifacts, request: BudgetRequest) -> BudgetAnswer:
-    """Optimise as `request` asks: `optimise_budget` for a budget, `budget_for_target_roi` (the budget searched
-    on the historical-mix `BudgetCurve`, then split once) for a target marginal ROAS or for profit."""
-    margins = None if request.margins is None else {s: request.margins.get(s, 0.0) for s in artifacts.subcategories}
-    bounds, max_change, weight = request.bounds, request.max_change, request.new_customer_weight
-    if request.goal == BudgetGoal.SPLIT:
-        result = optimise_budget(
-            artifacts,
-            request.budget,
-            request.weeks,
-            None,
-            bounds,
-            max_change=max_change,
-            new_customer_weight=weight,
-            margins=margins,
-        )
-        return BudgetAnswer(result, None, "", margins)
-    goal = 1.0 if request.goal == BudgetGoal.PROFIT else request.target
-    target = budget_optimiser.budget_for_target_roi(
-        artifacts, goal, request.weeks, None, bounds, max_change=max_change, new_customer_weight=weight, margins=margins
-    )
-    return BudgetAnswer(target.result, target, target.note, margins)
-
-
-def knows_new_customers(artifacts: Artifacts) -> bool:
-    """Whether the model was trained with customer ids, so the optimiser can weigh new customers' GMV."""
-    return first_order_shares(artifacts) is not None
-
-
-def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:
-    """The one-pager (`reporting.one_pager`) with the split of `budget` (input money unit; default: the recent run
-    rate over `weeks`) over the `weeks` after the training data."""
-    if not artifacts.has_spend:  # orders alone: forecasts and customers, no channels to split a budget over
-        return one_pager(artifacts, None)
-    budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
-    return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
-
-
-def scenarios_csv(saved: dict[str, pd.DataFrame]) -> str:
-    """Named plans as one CSV with a leading `scenario` column, which the Scenario planner's upload reads back."""
-    frames = [plan.assign(scenario=name)[["scenario", *plan.columns]] for name, plan in saved.items()]
-    return pd.concat(frames, ignore_index=True).to_csv(index=False, date_format="%Y-%m-%d")
-
-
 def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame:
     """A weekly plan spreading each channel's amount over the horizon (`amounts`: channel -> input money unit)
     evenly over `weeks`, as the optimiser does."""
@@ -237,6 +73,12 @@ def plan_from_split(weeks: pd.DatetimeIndex, amounts: pd.Series) -> pd.DataFrame
     for channel, amount in amounts.items():
         frame[channel] = float(amount) / len(weeks)
     return frame
+
+
+def scenarios_csv(saved: dict[str, pd.DataFrame]) -> str:
+    """Named plans as one CSV with a leading `scenario` column, which the Scenario planner's upload reads back."""
+    frames = [plan.assign(scenario=name)[["scenario", *plan.columns]] for name, plan in saved.items()]
+    return pd.concat(frames, ignore_index=True).to_csv(index=False, date_format="%Y-%m-%d")
 
 
 def verticals(artifacts: Artifacts, subcategory: str) -> list[str]:
@@ -251,47 +93,6 @@ def knows_payment_types(artifacts: Artifacts, subcategory: str) -> bool:
     encoders = artifacts.encoders.get(subcategory)
     known = {str(v) for v in encoders.payment.categories_[0]} if encoders is not None else set()
     return bool(known & set(PAYMENT_CHOICES[1:]))
-
-
-def app_artifacts_dir() -> Path:
-    """The folder the app loads: $GMV_ARTIFACTS, else artifacts/."""
-    return Path(os.environ.get("GMV_ARTIFACTS", ARTIFACTS_DIR))
-
-
-def artifacts_key(path: Path) -> str:
-    """Changes whenever the artifacts are replaced (the manifest's checksum), to refresh cached models."""
-    manifest = Path(path) / MANIFEST
-    return file_sha256(manifest) if manifest.exists() else ""
-
-
-def _trained_on_default(path: Path) -> bool:
-    try:
-        orders = json.loads((Path(path) / MANIFEST).read_text())["inputs"]["orders"]["path"]
-    except (OSError, KeyError, TypeError, ValueError):
-        return False
-    return Path(orders).resolve().parent == DATA_DIR.resolve()
-
-
-def ensure_trained(path: Path, progress: Progress | None = None) -> bool:
-    """Train on the embedded default data when `path` has no artifacts yet, or has default-data artifacts
-    that this version cannot load (other libraries or feature schema); True if it trained.
-
-    Artifacts trained on the user's own files are never replaced here: their errors reach the user.
-    """
-    if (Path(path) / MANIFEST).exists():
-        try:
-            load_artifacts(path)
-            return False
-        except ArtifactError:
-            if not _trained_on_default(path):
-                raise
-    from .synth import ensure_default_data
-
-    report = progress or (lambda msg, frac: None)
-    report("generating the embedded default data (once, about 15 s)", 0.0)
-    paths = ensure_default_data(DATA_DIR)
-    train(TrainingInputs.from_dataset(paths), path, progress=report)
-    return True
 
 
 @dataclass(frozen=True)
@@ -354,12 +155,6 @@ def recent_monthly_spend(artifacts: Artifacts) -> float:
     """Company spend per month over the last RECENT_WEEKS weeks, in the artifacts' input money unit."""
     company = artifacts.table("company_spend").sort_values("week_start").iloc[-RECENT_WEEKS:]
     return float(company[artifacts.channels].to_numpy().sum() / company["days"].sum() * DAYS_PER_YEAR / MONTHS_PER_YEAR)
-
-
-def recent_budget(artifacts: Artifacts) -> float:
-    """Company spend over the last RECENT_WEEKS weeks, in the input money unit (the Budget page's default total):
-    `budget_optimiser.recent_budget`, the one definition the planner, the optimiser and the experiments share."""
-    return budget_optimiser.recent_budget(artifacts, RECENT_WEEKS)
 
 
 def form_scenario(
@@ -544,53 +339,3 @@ def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) 
 def gmv_by_subcategory(predictions: pd.DataFrame) -> pd.Series:
     """Predicted GMV (base unit) summed over the weeks, per subcategory (by name)."""
     return predictions.groupby("subcategory")["predicted_gmv"].sum()
-
-
-def uplift_percent(result: BudgetResult) -> float | None:
-    """The recommended split's expected GMV over the historical split's, as a % change (None if that is 0)."""
-    historical = result.historical_gmv[0]
-    return None if historical == 0 else result.uplift / historical * 100
-
-
-def retrain(
-    files: dict[str, Path],
-    artifacts_dir: Path,
-    subcategories: list[str],
-    progress: Progress | None = None,
-    config: TrainConfig | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    layout: OrdersLayout | None = None,
-) -> TrainingResult:
-    """Train on uploaded files (`transforms` and `lift_tests` files go into `config`; `layout`: the orders' column
-    mapping and currency, None: ElecKart in ₹); the artifacts in `artifacts_dir` are replaced only if this succeeds."""
-    from .data.lift_tests import load_lift_tests
-    from .model.fixed_transforms import load_transforms
-
-    if "orders" not in files:
-        raise InputError("upload", "an orders file is needed to retrain")
-    if not subcategories:
-        raise InputError("subcategories", "choose at least one subcategory to model")
-    config = config or TrainConfig()
-    transforms = load_transforms(files["transforms"]) if "transforms" in files else None
-    lift_tests = load_lift_tests(files["lift_tests"]) if "lift_tests" in files else None
-    if transforms is not None or lift_tests is not None:
-        if not MODEL_KINDS[config.model].has_media_part:
-            raise InputError("model", f"transforms and lift tests act on a media part; the {config.model} model has none")
-        if transforms is not None:
-            config = replace(config, transforms=transforms)
-        if lift_tests is not None:
-            config = replace(config, lift_tests=lift_tests)
-    inputs = TrainingInputs(
-        orders=files["orders"],
-        media=files.get("media"),
-        mapping=layout.mapping if layout else None,
-        money=layout.money if layout else RUPEES_IN_CRORE,
-        net_of_returns=layout.net_of_returns if layout else False,
-        sale_calendar=files.get("sale_calendar"),
-        nps=files.get("nps"),
-        holidays=files.get("holidays"),
-        start=start,
-        end=end,
-    )
-    return train(inputs, artifacts_dir, subcategories, config=config, progress=progress)

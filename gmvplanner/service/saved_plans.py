@@ -7,10 +7,10 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from ..analysis.scenarios import money_columns, predict_scenario
 from ..library import SavedScenario, ScenarioLibrary
 from ..model.artifacts import MANIFEST, Artifacts, file_sha256
 from ..units import MoneyUnit
-from .scenarios import money_columns, predict_scenario
 
 __all__ = ["OpenedPlan", "model_key", "model_label", "plan_results", "save_plan", "open_plan", "match_channels", "exported_plan"]
 

@@ -4,7 +4,7 @@ import gc
 import os
 import time
 
-from gmvplanner.upload_space import UploadSpace, remove_stale
+from gmvplanner.service.upload_space import UploadSpace, remove_stale
 
 
 def test_a_session_folder_goes_with_the_session(tmp_path):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from gmvplanner.access import (
+from gmvplanner.errors import InputError
+from gmvplanner.service.access import (
     Action,
     Allowlist,
     Role,
@@ -12,7 +13,6 @@ from gmvplanner.access import (
     load_allowlist,
     parse_allowlist,
 )
-from gmvplanner.errors import InputError
 
 TEAM = {
     "modeller": ["Ana@Example.com"],

@@ -1,4 +1,4 @@
-"""The service layer the app calls (gmvplanner.planner): spend by week and by month, the Predict form as a
+"""The service layer the app calls (gmvplanner.service.planner): spend by week and by month, the Predict form as a
 scenario, extrapolation warnings, the form's defaults and the tables the pages show."""
 
 from dataclasses import replace
@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmvplanner import planner
 from gmvplanner.analysis.budget import BudgetResult, historical_split
 from gmvplanner.config import RECENT_WEEKS
 from gmvplanner.errors import InputError
+from gmvplanner.service import planner
 
 CHANNELS = ["TV", "SEM"]
 

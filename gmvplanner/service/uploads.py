@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .data.columns import ColumnMapping
-from .units import MoneyUnit
+from ..data.columns import ColumnMapping
+from ..units import MoneyUnit
 
 __all__ = ["OrdersLayout", "UploadCheck", "validate_upload"]
 
@@ -31,11 +31,11 @@ class UploadCheck:
 def validate_upload(path: Path, role: str, layout: OrdersLayout | None = None) -> UploadCheck:
     """Read an uploaded file with the loader for its role (orders as `layout` says, None: the ElecKart layout);
     raises InputError naming what is wrong."""
-    from .data import calendars
-    from .data.ingest import aggregate_orders
-    from .data.lift_tests import load_lift_tests
-    from .data.media import load_media
-    from .model.fixed_transforms import load_transforms
+    from ..data import calendars
+    from ..data.ingest import aggregate_orders
+    from ..data.lift_tests import load_lift_tests
+    from ..data.media import load_media
+    from ..model.fixed_transforms import load_transforms
 
     if role == "orders":
         mapping, net = (layout.mapping, layout.net_of_returns) if layout is not None else (None, False)

@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .model.artifacts import MANIFEST, versions_dir
+from ..model.artifacts import MANIFEST, versions_dir
 
 __all__ = ["DEFAULT_FILE", "default_file", "default_version", "set_default_version"]
 

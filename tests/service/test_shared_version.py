@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from gmvplanner.model.artifacts import MANIFEST
-from gmvplanner.retraining import prune_versions, versions_dir
-from gmvplanner.shared_version import default_file, default_version, set_default_version
+from gmvplanner.service.retraining import prune_versions, versions_dir
+from gmvplanner.service.shared_version import default_file, default_version, set_default_version
 
 
 def _version(base: Path, name: str) -> Path:

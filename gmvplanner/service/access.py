@@ -25,7 +25,7 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "Role",
