@@ -25,8 +25,9 @@ from app_pages.common import (
 )
 from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
-from gmvplanner.analysis.scenarios import SCENARIO_LEVERS, SCENARIO_NAME, known_verticals, load_scenario
+from gmvplanner.analysis.scenarios import known_verticals
 from gmvplanner.config import PLAN_WEEKS
+from gmvplanner.data.scenario_files import SCENARIO_LEVERS, SCENARIO_NAME, load_scenario
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts

@@ -62,7 +62,8 @@ def main() -> None:
         results["train_seconds"] = round(wall, 2)
         results["train_peak_mb"] = round(peak, 1)
 
-        from gmvplanner.analysis.scenarios import load_scenario, predict_scenario
+        from gmvplanner.analysis.scenarios import predict_scenario
+        from gmvplanner.data.scenario_files import load_scenario
         from gmvplanner.model.artifacts import load_artifacts
 
         art = load_artifacts(tmp / "art")

@@ -32,12 +32,12 @@ def predict(args: argparse.Namespace) -> None:
     from ..analysis.scenarios import (
         date_warnings,
         known_verticals,
-        load_scenario,
         predict_scenario,
         range_warnings,
         subcategory_totals,
         weekly_controls,
     )
+    from ..data.scenario_files import load_scenario
     from ..model.artifacts import load_artifacts
 
     artifacts = load_artifacts(args.artifacts)

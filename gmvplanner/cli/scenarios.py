@@ -94,9 +94,10 @@ def _author(args: argparse.Namespace) -> str:
 
 def save_scenario(args: argparse.Namespace) -> None:
     """Check the scenario against the model in --artifacts, compute what it predicts, and save both."""
-    from ..service.saved_plans import save_plan
-    from ..analysis.scenarios import known_verticals, load_scenario, weekly_controls
+    from ..analysis.scenarios import known_verticals, weekly_controls
+    from ..data.scenario_files import load_scenario
     from ..model.artifacts import load_artifacts
+    from ..service.saved_plans import save_plan
 
     artifacts = load_artifacts(args.artifacts)
     plan = load_scenario(
@@ -149,8 +150,8 @@ def show_scenario(args: argparse.Namespace) -> None:
 
 def export_scenario(args: argparse.Namespace) -> None:
     """Write a saved scenario's plan as a scenario CSV."""
-    from ..service.saved_plans import exported_plan
     from ..service.planner import app_artifacts_dir
+    from ..service.saved_plans import exported_plan
 
     check_out(args.out, app_artifacts_dir())
     library = _library(args)

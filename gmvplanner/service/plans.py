@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.budget import historical_split
-from ..analysis.scenarios import SCENARIO_LEVERS, predict_scenario
+from ..analysis.scenarios import predict_scenario
 from ..config import RECENT_WEEKS
+from ..data.scenario_files import SCENARIO_LEVERS
 from ..dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts

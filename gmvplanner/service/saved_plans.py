@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from ..analysis.scenarios import money_columns, predict_scenario
+from ..analysis.scenarios import predict_scenario
+from ..data.scenario_files import money_columns
 from ..library import SavedScenario, ScenarioLibrary
 from ..model.artifacts import MANIFEST, Artifacts, file_sha256
 from ..units import MoneyUnit

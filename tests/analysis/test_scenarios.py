@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from gmvplanner.analysis.scenarios import default_scenario, load_scenario, predict_scenario
+from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
+from gmvplanner.data.scenario_files import load_scenario
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import load_artifacts
 

@@ -402,7 +402,8 @@ def test_monthly_spend_warns_that_channel_answers_are_indicative(trained, monkey
 
 
 def test_an_uploaded_scenario_gives_the_cli_numbers_levers_included(app, trained_mmm, tmp_path):
-    from gmvplanner.analysis.scenarios import known_verticals, load_scenario, predict_scenario
+    from gmvplanner.analysis.scenarios import known_verticals, predict_scenario
+    from gmvplanner.data.scenario_files import load_scenario
 
     scenario = pd.read_csv(ROOT / "data" / "example_scenario.csv").assign(sale_days=7)
     path = tmp_path / "sale_week.csv"
