@@ -75,12 +75,25 @@ def customer_tables(
             FROM valid WHERE {inside} AND customer IS NOT NULL GROUP BY customer""",
     )
     n_customers, high_value = run.one(f"SELECT count(*), {sql.percentile('gmv', HIGH_VALUE_QUANTILE)} FROM customer_rfm")
+    weekly, by_subcategory = _weekly_tables(run, inside)
+    return CustomerTables(
+        segments=_segments(run, inside, end, float(high_value or 0.0), order_ids),
+        weekly=weekly,
+        by_subcategory=by_subcategory,
+        cohorts=_cohorts(run, inside),
+        customers=int(n_customers),
+        order_ids=order_ids,
+    )
+
+
+def _segments(run: SqlRunner, inside: str, end: pd.Timestamp, high_value: float, order_ids: bool) -> pd.DataFrame:
+    """Customers, orders, lines and GMV per segment of `customer_rfm` (as of `end`), and the lines without an id."""
     cut = {
         name: (end - pd.Timedelta(days=days)).date()
         for name, days in (("new", NEW_DAYS), ("active", ACTIVE_DAYS), ("risk", RISK_DAYS))
     }
     segment = f"""CASE WHEN first_day > DATE '{cut["new"]}' THEN 'new'
-                       WHEN orders >= {LOYAL_ORDERS} AND gmv >= {float(high_value or 0.0)!r}
+                       WHEN orders >= {LOYAL_ORDERS} AND gmv >= {high_value!r}
                             AND last_day > DATE '{cut["active"]}' THEN 'loyal high-value'
                        WHEN last_day > DATE '{cut["active"]}' THEN 'active'
                        WHEN last_day > DATE '{cut["risk"]}' THEN 'at risk'
@@ -98,7 +111,11 @@ def customer_tables(
     segments["gmv"] = segments["gmv"].astype(float)
     segments["mean_order_value"] = segments["gmv"] / segments["orders"].where(segments["orders"] > 0)
     segments["repeat_rate"] = segments["repeaters"] / segments["customers"].where(segments["customers"] > 0)
-    segments = segments.drop(columns="repeaters").assign(order_ids=order_ids)
+    return segments.drop(columns="repeaters").assign(order_ids=order_ids)
+
+
+def _weekly_tables(run: SqlRunner, inside: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """New and returning customers and their GMV per week, and per week and subcategory."""
     joined = f"""FROM valid AS v LEFT JOIN customer_rfm AS c ON v.customer = c.customer WHERE v.{inside}"""
     sums = """COALESCE(sum(v.gmv) FILTER (WHERE v.day = c.first_day), 0) AS new_gmv,
               COALESCE(sum(v.gmv) FILTER (WHERE v.day > c.first_day), 0) AS returning_gmv,
@@ -123,7 +140,11 @@ def customer_tables(
         frame["new_customers"] = frame["new_customers"].astype("int64")
     weekly["returning_customers"] = weekly["returning_customers"].astype("int64")
     weekly = weekly.sort_values("week_start", ignore_index=True)
-    by_subcategory = by_subcategory.sort_values(["week_start", "subcategory"], ignore_index=True)
+    return weekly, by_subcategory.sort_values(["week_start", "subcategory"], ignore_index=True)
+
+
+def _cohorts(run: SqlRunner, inside: str) -> pd.DataFrame:
+    """Customers active per month of each first-order month (cohort), with the cohort's size."""
     cohorts = run.frame(
         f"""SELECT CAST(date_trunc('month', c.first_day) AS DATE) AS cohort,
                    CAST(date_trunc('month', v.day) AS DATE) AS month, count(DISTINCT v.customer) AS customers
@@ -136,11 +157,4 @@ def customer_tables(
     cohorts = cohorts.sort_values(["cohort", "month"], ignore_index=True)
     first_month = cohorts.loc[cohorts["cohort"] == cohorts["month"]].set_index("cohort")["customers"]
     cohorts["cohort_size"] = cohorts["cohort"].map(first_month).astype("int64")
-    return CustomerTables(
-        segments=segments,
-        weekly=weekly,
-        by_subcategory=by_subcategory,
-        cohorts=cohorts,
-        customers=int(n_customers),
-        order_ids=order_ids,
-    )
+    return cohorts
