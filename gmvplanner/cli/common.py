@@ -209,7 +209,7 @@ def margins(text: str) -> float | dict[str, float]:
 
 def calendar_date(text: str) -> str:
     """--start/--end: a date pandas reads, from 1990 to 2100 like every date in a file; returned as typed."""
-    from ..data.readers import option_date  # pandas is imported only when a date is given, so --help stays fast
+    from ..data.date_cells import option_date  # pandas is imported only when a date is given, so --help stays fast
 
     try:
         option_date("date", text)

@@ -134,7 +134,7 @@ def optimise(args: argparse.Namespace) -> None:
 
 def _start(text: str | None) -> pd.Timestamp | None:
     """--start as a date from 1990 to 2100 (as predict's scenario weeks), or None for the week after the training data."""
-    from ..data.readers import option_date
+    from ..data.date_cells import option_date
 
     return option_date("--start", text) if text else None
 

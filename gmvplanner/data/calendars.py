@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import readers
+from . import date_cells, readers
 from .limits import NPS_RANGE
 
 __all__ = ["load_sale_calendar", "load_holidays", "load_nps"]
@@ -16,7 +16,7 @@ CALENDAR_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
 
 def _calendar(path: Path | str, value_col: str) -> pd.DataFrame:
     raw = readers.read_frame(path, ["Date", value_col])
-    days = readers.dates(path, "Date", raw["Date"], CALENDAR_DATE_FORMATS)
+    days = date_cells.dates(path, "Date", raw["Date"], CALENDAR_DATE_FORMATS)
     return pd.DataFrame({"date": days.to_numpy(), value_col: raw[value_col].to_numpy()})
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..dates import DAYS_PER_WEEK
 from ..errors import InputError
-from . import readers
+from . import date_cells, readers
 from .limits import MAX_SPEND_CRORE
 
 __all__ = ["MediaSpend", "Periods", "load_media"]
@@ -104,7 +104,7 @@ def _monthly_periods(path: Path, raw: pd.DataFrame, year_col: str, month_col: st
 
 def _dated_periods(path: Path, raw: pd.DataFrame, date_col: str) -> Periods:
     """One period per dated row, up to the next row's date (the last row as long as the median gap)."""
-    starts = readers.dates(path, date_col, raw[date_col], DATED_FORMATS)
+    starts = date_cells.dates(path, date_col, raw[date_col], DATED_FORMATS)
     order = np.argsort(starts.to_numpy(), kind="stable")
     readers.fail_at_first(path, order != np.arange(len(order)), lambda i: "dates must be in increasing order", date_col)
     gaps = starts.diff().dropna()

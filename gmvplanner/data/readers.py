@@ -23,14 +23,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
-from .limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
+from .limits import MAX_AMOUNT
 
 __all__ = [
     "check_scope_names",
     "refuse_misspelt_columns",
     "binary_problem",
     "MISSING",
-    "DATE_FORMATS",
     "SNIFF_BYTES",
     "PARQUET_MAGIC",
     "read_table",
@@ -47,15 +46,11 @@ __all__ = [
     "fail_at_first",
     "numeric",
     "spend",
-    "dates",
-    "option_date",
-    "human_format",
 ]
 
 log = logging.getLogger(__name__)
 
 MISSING = ("\\N", "")  # cells read as missing: blank, and MySQL's \N as ElecKart exports it; a typed NaN is refused
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # dates of scenarios and weekly tables
 SNIFF_BYTES = 1 << 16  # the start of a file read to tell binary from text and guess its encoding
 PARQUET_MAGIC = b"PAR1"  # the first bytes of every Parquet file
 UTF8, LATIN1 = "utf8", "latin-1"  # the encodings a CSV is read in (Arrow's names)
@@ -398,74 +393,6 @@ def spend(path: Path | str, name: str, values: pd.Series, high: float = MAX_AMOU
     amounts = numeric(path, name, values, high=high).fillna(0.0)
     fail_at_first(path, amounts < 0, lambda i: f"negative spend {amounts.iloc[i]} for '{name}'", name)
     return amounts
-
-
-def human_format(fmt: str) -> str:
-    """A strptime format as a person writes it: %Y-%m-%d -> YYYY-MM-DD."""
-    for code, shown in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"), ("%S", "ss")):
-        fmt = fmt.replace(code, shown)
-    return fmt
-
-
-def dates(path: Path | str, name: str, values: pd.Series, formats: tuple[str, ...] = DATE_FORMATS) -> pd.Series:
-    """Parse real calendar dates in any of `formats` (2015-02-30 is refused, not rolled over), between
-    EARLIEST_DATE and LATEST_DATE; the first unreadable cell names its row. Time-zone-aware timestamps keep their
-    local wall time (the time zone is dropped, not converted to UTC)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        text = parsed.astype(str)
-    elif values.dtype.kind in "fiub":
-        raise InputError(path, f"holds numbers, not dates; expected {' or '.join(formats)}", column=name)
-    else:
-        text = values.astype(object).astype(str).str.strip()
-        parsed, outside = _parse_dates(text, formats)
-        expected = f"expected a real date as {' or '.join(human_format(f) for f in formats)}"
-        fail_at_first(path, parsed.isna() & ~outside, lambda i: f"cannot read date '{text.iloc[i]}'; {expected}", name)
-        fail_at_first(path, outside, _outside_dates(text), name)
-    fail_at_first(path, _outside(parsed), _outside_dates(text), name)
-    return parsed
-
-
-def _outside(parsed: pd.Series) -> pd.Series:
-    """Which dates lie outside EARLIEST_DATE to LATEST_DATE."""
-    return (parsed < pd.Timestamp(EARLIEST_DATE)) | (parsed > pd.Timestamp(LATEST_DATE))
-
-
-def _outside_dates(text: pd.Series) -> Callable[[int], str]:
-    """The message for the row at position i of a date outside the range."""
-    return lambda i: f"date {text.iloc[i]} is outside {EARLIEST_DATE} to {LATEST_DATE}"
-
-
-def _parse_dates(text: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
-    """Text cells as dates in the first of `formats` that reads each, and which were real dates outside the range
-    (kept out of the result: a year such as 2300 does not fit the nanosecond dates the pipeline uses)."""
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    outside = pd.Series(False, index=text.index)
-    for fmt in formats:
-        todo = parsed.isna() & ~outside
-        if not todo.any():
-            break
-        found = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        far = _outside(found)
-        outside[todo] = far.to_numpy()
-        parsed[todo] = found.where(~far).to_numpy(dtype="datetime64[ns]")
-    return parsed, outside
-
-
-def option_date(option: str, text: str) -> pd.Timestamp:
-    """A date typed on the command line (`option` such as '--start') as a Timestamp from EARLIEST_DATE to
-    LATEST_DATE, else InputError naming the option."""
-    try:
-        day = pd.Timestamp(str(text).strip())
-    except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
-        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD") from None
-    if pd.isna(day):
-        raise InputError(option, f"cannot read date {text!r}; use YYYY-MM-DD")
-    if day.tz is not None:
-        day = day.tz_localize(None)
-    if not pd.Timestamp(EARLIEST_DATE) <= day <= pd.Timestamp(LATEST_DATE):
-        raise InputError(option, f"date {text} is outside {EARLIEST_DATE} to {LATEST_DATE}")
-    return day
 
 
 def _squashed(name: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from ..dates import DAYS_PER_WEEK, week_start
 from ..errors import InputError
 from ..units import MoneyUnit
-from . import readers
+from . import date_cells, readers
 from .limits import MAX_SPEND_CRORE
 
 __all__ = ["SCENARIO_LEVERS", "SCENARIO_NAME", "MONEY_COLUMNS", "money_columns", "load_scenario", "vertical_mix"]
@@ -79,7 +79,7 @@ def load_scenario(
     raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])], min_columns=2 if channels else 1)
     _check_columns(path, raw, channels, [*SCENARIO_LEVERS, *controls], named)
     _check_money(path, raw, money)
-    frame = pd.DataFrame({"week_start": readers.dates(path, "week_start", raw["week_start"])})
+    frame = pd.DataFrame({"week_start": date_cells.dates(path, "week_start", raw["week_start"])})
     frame["week_start"] = week_start(frame["week_start"], week_starts_on)
     for channel in channels:
         if channel not in raw:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..analysis.new_customers import new_customer_effects
 from ..config import ARTIFACTS_DIR, DEFAULT_SUBCATEGORIES, RECENT_WEEKS, TOP_SUBCATEGORIES
-from ..data import readers
+from ..data import date_cells
 from ..data.allocate import daily_spend_rupees, monthly_gmv_shares, weekly_allocated_spend
 from ..data.calendars import load_holidays, load_nps, load_sale_calendar
 from ..data.columns import ColumnMapping
@@ -109,8 +109,8 @@ class _Stopwatch:
 
 def _window(inputs: TrainingInputs, covered_start: pd.Timestamp, covered_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The modelling window: the days both media and orders cover, narrowed by --start/--end."""
-    start = readers.option_date("--start", inputs.start) if inputs.start else covered_start
-    end = readers.option_date("--end", inputs.end) if inputs.end else covered_end
+    start = date_cells.option_date("--start", inputs.start) if inputs.start else covered_start
+    end = date_cells.option_date("--end", inputs.end) if inputs.end else covered_end
     if end < start:
         raise InputError("--start/--end", f"end {end.date()} is before start {start.date()}")
     return start.normalize(), end.normalize()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmvplanner.data import readers
+from gmvplanner.data import date_cells, readers
 from gmvplanner.data.media import load_media
 from gmvplanner.errors import InputError
 
@@ -67,7 +67,7 @@ def test_dates_are_real_or_refused(tmp_path, cells):
     path.write_text(_csv(["date", "x"], [[c, "1"] for c in cells]), encoding="utf-8", errors="replace")
     try:
         frame = readers.read_frame(path, ["date"])
-        parsed = readers.dates(path, "date", frame["date"])
+        parsed = date_cells.dates(path, "date", frame["date"])
     except InputError:
         return
     for text, day in zip(frame["date"].str.strip(), parsed):
@@ -75,7 +75,7 @@ def test_dates_are_real_or_refused(tmp_path, cells):
 
 
 def _strict(text: str) -> pd.Timestamp | None:
-    for fmt in readers.DATE_FORMATS:
+    for fmt in date_cells.DATE_FORMATS:
         try:
             return pd.Timestamp(datetime.strptime(text, fmt))
         except ValueError:
