@@ -23,7 +23,7 @@ SPEND_UNIT_NAMES = ("one", "thousand", "lakh", "million", "crore", "billion")
 def add_layout_options(p: argparse.ArgumentParser) -> None:
     """--columns, --columns-file, --columns-preset, --cancelled-prefix, --net-of-returns, --currency,
     --spend-unit and --top-subcategories."""
-    g = p.add_argument_group("your own orders (see README: Your own orders)")
+    g = p.add_argument_group("your own orders (see docs/your-data.md)")
     g.add_argument(
         "--columns",
         help="role=column pairs naming your export's columns, e.g. order_date=InvoiceDate,price=UnitPrice,units=Quantity"

@@ -17,7 +17,7 @@ def add_predict_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         help="predict weekly GMV per subcategory for a scenario file",
         description="Predict weekly GMV per subcategory with an 80%% interval. The scenario CSV has "
         "week_start, one spend column per channel in the model's spend unit (crore ₹ for ElecKart; company-wide), and optional "
-        "levers; for a model trained from orders alone (no channels), week_start alone is a plan. See README.md.",
+        "levers; for a model trained from orders alone (no channels), week_start alone is a plan. See docs/predict.md.",
     )
     add_artifacts_input(p)
     p.add_argument("--scenario", type=Path, required=True, help="scenario CSV, e.g. data/example_scenario.csv")

@@ -159,14 +159,14 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         "--lift-tests",
         type=Path,
         help="hybrid and mmm: CSV of experiments channel,start,end,delta_spend (spend unit),delta_gmv,sigma (currency)"
-        "[,subcategory] that calibrate the channel effects; see README",
+        "[,subcategory] that calibrate the channel effects; see docs/channels-and-budgets.md",
     )
     p.add_argument(
         "--roi-priors",
         type=Path,
         help="hybrid and mmm: CSV channel,roi_low,roi_high[,subcategory]: an 80%% range for a channel's ROI (GMV per "
         "currency unit of its spend, as contributions.csv reports it) from benchmarks or earlier studies; the data move it "
-        "where they have something to say; see README",
+        "where they have something to say; see docs/channels-and-budgets.md",
     )
     p.add_argument(
         "--monotone",

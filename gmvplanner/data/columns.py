@@ -30,7 +30,7 @@ __all__ = [
     "guess_mapping",
 ]
 
-# role -> what it holds (the README's roles table is this dictionary)
+# role -> what it holds (docs/your-data.md's roles table is this dictionary)
 ROLES = {
     "order_date": "date and time of the order line (required)",
     "gmv": "the line's amount (quantity x price); or give price and units",

@@ -1,4 +1,4 @@
-"""Plausible ranges of the numbers a user gives, in one place (the README's bad-input section lists them).
+"""Plausible ranges of the numbers a user gives, in one place (docs/training.md's bad-input section lists them).
 
 A value outside its range is refused with file, column and row (or, for order lines, dropped and reported by the
 cleaning stage): such values are typing or export errors, and one of them can swamp a month of real data.

@@ -42,13 +42,13 @@ def test_predict_example_scenario_end_to_end(trained, tmp_path):
 
 
 def _readme_scenario() -> str:
-    """The scenario example the README shows under Scenario format (the csv block after its marker)."""
-    readme = (ROOT / "README.md").read_text()
+    """The scenario example docs/predict.md shows under Scenario format (the csv block after its marker)."""
+    readme = (ROOT / "docs" / "predict.md").read_text()
     block = readme.split("<!-- scenario-example -->", 1)[1].split("```csv\n", 1)[1]
     return block.split("```", 1)[0]
 
 
-def test_the_readmes_scenario_with_blank_and_named_subcategories_predicts(trained, tmp_path):
+def test_the_docs_scenario_with_blank_and_named_subcategories_predicts(trained, tmp_path):
     scenario, out = tmp_path / "readme_scenario.csv", tmp_path / "pred.csv"
     scenario.write_text(_readme_scenario())
     result = run_cli("ecommerce_testing.py", "predict", "--artifacts", trained, "--scenario", scenario, "--out", out)
