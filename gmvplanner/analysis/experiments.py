@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import PLAN_WEEKS, RECENT_WEEKS, SEED
-from ..dates import WEEK_FREQ, week_start
+from ..dates import DAYS_PER_WEEK, WEEK_FREQ, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 from .budget import PlanScorer, historical_split, optimise_budget, recent_budget
@@ -157,7 +157,7 @@ def _candidates(artifacts: Artifacts, rules: ExperimentRules) -> tuple[list[Cand
     scorer = _scorer(artifacts, weeks, rules.subcategories)
     sigma = expected_sigma(scorer)
     rate = run_rates(artifacts).reindex(artifacts.channels).to_numpy(float)
-    days = 7.0 * len(weeks)
+    days = DAYS_PER_WEEK * len(weeks)
     base = rate * days
     moves = []
     for j, channel in enumerate(artifacts.channels):

@@ -14,7 +14,7 @@ from ..config import SEED
 from ..data.ingest import aggregate_orders
 from ..data.lift_tests import LIFT_COLUMNS
 from ..data.media import load_media
-from ..dates import week_start
+from ..dates import DAYS_PER_WEEK, week_start
 from ..errors import InputError
 from ..units import MoneyUnit
 from .readout import MIN_PRE_WEEKS, PLACEBO_WINDOWS, Z80, Counterfactual, Placebos, counterfactual, placebos
@@ -81,7 +81,7 @@ def weekly_series(daily: pd.DataFrame, scope: list[str], test: FinishedTest, fir
     days = daily.assign(week_start=week_start(daily["day"], first_weekday))
     per_week = days.pivot_table(index="week_start", columns="subcategory", values="gmv", aggfunc="sum").fillna(0.0)
     counts = days.groupby("week_start")["day"].nunique().reindex(per_week.index)
-    per_week = per_week.loc[(counts == 7).to_numpy()]
+    per_week = per_week.loc[(counts == DAYS_PER_WEEK).to_numpy()]
     per_week = per_week.loc[per_week.index <= test.end]
     missing = [s for s in scope if s not in per_week.columns]
     if missing:

@@ -13,7 +13,7 @@ from ..analysis.budget import historical_split
 from ..analysis.scenarios import predict_scenario
 from ..config import RECENT_WEEKS
 from ..data.scenario_files import SCENARIO_LEVERS
-from ..dates import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
+from ..dates import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
 
@@ -244,7 +244,7 @@ def extrapolation_warnings(
             )
     if monthly_spend is not None and artifacts.has_spend:
         company = artifacts.table("company_spend")
-        weekly = company[artifacts.channels].sum(axis=1) / company["days"] * 7
+        weekly = company[artifacts.channels].sum(axis=1) / company["days"] * DAYS_PER_WEEK
         monthly = weekly * WEEKS_PER_YEAR / MONTHS_PER_YEAR
         if monthly_spend > monthly.max() * (1 + SPEND_RANGE_SLACK) or monthly_spend < monthly.min() * (1 - SPEND_RANGE_SLACK):
             out.append(
@@ -256,9 +256,9 @@ def extrapolation_warnings(
 
 def weekly_to_monthly(plan: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
     """Weekly plan -> month totals (each week's spend assigned by its days to calendar months)."""
-    days = plan.loc[plan.index.repeat(7), ["week_start", *channels]].copy()
-    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(7), len(plan)), unit="D")
-    days[channels] = days[channels] / 7
+    days = plan.loc[plan.index.repeat(DAYS_PER_WEEK), ["week_start", *channels]].copy()
+    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(DAYS_PER_WEEK), len(plan)), unit="D")
+    days[channels] = days[channels] / DAYS_PER_WEEK
     days["month"] = days["date"].dt.to_period("M").astype(str)
     return days.groupby("month", as_index=False)[channels].sum()
 
@@ -271,13 +271,13 @@ def monthly_to_weekly(monthly: pd.DataFrame, weeks: pd.DatetimeIndex, channels: 
     showing the result by month again can move a little spend between those two months.
     """
     frame = pd.DataFrame({"week_start": weeks})
-    dates = weeks.to_numpy()[:, None] + np.arange(7).astype("timedelta64[D]")
+    dates = weeks.to_numpy()[:, None] + np.arange(DAYS_PER_WEEK).astype("timedelta64[D]")
     months = pd.DatetimeIndex(dates.ravel()).to_period("M")
     monthly = monthly.set_index("month")
     days_in_horizon = pd.Series(months).value_counts()
     for channel in channels:
         daily = [monthly.loc[str(p), channel] / days_in_horizon[p] if str(p) in monthly.index else 0.0 for p in months]
-        frame[channel] = np.asarray(daily, float).reshape(len(weeks), 7).sum(axis=1)
+        frame[channel] = np.asarray(daily, float).reshape(len(weeks), DAYS_PER_WEEK).sum(axis=1)
     return frame
 
 
@@ -289,9 +289,9 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
     spend to the new total (spread evenly over its days in the horizon when it was 0). A plan is kept per week, so a
     week straddling two months is shown spread evenly over its days again: the month total shown afterwards can
     differ from the one typed by a fraction of that week's change (0.04% in the test)."""
-    days = plan.loc[plan.index.repeat(7), ["week_start", *channels]].reset_index(drop=True)
-    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(7), len(plan)), unit="D")
-    days[channels] = days[channels] / 7
+    days = plan.loc[plan.index.repeat(DAYS_PER_WEEK), ["week_start", *channels]].reset_index(drop=True)
+    days["date"] = days["week_start"] + pd.to_timedelta(np.tile(np.arange(DAYS_PER_WEEK), len(plan)), unit="D")
+    days[channels] = days[channels] / DAYS_PER_WEEK
     month = days["date"].dt.to_period("M").astype(str)
     old, new = before.set_index("month"), after.set_index("month")
     changed = False
@@ -308,7 +308,7 @@ def apply_monthly_edits(plan: pd.DataFrame, before: pd.DataFrame, after: pd.Data
                 days.loc[inside, channel] = target / inside.sum()
     out = plan.copy()
     if changed:  # untouched, the plan comes back bit for bit
-        out[channels] = days.groupby(np.repeat(np.arange(len(plan)), 7))[channels].sum().to_numpy()
+        out[channels] = days.groupby(np.repeat(np.arange(len(plan)), DAYS_PER_WEEK))[channels].sum().to_numpy()
     return out
 
 

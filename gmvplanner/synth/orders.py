@@ -89,8 +89,8 @@ def subcategory_demand(
     aov = mrp_median * MRP_FACTOR_MEAN * MEAN_UNITS * (1 - disc)
     by_channel = truth.media_gmv(spend, sub, multiplied=False)
     factor = truth.daily_multiplier(d.days)  # ones unless the world is multiplicative
-    media = by_channel.sum(axis=1).to_numpy()[d.week] / 7.0 * factor
-    new_media = (by_channel * new_shares(by_channel.columns)).sum(axis=1).to_numpy()[d.week] / 7.0 * factor
+    media = by_channel.sum(axis=1).to_numpy()[d.week] / DAYS_PER_WEEK * factor
+    new_media = (by_channel * new_shares(by_channel.columns)).sum(axis=1).to_numpy()[d.week] / DAYS_PER_WEEK * factor
     return SubcategoryDemand(disc, sla, prepaid, shape, aov, media, new_media)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import PAYDAYS  # the generated world pays on the days the features assume
+from ..dates import DAYS_PER_WEEK
 from .customers import simulate_customers
 from .faults import make_messy
 from .orders import DayDrivers, base_scale, draw_order_days, draw_orders, subcategory_demand
@@ -84,7 +85,7 @@ def _monthly_nps(rng: np.random.Generator, days: pd.DatetimeIndex) -> pd.Series:
 
 def _monthly_media(spend: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Monthly company spend in crore in the ElecKart layout (stray space in ' Affiliates', blanks for 0)."""
-    daily = spend.reindex(days, method="ffill") / 7.0
+    daily = spend.reindex(days, method="ffill") / DAYS_PER_WEEK
     monthly = daily.groupby([daily.index.year, daily.index.month]).sum()
     monthly.index.names = ["Year", "Month"]
     monthly = monthly.round(6)

@@ -22,6 +22,7 @@ from ...config import (
 )
 from ...data import readers
 from ...data.limits import MAX_AMOUNT
+from ...dates import DAYS_PER_WEEK
 from ...errors import InputError
 from ...model.artifacts import Artifacts
 from ...units import MoneyUnit
@@ -159,9 +160,9 @@ def seen_range(artifacts: Artifacts, n_weeks: int, stretch: float = TRUST_STRETC
     spread evenly, whose response the data have shown (or nearly). Beyond them a response curve is extrapolation,
     however well it fits the history."""
     company = artifacts.table("company_spend")
-    days = company["days"].to_numpy(float) if "days" in company else np.full(len(company), 7.0)
+    days = company["days"].to_numpy(float) if "days" in company else np.full(len(company), float(DAYS_PER_WEEK))
     full = days > 0
-    rates = company.loc[full, artifacts.channels].to_numpy(float) / days[full, None] * 7.0
+    rates = company.loc[full, artifacts.channels].to_numpy(float) / days[full, None] * DAYS_PER_WEEK
     if not len(rates):
         return np.zeros(len(artifacts.channels)), np.full(len(artifacts.channels), np.inf)
     return rates.min(axis=0) * n_weeks / stretch, rates.max(axis=0) * n_weeks * stretch

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...dates import WEEKS_PER_YEAR
+from ...dates import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from ...model.artifacts import Artifacts
 from ..scenarios import ScenarioDesign, scenario_designs
 
@@ -59,7 +59,7 @@ class PlanScorer:
         return out
 
     def _variants(self, design: ScenarioDesign, plans: np.ndarray) -> list[dict[str, np.ndarray]]:
-        per_day = self.money.to_base(np.clip(plans, 0.0, None) / self.n_weeks) * design.bundle.spend_share / 7.0
+        per_day = self.money.to_base(np.clip(plans, 0.0, None) / self.n_weeks) * design.bundle.spend_share / DAYS_PER_WEEK
         return [{c: np.full(self.n_weeks, p[j]) for j, c in enumerate(self.channels)} for p in per_day]
 
     def draws(self, plans: np.ndarray) -> np.ndarray | None:
