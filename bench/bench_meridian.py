@@ -247,7 +247,7 @@ def fit_one(name: str, seed: int, args: argparse.Namespace) -> dict:
         "optimized_total_incremental_outcome": float(opt.attrs.get("total_incremental_outcome", np.nan)),
         "nonoptimized_total_incremental_outcome": float(non.attrs.get("total_incremental_outcome", np.nan)),
     }
-    (folder / "meridian.json").write_text(json.dumps(out, indent=1))
+    (folder / f"meridian{args.tag}.json").write_text(json.dumps(out, indent=1))
     print(
         f"{name} seed {seed}: sampled in {seconds:.0f} s, R-hat max {out['rhat_max']:.3f}, optimised in {opt_seconds:.0f} s; "
         f"share x historical: "
@@ -262,13 +262,13 @@ def fit_one(name: str, seed: int, args: argparse.Namespace) -> dict:
 # --- score (the project's python) ----------------------------------------------------------------------------------
 
 
-def score_one(name: str, seed: int) -> dict:
+def score_one(name: str, seed: int, tag: str = "") -> dict:
     from bench_simmm import true_best  # noqa: PLC0415
     from scipy.stats import spearmanr  # noqa: PLC0415
 
     folder = _folder(name, seed)
     meta = json.loads((folder / "meta.json").read_text())
-    fit = json.loads((folder / "meridian.json").read_text())
+    fit = json.loads((folder / f"meridian{tag}.json").read_text())
     _, world = _world(name, seed)
     channels, budget = meta["channels"], meta["budget_crore"]
     historical = np.array([meta["historical_crore"][c] for c in channels])
@@ -385,7 +385,8 @@ def main(argv: list[str] | None = None) -> None:
         "with budget rounding error <= gtol x budget (Meridian's default 1e-4 gives 1,000-rupee steps and ~10x the time)"
     )
     parser.add_argument("--control", default="sale_days", choices=["sale_days", "none"])
-    parser.add_argument("--out", default="meridian_simmm", help="score: results file stem under bench/results/")
+    parser.add_argument("--tag", default="", help="fit: writes meridian<TAG>.json (score reads it), to keep settings apart")
+    parser.add_argument("--out", default="", help="score: results file stem under bench/results/ (meridian_simmm<TAG>)")
     args = parser.parse_args(argv)
     if args.step == "export":
         for name, seed in _runs(args):
@@ -394,7 +395,8 @@ def main(argv: list[str] | None = None) -> None:
         for name, seed in _runs(args):
             fit_one(name, seed, args)
     else:
-        rows = pd.DataFrame([score_one(name, seed) for name, seed in _runs(args)])
+        rows = pd.DataFrame([score_one(name, seed, args.tag) for name, seed in _runs(args)])
+        args.out = args.out or f"meridian_simmm{args.tag}"
         md = table(rows)
         print(md)
         (RESULTS / f"{args.out}.json").write_text(json.dumps({"rows": rows.to_dict("records")}, indent=1, default=str))
