@@ -119,10 +119,7 @@ def export_one(name: str, seed: int) -> dict:
     check = {}
     art_dir = _kept_artifact(name, seed)
     if art_dir is not None:
-        try:  # the budget optimiser's package since main's split of analysis/optimise.py; before it, the module
-            from gmvplanner.analysis.budget import historical_split  # noqa: PLC0415
-        except ImportError:
-            from gmvplanner.analysis.optimise import historical_split  # noqa: PLC0415
+        from gmvplanner.analysis.budget import historical_split  # noqa: PLC0415
         from gmvplanner.model.artifacts import load_artifacts  # noqa: PLC0415
 
         art = load_artifacts(art_dir)
