@@ -26,7 +26,7 @@ from gmvplanner.reporting.plan_words import coverage_words, curve_sentence
 from gmvplanner.service import planner
 
 MOVE_LIMITS = {
-    f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else each channel's own)": AUTO,
+    f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else none)": AUTO,
     "each channel's own, from its uncertainty": OWN,
     "no limit": None,
     "10%": 0.1,
@@ -63,8 +63,10 @@ def form_ui(art: Artifacts) -> planner.BudgetRequest | None:
             key="budget_max_change",
             help="Weak evidence supports only small moves: by default each channel stays within "
             f"{AUTO_MAX_CHANGE:.0%} of its historical amount when the data adequacy check (Model report) finds "
-            "the evidence weak; otherwise each channel moves as far as its own uncertainty allows (a channel "
-            "known to ±20% twice as far as one known to ±40%).",
+            "the evidence weak; otherwise no channel has a fixed limit, and a split moves only as far as it beats "
+            "the historical one in 80% of the model's refits, within the spend levels the data have shown. "
+            "'Each channel's own' limits each channel by its own uncertainty (a channel known to ±20% moves twice "
+            "as far as one known to ±40%).",
         )
         weight = 1.0
         if planner.knows_new_customers(art):

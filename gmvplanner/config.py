@@ -105,12 +105,13 @@ PAYDAYS = (1, 15)  # days of the month treated as paydays
 # monthly spend the unlimited optimiser lost GMV against the truth; see bench/bench_truth.py --media monthly.
 AUTO = "auto"
 AUTO_MAX_CHANGE = 0.3
-# per-channel limits (hybrid, mmm): each channel may move MOVE_SCALE / (its incremental GMV's relative standard
-# error) of its historical amount, within MOVE_RANGE; MOVE_SCALE_WEAK when the evidence is weak. `auto` uses them
-# when the evidence is strong and AUTO_MAX_CHANGE for all when it is weak; `own` uses them always. Chosen on the
-# benchmark worlds' tune seeds 1-2 (bench/tune_optimiser.py --tag tune) by the mean of mean and worst captured
-# uplift: weekly, own limits at scale 1 (57.5% mean, 24.4% worst) over no limit (59.9%, 7.5%) and scale 0.5
-# (51.5%, 17.5%); monthly, the blanket 0.3 (31.1%, 5.6%) over own limits (19.0%, -24.1% at 0.25; 16.8%, -55.1%).
+# per-channel limits (hybrid, mmm, `--max-change own`): each channel may move MOVE_SCALE / (its incremental GMV's
+# relative standard error) of its historical amount, within MOVE_RANGE; MOVE_SCALE_WEAK when the evidence is weak.
+# Until 0.7.0 `auto` used them on strong evidence. Under the uplift's 20% quantile and the trust region (0.6.0) they
+# only held channels back: on the benchmark worlds' tune seeds 1-2 (bench/tune_optimiser.py --tag eb, weekly) `auto`
+# without them captured 52.4% mean and 25.3% worst against 42.4% and 7.8% with them, and none lost GMV; on the
+# pysimmmulator worlds (seeds 23-24, weekly) 58.8% against 49.5%. Now `auto` is AUTO_MAX_CHANGE on weak evidence
+# and no limit on strong; `own` keeps them for an analyst who wants them.
 OWN = "own"
 MOVE_SCALE = 1.0
 MOVE_SCALE_WEAK = 0.5

@@ -221,7 +221,7 @@ def test_optimize_cli_reports_new_customers(trained_mmm):
 
 
 def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
-    """`--max-change own` (and `auto` on strong evidence) on a model with intervals: each channel moves at most
+    """`--max-change own` on a model with intervals: each channel moves at most
     MOVE_SCALE over its relative standard error (within MOVE_RANGE), so the surer channel may move further; the
     split keeps those limits."""
     from gmvplanner.analysis.budget.bounds import uncertainty_limits
@@ -243,8 +243,8 @@ def test_own_limits_follow_each_channels_own_uncertainty(trained_mmm):
     from gmvplanner.analysis.adequacy import evidence_is_weak
 
     weak_evidence = evidence_is_weak(art.table("adequacy"))
-    auto = optimise_budget(art, 0.1, 8)  # auto: own limits on strong evidence, one blanket limit on weak
-    assert (auto.channel_limits is None) == weak_evidence
+    auto = optimise_budget(art, 0.1, 8)  # auto: one blanket limit on weak evidence, none on strong, never own limits
+    assert auto.channel_limits is None and (auto.max_change is not None) == weak_evidence
     result = optimise_budget(art, 0.1, 8, max_change="own")
     assert result.channel_limits is not None and "own uncertainty" in result.method
     limits = np.array([result.channel_limits[c] for c in art.channels])

@@ -139,16 +139,17 @@ def resolve_max_change(artifacts: Artifacts, max_change: float | str | None) -> 
 
 def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tuple[np.ndarray | None, float | None, str]:
     """Per channel limit (or None), the one limit when all share it, and why. `OWN` gives each channel its
-    `uncertainty_limits`; `AUTO` does too when the evidence is strong, and `AUTO_MAX_CHANGE` for every channel when
-    it is weak (a forest, without intervals: no limit on strong evidence)."""
+    `uncertainty_limits` (a forest, without intervals: `AUTO`); `AUTO` gives `AUTO_MAX_CHANGE` for every channel
+    when the evidence is weak and no limit when it is strong, where the uplift's low quantile over the refits and
+    the trust region already keep an uncertain channel near its historical amount (see config.MOVE_SCALE)."""
     weak = evidence_is_weak(artifacts.table("adequacy"))
-    if max_change == OWN or (max_change == AUTO and not weak):
+    if max_change == OWN:
         own = uncertainty_limits(artifacts, weak)
         if own is not None:
             why = "each channel as far as its own uncertainty allows"
             if weak:
                 why += "; the data adequacy check found the evidence weak, so the limits are halved"
-            return own, None, why + (f"; {LIFT_HINT}" if max_change == AUTO else "")
+            return own, None, why
         max_change = AUTO
     limit, reason = resolve_max_change(artifacts, max_change)
     return (None if limit is None else np.full(n, limit)), limit, reason
