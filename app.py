@@ -7,13 +7,11 @@ Pages hold widgets only; every number comes from the gmvplanner package.
 
 from __future__ import annotations
 
-import os
-import time
-
 import streamlit as st
 
 from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
+from app_pages.reruns import timed
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.service import planner, retraining
@@ -72,21 +70,10 @@ def sidebar_frame(art: Artifacts) -> None:
         st.sidebar.info("Retrained versions are available: pick one above.")
 
 
-def log_rerun(started: float) -> None:
-    """With $GMV_RERUN_LOG set (the load benchmark), append how long this script run took, in seconds."""
-    target = os.environ.get("GMV_RERUN_LOG")
-    if target:
-        with open(target, "a", encoding="utf-8") as log:
-            log.write(f"{time.time():.3f},{time.perf_counter() - started:.4f}\n")
-
-
 def main() -> None:
-    """Run the frame and log how long the run took (see `log_rerun`)."""
-    started = time.perf_counter()
-    try:
+    """Run the frame, timed for the load bench like every fragment rerun (app_pages/reruns.py)."""
+    with timed("app"):
         frame()
-    finally:
-        log_rerun(started)
 
 
 def frame() -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.auth import can_save_scenarios, signed_in_user
 from app_pages.common import keep, remembered, replace_plan
+from app_pages.reruns import fragment
 from gmvplanner.library import LibraryError, SavedScenario, ScenarioLibrary, default_url, open_library
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.service import planner
@@ -170,7 +171,7 @@ def _after_a_change() -> None:
         st.success(done)
 
 
-@st.fragment(run_every=1.0)
+@fragment(run_every=1.0)
 def undo_ui(lib: ScenarioLibrary) -> None:
     """Offer "Undo delete" for UNDO_SECONDS after a delete, counting down every second, then gone."""
     deleted: DeletedPlan | None = st.session_state.get("library_deleted")

@@ -7,7 +7,8 @@ monthly spend and horizon into the Predict form and submits, and finally raises 
 Scenario planner's quick change. It checks that no page shows an error, that every session's predicted total is
 the one its own inputs give (computed here without the app) and that its plan holds its own TV change. It reports
 rerun latency as the browser sees it (submit -> the new total drawn; quick change -> the new plan drawn) and, from
-the server's own log ($GMV_RERUN_LOG), how long each script run took: median, p95 and max.
+the server's own log ($GMV_RERUN_LOG), how long each script run took: median, p95 and max, whole-page runs and
+fragment reruns alike (app_pages/reruns.py), with how many of each.
 Target: p95 <= 2 s on 2 cores with 10 sessions. The browsers run at the lowest CPU priority (as if on the analysts'
 own machines; `--same-priority` to share the cores evenly). Results go to bench/results/load.json.
 """
@@ -154,7 +155,8 @@ def main() -> None:
         report = asyncio.run(run(urls, args.sessions, args.rounds, art, nice=not args.same_priority))
         wall = time.perf_counter() - started
     latencies = [v for s in report.values() for v in s["latencies"]]
-    server = pd.read_csv(rerun_log, names=["at", "seconds"])["seconds"] if rerun_log.exists() else pd.Series([np.nan])
+    runs = pd.read_csv(rerun_log, names=["at", "seconds", "kind"]) if rerun_log.exists() else pd.DataFrame()
+    server = runs["seconds"] if len(runs) else pd.Series([np.nan])
     out = {
         "sessions": args.sessions,
         "servers": args.servers,
@@ -173,6 +175,8 @@ def main() -> None:
             "p95": round(float(server.quantile(0.95)), 3),
             "max": round(float(server.max()), 3),
             "cpu_seconds_total": round(float(server.sum()), 1),
+            "whole_page_runs": int((runs["kind"] == "app").sum()) if len(runs) else 0,
+            "fragment_runs": int((runs["kind"] == "fragment").sum()) if len(runs) else 0,
         },
         "sessions_with_wrong_numbers": {i: s["mismatches"] for i, s in report.items() if s["mismatches"]},
         "sessions_with_errors": {i: s["errors"] for i, s in report.items() if s["errors"]},
