@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
-from app_pages.reruns import timed
+from app_pages.reruns import page_errors, timed
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.service import planner, retraining
@@ -92,15 +92,7 @@ def frame() -> None:
     page = st.navigation([st.Page(path, title=title) for path, title in PAGES])
     sidebar_frame(art)
     sidebar_user_ui(user)
-    try:
+    with page_errors():  # never a raw traceback in front of an analyst; fragments do the same (app_pages/reruns.py)
         page.run()
-    except (InputError, ArtifactError) as exc:
-        st.error(str(exc))
-    except Exception as exc:  # never a raw traceback in front of an analyst
-        st.error(
-            f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your inputs are kept; "
-            "adjust them and try again, or report this message."
-        )
-
 
 main()
