@@ -1,8 +1,8 @@
 """GMV Planner in the browser: `streamlit run app.py`.
 
 This file is the frame: page config, the trained artifacts (on a fresh machine it first trains on the embedded
-default data, with a progress bar), the sidebar, and `st.navigation` over one file per page in `app_pages/`.
-Pages hold widgets only; every number comes from the gmvplanner package.
+default data, showing the training's stages: app_pages/first_start.py), the sidebar, and `st.navigation` over one
+file per page in `app_pages/`. Pages hold widgets only; every number comes from the gmvplanner package.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
+from app_pages.first_start import first_start_ui
 from app_pages.reruns import page_errors, timed
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
@@ -37,9 +38,7 @@ def load_or_train() -> CurrentModel:
             return CurrentModel(get_artifacts(str(path), key), key)  # the usual case: verified once, then cached
         except ArtifactError:
             pass  # default-data artifacts that no longer load are retrained below; any others raise there
-    bar = st.progress(0.0, text="First start: preparing the default data and training the models (about 30 s)")
-    planner.ensure_trained(path, progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
-    bar.empty()
+    first_start_ui(path)  # one training per install, in the background, its stages on every waiting session's page
     get_artifacts.clear()
     key = planner.artifacts_key(path)
     return CurrentModel(get_artifacts(str(path), key), key)
@@ -94,5 +93,6 @@ def frame() -> None:
     sidebar_user_ui(user)
     with page_errors():  # never a raw traceback in front of an analyst; fragments do the same (app_pages/reruns.py)
         page.run()
+
 
 main()
