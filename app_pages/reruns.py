@@ -23,7 +23,8 @@ from gmvplanner.errors import ArtifactError, InputError
 
 __all__ = ["RERUN_LOG_ENV", "timed", "page_errors", "rerun", "fragment"]
 
-RERUN_LOG_ENV = "GMV_RERUN_LOG"  # set by bench/bench_load.py: a CSV of (unix time, seconds, "app" or "fragment")
+# set by bench/bench_load.py: a CSV of (unix time, seconds, "app" or "fragment", CPU seconds of the run's thread)
+RERUN_LOG_ENV = "GMV_RERUN_LOG"
 
 F = TypeVar("F", bound=Callable[..., Any])
 _running = threading.local()  # each session's script runs in its own thread: the kind of its open timed block
@@ -31,21 +32,24 @@ _running = threading.local()  # each session's script runs in its own thread: th
 
 @contextlib.contextmanager
 def timed(kind: str) -> Iterator[None]:
-    """Time the block and, with $GMV_RERUN_LOG set, append `time,seconds,kind`; a block inside another timed block
-    (a fragment drawn by a whole-page run, a fragment inside a fragment) is counted in the outer one only."""
+    """Time the block and, with $GMV_RERUN_LOG set, append `time,seconds,kind,cpu_seconds`: the wall time includes
+    waiting for the other sessions' runs (one process, one GIL), the CPU time of the run's thread does not. A block
+    inside another timed block (a fragment drawn by a whole-page run, a fragment in a fragment) counts in the outer
+    one only."""
     if getattr(_running, "kind", None):
         yield
         return
     _running.kind = kind
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     try:
         yield
     finally:
         _running.kind = None
         target = os.environ.get(RERUN_LOG_ENV)
         if target:
+            seconds, cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
             with open(target, "a", encoding="utf-8") as log:
-                log.write(f"{time.time():.3f},{time.perf_counter() - started:.4f},{kind}\n")
+                log.write(f"{time.time():.3f},{seconds:.4f},{kind},{cpu_seconds:.4f}\n")
 
 
 @contextlib.contextmanager

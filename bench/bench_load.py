@@ -167,7 +167,7 @@ def main() -> None:
         report = asyncio.run(run(urls, args.sessions, args.rounds, art, nice=not args.same_priority))
         wall = time.perf_counter() - started
     latencies = [v for s in report.values() for v in s["latencies"]]
-    runs = pd.read_csv(rerun_log, names=["at", "seconds", "kind"]) if rerun_log.exists() else pd.DataFrame()
+    runs = pd.read_csv(rerun_log, names=["at", "seconds", "kind", "cpu"]) if rerun_log.exists() else pd.DataFrame()
     server = runs["seconds"] if len(runs) else pd.Series([np.nan])
     out = {
         "sessions": args.sessions,
@@ -191,6 +191,16 @@ def main() -> None:
             "cpu_seconds_total": round(float(server.sum()), 1),
             "whole_page_runs": int((runs["kind"] == "app").sum()) if len(runs) else 0,
             "fragment_runs": int((runs["kind"] == "fragment").sum()) if len(runs) else 0,
+            "by_kind_median": runs.groupby("kind")["seconds"].median().round(3).to_dict() if len(runs) else {},
+        },
+        # the CPU time of the run's own thread: what a run costs, without waiting for the other sessions (numpy's and
+        # DuckDB's worker threads are not counted)
+        "server_cpu_per_run_s": {
+            "median": round(float(runs["cpu"].median()), 3) if len(runs) else None,
+            "p95": round(float(runs["cpu"].quantile(0.95)), 3) if len(runs) else None,
+            "max": round(float(runs["cpu"].max()), 3) if len(runs) else None,
+            "by_kind_median": runs.groupby("kind")["cpu"].median().round(3).to_dict() if len(runs) else {},
+            "total": round(float(runs["cpu"].sum()), 1) if len(runs) else None,
         },
         "sessions_with_wrong_numbers": {i: s["mismatches"] for i, s in report.items() if s["mismatches"]},
         "sessions_with_errors": {i: s["errors"] for i, s in report.items() if s["errors"]},

@@ -6,7 +6,7 @@ from app_pages.reruns import RERUN_LOG_ENV, timed
 
 
 def read_log(path) -> pd.DataFrame:
-    return pd.read_csv(path, names=["at", "seconds", "kind"])
+    return pd.read_csv(path, names=["at", "seconds", "kind", "cpu_seconds"])
 
 
 def test_each_run_is_one_line_with_its_kind(tmp_path, monkeypatch):
@@ -20,7 +20,7 @@ def test_each_run_is_one_line_with_its_kind(tmp_path, monkeypatch):
             pass
     runs = read_log(log)
     assert runs["kind"].tolist() == ["app", "fragment"]
-    assert (runs["seconds"] >= 0).all()
+    assert (runs["seconds"] >= 0).all() and (runs["cpu_seconds"] >= 0).all()
 
 
 def test_a_run_that_raises_is_still_logged_and_the_next_one_too(tmp_path, monkeypatch):
