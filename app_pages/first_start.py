@@ -13,7 +13,8 @@ from gmvplanner.service.first_start import FirstStartView, first_start
 __all__ = ["REDRAW_SECONDS", "ICONS", "stage_lines", "first_start_ui"]
 
 REDRAW_SECONDS = 0.5  # how often the stages and the clock are drawn again while training runs
-ICONS = {"done": "✅", "running": "⏳", "waiting": "▫️"}
+# Streamlit's own icon font: emoji need a font the analyst's machine may not have (headless chromium draws boxes)
+ICONS = {"done": ":material/check_circle:", "running": ":material/hourglass_top:", "waiting": ":material/radio_button_unchecked:"}
 
 
 def stage_lines(view: FirstStartView) -> list[str]:
@@ -39,7 +40,7 @@ def first_start_ui(path) -> None:
         with slot.container():
             st.subheader("First start: training the default model")
             st.caption(
-                "A fresh install trains once on the embedded default data (1.6M generated orders), about 30 s on an "
+                "A fresh install trains once on the embedded default data (1.6M generated orders), about 35 s on an "
                 "idle 2-core machine; later starts load the saved model in a second. Everyone opening the app now "
                 "watches this one training."
             )

@@ -24,18 +24,20 @@ from .app_model import GENERATING_DEFAULT_DATA, ensure_trained
 
 __all__ = ["STAGES", "StageView", "FirstStartView", "FirstStart", "first_start", "lock_path"]
 
-# (the name the training pipeline reports when the stage ends, what it does in words); "data" ends when the pipeline
-# reports its first step. The names are the pipeline's `_Stopwatch.done` stages (pipeline/orders.py).
+# (the name the training pipeline reports when the stage ends, what it does in words, its usual seconds); "data" ends
+# when the pipeline reports its first step. The names are the pipeline's `_Stopwatch.done` stages (pipeline/orders.py);
+# the seconds only weigh the bar (their ratios matter, not their sum): a fresh clone's first start on the 2-core
+# machine at load average 5-6 (2026-12-07), as its page showed them.
 STAGES = (
-    ("data", "Generate the default data (1.6M orders, once)"),
-    ("load", "Read and clean the orders"),
-    ("clean", "Choose the weeks and subcategories"),
-    ("allocate", "Spread the spend over days, weeks and subcategories"),
-    ("features", "Build the weekly features"),
-    ("train", "Train and backtest each subcategory's model"),
-    ("write", "Write the artifacts"),
+    ("data", "Generate the default data (1.6M orders, once)", 15.5),
+    ("load", "Read and clean the orders", 10.2),
+    ("clean", "Choose the weeks and subcategories", 0.1),
+    ("allocate", "Spread the spend over days, weeks and subcategories", 0.1),
+    ("features", "Build the weekly features", 1.0),
+    ("train", "Train and backtest each subcategory's model", 31.0),
+    ("write", "Write the artifacts", 2.0),
 )
-DATA_SHARE = 0.15  # of the bar for generating the data: 18 s of 120 on a loaded 2-core machine (2026-12-07)
+RUNNING_CAP = 0.95  # a stage running longer than usual fills at most this share of its part of the bar
 WAITING = "another server process is training the default model; waiting for its artifacts"
 
 
@@ -69,7 +71,6 @@ class FirstStart:
     state: str = "running"
     done: dict[str, float] = field(default_factory=dict)  # stage name -> seconds it took
     detail: str = "starting"
-    fraction: float = 0.0
     error: str = ""
     failure: Exception | None = None  # what the training raised, for the page to show as the frame shows it
     trained: bool = False  # False when another process's model (or one already there) was used
@@ -79,9 +80,10 @@ class FirstStart:
 
     def progress(self, message: str, fraction: float) -> None:
         """The training's progress callback: a stage name ends that stage (and any before it not yet ended: a
-        pipeline that skips one); any other message says what the running stage is doing now."""
+        pipeline that skips one); any other message says what the running stage is doing now. `fraction`, the
+        pipeline's own share done, is not used: the bar weighs the stages by their usual seconds (STAGES)."""
         now = time.time()
-        names = [name for name, _ in STAGES]
+        names = [name for name, _, _ in STAGES]
         with self.lock:
             if message == GENERATING_DEFAULT_DATA:
                 self._generating = True
@@ -93,28 +95,34 @@ class FirstStart:
                         self._end_stage(name, now)
             else:
                 self.detail = message
-            share = DATA_SHARE if self._generating else 0.0
-            pipeline = min(max(float(fraction), 0.0), 1.0) if "data" in self.done else 0.0
-            self.fraction = max(self.fraction, share + (1 - share) * pipeline)
 
     def _end_stage(self, name: str, now: float) -> None:
         self.done[name] = round(now - self._stage_started, 1)
         self._stage_started = now
 
     def view(self) -> FirstStartView:
-        """A copy of the job's state for drawing (`FirstStartView`)."""
+        """A copy of the job's state for drawing (`FirstStartView`); the share done weighs each stage by its usual
+        seconds, a running one by its time so far (at most RUNNING_CAP of its part), so the bar moves while the
+        longest stage runs. Data that were there already take no part of the bar."""
         now = time.time()
         with self.lock:
-            stages, running = [], False
-            for name, label in STAGES:
+            stages, running, weight, filled = [], False, 0.0, 0.0
+            for name, label, usual in STAGES:
+                if name == "data" and not self._generating and name in self.done:
+                    usual = 0.0
+                weight += usual
                 if name in self.done:
                     stages.append(StageView(label, "done", self.done[name]))
+                    filled += usual
                 elif not running and self.state == "running":
-                    stages.append(StageView(label, "running", round(now - self._stage_started, 1)))
+                    so_far = round(now - self._stage_started, 1)
+                    stages.append(StageView(label, "running", so_far))
+                    filled += min(so_far, RUNNING_CAP * usual)
                     running = True
                 else:
                     stages.append(StageView(label, "waiting", 0.0))
-            return FirstStartView(self.state, stages, self.detail, self.fraction, round(now - self.started, 1), self.error)
+            fraction = 1.0 if self.state == "done" else filled / weight
+            return FirstStartView(self.state, stages, self.detail, fraction, round(now - self.started, 1), self.error)
 
     def run(self) -> None:
         """Train unless the artifacts are there (another process may have trained them while this one waited for
@@ -123,7 +131,7 @@ class FirstStart:
             with _process_lock(lock_path(self.path), lambda: self.progress(WAITING, 0.0)):
                 self.trained = ensure_trained(self.path, progress=self.progress)
             with self.lock:
-                self.state, self.fraction, self.detail = "done", 1.0, "trained" if self.trained else "ready"
+                self.state, self.detail = "done", "trained" if self.trained else "ready"
         except (InputError, ArtifactError) as exc:
             with self.lock:
                 self.state, self.error, self.failure = "failed", str(exc), exc

@@ -32,20 +32,31 @@ def test_stages_are_done_running_or_waiting_with_what_the_running_one_does():
     assert states == ["done", "done", "done", "done", "done", "running", "waiting"]
     assert view.stages[5].label == "Train and backtest each subcategory's model"
     assert view.detail == "choosing the forecaster by time-ordered CV on the training weeks"
-    assert view.fraction == pytest.approx(fs.DATA_SHARE + (1 - fs.DATA_SHARE) * 0.7)
+    done = sum(usual for _, _, usual in fs.STAGES[:5])
+    total = sum(usual for _, _, usual in fs.STAGES)
+    assert done / total <= view.fraction <= (done + fs.RUNNING_CAP * fs.STAGES[5][2]) / total
     job.progress("train", 0.95)
     job.progress("which channels bring new customers", 0.95)  # a step the list does not name: detail of "write"
     job.progress("write", 1.0)
     assert [s.state for s in job.view().stages] == ["done"] * len(fs.STAGES)
 
 
-def test_a_fraction_never_goes_back_and_data_already_there_takes_no_share():
+def test_the_bar_weighs_stages_by_their_usual_seconds_and_data_already_there_by_none(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(fs.time, "time", lambda: clock[0])
     job = fs.FirstStart(path=None)  # type: ignore[arg-type]
     job.progress("reading and cleaning orders (DuckDB)", 0.0)  # no data to generate
     assert job.view().stages[0].state == "done"
-    job.progress("load", 0.25)
-    job.progress("a late message", 0.1)
-    assert job.view().fraction == pytest.approx(0.25)
+    for name in ("load", "clean", "allocate", "features"):
+        job.progress(name, 0.5)
+    total = sum(usual for name, _, usual in fs.STAGES if name != "data")
+    before_train = sum(usual for name, _, usual in fs.STAGES if name in ("load", "clean", "allocate", "features"))
+    assert job.view().fraction == pytest.approx(before_train / total)
+    clock[0] += 10  # ten seconds into training: the bar moves without a message
+    assert job.view().fraction == pytest.approx((before_train + 10) / total)
+    clock[0] += 1000  # far longer than usual: the bar waits below the stage's end
+    assert job.view().fraction == pytest.approx((before_train + fs.RUNNING_CAP * fs.STAGES[5][2]) / total)
+    assert job.view().stages[5].seconds == pytest.approx(1010)
 
 
 def test_sessions_share_one_training_and_a_failure_is_kept_for_the_page(tmp_path, monkeypatch):
