@@ -1,19 +1,18 @@
 """GMV Planner in the browser: `streamlit run app.py`.
 
 This file is the frame: page config, the trained artifacts (on a fresh machine it first trains on the embedded
-default data, with a progress bar), the sidebar, and `st.navigation` over one file per page in `app_pages/`.
-Pages hold widgets only; every number comes from the gmvplanner package.
+default data, showing the training's stages: app_pages/first_start.py), the sidebar, and `st.navigation` over one
+file per page in `app_pages/`. Pages hold widgets only; every number comes from the gmvplanner package.
 """
 
 from __future__ import annotations
-
-import os
-import time
 
 import streamlit as st
 
 from app_pages.auth import default_version_ui, require_user, sidebar_user_ui
 from app_pages.common import CurrentModel, current, current_path, get_artifacts, use_version
+from app_pages.first_start import first_start_ui
+from app_pages.reruns import page_errors, timed
 from gmvplanner.errors import ArtifactError, InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.service import planner, retraining
@@ -39,9 +38,7 @@ def load_or_train() -> CurrentModel:
             return CurrentModel(get_artifacts(str(path), key), key)  # the usual case: verified once, then cached
         except ArtifactError:
             pass  # default-data artifacts that no longer load are retrained below; any others raise there
-    bar = st.progress(0.0, text="First start: preparing the default data and training the models (about 30 s)")
-    planner.ensure_trained(path, progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
-    bar.empty()
+    first_start_ui(path)  # one training per install, in the background, its stages on every waiting session's page
     get_artifacts.clear()
     key = planner.artifacts_key(path)
     return CurrentModel(get_artifacts(str(path), key), key)
@@ -72,21 +69,10 @@ def sidebar_frame(art: Artifacts) -> None:
         st.sidebar.info("Retrained versions are available: pick one above.")
 
 
-def log_rerun(started: float) -> None:
-    """With $GMV_RERUN_LOG set (the load benchmark), append how long this script run took, in seconds."""
-    target = os.environ.get("GMV_RERUN_LOG")
-    if target:
-        with open(target, "a", encoding="utf-8") as log:
-            log.write(f"{time.time():.3f},{time.perf_counter() - started:.4f}\n")
-
-
 def main() -> None:
-    """Run the frame and log how long the run took (see `log_rerun`)."""
-    started = time.perf_counter()
-    try:
+    """Run the frame, timed for the load bench like every fragment rerun (app_pages/reruns.py)."""
+    with timed("app"):
         frame()
-    finally:
-        log_rerun(started)
 
 
 def frame() -> None:
@@ -105,15 +91,8 @@ def frame() -> None:
     page = st.navigation([st.Page(path, title=title) for path, title in PAGES])
     sidebar_frame(art)
     sidebar_user_ui(user)
-    try:
+    with page_errors():  # never a raw traceback in front of an analyst; fragments do the same (app_pages/reruns.py)
         page.run()
-    except (InputError, ArtifactError) as exc:
-        st.error(str(exc))
-    except Exception as exc:  # never a raw traceback in front of an analyst
-        st.error(
-            f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your inputs are kept; "
-            "adjust them and try again, or report this message."
-        )
 
 
 main()

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import cached_money_curves_figure, current, page_header, spend_needed
+from app_pages.reruns import fragment
 from gmvplanner.config import PLAN_WEEKS
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
@@ -14,9 +15,9 @@ from gmvplanner.service import planner
 
 
 def main() -> None:
-    """The page: one subcategory's channel effects, ROI, response curves and their table."""
+    """The page: one subcategory's channel effects, ROI, response curves and their table (`effects_ui`), then the
+    money curves (`money_curves_ui`)."""
     art, key = current()
-    money = art.money
     page_header(
         "What each channel added",
         "Incremental GMV = the model's GMV with actual spend minus its GMV with that channel's spend removed, "
@@ -27,6 +28,15 @@ def main() -> None:
     caution = planner.identification_caution(art)
     if caution:
         st.warning(caution)
+    effects_ui(art)
+    money_curves_ui(art, key)
+
+
+@fragment
+def effects_ui(art: Artifacts) -> None:
+    """One subcategory's channel effects, ROI, response curves and their table, as one fragment: picking another
+    subcategory redraws these, not the money curves below."""
+    money = art.money
     sub = st.selectbox("Subcategory", art.subcategories, key="channels_sub")
     contributions = art.table("contributions")
     mine = contributions.loc[contributions["subcategory"] == sub].assign(flag=lambda f: f["flag"].fillna(""))
@@ -46,7 +56,6 @@ def main() -> None:
             "reaches zero means the data cannot tell the effect from none."
         )
     st.dataframe(planner.channel_table(art, sub), hide_index=True, key="channel_table")
-    money_curves_ui(art, key)
 
 
 def _horizon_and_split(art: Artifacts) -> tuple[int, pd.Timestamp | None, tuple]:
@@ -58,9 +67,11 @@ def _horizon_and_split(art: Artifacts) -> tuple[int, pd.Timestamp | None, tuple]
     return len(result.weeks), result.weeks[0], tuple((str(c), float(v)) for c, v in amounts.items())
 
 
+@fragment
 def money_curves_ui(art: Artifacts, key: str) -> None:
     """Each channel's response and marginal ROAS against weekly spend in money, with the historical spend, the
-    Budget optimiser's recommendation when it has run, break-even, the band over the refits and the seen range."""
+    Budget optimiser's recommendation when it has run, break-even, the band over the refits and the seen range; one
+    fragment, so another scope or choice of channels redraws this chart only."""
     st.subheader("Response and marginal ROAS in money")
     n_weeks, start, recommended = _horizon_and_split(art)
     c1, c2 = st.columns([1, 2])

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import gmvplanner.service.shared_version as shared_version
+from app_pages.reruns import fragment
 from gmvplanner.analysis.budget import marginal_roi
 from gmvplanner.analysis.money_curves import MoneyCurves, money_curves
 from gmvplanner.analysis.scenario_summary import PlanFigures, channel_waterfall, plan_figures, summarise
@@ -310,7 +311,7 @@ def plain(message: str) -> str:
     return message.replace(f"{space.path}/", "") if space is not None else message
 
 
-@st.fragment(run_every=1.0)
+@fragment(run_every=1.0)
 def progress_ui(job: retraining.RetrainJob) -> None:
     """The running job's progress, redrawn every second; the whole page reruns once it ends."""
     with job.lock:

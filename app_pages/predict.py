@@ -18,6 +18,7 @@ from app_pages.common import (
     remembered_index,
     table_editor,
 )
+from app_pages.reruns import fragment
 from gmvplanner.analysis.budget import historical_split
 from gmvplanner.config import PLAN_WEEKS, RECENT_WEEKS
 from gmvplanner.dates import WEEKDAYS
@@ -173,7 +174,8 @@ def forecast_ui(art: Artifacts, key: str, sub: str, scenario: pd.DataFrame, slot
 
 
 def main() -> None:
-    """The page: the subcategory and headline numbers, the forecast chart, then the form that made it."""
+    """The page: its header, then the subcategory and headline numbers, the forecast chart and the form that made
+    it (`predict_ui`)."""
     art, key = current()
     inputs = "levers and spend" if art.has_spend else "levers"
     page_header(
@@ -183,6 +185,13 @@ def main() -> None:
     )
     if not art.has_spend:
         no_spend_note("Predict")
+    predict_ui(art, key)
+
+
+@fragment
+def predict_ui(art: Artifacts, key: str) -> None:
+    """The subcategory, the headline numbers, the chart and the form that made it, as one fragment: a Predict or
+    another subcategory reruns only this, not the frame, the sidebar and the header."""
     c0, c1, c2 = st.columns([1.2, 1, 1])
     sub = c0.selectbox(
         "Subcategory", art.subcategories, index=remembered_index("predict_sub", art.subcategories), key="predict_sub"

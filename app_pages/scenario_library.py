@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.auth import can_save_scenarios, signed_in_user
 from app_pages.common import keep, remembered, replace_plan
+from app_pages.reruns import fragment, rerun
 from gmvplanner.library import LibraryError, SavedScenario, ScenarioLibrary, default_url, open_library
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.service import planner
@@ -155,7 +156,7 @@ def _changed(message: str, *, clear: tuple[str, ...] = (), pick: str | None = No
     st.session_state["library_clear"] = ["library_new_name", *clear]
     if pick:
         st.session_state["library_pick_next"] = pick
-    st.rerun()
+    rerun()
 
 
 def _after_a_change() -> None:
@@ -170,7 +171,7 @@ def _after_a_change() -> None:
         st.success(done)
 
 
-@st.fragment(run_every=1.0)
+@fragment(run_every=1.0)
 def undo_ui(lib: ScenarioLibrary) -> None:
     """Offer "Undo delete" for UNDO_SECONDS after a delete, counting down every second, then gone."""
     deleted: DeletedPlan | None = st.session_state.get("library_deleted")
@@ -200,7 +201,7 @@ def _actions_ui(art: Artifacts, lib: ScenarioLibrary, picked: str) -> None:
         opened = open_plan(art, lib.scenario(picked))
         replace_plan(opened.plan)
         st.session_state["library_notes"] = [f"Opened '{picked}'.", *opened.notes]
-        st.rerun()
+        rerun()
     for note in st.session_state.pop("library_notes", []):
         st.info(note)
     if not may_save():

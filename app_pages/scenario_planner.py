@@ -23,6 +23,7 @@ from app_pages.common import (
     replace_plan,
     table_editor,
 )
+from app_pages.reruns import fragment, rerun
 from app_pages.scenario_library import compared_plans, library, library_ui, save_named_plans, save_ui
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
 from gmvplanner.analysis.scenarios import known_verticals
@@ -96,15 +97,15 @@ def quick_changes_ui(art: Artifacts, key: str, plan: pd.DataFrame) -> None:
         pct = c1.number_input("Change (%)", min_value=-100.0, max_value=1000.0, value=20.0, step=5.0, key="quick_pct")
         if c1.button(f"Change {channel}", key="quick_apply_channel"):
             replace_plan(planner.scale_plan(plan, [channel], 1 + pct / 100))
-            st.rerun()
+            rerun()
         scale = c2.number_input("Every channel (%)", min_value=-100.0, max_value=1000.0, value=10.0, step=5.0, key="quick_scale")
         if c2.button("Scale every channel", key="quick_apply_all"):
             replace_plan(planner.scale_plan(plan, art.channels, 1 + scale / 100))
-            st.rerun()
+            rerun()
         c3.caption("Last year's spend for the same weeks, scaled to the recent run rate (the default plan).")
         if c3.button("Back to last year's plan", key="quick_reset"):
             replace_plan(cached_default_plan(art, key, PLAN_WEEKS))
-            st.rerun()
+            rerun()
         c3.caption("The Budget optimiser's page can send its recommended split here.")
 
 
@@ -158,7 +159,7 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
         # and leaving the page, and show it in a fresh editor (the old one would apply its edits a second time)
         st.session_state["plan"] = result
         st.session_state["plan_version"] = version + 1
-        st.rerun()
+        rerun()
     return plan
 
 
@@ -191,7 +192,7 @@ def lever_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     if not edited[levers].astype(float).equals(shown[levers].astype(float)):
         st.session_state["plan"] = plan.drop(columns=levers, errors="ignore").assign(**{c: edited[c] for c in levers})
         st.session_state["plan_version"] = version + 1
-        st.rerun()
+        rerun()
     return plan
 
 
@@ -212,7 +213,7 @@ def confirm_ui(art: Artifacts, slips: list[LargeChange]) -> bool:
     c1, c2 = st.columns(2)
     if c2.button("Undo the edit", key="slip_undo"):
         st.session_state["plan_version"] = st.session_state.get("plan_version", 0) + 1
-        st.rerun()
+        rerun()
     return c1.button("Keep the edit", key="slip_keep", type="primary")
 
 
@@ -289,13 +290,21 @@ def editor_ui(art: Artifacts, key: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    """The page: upload or edit a plan, quick changes, what it buys, the team's library and saved plans compared."""
+    """The page: upload a plan, then edit it with quick changes, what it buys, the team's library and saved plans
+    compared (`plan_ui`)."""
     art, key = current()
     header_ui(art)
     if "plan" not in st.session_state:
         st.session_state["plan"] = cached_default_plan(art, key, PLAN_WEEKS)
     st.session_state["plan"] = fitted_plan(art, st.session_state["plan"])
     upload_ui(art)
+    plan_ui(art, key)
+
+
+@fragment
+def plan_ui(art: Artifacts, key: str) -> None:
+    """The plan's editor, its forecast, what it buys, the library and the comparison, as one fragment: an edit, a
+    quick change or a library action reruns only this, not the frame, the sidebar, the header and the upload."""
     edited = editor_ui(art, key)
     predictions = cached_predictions(art, key, edited)
     sub = st.selectbox("Subcategory to chart", art.subcategories, key="plan_sub")

@@ -1,15 +1,17 @@
-"""Many analysts at once: N browser sessions (Playwright contexts in Debian's chromium) against one local server.
+"""Many analysts at once: N browser sessions (Playwright contexts in Debian's chromium) against local app processes.
 
-    python -m bench.bench_load [--sessions 10] [--rounds 3] [--artifacts DIR]    (from the repo root)
+    python -m bench.bench_load [--sessions 10] [--rounds 3] [--artifacts DIR] [--servers N [--proxy]]
+                                                                                  (from the repo root)
 
 Each session, all at the same time: opens the app (Predict draws a forecast at once), then per round types its own
 monthly spend and horizon into the Predict form and submits, and finally raises TV by its own percentage with the
 Scenario planner's quick change. It checks that no page shows an error, that every session's predicted total is
 the one its own inputs give (computed here without the app) and that its plan holds its own TV change. It reports
 rerun latency as the browser sees it (submit -> the new total drawn; quick change -> the new plan drawn) and, from
-the server's own log ($GMV_RERUN_LOG), how long each script run took: median, p95 and max.
+the server's own log ($GMV_RERUN_LOG), how long each script run took: median, p95 and max, whole-page runs and
+fragment reruns alike (app_pages/reruns.py), with how many of each.
 Target: p95 <= 2 s on 2 cores with 10 sessions. The browsers run at the lowest CPU priority (as if on the analysts'
-own machines; `--same-priority` to share the cores evenly). Results go to bench/results/load.json.
+own machines; `--same-priority` to share the cores evenly). Results go to bench/results/load.json (`--out`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from gmvplanner.analysis.budget import historical_split
 from gmvplanner.analysis.scenarios import default_scenario, predict_scenario
 from gmvplanner.model.artifacts import load_artifacts
 from gmvplanner.service.planner import ensure_trained, form_scenario, lever_ranges, recent_monthly_spend
-from tests.e2e.app_server import CHROMIUM_FLAGS, ROOT, running_app
+from tests.e2e.app_server import CHROMIUM_FLAGS, ROOT, running_app, running_servers
 
 
 def expected_total(art, sub: str, weeks: int, monthly: float) -> float:
@@ -141,23 +143,37 @@ def main() -> None:
         help="app processes sharing the sessions (round robin), as behind a load balancer with sticky sessions",
     )
     parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="put the --servers processes behind nginx (deploy/serve.sh, sticky by cookie): every session opens one "
+        "address, as a team would; without it each session is sent to a process round robin",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json", help="where the JSON result goes")
+    parser.add_argument(
         "--same-priority", action="store_true", help="run the browsers at the server's CPU priority (default: niced)"
     )
     args = parser.parse_args()
     ensure_trained(args.artifacts)
+    loadavg_at_start = Path("/proc/loadavg").read_text().strip()
     art = load_artifacts(args.artifacts)
     rerun_log = Path(tempfile.mkdtemp()) / "reruns.csv"
     os.environ["GMV_RERUN_LOG"] = str(rerun_log)  # the server appends each script run's duration
     with contextlib.ExitStack() as servers:
-        urls = [servers.enter_context(running_app(args.artifacts)) for _ in range(args.servers)]
+        if args.proxy:
+            urls = [servers.enter_context(running_servers(args.artifacts, args.servers))]
+        else:
+            urls = [servers.enter_context(running_app(args.artifacts)) for _ in range(args.servers)]
         started = time.perf_counter()
         report = asyncio.run(run(urls, args.sessions, args.rounds, art, nice=not args.same_priority))
         wall = time.perf_counter() - started
     latencies = [v for s in report.values() for v in s["latencies"]]
-    server = pd.read_csv(rerun_log, names=["at", "seconds"])["seconds"] if rerun_log.exists() else pd.Series([np.nan])
+    runs = pd.read_csv(rerun_log, names=["at", "seconds", "kind", "cpu"]) if rerun_log.exists() else pd.DataFrame()
+    server = runs["seconds"] if len(runs) else pd.Series([np.nan])
     out = {
         "sessions": args.sessions,
         "servers": args.servers,
+        "proxy": "nginx, sticky by cookie (deploy/serve.sh)" if args.proxy else "none: sessions sent round robin",
+        "loadavg_at_start": loadavg_at_start,
         "browsers": "same CPU priority as the server" if args.same_priority else "niced (nice 19): clients elsewhere",
         "reruns": len(latencies),
         "wall_s": round(wall, 1),
@@ -173,13 +189,26 @@ def main() -> None:
             "p95": round(float(server.quantile(0.95)), 3),
             "max": round(float(server.max()), 3),
             "cpu_seconds_total": round(float(server.sum()), 1),
+            "whole_page_runs": int((runs["kind"] == "app").sum()) if len(runs) else 0,
+            "fragment_runs": int((runs["kind"] == "fragment").sum()) if len(runs) else 0,
+            "by_kind_median": runs.groupby("kind")["seconds"].median().round(3).to_dict() if len(runs) else {},
+        },
+        # the CPU time of the run's own thread: what a run costs, without waiting for the other sessions (numpy's and
+        # DuckDB's worker threads are not counted)
+        "server_cpu_per_run_s": {
+            "median": round(float(runs["cpu"].median()), 3) if len(runs) else None,
+            "p95": round(float(runs["cpu"].quantile(0.95)), 3) if len(runs) else None,
+            "max": round(float(runs["cpu"].max()), 3) if len(runs) else None,
+            "by_kind_median": runs.groupby("kind")["cpu"].median().round(3).to_dict() if len(runs) else {},
+            "total": round(float(runs["cpu"].sum()), 1) if len(runs) else None,
         },
         "sessions_with_wrong_numbers": {i: s["mismatches"] for i, s in report.items() if s["mismatches"]},
         "sessions_with_errors": {i: s["errors"] for i, s in report.items() if s["errors"]},
     }
+    out["loadavg_at_end"] = Path("/proc/loadavg").read_text().strip()
     print(json.dumps(out, indent=1))
-    (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(out, indent=1))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's chromium for the browser test, Java runtime for the
-# Spark test, PostgreSQL for the scenario library's tests, started here on a free local port), then lint and test.
+# Install everything the tests need (Python packages, Debian's chromium for the browser test, nginx for the
+# multi-server test, Java runtime for the Spark test, PostgreSQL for the scenario library's tests, started here on a
+# free local port), then lint and test.
 #
 #   bash scripts/test.sh          everything: ruff, mypy, lint-imports, every test, the 20 slowest and the coverage
 #   bash scripts/test.sh --fast   the inner loop (about a minute): the same checks and the unit tests
@@ -21,6 +22,15 @@ if [ "$fast" = false ] && ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "warning: chromium not installed and not root; the browser test will be skipped" >&2
+  fi
+fi
+if [ "$fast" = false ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's nginx for the multi-server test (deploy/serve.sh)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    echo "warning: nginx not installed and not root; the multi-server test will be skipped" >&2
   fi
 fi
 if [ "$fast" = false ] && ! command -v java >/dev/null 2>&1; then

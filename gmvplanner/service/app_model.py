@@ -20,7 +20,9 @@ from ..units import RUPEES_IN_CRORE
 from .budget_requests import recent_budget
 from .uploads import OrdersLayout
 
-__all__ = ["app_artifacts_dir", "artifacts_key", "ensure_trained", "retrain", "report_html"]
+__all__ = ["GENERATING_DEFAULT_DATA", "app_artifacts_dir", "artifacts_key", "ensure_trained", "retrain", "report_html"]
+
+GENERATING_DEFAULT_DATA = "generating the embedded default data (once, about 15 s)"  # ensure_trained's first message
 
 
 def app_artifacts_dir() -> Path:
@@ -58,7 +60,7 @@ def ensure_trained(path: Path, progress: Progress | None = None) -> bool:
     from ..synth import ensure_default_data
 
     report = progress or (lambda msg, frac: None)
-    report("generating the embedded default data (once, about 15 s)", 0.0)
+    report(GENERATING_DEFAULT_DATA, 0.0)
     paths = ensure_default_data(DATA_DIR)
     train(TrainingInputs.from_dataset(paths), path, progress=report)
     return True

@@ -1,4 +1,5 @@
-"""Start `streamlit run app.py` on a free loopback port and wait until it answers (browser test and benchmark).
+"""Start `streamlit run app.py` on a free loopback port, or several behind nginx (deploy/serve.sh), and wait until it
+answers (browser tests and benchmarks).
 
 Imported by tests/e2e/test_browser.py and by bench/bench_app.py (run from the repo root as `python -m bench.bench_app`).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -86,3 +88,64 @@ def running_app(
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+@contextlib.contextmanager
+def running_servers(
+    artifacts: Path, servers: int = 2, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Yield the address of `servers` app processes behind nginx (deploy/serve.sh: sticky by cookie), serving
+    `artifacts` with `env` added; stop them all afterwards. Needs nginx (NGINX)."""
+    listen, first = free_port(), free_port()
+    while listen in range(first, first + servers) or not _free_run(first, servers):
+        first = free_port()
+    run_dir = Path(tempfile.mkdtemp(prefix="gmv-serve-"))
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [
+            "bash",
+            str(ROOT / "deploy" / "serve.sh"),
+            "--servers",
+            str(servers),
+            "--listen",
+            f"127.0.0.1:{listen}",
+            "--first-port",
+            str(first),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "GMV_ARTIFACTS": str(artifacts), "GMV_RUN_DIR": str(run_dir), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{listen}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"deploy/serve.sh did not start: {log.read().decode(errors='replace')[-2000:]}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()  # serve.sh stops its processes and nginx
+        proc.wait(timeout=30)
+        log.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _free_run(first: int, n: int) -> bool:
+    """Whether ports first .. first+n-1 are all free on loopback now."""
+    for port in range(first, first + n):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True

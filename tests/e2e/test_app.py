@@ -120,6 +120,22 @@ def test_a_failing_page_says_so_in_plain_words(app, monkeypatch, error, shown):
     assert app.header[0].value == "Budget optimiser"  # the page up to the failure, inside the frame
 
 
+def test_a_failure_inside_a_fragment_says_so_in_plain_words_below_the_header(app, monkeypatch):
+    """Predict's form and chart are a fragment (app_pages/reruns.py): its reruns skip the frame, so the fragment
+    shows its own failures as the frame would, and the page above it stays."""
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(planner, "form_scenario", fail)
+    _page(app, "Channels")
+    app.session_state["predict_scenario"] = None  # the next visit predicts from the form's defaults
+    _go(app, "Predict")
+    assert not app.exception
+    assert [e.value for e in app.error if "Something went wrong on this page (RuntimeError: boom)" in e.value]
+    assert app.header[0].value == "Predict weekly GMV"
+
+
 def test_predict_form_matches_the_cli(app, tmp_path, trained_mmm):
     _page(app, "Predict")
     app.number_input(key="predict_weeks").set_value(3)
