@@ -229,13 +229,18 @@ def cached_budget_answer(_artifacts: Artifacts, key: str, request: planner.Budge
 def cached_marginal_roi(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> float:
     """What one more unit on the recommended split of `request`'s answer returns (`optimise.marginal_roi`)."""
     answer = cached_budget_answer(_artifacts, key, request)
+    if answer.result is None:  # a goal no budget meets has no split to read a marginal return from
+        raise ValueError("no recommended split for this request")
     return marginal_roi(_artifacts, answer.result, margins=answer.margins)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_budget_curve(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.BudgetCurve:
     """`planner.budget_curve` around `request`'s answer: GMV against the budget in the historical mix."""
-    return planner.budget_curve(_artifacts, cached_budget_answer(_artifacts, key, request).result)
+    result = cached_budget_answer(_artifacts, key, request).result
+    if result is None:  # a goal no budget meets has no split to draw the curve around
+        raise ValueError("no recommended split for this request")
+    return planner.budget_curve(_artifacts, result)
 
 
 def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:

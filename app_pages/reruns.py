@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
@@ -83,6 +83,6 @@ def fragment(func: F | None = None, *, run_every: float | None = None) -> Any:
             with timed("fragment"), page_errors():
                 return f(*args, **kwargs)
 
-        return st.fragment(run, run_every=run_every)
+        return cast(F, st.fragment(run, run_every=run_every))
 
     return decorate(func) if func is not None else decorate

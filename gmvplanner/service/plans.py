@@ -3,6 +3,7 @@ extrapolation and share warnings, and comparisons of saved plans."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -228,7 +229,7 @@ def share_note(channel_shares: dict[str, float]) -> str | None:
 
 
 def extrapolation_warnings(
-    artifacts: Artifacts, subcategory: str, values: dict[str, float | None], monthly_spend: float | None = None
+    artifacts: Artifacts, subcategory: str, values: Mapping[str, float | None], monthly_spend: float | None = None
 ) -> list[str]:
     """Plain-words warnings for inputs outside what the model saw in training."""
     out = []
