@@ -66,12 +66,32 @@ def test_few_weeks_per_effect_is_weak_evidence():
 
 def test_training_writes_the_check_and_the_optimiser_stays_near_history_on_monthly_spend(forest_art):
     # forest_art was trained on monthly media
+    from gmvplanner.analysis.adequacy import under_identified
+
     adequacy = forest_art.table("adequacy")
     assert set(adequacy["subcategory"]) == set(forest_art.subcategories)
     assert adequacy["spend_moves_monthly"].all()
     limited = optimise_budget(forest_art, 0.1, 8)
-    assert limited.max_change == AUTO_MAX_CHANGE
     table = limited.table.set_index("channel")
     historical, recommended = table["historical_crore"], table["recommended_crore"]
-    assert (abs(recommended - historical) <= AUTO_MAX_CHANGE * historical + 1e-9).all()
+    if under_identified(adequacy):  # fewer monthly levels than effects: no channel moves without a test
+        assert limited.channel_limits == {c: 0.0 for c in forest_art.channels}
+        assert (abs(recommended - historical) <= 1e-9).all() and "cannot tell the channels apart" in limited.method
+    else:
+        assert limited.max_change == AUTO_MAX_CHANGE
+        assert (abs(recommended - historical) <= AUTO_MAX_CHANGE * historical + 1e-9).all()
     assert optimise_budget(forest_art, 0.1, 8, max_change=None).max_change is None
+
+
+def test_fewer_monthly_spend_levels_than_effects_is_under_identified():
+    """Monthly spend with fewer levels than effects cannot identify the channels; weekly spend, or enough monthly
+    levels, can be weak evidence without being under-identified."""
+    from gmvplanner.analysis.adequacy import under_identified
+
+    def table(monthly: bool, points: float) -> pd.DataFrame:
+        return pd.DataFrame({"spend_moves_monthly": [monthly, monthly], "points_per_parameter": [points, points]})
+
+    assert under_identified(table(True, 0.93))
+    assert not under_identified(table(True, 1.6))
+    assert not under_identified(table(False, 0.5))
+    assert not under_identified(pd.DataFrame())

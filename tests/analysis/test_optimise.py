@@ -366,3 +366,39 @@ def test_the_historical_split_is_returned_when_every_channels_evidence_is_weak(m
     else:
         assert moved == pytest.approx(0.0, abs=1e-12)
         assert result.note == optimise.HISTORICAL_NOTE
+
+
+def test_fewer_monthly_spend_levels_than_effects_keep_every_channel_no_test_informs(mmm_art, monkeypatch):
+    """Issue 31: when spend moves only monthly and the data hold fewer spend levels than effects, the data cannot
+    tell the channels apart, so the split keeps every channel's historical amount, except a channel a lift test or
+    prior informed, which may move within the weak-evidence limit; the method says why."""
+    from gmvplanner.analysis.budget import bounds
+    from gmvplanner.config import AUTO_MAX_CHANGE
+
+    tested = mmm_art.channels[0]
+    monkeypatch.setattr(bounds, "under_identified", lambda adequacy: True)
+    monkeypatch.setattr(bounds, "pinned_channels", lambda artifacts: {tested})
+    result = optimise_budget(mmm_art, 0.1, 8, trust_region=False)
+    table = result.table.set_index("channel").loc[mmm_art.channels]
+    hist, rec = table["historical_crore"].to_numpy(), table["recommended_crore"].to_numpy()
+    others = np.arange(len(hist)) != 0
+    np.testing.assert_allclose(rec[others], hist[others], rtol=1e-9, atol=1e-12)
+    assert abs(rec[0] - hist[0]) <= AUTO_MAX_CHANGE * hist[0] + 1e-9
+    assert "cannot tell the channels apart" in result.method and f"only {tested} may move" in result.method
+    monkeypatch.setattr(bounds, "pinned_channels", lambda artifacts: set())
+    held = optimise_budget(mmm_art, 0.1, 8, trust_region=False).table.set_index("channel").loc[mmm_art.channels]
+    np.testing.assert_allclose(held["recommended_crore"], held["historical_crore"], rtol=1e-9, atol=1e-12)
+
+
+def test_the_channels_a_lift_test_or_prior_informed_come_from_the_manifest():
+    from types import SimpleNamespace
+
+    from gmvplanner.analysis.budget.bounds import pinned_channels
+
+    config = {
+        "lift_tests": {"source": "t.csv", "tests": 2, "channels": ["SEM", "TV"]},
+        "roi_priors": {"source": "p.csv", "priors": [{"channel": "Radio", "roi_low": 0.2, "roi_high": 1.0}]},
+    }
+    art = SimpleNamespace(manifest=SimpleNamespace(train_config=config))
+    assert pinned_channels(art) == {"SEM", "TV", "Radio"}
+    assert pinned_channels(SimpleNamespace(manifest=SimpleNamespace(train_config={"lift_tests": None}))) == set()

@@ -26,7 +26,7 @@ from ...dates import DAYS_PER_WEEK
 from ...errors import InputError
 from ...model.artifacts import Artifacts
 from ...units import MoneyUnit
-from ..adequacy import evidence_is_weak
+from ..adequacy import evidence_is_weak, under_identified
 
 __all__ = [
     "ChannelBounds",
@@ -39,6 +39,7 @@ __all__ = [
     "feasible_start",
     "exact_total",
     "seen_range",
+    "pinned_channels",
     "BUDGET_TOLERANCE",
 ]
 
@@ -151,8 +152,26 @@ def _limits(artifacts: Artifacts, max_change: float | str | None, n: int) -> tup
                 why += "; the data adequacy check found the evidence weak, so the limits are halved"
             return own, None, why
         max_change = AUTO
+    if max_change == AUTO and under_identified(artifacts.table("adequacy")):
+        pinned = pinned_channels(artifacts)
+        limits = np.array([AUTO_MAX_CHANGE if c in pinned else 0.0 for c in artifacts.channels])
+        told = f"only {', '.join(c for c in artifacts.channels if c in pinned)} may move, informed by" if pinned else "run"
+        why = (
+            "the data hold fewer monthly spend levels than effects to estimate, so they cannot tell the channels "
+            f"apart: each channel keeps its historical amount unless a lift test or an ROI prior informs it ({told} "
+            f"lift tests; `experiments` proposes them); {LIFT_HINT}"
+        )
+        return limits, None, why
     limit, reason = resolve_max_change(artifacts, max_change)
     return (None if limit is None else np.full(n, limit)), limit, reason
+
+
+def pinned_channels(artifacts: Artifacts) -> set[str]:
+    """The channels a lift test or an analyst's ROI prior informed in training (from the manifest's settings)."""
+    config = artifacts.manifest.train_config or {}
+    tests = (config.get("lift_tests") or {}).get("channels", [])
+    priors = [row.get("channel") for row in (config.get("roi_priors") or {}).get("priors", [])]
+    return {str(c) for c in [*tests, *priors] if c}
 
 
 def seen_range(artifacts: Artifacts, n_weeks: int, stretch: float = TRUST_STRETCH) -> tuple[np.ndarray, np.ndarray]:
