@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ __all__ = [
     "predict_scenario",
     "default_scenario",
     "scenario_totals",
+    "ScenarioTotal",
     "subcategory_totals",
     "date_warnings",
     "range_warnings",
@@ -243,9 +245,15 @@ def default_scenario(artifacts: Artifacts, weeks: int = PLAN_WEEKS, start: pd.Ti
     return out
 
 
-def scenario_totals(
-    artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE
-) -> tuple[float, float, float]:
+class ScenarioTotal(NamedTuple):
+    """A scenario's total GMV (₹) and its central interval."""
+
+    gmv: float
+    lower: float
+    upper: float
+
+
+def scenario_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE) -> ScenarioTotal:
     """Total GMV (₹) over every week and subcategory of a scenario, with a central `coverage` interval.
 
     Subcategories' predictive totals add draw by draw (for forests, tree i of each subcategory summed) and
@@ -253,7 +261,7 @@ def scenario_totals(
     """
     totals = [design.predictive().total(design.days) for design in scenario_designs(artifacts, scenario)]
     total: PredictiveTotal = sum(totals[1:], totals[0])
-    return total.interval(coverage)
+    return ScenarioTotal(*total.interval(coverage))
 
 
 def subcategory_totals(artifacts: Artifacts, scenario: pd.DataFrame, coverage: float = INTERVAL_COVERAGE) -> pd.DataFrame:

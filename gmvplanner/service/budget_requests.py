@@ -3,6 +3,7 @@ the budget-response curve drawn beside a split."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -14,6 +15,7 @@ from ..analysis.budget import BudgetResult, optimise_budget
 from ..analysis.new_customers import first_order_shares
 from ..analysis.scenario_summary import budget_response, plan_gmv
 from ..config import RECENT_WEEKS
+from ..errors import InputError
 from ..model.artifacts import Artifacts
 from ..units import MoneyUnit
 from .plans import plan_from_split
@@ -73,12 +75,24 @@ class BudgetGoal(StrEnum):
     PROFIT = "profit"
 
 
-class BudgetRequest(NamedTuple):
-    """One request to the Budget optimiser, all of it: the goal, the budget (input money unit, for SPLIT), the
-    horizon in weeks, per-channel bounds (input money unit), the largest move per channel (a share, AUTO or None),
-    the weight of new customers' GMV, the target marginal ROAS (for TARGET) and the contribution margins
-    (subcategory -> share of GMV; None: GMV itself; subcategories left out count 0). Hashable, so an answer can be
-    cached per model version and request."""
+@dataclass(frozen=True)
+class BudgetRequest:
+    """One request to the Budget optimiser, all of it, checked when made (an InputError names the bad field).
+
+    Attributes:
+        goal: split a given budget, find the budget for a target marginal ROAS, or maximise profit.
+        budget: the budget to split, input money unit (SPLIT; above 0).
+        weeks: the horizon in weeks (1 or more).
+        bounds: per-channel (min, max) amounts, input money unit.
+        max_change: the largest move per channel from its historical amount: a share, AUTO, OWN or None.
+        new_customer_weight: how many times GMV from new customers' first orders counts (0 to
+            MAX_NEW_CUSTOMER_WEIGHT).
+        target: the target marginal ROAS (TARGET; above 0).
+        margins: subcategory -> contribution margin as a share of GMV (0 to 1); None: GMV itself; subcategories
+            left out count 0.
+
+    Frozen, so an answer can be cached per model version and request.
+    """
 
     goal: BudgetGoal
     budget: float
@@ -88,6 +102,22 @@ class BudgetRequest(NamedTuple):
     new_customer_weight: float
     target: float
     margins: dict[str, float] | None
+
+    def __post_init__(self) -> None:
+        if self.goal == BudgetGoal.SPLIT and not (np.isfinite(self.budget) and self.budget > 0):
+            raise InputError("budget", f"give a budget above 0 to split; got {self.budget}")
+        if self.weeks < 1:
+            raise InputError("weeks", f"the horizon is 1 week or more; got {self.weeks}")
+        if not 0.0 <= self.new_customer_weight <= budget_optimiser.MAX_NEW_CUSTOMER_WEIGHT:
+            raise InputError(
+                "new customer weight",
+                f"give 0 to {budget_optimiser.MAX_NEW_CUSTOMER_WEIGHT:g}; got {self.new_customer_weight}",
+            )
+        if self.goal == BudgetGoal.TARGET and not (np.isfinite(self.target) and self.target > 0):
+            raise InputError("target", f"the target marginal ROAS must be above 0; got {self.target}")
+        bad = {sub: m for sub, m in (self.margins or {}).items() if not 0.0 <= m <= 1.0}
+        if bad:
+            raise InputError("margins", f"a contribution margin is a share of GMV from 0 to 1; got {bad}")
 
 
 class BudgetAnswer(NamedTuple):

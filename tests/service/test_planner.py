@@ -273,3 +273,24 @@ def test_a_plan_of_weeks_offers_only_the_levers_the_model_learnt_from(mmm_art, m
     history = mmm_art.table("history").assign(sale_days=0.0)
     monkeypatch.setattr(mmm_art, "table", lambda name: history if name == "history" else None)
     assert planner.calendar_levers(mmm_art) == ["holidays"]
+
+
+def test_a_budget_request_checks_itself_and_names_the_bad_field():
+    """Issue 34 item 2: the Budget page's request is a frozen object that refuses what the optimiser cannot answer."""
+    from gmvplanner.errors import InputError
+    from gmvplanner.service.planner import BudgetGoal, BudgetRequest
+
+    good = BudgetRequest(BudgetGoal.SPLIT, 12.0, 13, {}, "auto", 1.0, 1.0, None)
+    assert hash(good.goal) and good.weeks == 13
+    with pytest.raises(AttributeError):
+        good.budget = 5.0  # type: ignore[misc]
+    for goal, budget, weeks, weight, target, margins, field in [
+        (BudgetGoal.SPLIT, 0.0, 13, 1.0, 1.0, None, "budget"),
+        (BudgetGoal.SPLIT, 12.0, 0, 1.0, 1.0, None, "weeks"),
+        (BudgetGoal.SPLIT, 12.0, 13, -1.0, 1.0, None, "new customer weight"),
+        (BudgetGoal.TARGET, 0.0, 13, 1.0, 0.0, None, "target"),
+        (BudgetGoal.PROFIT, 0.0, 13, 1.0, 1.0, {"HomeAudio": 1.5}, "margins"),
+    ]:
+        with pytest.raises(InputError, match=field):
+            BudgetRequest(goal, budget, weeks, {}, "auto", weight, target, margins)
+    assert BudgetRequest(BudgetGoal.TARGET, 0.0, 13, {}, "auto", 1.0, 0.5, None).target == 0.5  # no budget needed
