@@ -22,53 +22,11 @@ from ..reporting.tables import (
     split_table,
     step_model_caution,
 )
-from .app_model import (
-    app_artifacts_dir,
-    artifacts_key,
-    ensure_trained,
-    report_html,
-    retrain,
-)
-from .budget_requests import (
-    BudgetAnswer,
-    BudgetCurve,
-    BudgetGoal,
-    BudgetRequest,
-    answer_budget,
-    budget_curve,
-    knows_new_customers,
-    recent_budget,
-    recommended_amounts,
-    uplift_percent,
-)
-from .plans import (
-    EDIT_TOLERANCE,
-    PAYMENT_CHOICES,
-    LeverRange,
-    ScenarioComparison,
-    apply_monthly_edits,
-    calendar_levers,
-    compare_scenarios,
-    extrapolation_warnings,
-    form_scenario,
-    gmv_by_subcategory,
-    knows_payment_types,
-    lever_ranges,
-    monthly_to_weekly,
-    plan_from_split,
-    plan_levers,
-    recent_monthly_spend,
-    scale_plan,
-    scenarios_csv,
-    share_note,
-    verticals,
-    weekly_to_monthly,
-)
-from .uploads import (
-    OrdersLayout,
-    UploadCheck,
-    validate_upload,
-)
+from . import app_model, budget_requests, plans, uploads
+from .app_model import *  # noqa: F403  (each job module's __all__ is what the pages may call)
+from .budget_requests import *  # noqa: F403
+from .plans import *  # noqa: F403
+from .uploads import *  # noqa: F403
 
 __all__ = [
     "BASELINE_PLAN",
@@ -83,43 +41,8 @@ __all__ = [
     "scenario_table",
     "split_table",
     "step_model_caution",
-    "app_artifacts_dir",
-    "artifacts_key",
-    "ensure_trained",
-    "retrain",
-    "report_html",
-    "recommended_amounts",
-    "BudgetCurve",
-    "budget_curve",
-    "BudgetGoal",
-    "BudgetRequest",
-    "BudgetAnswer",
-    "answer_budget",
-    "knows_new_customers",
-    "recent_budget",
-    "uplift_percent",
-    "PAYMENT_CHOICES",
-    "EDIT_TOLERANCE",
-    "scale_plan",
-    "plan_from_split",
-    "scenarios_csv",
-    "verticals",
-    "knows_payment_types",
-    "LeverRange",
-    "lever_ranges",
-    "calendar_levers",
-    "plan_levers",
-    "recent_monthly_spend",
-    "form_scenario",
-    "share_note",
-    "extrapolation_warnings",
-    "weekly_to_monthly",
-    "monthly_to_weekly",
-    "apply_monthly_edits",
-    "ScenarioComparison",
-    "compare_scenarios",
-    "gmv_by_subcategory",
-    "OrdersLayout",
-    "UploadCheck",
-    "validate_upload",
 ]
+__all__ += app_model.__all__
+__all__ += budget_requests.__all__
+__all__ += plans.__all__
+__all__ += uploads.__all__
