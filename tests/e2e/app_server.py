@@ -73,16 +73,7 @@ def running_app(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')[-2000:]}") from None
-                time.sleep(0.2)
+        _wait_until_healthy(url, proc, log, timeout, "streamlit")
         yield url
     finally:
         proc.terminate()
@@ -122,16 +113,7 @@ def running_servers(
     )
     url = f"http://127.0.0.1:{listen}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"deploy/serve.sh did not start: {log.read().decode(errors='replace')[-2000:]}") from None
-                time.sleep(0.3)
+        _wait_until_healthy(url, proc, log, timeout, "deploy/serve.sh")
         yield url
     finally:
         proc.terminate()  # serve.sh stops its processes and nginx
@@ -149,3 +131,18 @@ def _free_run(first: int, n: int) -> bool:
             except OSError:
                 return False
     return True
+
+
+def _wait_until_healthy(url: str, proc: subprocess.Popen, log, timeout: float, what: str) -> None:
+    """Until `url` answers Streamlit's health check; RuntimeError with the end of `log` when `proc` ends first or
+    `timeout` seconds pass."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"{what} did not start: {log.read().decode(errors='replace')[-2000:]}") from None
+            time.sleep(0.2)
