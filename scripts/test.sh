@@ -15,32 +15,21 @@ if [ "${1:-}" = "--fast" ]; then
   shift
 fi
 start=$SECONDS
-if [ "$fast" = false ] && ! command -v chromium >/dev/null 2>&1; then
+# install_debian COMMAND PACKAGE PURPOSE: Debian's PACKAGE when COMMAND is missing (as root; else a warning)
+install_debian() {
+  if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; then return; fi
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser test"
+    echo "installing Debian's $2 for $3"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "warning: chromium not installed and not root; the browser test will be skipped" >&2
+    echo "warning: $1 not installed and not root; $3 will be skipped" >&2
   fi
-fi
-if [ "$fast" = false ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's nginx for the multi-server test (deploy/serve.sh)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-  else
-    echo "warning: nginx not installed and not root; the multi-server test will be skipped" >&2
-  fi
-fi
-if [ "$fast" = false ] && ! command -v java >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's Java runtime for the Spark test"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
-  else
-    echo "warning: java not installed and not root; the Spark test will be skipped" >&2
-  fi
+}
+if [ "$fast" = false ]; then
+  install_debian chromium chromium "the browser test"
+  install_debian nginx nginx "the multi-server test (deploy/serve.sh)"
+  install_debian java openjdk-17-jre-headless "the Spark test"
 fi
 # --fast skips the installation when the test tools are there already (pip takes 10-15 s even with nothing to do);
 # run without --fast after changing a requirements file
