@@ -195,7 +195,18 @@ def _type_in_cell(page, grid, dx: float, text: str) -> None:
         raise AssertionError("the grid's cell editor never opened after five double-clicks")
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
+    _wait_for_two_frames(page)  # the editor takes the typed text into its state on its next render
     page.keyboard.press("Enter")
+
+
+# resolves after the browser has drawn two more frames: React has rendered what was typed
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def _wait_for_two_frames(page) -> None:
+    """Until the page has drawn twice. Streamlit 1.67's grid editor keeps the typed number in React state, so an
+    Enter pressed in the same frame as the typing committed the old value (the edit was silently lost)."""
+    page.evaluate(TWO_FRAMES)
 
 
 def _type_in_first_tv_cell(page, grid, text: str) -> None:
