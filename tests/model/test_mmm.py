@@ -175,6 +175,29 @@ def test_the_fast_single_block_solve_matches_the_general_one():
         np.testing.assert_allclose(A @ fast, A @ general, rtol=1e-9)
 
 
+def test_the_sign_constrained_solve_finds_lsq_linears_optimum():
+    """The joint fit's solver (variable projection and NNLS) against scipy's BVLS on problems with free, >= 0 and
+    <= 0 coefficients, a free column repeated and coefficients that want the wrong sign."""
+    from scipy.optimize import lsq_linear
+
+    from gmvplanner.model.mmm.solver import sign_constrained_lstsq
+
+    rng = np.random.default_rng(7)
+    for n_free, n_pos, n_neg in ((0, 3, 0), (5, 0, 0), (4, 6, 2), (12, 20, 5)):
+        n = 120
+        A = rng.normal(size=(n, n_free + n_pos + n_neg))
+        if n_free > 1:
+            A[:, 1] = A[:, 0]  # a repeated free column: the projection must not count it twice
+        y = A @ rng.normal(0, 2, A.shape[1]) + rng.normal(0, 1, n)  # about half the signs are wrong
+        lower = np.r_[np.full(n_free, -np.inf), np.zeros(n_pos), np.full(n_neg, -np.inf)]
+        upper = np.r_[np.full(n_free + n_pos, np.inf), np.zeros(n_neg)]
+        ours = sign_constrained_lstsq(A, y, lower, upper)
+        reference = lsq_linear(A, y, bounds=(lower, upper), method="bvls").x
+        assert (ours >= lower).all() and (ours <= upper).all()
+        assert np.sum((A @ ours - y) ** 2) == pytest.approx(np.sum((A @ reference - y) ** 2), rel=1e-9)
+        np.testing.assert_allclose(A @ ours, A @ reference, rtol=1e-7, atol=1e-7)
+
+
 def _s_shaped(slope=3.0, n=208, seed=4, noise=2.0):
     """Weekly spend of one channel with GMV from an S-shaped curve (half-saturation at its mean spend)."""
     rng = np.random.default_rng(seed)
