@@ -44,17 +44,19 @@ def _encoder() -> OneHotEncoder:
 
 def fit_encoders(mix: pd.DataFrame, subcategory: str) -> SubcategoryEncoders:
     """Fit the vertical and payment-type encoders on one subcategory's valid orders, from their counts
-    (`OrderAggregate.mix`: kind, value, n). The encoder sees each value as often as orders have it (scaled down
-    to about a million rows for very large data), so it keeps the same frequent categories as on the orders."""
+    (`OrderAggregate.mix`: kind, value, n).
+
+    With `max_categories` (and no `min_frequency`) an encoder's frequent categories depend only on the order of
+    the counts, so it sees each value as many times as its dense rank by count (equal counts alike): the same
+    categories as on every order, from a few dozen rows instead of up to a million (1.5 s of a default
+    training went on counting those)."""
     sub = mix.loc[mix["subcategory"] == subcategory]
     fitted = {}
     for kind in ("vertical", "payment"):
         counts = sub.loc[sub["kind"] == kind].groupby("value")["n"].sum()
         if counts.empty:
             counts = pd.Series({"unknown": 1})
-        scale = max(1.0, counts.sum() / 1_000_000)
-        # one value (a shop export without this column is all 'unknown'): one row fits the same encoder
-        repeats = np.maximum(1, np.round(counts.to_numpy() / scale)).astype(int) if len(counts) > 1 else np.ones(1, int)
+        repeats = counts.rank(method="dense").to_numpy(int)
         values = np.repeat(counts.index.to_numpy(dtype=object), repeats)
         fitted[kind] = _encoder().fit(pd.DataFrame({kind: values}))
     return SubcategoryEncoders(vertical=fitted["vertical"], payment=fitted["payment"])
