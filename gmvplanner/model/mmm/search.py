@@ -99,9 +99,15 @@ class _Prepared:
     splits: Splits
     weight: float  # the group's GMV: groups' CV errors are averaged with it
     folds: dict[float, list[_Fold]] = field(default_factory=dict)  # ridge -> cached folds
+    columns: dict[tuple[str, float, Curve], np.ndarray] = field(default_factory=dict)  # computed media columns
 
     def column(self, c: str, decay: float, curve: Curve) -> np.ndarray:
-        return hill(self.stock[(c, decay)], curve[0] * self.level[c], curve[1])
+        """Channel `c`'s media column with this carry-over and curve, computed once (the descent asks for each
+        about thirty times: every other channel's trial keeps it)."""
+        key = (c, decay, curve)
+        if key not in self.columns:
+            self.columns[key] = hill(self.stock[(c, decay)], curve[0] * self.level[c], curve[1])
+        return self.columns[key]
 
     def cv_wape(self, media: np.ndarray, ridge: float) -> float:
         """Time-ordered CV WAPE of the regression with these media columns."""
@@ -136,8 +142,8 @@ def _prepare(group: SearchGroup, channels: list[str], decay_options: dict[str, t
 class _Score:
     """The summed, GMV-weighted time-ordered CV WAPE of every group for one choice of transforms and ridge.
 
-    Each group's media columns are kept for the current choice, so trying one channel's alternative recomputes
-    one column, not all of them."""
+    Each group's media columns are computed once per (channel, carry-over, curve), so trying one channel's
+    alternative computes at most one new column."""
 
     def __init__(self, prepared: list[_Prepared], channels: list[str]):
         self.prepared, self.channels = prepared, channels
