@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from ..config import INTERVAL_COVERAGE, RECENT_WEEKS
 from ..dates import DAYS_PER_WEEK
 from ..features.design import FeatureSpec, design_matrix, observed
-from .base import FittedGroup, model_kind
+from .base import FittedGroup, GmvModel, model_kind
 from .bundle import SubcategoryModel
 from .forecast_choice import ForecastBlend, ForecastChoice, choose_forecast, fit_blend
 from .metrics import metrics
@@ -53,13 +55,13 @@ def train_groups(
     kind = model_kind(config.model)
     groups = {g: rows.sort_values("week_start").reset_index(drop=True) for g, rows in groups.items()}
     cut = config.holdout_weeks
-    report("tuning and fitting on the training weeks", 0.6)
+    report("tuning and fitting on the training weeks and on every week, side by side", 0.6)
     training = {g: w.iloc[: len(w) - cut] for g, w in groups.items()}
-    validation = kind.fit_groups(training, templates, config, True)
-    report("choosing the forecaster by time-ordered CV on the training weeks", 0.7)
-    choice = choose_forecast(kind, training, templates, config, validation, fixed=not config.choose_forecaster)
-    report("tuning and fitting on every week", 0.8)
-    final = kind.fit_groups(groups, templates, config, False)
+    jobs = [
+        delayed(_validation_and_choice)(kind, training, templates, config),
+        delayed(kind.fit_groups)(groups, templates, config, False),
+    ]
+    (validation, choice), final = Parallel(n_jobs=min(2, os.cpu_count() or 1))(jobs)
     trained = {}
     for group, weekly in groups.items():
         fits = _Fits(
@@ -70,6 +72,15 @@ def train_groups(
         )
         trained[group] = _score_and_package(weekly, templates[group], config, fits, spend_shares[group], choice)
     return trained
+
+
+def _validation_and_choice(
+    kind: type[GmvModel], training: dict[str, pd.DataFrame], templates: dict[str, FeatureSpec], config: TrainConfig
+) -> tuple[dict[str, FittedGroup], ForecastChoice]:
+    """The procedure on the training weeks (scored on the holdout) and the forecaster chosen by time-ordered CV on
+    them: independent of the fit on every week, so the two run side by side (a process each on two cores)."""
+    validation = kind.fit_groups(training, templates, config, True)
+    return validation, choose_forecast(kind, training, templates, config, validation, fixed=not config.choose_forecaster)
 
 
 @dataclass(frozen=True)

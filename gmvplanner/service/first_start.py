@@ -26,16 +26,16 @@ __all__ = ["STAGES", "StageView", "FirstStartView", "FirstStart", "first_start",
 
 # (the name the training pipeline reports when the stage ends, what it does in words, its usual seconds); "data" ends
 # when the pipeline reports its first step. The names are the pipeline's `_Stopwatch.done` stages (pipeline/orders.py);
-# the seconds only weigh the bar (their ratios matter, not their sum): a fresh clone's first start on the 2-core
-# machine at load average 5-6 (2026-12-07), as its page showed them.
+# the seconds only weigh the bar (their ratios matter, not their sum): the default training's own stage clock on the
+# idle 2-core machine after the training fits side by side (0.7.1), the data from its first generation.
 STAGES = (
-    ("data", "Generate the default data (1.6M orders, once)", 15.5),
-    ("load", "Read and clean the orders", 10.2),
+    ("data", "Generate the default data (1.6M orders, once)", 9.2),
+    ("load", "Read and clean the orders", 2.9),
     ("clean", "Choose the weeks and subcategories", 0.1),
     ("allocate", "Spread the spend over days, weeks and subcategories", 0.1),
-    ("features", "Build the weekly features", 1.0),
-    ("train", "Train and backtest each subcategory's model", 31.0),
-    ("write", "Write the artifacts", 2.0),
+    ("features", "Build the weekly features", 0.1),
+    ("train", "Train and backtest each subcategory's model", 4.2),
+    ("write", "Write the artifacts", 0.5),
 )
 RUNNING_CAP = 0.95  # a stage running longer than usual fills at most this share of its part of the bar
 WAITING = "another server process is training the default model; waiting for its artifacts"

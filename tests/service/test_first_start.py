@@ -18,8 +18,7 @@ PIPELINE_CALLS = [
     ("clean", 0.35),
     ("allocate", 0.45),
     ("features", 0.55),
-    ("tuning and fitting on the training weeks", 0.6),
-    ("choosing the forecaster by time-ordered CV on the training weeks", 0.7),
+    ("tuning and fitting on the training weeks and on every week, side by side", 0.6),
 ]
 
 
@@ -31,7 +30,7 @@ def test_stages_are_done_running_or_waiting_with_what_the_running_one_does():
     states = [s.state for s in view.stages]
     assert states == ["done", "done", "done", "done", "done", "running", "waiting"]
     assert view.stages[5].label == "Train and backtest each subcategory's model"
-    assert view.detail == "choosing the forecaster by time-ordered CV on the training weeks"
+    assert view.detail == "tuning and fitting on the training weeks and on every week, side by side"
     done = sum(usual for _, _, usual in fs.STAGES[:5])
     total = sum(usual for _, _, usual in fs.STAGES)
     assert done / total <= view.fraction <= (done + fs.RUNNING_CAP * fs.STAGES[5][2]) / total
@@ -52,11 +51,12 @@ def test_the_bar_weighs_stages_by_their_usual_seconds_and_data_already_there_by_
     total = sum(usual for name, _, usual in fs.STAGES if name != "data")
     before_train = sum(usual for name, _, usual in fs.STAGES if name in ("load", "clean", "allocate", "features"))
     assert job.view().fraction == pytest.approx(before_train / total)
-    clock[0] += 10  # ten seconds into training: the bar moves without a message
-    assert job.view().fraction == pytest.approx((before_train + 10) / total)
+    half = fs.STAGES[5][2] / 2
+    clock[0] += half  # half the usual training time: the bar moves without a message
+    assert job.view().fraction == pytest.approx((before_train + half) / total)
     clock[0] += 1000  # far longer than usual: the bar waits below the stage's end
     assert job.view().fraction == pytest.approx((before_train + fs.RUNNING_CAP * fs.STAGES[5][2]) / total)
-    assert job.view().stages[5].seconds == pytest.approx(1010)
+    assert job.view().stages[5].seconds == pytest.approx(half + 1000)
 
 
 def test_sessions_share_one_training_and_a_failure_is_kept_for_the_page(tmp_path, monkeypatch):
