@@ -47,6 +47,12 @@ class InputError(ValueError):
             where += f", column '{shortened(column)}'"
         super().__init__(f"{where}: {shortened_words(message)}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None, int | None]]:
+        """Pickled by its fields, so an InputError raised in a worker process (training fits there side by side)
+        reaches the user as itself; Exception's default pickles only the formatted message, which the constructor
+        cannot take back."""
+        return (type(self), (self.file, self.message, self.column, self.row))
+
 
 class ArtifactError(RuntimeError):
     """Artifacts that cannot be trusted (tampered, incomplete, or built with other libraries or features)."""

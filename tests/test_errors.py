@@ -23,3 +23,36 @@ def test_an_input_error_shortens_its_column_and_the_values_in_its_message():
     assert "(5,000 characters)" in message and "(200,000 characters)" in message
     assert len(message) < 3 * LONGEST_NAME
     assert str(InputError("m.csv", "found ['TV', 'SEM'] with spaces")) == "m.csv: found ['TV', 'SEM'] with spaces"
+
+
+def test_an_input_error_crosses_a_process_boundary_as_itself():
+    """Training fits in worker processes; an InputError raised there must reach the user unchanged."""
+    import pickle
+
+    from joblib import Parallel, delayed
+
+    error = InputError("transforms.csv", "unknown channel(s) ['TV']", column="channel", row=3)
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), str(again), again.file, again.message, again.column, again.row) == (
+        InputError,
+        str(error),
+        "transforms.csv",
+        error.message,
+        "channel",
+        3,
+    )
+
+    from gmvplanner.library.store import LibraryError
+
+    taken = pickle.loads(pickle.dumps(LibraryError("the name 'Q3' is taken")))
+    assert type(taken) is LibraryError and taken.message == "the name 'Q3' is taken"
+
+    def refuse() -> None:
+        raise error
+
+    try:
+        Parallel(n_jobs=2)([delayed(refuse)(), delayed(len)("ok")])
+    except InputError as raised:
+        assert str(raised) == str(error)
+    else:
+        raise AssertionError("the worker's InputError was lost")

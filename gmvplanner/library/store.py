@@ -52,6 +52,9 @@ class LibraryError(InputError):
     def __init__(self, message: str):
         super().__init__("scenario library", message)
 
+    def __reduce__(self) -> tuple[type[LibraryError], tuple[str]]:  # type: ignore[override]
+        return (type(self), (self.message,))
+
 
 @dataclass(frozen=True)
 class SavedScenario:
