@@ -4,7 +4,7 @@
 #
 #   bash deploy/serve.sh [--servers N] [--listen ADDRESS:PORT] [--first-port PORT]
 #
-#   --servers N         Streamlit processes (default 2; about one per core, see README "A team on several servers")
+#   --servers N         Streamlit processes (default 2; about one per core, see docs/team.md "A team on several servers")
 #   --listen A:P        where nginx listens (default 127.0.0.1:8500); another address needs sign-in (README)
 #   --first-port P      the processes listen on 127.0.0.1:P, P+1, ... (default 8601)
 #
