@@ -84,6 +84,7 @@ def test_predict_in_a_real_browser(server, trained_mmm):
     assert budget_url.endswith("/budget_optimiser")
 
 
+TENFOLD_QUESTION = "This edit changes spend tenfold or more"  # the planner asks before keeping such an edit
 GRID_CELLS = '[data-testid="stDataFrame"] [role="gridcell"]'  # Glide's accessible cells, row by row
 WEEK = r"^\d{4}-\d{2}-\d{2}$"  # the plan editor's first column, weekly
 MONTH = r"^\d{4}-\d{2}$"  # and monthly
@@ -140,19 +141,13 @@ def _edit_first_tv_cell(page, grid, text: str, tmp_path, attempts: int = 6) -> l
     """Type `text` into the first week's TV cell until the plan keeps it, and return the first row then. After each
     typing the page either asks about a tenfold change (press Keep, then the cell must show `text`) or shows `text`
     at once; when neither happens within a minute the typing was lost (a busy page redrew the grid), so type again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    question = page.get_by_text("This edit changes spend tenfold or more", exact=False)
-    keep = page.get_by_role("button", name="Keep the edit")
+    question = page.get_by_text(TENFOLD_QUESTION, exact=False)
     tv = page.locator(GRID_CELLS).nth(1)
     for attempt in range(attempts):
         _type_in_first_tv_cell(page, grid, text)
         for _ in range(240):  # up to a minute for the page to react
             if question.is_visible():
-                try:
-                    keep.click(timeout=30_000)
-                except PlaywrightTimeout:  # a rerun redrew the button while it was clicked: look again
-                    continue
+                _press_until_answered(page, question, "Keep the edit")
             elif tv.is_visible() and tv.inner_text() == text:
                 break
             page.wait_for_timeout(250)
@@ -162,6 +157,22 @@ def _edit_first_tv_cell(page, grid, text: str, tmp_path, attempts: int = 6) -> l
             page.keyboard.press("Escape")
             page.screenshot(path=str(tmp_path / f"edit_attempt_{attempt}.png"))
     raise AssertionError(f"typing into the grid never took: {_spend_cells(page)}")
+
+
+def _press_until_answered(page, question, button: str, timeout_ms: int = 120_000) -> None:
+    """Press the question's `button` until the question has gone. A busy page can draw the button late or redraw it
+    while it is clicked, so each press waits briefly and a missed one is tried again (AssertionError at timeout)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(timeout_ms // 5_000):
+        if not question.is_visible():
+            return
+        try:
+            page.get_by_role("button", name=button).click(timeout=5_000)
+            question.wait_for(state="hidden", timeout=5_000)
+        except PlaywrightError:  # not drawn yet, redrawn while clicked, or the rerun still running: look again
+            continue
+    raise AssertionError(f"'{button}' never answered the question within {timeout_ms // 1000} s")
 
 
 def _wait_until_replaced(page, element) -> None:
@@ -222,7 +233,7 @@ def _slip_a_digit(page, grid, shown: str) -> str:
 
     whole, _, decimals = shown.replace(",", "").partition(".")
     slipped = f"{int(whole + decimals[:1])}.{decimals[1:]}" if decimals else f"{whole}0"
-    question = page.get_by_text("This edit changes spend tenfold or more", exact=False)
+    question = page.get_by_text(TENFOLD_QUESTION, exact=False)
     for _attempt in range(6):  # a double-click can be swallowed while the page still runs
         _type_in_first_tv_cell(page, grid, slipped)
         try:
@@ -230,10 +241,11 @@ def _slip_a_digit(page, grid, shown: str) -> str:
             break
         except (AssertionError, PlaywrightTimeout):
             page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"the tenfold question never came after typing {slipped}: {_spend_cells(page)}")
     text = question.inner_text()
     old_editor = grid.element_handle()
-    page.get_by_role("button", name="Undo the edit").click()
-    expect(question).to_be_hidden(timeout=60_000)
+    _press_until_answered(page, question, "Undo the edit")
     _wait_until_replaced(page, old_editor)  # typing into the old editor while it is replaced would be lost
     _wait_for_cell(page, shown, timeout_ms=60_000)  # the fresh editor is drawn from the plan as it was
     return text
@@ -437,16 +449,17 @@ def test_a_library_delete_is_confirmed_for_its_plan_only_and_can_be_undone(train
         delete.click()
         expect(page.get_by_text("Deleted 'scratch A'.")).to_be_visible(timeout=30_000)
         sure_q3 = page.get_by_role("checkbox", name="Yes, delete 'Q3 TV +50%'")
+        # the message can show before the rerun that redraws the list has finished: a busy page takes seconds
         expect(sure_q3).to_be_attached(timeout=30_000)
-        expect(sure_q3).not_to_be_checked()
-        expect(delete).to_be_disabled()
-        expect(sure_a).to_have_count(0)
+        expect(sure_q3).not_to_be_checked(timeout=30_000)
+        expect(delete).to_be_disabled(timeout=30_000)
+        expect(sure_a).to_have_count(0, timeout=30_000)
         page.screenshot(path=str(tmp_path / "deleted.png"), full_page=True)
         page.get_by_role("button", name="Undo delete").click()
         expect(page.get_by_text("Restored 'scratch A'.")).to_be_visible(timeout=30_000)
         expect(sure_a).to_be_attached(timeout=30_000)
-        expect(sure_a).not_to_be_checked()
-        expect(delete).to_be_disabled()
+        expect(sure_a).not_to_be_checked(timeout=30_000)
+        expect(delete).to_be_disabled(timeout=30_000)
         browser.close()
 
 
