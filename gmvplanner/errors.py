@@ -47,7 +47,7 @@ class InputError(ValueError):
             where += f", column '{shortened(column)}'"
         super().__init__(f"{where}: {shortened_words(message)}")
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None, int | None]]:
+    def __reduce__(self) -> tuple[type[InputError], tuple[object, ...]]:
         """Pickled by its fields, so an InputError raised in a worker process (training fits there side by side)
         reaches the user as itself; Exception's default pickles only the formatted message, which the constructor
         cannot take back."""

@@ -52,7 +52,7 @@ class LibraryError(InputError):
     def __init__(self, message: str):
         super().__init__("scenario library", message)
 
-    def __reduce__(self) -> tuple[type[LibraryError], tuple[str]]:  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[LibraryError], tuple[str]]:
         return (type(self), (self.message,))
 
 
