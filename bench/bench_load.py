@@ -12,6 +12,10 @@ the server's own log ($GMV_RERUN_LOG), how long each script run took: median, p9
 fragment reruns alike (app_pages/reruns.py), with how many of each.
 Target: p95 <= 2 s on 2 cores with 10 sessions. The browsers run at the lowest CPU priority (as if on the analysts'
 own machines; `--same-priority` to share the cores evenly). Results go to bench/results/load.json (`--out`).
+
+`--floor` measures what no server work can go below: the same N browsers open bench/floor_app.py (one Plotly chart,
+no model, no data) at once, and the first chart each sees is the cost of the browsers and of Streamlit's own page on
+this machine.
 """
 
 from __future__ import annotations
@@ -115,6 +119,51 @@ def niced_chromium(folder: Path) -> Path:
     return launcher
 
 
+async def first_chart_only(browser, url: str, i: int, report: dict) -> None:
+    """One session of the floor: open the page and time its first chart."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    t0 = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded")
+    await page.locator(".js-plotly-plot").first.wait_for(timeout=300_000)
+    report[i] = {"first_chart_s": time.perf_counter() - t0}
+    await context.close()
+
+
+async def run_floor(url: str, n: int, nice: bool) -> dict:
+    """N sessions opening the floor page at once."""
+    from playwright.async_api import async_playwright
+
+    report: dict[int, dict] = {}
+    async with async_playwright() as pw:
+        chromium = niced_chromium(Path(tempfile.mkdtemp())) if nice else shutil.which("chromium") or "/usr/bin/chromium"
+        browser = await pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS)
+        await asyncio.gather(*(first_chart_only(browser, url, i, report) for i in range(n)))
+        await browser.close()
+    return report
+
+
+def floor(args: argparse.Namespace) -> None:
+    """--floor: the first charts of N sessions on a page that does no work (see the module's docstring)."""
+    loadavg_at_start = Path("/proc/loadavg").read_text().strip()
+    with running_app(args.artifacts, script=ROOT / "bench" / "floor_app.py") as url:
+        started = time.perf_counter()
+        report = asyncio.run(run_floor(url, args.sessions, nice=not args.same_priority))
+        wall = time.perf_counter() - started
+    charts = sorted(s["first_chart_s"] for s in report.values())
+    out = {
+        "floor": "bench/floor_app.py: one Plotly chart, no model, no data",
+        "sessions": args.sessions,
+        "loadavg_at_start": loadavg_at_start,
+        "browsers": "same CPU priority as the server" if args.same_priority else "niced (nice 19): clients elsewhere",
+        "wall_s": round(wall, 1),
+        "first_chart_s": {"min": round(charts[0], 2), "median": round(statistics.median(charts), 2), "max": round(charts[-1], 2)},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2))
+    print(json.dumps(out, indent=2))
+
+
 async def run(urls: list[str], n: int, rounds: int, art, nice: bool) -> dict:
     from playwright.async_api import async_playwright
 
@@ -152,7 +201,13 @@ def main() -> None:
     parser.add_argument(
         "--same-priority", action="store_true", help="run the browsers at the server's CPU priority (default: niced)"
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="time only the first charts of a page doing no work (the browsers' floor)"
+    )
     args = parser.parse_args()
+    if args.floor:
+        floor(args)
+        return
     ensure_trained(args.artifacts)
     loadavg_at_start = Path("/proc/loadavg").read_text().strip()
     art = load_artifacts(args.artifacts)

@@ -42,9 +42,11 @@ def running_app(
     port: int | None = None,
     extra_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
+    script: Path = ROOT / "app.py",
 ) -> Iterator[str]:
     """Yield the app's URL, serving `artifacts` on `port` (a free one if None) with `extra_args` for `streamlit run`
-    (e.g. `--secrets.files`) and `env` added to the server's environment; stop the server afterwards.
+    (e.g. `--secrets.files`) and `env` added to the server's environment; stop the server afterwards. `script` is
+    the page served (bench_load --floor serves a bare chart instead of the app).
 
     The server's stderr goes to a temporary file (a pipe nobody reads could fill up and stall the server) and its
     tail is shown if the server does not start.
@@ -57,7 +59,7 @@ def running_app(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script),
             "--server.port",
             str(port),
             "--server.address",
