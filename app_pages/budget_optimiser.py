@@ -9,6 +9,7 @@ from app_pages.common import (
     cached_budget_answer,
     cached_budget_curve,
     cached_marginal_roi,
+    cached_profit,
     current,
     page_header,
     replace_plan,
@@ -132,6 +133,47 @@ def run_request(art: Artifacts, key: str, request: planner.BudgetRequest) -> Non
     st.session_state["budget_found"] = answer.found
 
 
+def interval_words(money, lower: float, upper: float) -> str:
+    """'80% interval a to b', or why there is none (a model without bootstrap refits)."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "no interval (this model kind has no bootstrap refits)"
+    return f"{INTERVAL_LABEL} {money.format(lower)} to {money.format(upper)}"
+
+
+def profit_ui(art: Artifacts, profit: planner.ProfitHeadline) -> None:
+    """Profit first, when margins were given: the expected contribution (GMV x margin - media spend) of the
+    baseline and the recommended split, the gain with its interval and how often the refits agree on it."""
+    money = art.money
+    same_budget = abs(profit.recommended_spend - profit.baseline_spend) <= 1e-9 * max(profit.baseline_spend, 1.0)
+    baseline = "historical split" if same_budget else "today's budget and split"
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        f"Expected profit, {baseline}",
+        money.format(profit.baseline.value),
+        help=interval_words(money, profit.baseline.lower, profit.baseline.upper),
+    )
+    c2.metric(
+        "Expected profit, recommended",
+        money.format(profit.recommended.value),
+        help=interval_words(money, profit.recommended.lower, profit.recommended.upper),
+    )
+    c3.metric("Expected profit gain", money.format(profit.gain.value))
+    if profit.gain.value == 0 and pd.isna(profit.gain.lower):
+        words = "**Profit gain:** none, the recommended split is the historical one"
+    else:
+        words = "**Profit gain, counting the uncertainty of the channel estimates:** " + interval_words(
+            money, profit.gain.lower, profit.gain.upper
+        )
+    if profit.p_gain is not None:
+        words += f"; the recommended plan earns more in **{profit.p_gain:.0%}** of the bootstrap refits"
+    st.markdown(words + ".")
+    st.caption(
+        "Profit here is the contribution: each subcategory's GMV times its margin, less the media spend, over the "
+        f"horizon. The recommended plan spends {money.format(profit.recommended_spend)} against "
+        f"{money.format(profit.baseline_spend)} for the {baseline}, and changes GMV by {money.format(profit.gmv_gain)}."
+    )
+
+
 def headline_ui(art: Artifacts, result: BudgetResult) -> None:
     """Expected GMV of both splits, the uplift, its interval over the refits and the method, in words."""
     money = art.money
@@ -214,6 +256,10 @@ def main() -> None:
         )
     if result.note:
         st.info(app_words(result.note))
+    profit = cached_profit(art, key, st.session_state["budget_request"])
+    if profit is not None:
+        profit_ui(art, profit)
+        st.markdown("##### The GMV behind it")
     headline_ui(art, result)
     margin = margin_ui(art, key)
     st.plotly_chart(charts.split_figure(result.table, money), key="split_chart")

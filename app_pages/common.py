@@ -41,6 +41,7 @@ __all__ = [
     "no_spend_note",
     "cached_predictions",
     "cached_comparison",
+    "cached_profit",
     "cached_plan_figures",
     "cached_summary",
     "cached_default_plan",
@@ -223,6 +224,12 @@ def cached_budget_answer(_artifacts: Artifacts, key: str, request: planner.Budge
     """`planner.answer_budget` for one request, per artifacts version and request: the analysts who ask the same
     (the page's defaults, above all) get one computation and the same split."""
     return planner.answer_budget(_artifacts, request)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_profit(_artifacts: Artifacts, key: str, request: planner.BudgetRequest) -> planner.ProfitHeadline | None:
+    """`planner.answer_profit` for one request's answer, per artifacts version and request."""
+    return planner.answer_profit(_artifacts, request, cached_budget_answer(_artifacts, key, request))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

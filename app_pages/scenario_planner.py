@@ -13,6 +13,7 @@ from app_pages.auth import can_upload
 from app_pages.common import (
     cached_comparison,
     cached_default_plan,
+    cached_plan_figures,
     cached_predictions,
     cached_summary,
     cached_waterfall,
@@ -130,9 +131,33 @@ def summary_ui(art: Artifacts, key: str, plan: pd.DataFrame, saved: dict[str, pd
     st.markdown(plan_sentence(art, current_row, spend["current plan"], len(weeks)))
     with st.expander("Every figure with its 80% interval"):
         st.dataframe(planner.scenario_table(art, summary), hide_index=True, key="summary_table")
+    increments_ui(art, key, plans)
     waterfall = cached_waterfall(art, key, plan, baseline)
     figure = charts.waterfall_figure(waterfall.steps, waterfall.base_gmv, waterfall.plan_gmv, money=art.money)
     st.plotly_chart(figure, key="waterfall_chart")
+
+
+def increments_ui(art: Artifacts, key: str, plans: dict[str, pd.DataFrame]) -> None:
+    """What each plan adds over the baseline: extra spend, incremental GMV and ROAS, and with a margin the
+    incremental profit, each with its 80% interval (figures shared with the summary's cache)."""
+    st.markdown("**What each plan adds over the baseline**")
+    margin = st.number_input(
+        "Contribution margin (% of GMV) for the incremental profit; blank: GMV only",
+        min_value=0.0,
+        max_value=100.0,
+        value=None,
+        step=1.0,
+        key="planner_margin",
+    )
+    figures = {name: cached_plan_figures(art, key, p) for name, p in plans.items()}
+    share = None if margin is None else float(margin) / 100
+    table = planner.plan_increments(art, figures, planner.BASELINE_PLAN, share)
+    st.dataframe(table, hide_index=True, key="increments_table")
+    st.caption(
+        "Incremental ROAS is the extra GMV per unit of extra spend; incremental profit is the extra GMV times the "
+        f"margin less the extra spend. In brackets: the {INTERVAL_LABEL.lower()} over the bootstrap refits, paired "
+        "across plans."
+    )
 
 
 def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:

@@ -45,27 +45,29 @@ def _rates(design: ScenarioDesign) -> dict[str, np.ndarray]:
     return {c: w[spend_column(c)].to_numpy(float) / design.days for c in design.bundle.spec.channels}
 
 
+def _design_totals(design: ScenarioDesign, variants: list[dict], refits: bool) -> np.ndarray:
+    """One subcategory's GMV of each variant, shape (variants, draws): column 0 the point estimate, the others the
+    bootstrap refits (none when the model has none or `refits` is False)."""
+    model = design.bundle.estimator
+    args = (design.X, design.bundle.spec, design.days, variants, design.carry_in)
+    point = np.asarray(model.media_response(*args))
+    these = model.media_response_draws(*args) if refits else None
+    return point[:, None] if these is None else np.column_stack([point, these])
+
+
+def _by_design(designs: list[ScenarioDesign], variants_of, refits: bool = True) -> list[np.ndarray]:
+    """`_design_totals` of every design, all with the refits or (when one lacks them) all without."""
+    parts = [_design_totals(d, variants_of(d), refits) for d in designs]
+    if any(p.shape[1] == 1 for p in parts):
+        parts = [p[:, :1] for p in parts]
+    return parts
+
+
 def _totals(designs: list[ScenarioDesign], variants_of, refits: bool = True) -> np.ndarray:
     """Total GMV over every subcategory of each variant, shape (variants, draws): draw 0 is the point estimate,
     the others the bootstrap refits (absent when a model has none, or not asked for: `refits=False` gives the
     point estimates alone, for the figures that show no interval, at a third of the cost)."""
-    point: np.ndarray | float = 0.0
-    draws: list[np.ndarray] = []
-    complete = refits
-    for design in designs:
-        variants = variants_of(design)
-        model = design.bundle.estimator
-        args = (design.X, design.bundle.spec, design.days, variants, design.carry_in)
-        point = point + model.media_response(*args)
-        if not complete:
-            continue
-        these = model.media_response_draws(*args)
-        complete = these is not None
-        if these is not None:
-            draws.append(these)
-    if not complete:
-        return np.asarray(point)[:, None]
-    return np.column_stack([point, reduce(operator.add, draws)])
+    return reduce(operator.add, _by_design(designs, variants_of, refits))
 
 
 def _interval(values: np.ndarray, coverage: float) -> tuple[float, float, float]:
@@ -77,21 +79,25 @@ def _interval(values: np.ndarray, coverage: float) -> tuple[float, float, float]
 
 
 class PlanFigures(NamedTuple):
-    """What one plan buys, before it is compared with any other: its spend over its weeks (base unit) and its total
-    GMV over every subcategory, shape (3, draws): rows as planned, with no media spend, with 1% more on every
-    channel; column 0 the point estimate, the others the bootstrap refits (none for a model without them).
+    """What one plan buys, before it is compared with any other: its spend over its weeks (base unit; `spend` the
+    part the modelled subcategories receive, `company_spend` all of it) and its total GMV over every subcategory,
+    shape (3, draws): rows as planned, with no media spend, with 1% more on every channel; column 0 the point
+    estimate, the others the bootstrap refits (none for a model without them). `by_subcategory` is the GMV as
+    planned per subcategory (draws as in `totals`), for margins that differ by subcategory.
 
     It depends on the model version and the plan alone, so the app computes it once per (version, plan) and every
     session comparing against the same baseline shares it."""
 
     spend: float
     totals: np.ndarray
+    company_spend: float
+    by_subcategory: dict[str, np.ndarray]
 
 
 def plan_figures(artifacts: Artifacts, plan: pd.DataFrame) -> PlanFigures:
     """A plan's spend and GMV as planned, with no media and with 1% more (see `PlanFigures`)."""
     designs = scenario_designs(artifacts, plan)
-    totals = _totals(
+    parts = _by_design(
         designs,
         lambda d: [
             {},
@@ -99,7 +105,10 @@ def plan_figures(artifacts: Artifacts, plan: pd.DataFrame) -> PlanFigures:
             {c: r * (1 + MARGINAL_STEP) for c, r in _rates(d).items()},
         ],
     )
-    return PlanFigures(sum(_spend(d) for d in designs), totals)
+    weekly = plan.drop_duplicates("week_start")
+    company = artifacts.money.to_base(float(weekly[[c for c in artifacts.channels if c in weekly]].to_numpy(float).sum()))
+    by_sub = {d.bundle.subcategory: p[0] for d, p in zip(designs, parts)}
+    return PlanFigures(sum(_spend(d) for d in designs), reduce(operator.add, parts), company, by_sub)
 
 
 def scenario_summary(
@@ -120,7 +129,8 @@ def summarise(figures: dict[str, PlanFigures], baseline: str, coverage: float = 
         raise KeyError(f"baseline '{baseline}' is not among the scenarios {list(figures)}")
     base_gmv = figures[baseline].totals[0]
     rows = []
-    for name, (spend, totals) in figures.items():
+    for name, these in figures.items():
+        spend, totals = these.spend, these.totals
         gmv, none, more = totals
         if len(gmv) != len(base_gmv):  # a model without refits: compare point estimates only
             gmv, none, more, base = gmv[:1], none[:1], more[:1], base_gmv[:1]

@@ -18,6 +18,7 @@ from ..errors import ArtifactError, InputError, shortened, shortened_words
 from ..model.base import MODEL_KINDS, model_names
 
 __all__ = [
+    "library_of",
     "pooling",
     "log",
     "Parser",
@@ -104,6 +105,17 @@ def add_output_flags(parser: argparse.ArgumentParser) -> None:
 def add_artifacts_input(parser: argparse.ArgumentParser) -> None:
     """--artifacts for a command that reads trained artifacts."""
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="trained artifacts (default: artifacts/)")
+
+
+def library_of(args: argparse.Namespace):
+    """The scenario library a `scenarios` action names with --database, else the app's (beside its artifacts)."""
+    from ..library import default_url, open_library
+    from ..service.planner import app_artifacts_dir
+
+    given = getattr(args, "database", None)
+    if given:
+        return open_library(given, given_by="--database")
+    return open_library(default_url(app_artifacts_dir()))
 
 
 def check_out(out: Path | None, artifacts: Path) -> None:

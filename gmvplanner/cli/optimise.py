@@ -129,7 +129,35 @@ def optimise(args: argparse.Namespace) -> None:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.table.to_csv(args.out, index=False)
+    if args.margin is not None:
+        _print_profit(args, artifacts, result)
     _print_split(args, artifacts, budget, result)
+
+
+def _print_profit(args: argparse.Namespace, artifacts: Artifacts, result: BudgetResult) -> None:
+    """Profit first with --margin: each plan's expected contribution (GMV x margin - media spend) and the gain,
+    against the recent budget in the historical split when the budget was found (--max-profit, --target-roi)."""
+    from ..analysis.budget import recent_budget, subcategory_margins
+    from ..analysis.profit import profit_headline
+
+    baseline = None if args.budget is not None else recent_budget(artifacts, args.weeks)
+    profit = profit_headline(artifacts, result, subcategory_margins(artifacts, args.margin), baseline)
+    money = artifacts.money
+    unit, shown = money.name, money.from_base
+    what = "the historical split" if baseline is None else "the recent budget in the historical split"
+
+    def figure(f) -> str:
+        interval = "" if f.lower != f.lower else f" (80% interval {shown(f.lower):+,.4g} to {shown(f.upper):+,.4g})"
+        return f"{shown(f.value):+,.4g} {unit}{interval}"
+
+    print(f"expected profit (GMV x margin - media spend), {what}: {figure(profit.baseline)}")
+    print(f"expected profit, recommended: {figure(profit.recommended)}")
+    chance = "" if profit.p_gain is None else f"; the recommended plan earns more in {profit.p_gain:.0%} of the refits"
+    print(f"expected profit gain: {figure(profit.gain)}{chance}")
+    print(
+        f"media spend {shown(profit.recommended_spend):,.4g} against {shown(profit.baseline_spend):,.4g} {unit}; "
+        f"GMV change {shown(profit.gmv_gain):+,.4g} {unit}"
+    )
 
 
 def _start(text: str | None) -> pd.Timestamp | None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import PLAN_WEEKS, RECENT_WEEKS
-from .common import add_artifacts_input, check_out, log, positive_amount, positive_int
+from .common import add_artifacts_input, check_out, log, margins, positive_amount, positive_int
 
 __all__ = ["add_report_parser", "report"]
 
@@ -33,6 +33,13 @@ def add_report_parser(commands: argparse._SubParsersAction) -> argparse.Argument
     p.add_argument(
         "--weeks", type=positive_int, default=PLAN_WEEKS, help="horizon of the recommended split (default: %(default)s)"
     )
+    p.add_argument(
+        "--margin",
+        type=margins,
+        help="contribution margin as a share of GMV, one for every subcategory (0.25) or per subcategory "
+        "(CameraAccessory=0.2,HomeAudio=0.3; others count 0): the split maximises profit and the summary leads with "
+        "its expected profit (GMV x margin - media spend)",
+    )
     p.set_defaults(work=report)
     return p
 
@@ -45,7 +52,10 @@ def report(args: argparse.Namespace) -> None:
 
     artifacts = load_artifacts(args.artifacts)
     log.info("building the one-pager (the recommended split takes a few seconds)")
-    page = report_html(artifacts, args.budget, args.weeks)
+    from ..analysis.budget import subcategory_margins
+
+    margin = subcategory_margins(artifacts, args.margin) if args.margin is not None else None
+    page = report_html(artifacts, args.budget, args.weeks, margin)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(page, encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB; opens in any browser, no network needed)")

@@ -1,5 +1,5 @@
 """`ecommerce_testing.py scenarios`: the shared scenario library from the command line (save, list, show, export,
-rename, duplicate, delete); the same library the app's Scenario planner lists."""
+compare, rename, duplicate, delete); the same library the app's Scenario planner lists."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import getpass
 import os
 from pathlib import Path
 
-from .common import add_artifacts_input, check_out, log
+from .common import add_artifacts_input, check_out, library_of, log
+from .scenario_compare import add_compare_action
 
 __all__ = ["add_scenarios_parser", "AUTHOR_ENV"]
 
@@ -19,7 +20,7 @@ def add_scenarios_parser(commands: argparse._SubParsersAction) -> argparse.Argum
     """The `scenarios` subcommand and its actions; each action sets `work`."""
     p = commands.add_parser(
         "scenarios",
-        help="the shared scenario library: save, list, show, export, rename, duplicate, delete",
+        help="the shared scenario library: save, list, show, export, compare, rename, duplicate, delete",
         description="The scenario library the app's Scenario planner lists: a SQLite file beside the app's artifacts "
         "folder (gmv_library.sqlite), or the database in $GMV_DATABASE_URL (any SQLAlchemy URL, e.g. "
         "postgresql+psycopg://user:password@host/db).",
@@ -42,6 +43,8 @@ def add_scenarios_parser(commands: argparse._SubParsersAction) -> argparse.Argum
     export.add_argument("name", help="the scenario's name")
     export.add_argument("--out", type=Path, required=True, help="where to write the CSV")
     export.set_defaults(work=export_scenario)
+    compare = _action(actions, "compare", "what saved plan B adds over plan A: GMV, ROAS and profit, with intervals")
+    add_compare_action(compare)
     rename = _action(actions, "rename", "give a saved scenario a new name")
     rename.add_argument("name", help="the scenario's name")
     rename.add_argument("new_name", help="its new name")
@@ -72,16 +75,6 @@ def _action(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
     return p
 
 
-def _library(args: argparse.Namespace):
-    from ..library import default_url, open_library
-    from ..service.planner import app_artifacts_dir
-
-    given = getattr(args, "database", None)
-    if given:
-        return open_library(given, given_by="--database")
-    return open_library(default_url(app_artifacts_dir()))
-
-
 def _author(args: argparse.Namespace) -> str:
     given = getattr(args, "author", None) or os.environ.get(AUTHOR_ENV)
     if given:
@@ -108,7 +101,7 @@ def save_scenario(args: argparse.Namespace) -> None:
         controls=weekly_controls(artifacts),
         money=artifacts.money,
     )
-    library = _library(args)
+    library = library_of(args)
     saved = save_plan(library, artifacts, args.name, plan, _author(args), replace=args.replace)
     money = artifacts.money
     print(
@@ -119,7 +112,7 @@ def save_scenario(args: argparse.Namespace) -> None:
 
 def list_scenarios(args: argparse.Namespace) -> None:
     """Print the saved scenarios (name, author, last change, model version, weeks, spend, GMV)."""
-    library = _library(args)
+    library = library_of(args)
     table = library.scenarios(args.search)
     if table.empty:
         what = f" matching '{args.search}'" if args.search else ""
@@ -134,7 +127,7 @@ def list_scenarios(args: argparse.Namespace) -> None:
 
 def show_scenario(args: argparse.Namespace) -> None:
     """Print one scenario: who saved it and when, its model version, its last results and its plan."""
-    saved = _library(args).scenario(args.name)
+    saved = library_of(args).scenario(args.name)
     results = saved.results
     print(f"scenario: {saved.name}")
     print(f"author: {saved.author}")
@@ -154,7 +147,7 @@ def export_scenario(args: argparse.Namespace) -> None:
     from ..service.saved_plans import exported_plan
 
     check_out(args.out, app_artifacts_dir())
-    library = _library(args)
+    library = library_of(args)
     _refuse_the_library_itself(args.out, library.url)
     saved = library.scenario(args.name)
     plan, unit = exported_plan(saved)
@@ -178,18 +171,18 @@ def _refuse_the_library_itself(out: Path, url: str) -> None:
 
 def rename_scenario(args: argparse.Namespace) -> None:
     """Rename a saved scenario."""
-    _library(args).rename_scenario(args.name, args.new_name)
+    library_of(args).rename_scenario(args.name, args.new_name)
     print(f"renamed '{args.name}' to '{args.new_name}'")
 
 
 def duplicate_scenario(args: argparse.Namespace) -> None:
     """Copy a saved scenario under a new name."""
-    copy = _library(args).duplicate_scenario(args.name, args.new_name, _author(args))
+    copy = library_of(args).duplicate_scenario(args.name, args.new_name, _author(args))
     print(f"copied '{args.name}' to '{copy.name}'")
 
 
 def delete_scenario(args: argparse.Namespace) -> None:
     """Remove a saved scenario."""
-    _library(args).delete_scenario(args.name)
+    library_of(args).delete_scenario(args.name)
     log.info("deleted '%s'", args.name)
     print(f"deleted '{args.name}'")

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from ..analysis.budget import INTERVAL_SCOPE, BudgetResult
 from ..analysis.effects import weekly_decomposition
 from ..analysis.money_curves import money_curves
+from ..analysis.profit import ProfitHeadline
 from ..model.artifacts import NO_SPEND_HELP, Artifacts
 from ..units import MoneyUnit
 from . import charts
@@ -96,9 +97,10 @@ class _Page:
         )
 
 
-def one_pager(artifacts: Artifacts, result: BudgetResult | None) -> str:
+def one_pager(artifacts: Artifacts, result: BudgetResult | None, profit: ProfitHeadline | None = None) -> str:
     """The report as one HTML document, summary first; `result` is the recommended split shown (and marked on the
-    curves); None for artifacts trained without spend data (forecasts only, and a note on adding spend)."""
+    curves); None for artifacts trained without spend data (forecasts only, and a note on adding spend). `profit`
+    (with contribution margins) puts the split's expected profit first."""
     manifest, money = artifacts.manifest, artifacts.money
     page = _Page()
     window = manifest.window
@@ -107,7 +109,7 @@ def one_pager(artifacts: Artifacts, result: BudgetResult | None) -> str:
         f"{len(artifacts.subcategories)} subcategories, {len(artifacts.channels)} channels; window {window.start} to "
         f"{window.end} ({window.weeks} weeks); trained {html.escape(manifest.created)}; money in {money.name}.</p>"
     )
-    _summary_section(page, artifacts, result)
+    _summary_section(page, artifacts, result, profit)
     points = _recommended_multipliers(result, artifacts) if result is not None else None
     for sub, model in artifacts.models.items():
         _subcategory_section(page, artifacts, sub, model, points)
@@ -197,7 +199,26 @@ def _folded(title: str, frame: pd.DataFrame) -> str:
     return f"<details><summary>{html.escape(title)}</summary>{_table(frame)}</details>"
 
 
-def _summary_section(page: _Page, artifacts: Artifacts, result: BudgetResult | None) -> None:
+def profit_words(profit: ProfitHeadline, money: MoneyUnit) -> list[str]:
+    """Profit first, one sentence each: both plans' expected contribution with intervals, the gain with its
+    interval and how often the refits agree, and what profit means here."""
+
+    def interval(f) -> str:
+        return "" if f.lower != f.lower else f" ({INTERVAL_LABEL} {money.format(f.lower)} to {money.format(f.upper)})"
+
+    words = [
+        f"Expected profit (GMV x contribution margin - media spend): historical split "
+        f"{money.format(profit.baseline.value)}{interval(profit.baseline)}, recommended "
+        f"{money.format(profit.recommended.value)}{interval(profit.recommended)}.",
+        f"Profit gain {money.format(profit.gain.value)}{interval(profit.gain)}"
+        + ("." if profit.p_gain is None else f"; the recommended split earns more in {profit.p_gain:.0%} of the refits."),
+        f"Media spend {money.format(profit.recommended_spend)} against {money.format(profit.baseline_spend)}; "
+        f"GMV change {money.format(profit.gmv_gain)}.",
+    ]
+    return words
+
+
+def _summary_section(page: _Page, artifacts: Artifacts, result: BudgetResult | None, profit: ProfitHeadline | None) -> None:
     """The first screen: warnings, the recommended split with its uncertainty, and held-out accuracy."""
     page.add("<h2>Summary</h2>")
     warnings = report_warnings(artifacts, result is not None)
@@ -205,6 +226,8 @@ def _summary_section(page: _Page, artifacts: Artifacts, result: BudgetResult | N
     if flagged:
         warnings.append(f"{flagged} channel answer(s) are flagged; each subcategory's section below says which and why.")
     page.add(_bullets(warnings))
+    if profit is not None:
+        page.add("<h3>Profit</h3>" + _bullets(profit_words(profit, artifacts.money), css="note"))
     if result is not None:
         page.add("<h3>Recommended split</h3>" + _bullets(split_words(result, artifacts.money), css="note"))
         if result.note:

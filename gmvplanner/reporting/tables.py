@@ -9,6 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from ..analysis.budget import BudgetResult
+from ..analysis.profit import Figure
 from ..config import RECENT_WEEKS
 from ..dates import DAYS_PER_WEEK
 from ..model.artifacts import Artifacts
@@ -38,6 +39,7 @@ __all__ = [
     "METRIC_LABELS",
     "forecaster_table",
     "forecast_table",
+    "increments_table",
 ]
 
 
@@ -163,6 +165,25 @@ def scenario_table(artifacts: Artifacts, summary: pd.DataFrame) -> pd.DataFrame:
         "change_pct": Shown(f"change vs {BASELINE_PLAN} (%)", lambda v: v, "{:+.2f}"),
     }
     return _with_intervals(table, summary, shown)
+
+
+def increments_table(increments: dict[str, dict[str, Figure]], money: MoneyUnit, baseline: str) -> pd.DataFrame:
+    """What each plan adds over `baseline` (`profit.plan_increment` per plan): extra spend, incremental GMV,
+    incremental ROAS and, with margins, incremental profit, each figure beside its 80% interval."""
+
+    def shown(label: str, figure: Figure) -> str:
+        if pd.isna(figure.value):
+            return "same spend" if label == "incremental ROAS" else ""
+        fmt = (lambda v: f"{v:.2f}") if label == "incremental ROAS" else money.format
+        if pd.isna(figure.lower):
+            return fmt(figure.value)
+        return f"{fmt(figure.value)} ({fmt(figure.lower)} to {fmt(figure.upper)})"
+
+    rows = [
+        {f"plan, over {baseline}": name, **{label: shown(label, f) for label, f in figures.items()}}
+        for name, figures in increments.items()
+    ]
+    return pd.DataFrame(rows)
 
 
 def split_table(result: BudgetResult, money: MoneyUnit) -> pd.DataFrame:

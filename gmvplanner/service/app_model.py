@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.budget import optimise_budget
+from ..analysis.profit import profit_headline
 from ..config import ARTIFACTS_DIR, DATA_DIR, PLAN_WEEKS, RECENT_WEEKS
 from ..errors import ArtifactError, InputError
 from ..model.artifacts import MANIFEST, Artifacts, file_sha256, load_artifacts
@@ -110,10 +111,14 @@ def retrain(
     return train(inputs, artifacts_dir, subcategories, config=config, progress=progress)
 
 
-def report_html(artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS) -> str:
+def report_html(
+    artifacts: Artifacts, budget: float | None = None, weeks: int = PLAN_WEEKS, margins: dict[str, float] | None = None
+) -> str:
     """The one-pager (`reporting.one_pager`) with the split of `budget` (input money unit; default: the recent run
-    rate over `weeks`) over the `weeks` after the training data."""
+    rate over `weeks`) over the `weeks` after the training data; with contribution `margins` (subcategory -> share
+    of GMV) the split maximises profit and the summary puts its expected profit first."""
     if not artifacts.has_spend:  # orders alone: forecasts and customers, no channels to split a budget over
         return one_pager(artifacts, None)
     budget = budget if budget is not None else recent_budget(artifacts) * weeks / RECENT_WEEKS
-    return one_pager(artifacts, optimise_budget(artifacts, budget, weeks))
+    result = optimise_budget(artifacts, budget, weeks, margins=margins)
+    return one_pager(artifacts, result, None if margins is None else profit_headline(artifacts, result, margins))

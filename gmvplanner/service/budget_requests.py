@@ -13,6 +13,7 @@ import pandas as pd
 from ..analysis import budget as budget_optimiser
 from ..analysis.budget import BudgetResult, optimise_budget
 from ..analysis.new_customers import first_order_shares
+from ..analysis.profit import ProfitHeadline, profit_headline
 from ..analysis.scenario_summary import budget_response, plan_gmv
 from ..config import RECENT_WEEKS
 from ..errors import InputError
@@ -28,6 +29,8 @@ __all__ = [
     "BudgetRequest",
     "BudgetAnswer",
     "answer_budget",
+    "answer_profit",
+    "ProfitHeadline",
     "knows_new_customers",
     "recent_budget",
     "uplift_percent",
@@ -152,6 +155,17 @@ def answer_budget(artifacts: Artifacts, request: BudgetRequest) -> BudgetAnswer:
         artifacts, goal, request.weeks, None, bounds, max_change=max_change, new_customer_weight=weight, margins=margins
     )
     return BudgetAnswer(target.result, target, target.note, margins)
+
+
+def answer_profit(artifacts: Artifacts, request: BudgetRequest, answer: BudgetAnswer) -> ProfitHeadline | None:
+    """Profit first (issue 35): the expected contribution of the answer's split and its gain, when the request gave
+    margins and the answer has a split; None otherwise. A goal that chose the budget is measured against the recent
+    budget in the historical split (what the company spends now); a split against the historical split at the same
+    budget."""
+    if answer.margins is None or answer.result is None:
+        return None
+    baseline = answer.target.recent_budget if answer.target is not None else None
+    return profit_headline(artifacts, answer.result, answer.margins, baseline)
 
 
 def knows_new_customers(artifacts: Artifacts) -> bool:

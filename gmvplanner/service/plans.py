@@ -11,14 +11,18 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.budget import historical_split
+from ..analysis.profit import plan_increment
+from ..analysis.scenario_summary import PlanFigures
 from ..analysis.scenarios import predict_scenario
 from ..config import RECENT_WEEKS
 from ..data.scenario_files import SCENARIO_LEVERS
 from ..dates import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, week_start
 from ..errors import InputError
 from ..model.artifacts import Artifacts
+from ..reporting.tables import increments_table
 
 __all__ = [
+    "plan_increments",
     "PAYMENT_CHOICES",
     "EDIT_TOLERANCE",
     "scale_plan",
@@ -341,3 +345,13 @@ def compare_scenarios(artifacts: Artifacts, scenarios: dict[str, pd.DataFrame]) 
 def gmv_by_subcategory(predictions: pd.DataFrame) -> pd.Series:
     """Predicted GMV (base unit) summed over the weeks, per subcategory (by name)."""
     return predictions.groupby("subcategory")["predicted_gmv"].sum()
+
+
+def plan_increments(
+    artifacts: Artifacts, figures: Mapping[str, PlanFigures], baseline: str, margin: float | None = None
+) -> pd.DataFrame:
+    """What every plan but `baseline` adds over it (`profit.plan_increment`), as the planner shows it: with
+    `margin` (one share of GMV for every subcategory) the incremental profit as well."""
+    margins = None if margin is None else {sub: margin for sub in artifacts.subcategories}
+    increments = {name: plan_increment(figures[baseline], these, margins) for name, these in figures.items() if name != baseline}
+    return increments_table(increments, artifacts.money, baseline)

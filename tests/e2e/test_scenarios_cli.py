@@ -48,3 +48,36 @@ def test_taken_and_unknown_names_are_one_line_errors(trained, tmp_path):
     assert unknown.returncode == 2 and "no scenario named 'B' (saved: 'A')" in unknown.stderr
     assert "Traceback" not in unknown.stderr + taken.stderr
     assert _scenarios(library, "save", "--name", "A", "--scenario", EXAMPLE, "--artifacts", trained, "--replace").returncode == 0
+
+
+def test_compare_says_what_plan_b_adds_over_plan_a(trained, tmp_path):
+    from gmvplanner.analysis.budget import subcategory_margins
+    from gmvplanner.analysis.profit import plan_increment
+    from gmvplanner.analysis.scenario_summary import plan_figures
+    from gmvplanner.analysis.scenarios import known_verticals, weekly_controls
+    from gmvplanner.data.scenario_files import load_scenario
+    from gmvplanner.model.artifacts import load_artifacts
+
+    library = tmp_path / "team.sqlite"
+    more_tv = tmp_path / "more_tv.csv"
+    frame = pd.read_csv(EXAMPLE)
+    frame.assign(TV=frame["TV"] * 3).to_csv(more_tv, index=False)
+    for name, path in (("Base", EXAMPLE), ("More TV", more_tv)):
+        assert _scenarios(library, "save", "--name", name, "--scenario", path, "--artifacts", trained).returncode == 0
+    compared = _scenarios(library, "compare", "Base", "More TV", "--margin", "0.25", "--artifacts", trained)
+    assert compared.returncode == 0, compared.stderr
+    art = load_artifacts(trained)
+    plans = [
+        load_scenario(p, art.channels, known_verticals(art), art.week_starts_on, controls=weekly_controls(art), money=art.money)
+        for p in (EXAMPLE, more_tv)
+    ]
+    figures = [plan_figures(art, p) for p in plans]
+    want = plan_increment(figures[0], figures[1], subcategory_margins(art, 0.25))
+    money = art.money
+    assert f"extra spend: {money.format(want['extra spend'].value)}" in compared.stdout
+    assert f"incremental GMV: {money.format(want['incremental GMV'].value)}" in compared.stdout
+    assert f"incremental ROAS: {want['incremental ROAS'].value:.2f}" in compared.stdout
+    assert f"incremental profit: {money.format(want['incremental profit'].value)}" in compared.stdout
+    assert want["extra spend"].value > 0 and "80% interval" in compared.stdout
+    same = _scenarios(library, "compare", "Base", "Base", "--artifacts", trained)
+    assert same.returncode == 2 and "name two different saved scenarios" in same.stderr

@@ -10,6 +10,7 @@ The budget's path stays inside this folder:
 """
 
 from .bounds import LIFT_HINT, ChannelBounds, exact_total, feasible_start, load_bounds, resolve_max_change, seen_range
+from .objective import Objective
 from .scoring import PlanScorer, even_plan, historical_split
 from .search import (
     HISTORICAL_NOTE,
@@ -32,6 +33,7 @@ __all__ = [
     "load_bounds",
     "resolve_max_change",
     "seen_range",
+    "Objective",
     "PlanScorer",
     "even_plan",
     "historical_split",
