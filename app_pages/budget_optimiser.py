@@ -16,6 +16,7 @@ from app_pages.common import (
     spend_needed,
     table_editor,
 )
+from app_pages.plan_sheet import budget_locks_ui
 from gmvplanner.analysis.adequacy import evidence_is_weak
 from gmvplanner.analysis.budget import INTERVAL_SCOPE, LIFT_HINT, MAX_NEW_CUSTOMER_WEIGHT, BudgetResult, TargetBudget
 from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
@@ -84,9 +85,11 @@ def form_ui(art: Artifacts) -> planner.BudgetRequest | None:
             )
         goal, target, margins = goal_ui(art)
         bounds = table_editor(pd.DataFrame({"channel": art.channels, "min": 0.0, "max": round(recent, 4)}), "budget_bounds")
+        locked = budget_locks_ui(art, int(weeks))
         if not st.form_submit_button("Optimise", type="primary"):
             return None
     limits = {r.channel: (float(r.min), float(r.max)) for r in bounds.fillna({"min": 0.0, "max": budget}).itertuples()}
+    limits |= locked  # channels locked on the Scenario planner: min = max = their plan's spend
     return planner.BudgetRequest(GOALS[goal], budget, int(weeks), limits, MOVE_LIMITS[move], float(weight), target, margins)
 
 

@@ -48,6 +48,8 @@ __all__ = [
     "cached_waterfall",
     "table_editor",
     "replace_plan",
+    "keep_plan",
+    "plan_history",
     "fitted_plan",
     "cached_report",
     "cached_money_curves",
@@ -263,11 +265,27 @@ def fitted_plan(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     return matched.plan
 
 
-def replace_plan(plan: pd.DataFrame) -> None:
-    """Make `plan` the one the Scenario planner edits, shown in a fresh editor (the old one's edits are in it)."""
+def replace_plan(plan: pd.DataFrame, what: str = "plan replaced") -> None:
+    """Make `plan` the one the Scenario planner edits, shown in a fresh editor (the old one's edits are in it); the
+    plan before is kept in the undo history under `what`."""
+    keep_plan(plan, what)
+    st.session_state.pop("plan_from_budget", None)  # a plan from elsewhere: the Budget page's note no longer applies
+
+
+def keep_plan(plan: pd.DataFrame, what: str) -> None:
+    """Make `plan` (an edit of the one being edited: `what`) the plan, in a fresh editor, with the plan before it
+    in the undo history (`plan_history`)."""
+    if "plan" in st.session_state:
+        plan_history().push(st.session_state["plan"], what)
     st.session_state["plan"] = plan
     st.session_state["plan_version"] = st.session_state.get("plan_version", 0) + 1
-    st.session_state.pop("plan_from_budget", None)  # a plan from elsewhere: the Budget page's note no longer applies
+
+
+def plan_history() -> planner.PlanHistory:
+    """This session's undo history of the plan being edited (`planner.PlanHistory`)."""
+    if "plan_history" not in st.session_state:
+        st.session_state["plan_history"] = planner.PlanHistory()
+    return st.session_state["plan_history"]
 
 
 def table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages import plan_sheet
 from app_pages.auth import can_upload
 from app_pages.common import (
     cached_comparison,
@@ -29,7 +30,7 @@ from app_pages.scenario_library import compared_plans, library, library_ui, save
 from gmvplanner.analysis.plan_edits import LargeChange, large_changes
 from gmvplanner.analysis.scenarios import known_verticals
 from gmvplanner.config import PLAN_WEEKS
-from gmvplanner.data.scenario_files import SCENARIO_LEVERS, SCENARIO_NAME, load_scenario
+from gmvplanner.data.scenario_files import SCENARIO_LEVERS, SCENARIO_NAME, load_scenario, scenario_columns
 from gmvplanner.errors import InputError
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
@@ -39,14 +40,15 @@ from gmvplanner.service import planner
 
 
 def upload_ui(art: Artifacts) -> None:
-    """A scenario CSV replaces the plan being edited; a file of named scenarios (with a `scenario` column, as
-    'Download these scenarios' writes it) is saved to the library and the first opens. Once per uploaded file."""
+    """A scenario CSV or .xlsx workbook (its plan sheet) replaces the plan being edited; a file of named scenarios
+    (with a `scenario` column, as 'Download these scenarios' writes it) is saved to the library and the first opens.
+    Once per uploaded file."""
     if not can_upload():
         return  # viewers look; planners and modellers upload
     what = "one column per channel" if art.has_spend else "any levers"
     uploaded = st.file_uploader(
-        f"Upload a scenario CSV (week_start plus {what}), or a file of saved scenarios",
-        type=["csv"],
+        f"Upload a scenario CSV or .xlsx workbook (week_start plus {what}), or a file of saved scenarios",
+        type=["csv", "xlsx"],
         key="plan_upload",
     )
     if uploaded is None or st.session_state.get("plan_upload_id") == uploaded.file_id:
@@ -56,7 +58,7 @@ def upload_ui(art: Artifacts) -> None:
         path = Path(tmp) / uploaded.name
         path.write_bytes(uploaded.getvalue())
         try:
-            named = SCENARIO_NAME in pd.read_csv(path, nrows=0).columns.str.strip()
+            named = SCENARIO_NAME in scenario_columns(path)
             frame = load_scenario(
                 path,
                 art.channels,
@@ -70,7 +72,7 @@ def upload_ui(art: Artifacts) -> None:
             st.error(f"Could not use this file: {str(exc).replace(str(path), uploaded.name)}")
             return
     if not named:
-        replace_plan(frame)
+        replace_plan(frame, f"upload of {uploaded.name}")
         st.success(f"Loaded {uploaded.name}: {frame['week_start'].nunique()} weeks.")
         return
     plans = {
@@ -97,15 +99,16 @@ def quick_changes_ui(art: Artifacts, key: str, plan: pd.DataFrame) -> None:
         channel = c1.selectbox("Channel", art.channels, key="quick_channel")
         pct = c1.number_input("Change (%)", min_value=-100.0, max_value=1000.0, value=20.0, step=5.0, key="quick_pct")
         if c1.button(f"Change {channel}", key="quick_apply_channel"):
-            replace_plan(planner.scale_plan(plan, [channel], 1 + pct / 100))
+            replace_plan(planner.scale_plan(plan, [channel], 1 + pct / 100), f"{channel} {pct:+g}%")
             rerun()
         scale = c2.number_input("Every channel (%)", min_value=-100.0, max_value=1000.0, value=10.0, step=5.0, key="quick_scale")
-        if c2.button("Scale every channel", key="quick_apply_all"):
-            replace_plan(planner.scale_plan(plan, art.channels, 1 + scale / 100))
+        free = [c for c in art.channels if c not in st.session_state.get(plan_sheet.LOCKS, [])]
+        if c2.button("Scale every channel", key="quick_apply_all", help="Locked channels keep their spend."):
+            replace_plan(planner.scale_plan(plan, free, 1 + scale / 100), f"every unlocked channel {scale:+g}%")
             rerun()
         c3.caption("Last year's spend for the same weeks, scaled to the recent run rate (the default plan).")
         if c3.button("Back to last year's plan", key="quick_reset"):
-            replace_plan(cached_default_plan(art, key, PLAN_WEEKS))
+            replace_plan(cached_default_plan(art, key, PLAN_WEEKS), "back to last year's plan")
             rerun()
         c3.caption("The Budget optimiser's page can send its recommended split here.")
 
@@ -182,8 +185,7 @@ def plan_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
             return plan  # the forecast stays on the plan before the edit until it is confirmed
         # the plan is the one object both views edit: keep every edit in it at once, so it survives switching views
         # and leaving the page, and show it in a fresh editor (the old one would apply its edits a second time)
-        st.session_state["plan"] = result
-        st.session_state["plan_version"] = version + 1
+        plan_sheet.edit_kept(result)
         rerun()
     return plan
 
@@ -215,8 +217,7 @@ def lever_editor_ui(art: Artifacts, plan: pd.DataFrame) -> pd.DataFrame:
     st.caption("Blank cells take the same week a year earlier (sale days, holidays) or the recent value (the other levers).")
     edited = edited.assign(week_start=pd.to_datetime(edited["week_start"]))
     if not edited[levers].astype(float).equals(shown[levers].astype(float)):
-        st.session_state["plan"] = plan.drop(columns=levers, errors="ignore").assign(**{c: edited[c] for c in levers})
-        st.session_state["plan_version"] = version + 1
+        plan_sheet.edit_kept(plan.drop(columns=levers, errors="ignore").assign(**{c: edited[c] for c in levers}))
         rerun()
     return plan
 
@@ -267,9 +268,9 @@ def compare_ui(art: Artifacts, key: str, plans: dict[str, pd.DataFrame], sub: st
     )
 
 
-def downloads_ui(edited: pd.DataFrame, predictions: pd.DataFrame) -> None:
-    """The plan being edited and its predictions as CSV files."""
-    d1, d2 = st.columns(2)
+def downloads_ui(art: Artifacts, edited: pd.DataFrame, predictions: pd.DataFrame) -> None:
+    """The plan being edited (CSV, and .xlsx with its totals and notes) and its predictions (CSV)."""
+    d1, d3, d2 = st.columns(3)
     d1.download_button(
         "Download this scenario (CSV)",
         edited.to_csv(index=False, date_format="%Y-%m-%d"),
@@ -277,6 +278,8 @@ def downloads_ui(edited: pd.DataFrame, predictions: pd.DataFrame) -> None:
         mime="text/csv",
         key="download_plan",
     )
+    if art.has_spend:
+        plan_sheet.workbook_download_ui(art, edited, d3)
     d2.download_button(
         "Download its predictions (CSV)",
         predictions.to_csv(index=False, date_format="%Y-%m-%d"),
@@ -309,8 +312,15 @@ def editor_ui(art: Artifacts, key: str) -> pd.DataFrame:
     if not art.has_spend:
         return lever_editor_ui(art, st.session_state["plan"])
     quick_changes_ui(art, key, st.session_state["plan"])
+    plan_sheet.paste_ui(art, st.session_state["plan"])
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        plan_sheet.locks_ui(art)
+    with c2:
+        plan_sheet.undo_ui()
     edited = plan_editor_ui(art, st.session_state["plan"])
     st.caption(total_words(art, edited))
+    plan_sheet.totals_ui(art, edited)
     return edited
 
 
@@ -350,7 +360,7 @@ def plan_ui(art: Artifacts, key: str) -> None:
         summary_ui(art, key, edited, plans)
     if lib is not None:
         save_ui(art, lib, edited)
-    downloads_ui(edited, predictions)
+    downloads_ui(art, edited, predictions)
     if plans:
         compare_ui(art, key, plans, sub)
     else:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # imported when the command runs, so --help and option errors
     from ..analysis.budget import BudgetResult
     from ..model.artifacts import Artifacts
 
-__all__ = ["add_optimise_parser", "optimise"]
+__all__ = ["add_optimise_parser", "optimise", "locks"]
 
 
 def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -77,6 +77,13 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "min_gbp,max_gbp "
         "for --currency GBP, min_units,max_units for a weekly table",
     )
+    p.add_argument(
+        "--lock",
+        type=locks,
+        metavar="CHANNEL=AMOUNT,...",
+        help="channels whose spend over the horizon is fixed (contracted), in the model's spend unit, e.g. "
+        "--lock TV=0.5,Radio=0.1: the split keeps them there exactly and divides the rest of the budget",
+    )
     p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     _add_objective_options(p)
     p.set_defaults(work=optimise)
@@ -112,6 +119,24 @@ def _add_objective_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def locks(text: str) -> dict[str, float]:
+    """--lock: CHANNEL=AMOUNT pairs separated by commas (TV=0.5,Radio=0.1), each amount a number of 0 or more."""
+    pairs: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = item.partition("=")
+        if not name.strip() or not value.strip():
+            raise argparse.ArgumentTypeError(f"'{item}' is not CHANNEL=AMOUNT; e.g. TV=0.5")
+        if name.strip() in pairs:
+            raise argparse.ArgumentTypeError(f"'{name.strip()}' is locked twice; give it once")
+        try:
+            pairs[name.strip()] = non_negative(value.strip())
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} (for {name.strip()})") from None
+    if not pairs:
+        raise argparse.ArgumentTypeError("give at least one CHANNEL=AMOUNT, e.g. TV=0.5")
+    return pairs
+
+
 def optimise(args: argparse.Namespace) -> None:
     """Split the budget (or find the budget for --target-roi), write the split to --out if given, and print it."""
     check_out(args.out, args.artifacts)
@@ -121,6 +146,10 @@ def optimise(args: argparse.Namespace) -> None:
     artifacts = load_artifacts(args.artifacts)
     artifacts.require_spend("the budget optimiser")
     bounds = load_bounds(args.bounds, artifacts.channels, artifacts.money) if args.bounds else None
+    if args.lock:
+        from ..analysis.budget.locks import lock_bounds
+
+        bounds = lock_bounds(bounds, args.lock, artifacts.channels, args.budget, artifacts.money)
     budget, result = _split(args, artifacts, _start(args.start), bounds)
     from ..analysis.scenarios import date_warnings
 

@@ -8,12 +8,14 @@ import getpass
 import os
 from pathlib import Path
 
+from ..errors import InputError
 from .common import add_artifacts_input, check_out, library_of, log
 from .scenario_compare import add_compare_action
 
 __all__ = ["add_scenarios_parser", "AUTHOR_ENV"]
 
 AUTHOR_ENV = "GMV_AUTHOR"  # who saves, when not the login name
+EXPORT_FORMATS = ("csv", "xlsx")  # what `scenarios export --format` writes
 
 
 def add_scenarios_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -39,9 +41,18 @@ def add_scenarios_parser(commands: argparse._SubParsersAction) -> argparse.Argum
     show = _action(actions, "show", "show one scenario: who and when, its model version, its last results and plan")
     show.add_argument("name", help="the scenario's name")
     show.set_defaults(work=show_scenario)
-    export = _action(actions, "export", "write a saved scenario as a scenario CSV (predict --scenario reads it)")
+    export = _action(
+        actions, "export", "write a saved scenario as a scenario CSV or .xlsx workbook (predict --scenario reads both)"
+    )
     export.add_argument("name", help="the scenario's name")
-    export.add_argument("--out", type=Path, required=True, help="where to write the CSV")
+    export.add_argument("--out", type=Path, required=True, help="where to write the file")
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="csv, or xlsx: a workbook with the plan, its totals per channel and month, and notes (model version, "
+        "unit, author); default: from --out's extension, else csv",
+    )
     export.set_defaults(work=export_scenario)
     compare = _action(actions, "compare", "what saved plan B adds over plan A: GMV, ROAS and profit, with intervals")
     add_compare_action(compare)
@@ -142,16 +153,25 @@ def show_scenario(args: argparse.Namespace) -> None:
 
 
 def export_scenario(args: argparse.Namespace) -> None:
-    """Write a saved scenario's plan as a scenario CSV."""
+    """Write a saved scenario's plan as a scenario CSV, or as an .xlsx workbook with its totals and notes."""
     from ..service.planner import app_artifacts_dir
     from ..service.saved_plans import exported_plan
 
     check_out(args.out, app_artifacts_dir())
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    if fmt == "xlsx" and args.out.suffix.lower() != ".xlsx":
+        raise InputError("--out", f"{args.out} does not end in .xlsx; name the workbook e.g. {args.out.with_suffix('.xlsx')}")
     library = library_of(args)
     _refuse_the_library_itself(args.out, library.url)
     saved = library.scenario(args.name)
     plan, unit = exported_plan(saved)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        from ..service.plan_sheet import saved_channels, saved_notes, write_plan_workbook
+
+        write_plan_workbook(args.out, plan, saved_channels(saved), saved_notes(saved))
+        print(f"wrote '{saved.name}' ({len(plan)} rows, spend in {unit}; sheets plan, totals, notes) to {args.out}")
+        return
     plan.to_csv(args.out, index=False, date_format="%Y-%m-%d")
     print(f"wrote '{saved.name}' ({len(plan)} rows, spend in {unit}) to {args.out}")
 
@@ -159,8 +179,6 @@ def export_scenario(args: argparse.Namespace) -> None:
 def _refuse_the_library_itself(out: Path, url: str) -> None:
     """--out must not be the library's own file (SQLite), whatever path leads there."""
     from sqlalchemy.engine import make_url
-
-    from ..errors import InputError
 
     database = make_url(url).database if url.startswith("sqlite") else None
     if database and Path(database).resolve() == out.resolve():

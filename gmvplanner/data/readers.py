@@ -333,8 +333,9 @@ def spreadsheet_row(position: int, path: Path | str | None = None) -> int:
     """The spreadsheet row of the data row at 0-based `position` (the header is row 1).
 
     With the CSV `path`, blank lines (which the reader skips) are counted as the empty rows a spreadsheet shows;
-    that scans the file, so it is done only for a single position, when an error is reported."""
-    if path is None or np.ndim(position) or Path(path).suffix.lower() == ".parquet":
+    that scans the file, so it is done only for a single position, when an error is reported. A name that is no
+    file (a workbook's sheet, `plan.xlsx, sheet 'plan'`) has no blank lines skipped: its rows are as counted."""
+    if path is None or np.ndim(position) or Path(path).suffix.lower() == ".parquet" or not Path(path).is_file():
         return position + 2
     remaining = int(position)
     try:

@@ -12,10 +12,18 @@ import pandas as pd
 from ..dates import DAYS_PER_WEEK, week_start
 from ..errors import InputError
 from ..units import MoneyUnit
-from . import date_cells, readers
+from . import date_cells, plan_sheets, readers
 from .limits import MAX_SPEND_CRORE
 
-__all__ = ["SCENARIO_LEVERS", "SCENARIO_NAME", "MONEY_COLUMNS", "money_columns", "load_scenario", "vertical_mix"]
+__all__ = [
+    "SCENARIO_LEVERS",
+    "SCENARIO_NAME",
+    "MONEY_COLUMNS",
+    "money_columns",
+    "scenario_columns",
+    "load_scenario",
+    "vertical_mix",
+]
 
 
 # optional scenario columns -> (meaning, unit, lowest, highest)
@@ -59,7 +67,8 @@ def load_scenario(
     high_spend: float = MAX_SPEND_CRORE,
     money: MoneyUnit | None = None,
 ) -> pd.DataFrame:
-    """Read a scenario CSV: week_start, one spend column per channel (crore, company-wide; `high_spend` the largest
+    """Read a scenario file (CSV, Parquet, or the plan sheet of an .xlsx workbook, errors then naming the sheet):
+    week_start, one spend column per channel (crore, company-wide; `high_spend` the largest
     plausible one in that unit), optional levers.
 
     Optional columns: subcategory (levers then apply to that subcategory only; blank means every one), vertical
@@ -74,9 +83,8 @@ def load_scenario(
     A week that only names some subcategories, in a plan whose other weeks have rows for every subcategory (blank),
     gets such a row too: its spend is company-wide, so the other subcategories keep that week (levers: recent).
     """
-    path = Path(path)
     # without channels (a model trained from orders alone) a file of weeks alone is a whole scenario
-    raw = readers.read_frame(path, ["week_start", *([SCENARIO_NAME] if named else [])], min_columns=2 if channels else 1)
+    raw, path = _read_cells(path, ["week_start", *([SCENARIO_NAME] if named else [])], min_columns=2 if channels else 1)
     _check_columns(path, raw, channels, [*SCENARIO_LEVERS, *controls], named)
     _check_money(path, raw, money)
     frame = pd.DataFrame({"week_start": date_cells.dates(path, "week_start", raw["week_start"])})
@@ -105,7 +113,27 @@ def load_scenario(
     return _every_week_for_every_subcategory(frame, channels, named)
 
 
-def _check_money(path: Path, raw: pd.DataFrame, money: MoneyUnit | None) -> None:
+def _read_cells(path: Path | str, required: list[str], min_columns: int) -> tuple[pd.DataFrame, Path | str]:
+    """A scenario file's cells as text, from a CSV or Parquet file or the plan sheet of an .xlsx workbook, and the
+    name its errors use (the file, or the file and sheet)."""
+    if not plan_sheets.is_workbook(path):
+        return readers.read_frame(path, required, min_columns=min_columns), Path(path)
+    raw, label = plan_sheets.read_plan_sheet(path)
+    if raw.shape[1] < min_columns:
+        raise InputError(label, f"not a plan: found {raw.shape[1]} column(s); row 1 holds the column names")
+    readers.require_columns(label, list(raw.columns), required)
+    return raw, label
+
+
+def scenario_columns(path: Path | str) -> list[str]:
+    """The column names of a scenario file (CSV, Parquet or .xlsx plan sheet), e.g. to tell one plan from a file of
+    named plans (`SCENARIO_NAME`)."""
+    if plan_sheets.is_workbook(path):
+        return list(plan_sheets.read_plan_sheet(path)[0].columns)
+    return [str(c).strip() for c in readers.read_table(path, min_columns=1).column_names]
+
+
+def _check_money(path: Path | str, raw: pd.DataFrame, money: MoneyUnit | None) -> None:
     """Refuse a plan whose spend_unit or currency column names another unit than the model's `money`."""
     if money is None:
         return
@@ -149,7 +177,7 @@ def _every_week_filled(plan: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
     return pd.concat([plan, added], ignore_index=True)[plan.columns]
 
 
-def _check_columns(path: Path, raw: pd.DataFrame, channels: list[str], levers: list[str], named: bool) -> None:
+def _check_columns(path: Path | str, raw: pd.DataFrame, channels: list[str], levers: list[str], named: bool) -> None:
     """Refuse any column that is not the week, a channel, a lever, subcategory, vertical (or the plan's name)."""
     allowed = ["week_start", *channels, *levers, "subcategory", "vertical", *MONEY_COLUMNS, *([SCENARIO_NAME] if named else [])]
     for column in raw.columns:
@@ -162,7 +190,7 @@ def _check_columns(path: Path, raw: pd.DataFrame, channels: list[str], levers: l
             )
 
 
-def _read_levers(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, controls: list[str] | tuple[str, ...]) -> None:
+def _read_levers(path: Path | str, raw: pd.DataFrame, frame: pd.DataFrame, controls: list[str] | tuple[str, ...]) -> None:
     """Copy the levers and weekly-table controls given into `frame`, each within its range (blanks: NaN, the
     recent value)."""
     for lever, (_meaning, unit, lo, hi) in SCENARIO_LEVERS.items():
@@ -176,7 +204,7 @@ def _read_levers(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, controls: l
             frame[control] = readers.numeric(path, control, raw[control]).to_numpy()
 
 
-def _check_weeks(path: Path, plan: pd.DataFrame, channels: list[str], where: str) -> None:
+def _check_weeks(path: Path | str, plan: pd.DataFrame, channels: list[str], where: str) -> None:
     """One plan's weeks follow each other, and its spend is the same on every row of a week."""
     weeks = plan["week_start"].drop_duplicates().sort_values()
     gaps = weeks.diff().dropna()
@@ -197,7 +225,7 @@ def _check_weeks(path: Path, plan: pd.DataFrame, channels: list[str], where: str
         )
 
 
-def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]] | None) -> None:
+def _check_names(path: Path | str, frame: pd.DataFrame, verticals: dict[str, list[str]] | None) -> None:
     """Every vertical mix readable; with `verticals`, every subcategory and vertical one the model knows."""
     if "vertical" in frame:
         for i, text in enumerate(frame["vertical"]):
@@ -213,7 +241,9 @@ def _check_names(path: Path, frame: pd.DataFrame, verticals: dict[str, list[str]
                 )
 
 
-def _check_vertical(path: Path, frame: pd.DataFrame, i: int, text: str | None, verticals: dict[str, list[str]] | None) -> None:
+def _check_vertical(
+    path: Path | str, frame: pd.DataFrame, i: int, text: str | None, verticals: dict[str, list[str]] | None
+) -> None:
     """Row i's vertical mix is readable and, with `verticals`, names only verticals its subcategory knows."""
     try:
         mix = vertical_mix(text)

@@ -561,3 +561,59 @@ def test_an_unchanged_plans_waterfall_reads_as_levels_with_distinct_ticks(server
         assert len(ticks) >= 2 and len(set(ticks)) == len(ticks), ticks  # distinct, not one number repeated
         assert bars and not any(b.strip().startswith("+") for b in bars[:1]), bars  # the baseline is a level
         browser.close()
+
+
+def test_a_pasted_block_and_an_xlsx_round_trip_in_a_real_browser(server, trained_mmm, tmp_path):
+    """Issue 35: a 13-week x 9-channel block pasted into the planner is in the .xlsx it then downloads to the float,
+    and that workbook uploaded after an undo brings the same plan back (downloaded again to check)."""
+    import numpy as np
+    from playwright.sync_api import expect, sync_playwright
+
+    from gmvplanner.analysis.scenarios import default_scenario
+    from gmvplanner.data.scenario_files import load_scenario
+    from gmvplanner.model.artifacts import load_artifacts
+
+    art = load_artifacts(trained_mmm)
+    weeks = default_scenario(art)["week_start"].drop_duplicates()
+    rupees = np.round(np.random.default_rng(8).lognormal(13, 1.0, (len(weeks), len(art.channels))))
+    block = pd.DataFrame(rupees / 1e7, columns=art.channels)  # whole rupees, in crore
+    text = block.to_csv(sep="\t", index=False)  # with its header row, as copied from a sheet
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{server}/scenario_planner", wait_until="domcontentloaded")
+        _wait_for_first_column(page, WEEK)
+        page.get_by_text("Paste from a spreadsheet").click()
+        pasted = page.get_by_label("Pasted cells")
+        pasted.fill(text)
+        pasted.press("Control+Enter")  # the text area keeps its value once committed
+        _wait_until_idle(page)
+        page.get_by_role("button", name="Use the pasted block").click()
+        expect(page.get_by_text("Read 13 weeks × 9 channels with a header row")).to_be_visible(timeout=60_000)
+        _wait_until_idle(page)
+        page.screenshot(path=str(SCREENSHOTS / "plan_sheet.png"))
+        page.get_by_text("Totals per month and channel").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "plan_totals.png"))
+        first = _download_workbook(page, tmp_path / "first.xlsx")
+        page.get_by_role("button", name=re.compile("^Undo: pasted block")).click()
+        expect(page.get_by_role("button", name=re.compile("^Undo: pasted block"))).to_have_count(0, timeout=60_000)
+        _wait_until_idle(page)
+        page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(str(first))
+        expect(page.get_by_text("Loaded first.xlsx: 13 weeks")).to_be_visible(timeout=60_000)
+        _wait_until_idle(page)
+        second = _download_workbook(page, tmp_path / "second.xlsx")
+        browser.close()
+    for book in (first, second):
+        plan = load_scenario(book, art.channels, money=art.money)
+        assert list(plan["week_start"]) == list(weeks)
+        np.testing.assert_array_equal(plan[art.channels].to_numpy(), block.to_numpy())
+
+
+def _download_workbook(page, path: Path) -> Path:
+    """The planner's .xlsx download, saved at `path`."""
+    button = page.get_by_role("button", name="Download this scenario (.xlsx: plan, totals, notes)")
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    download.value.save_as(path)
+    return path

@@ -2,6 +2,7 @@
 library file, with one-line errors for names that are taken or unknown."""
 
 import pandas as pd
+import pytest
 
 from ..helpers import ROOT, run_cli
 
@@ -81,3 +82,29 @@ def test_compare_says_what_plan_b_adds_over_plan_a(trained, tmp_path):
     assert want["extra spend"].value > 0 and "80% interval" in compared.stdout
     same = _scenarios(library, "compare", "Base", "Base", "--artifacts", trained)
     assert same.returncode == 2 and "name two different saved scenarios" in same.stderr
+
+
+def test_export_as_an_xlsx_workbook_that_predict_reads_back(trained_mmm, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from gmvplanner import cli
+
+    database = ["--database", f"sqlite:///{tmp_path / 'team.sqlite'}"]
+    save = ["scenarios", "save", "--name", "Q3", "--scenario", str(EXAMPLE), "--artifacts", str(trained_mmm), "--author", "asha"]
+    assert cli.testing_main([*save, *database]) == 0
+    book = tmp_path / "q3.xlsx"
+    assert cli.testing_main(["scenarios", "export", "Q3", "--format", "xlsx", "--out", str(book), *database]) == 0
+    assert "sheets plan, totals, notes" in capsys.readouterr().out
+    sheets = load_workbook(book, read_only=True)
+    notes = dict(sheets["notes"].iter_rows(min_row=2, values_only=True))
+    assert notes["by"] == "asha" and notes["scenario"] == "Q3" and "model trained" in notes["model version"]
+    assert len(notes["model checksum (manifest sha256)"]) == 64 and notes["spend unit"] == "crore ₹"
+    totals = pd.DataFrame(sheets["totals"].iter_rows(min_row=2, values_only=True)).set_index(0)
+    assert totals.loc["total", 1] == pytest.approx(pd.read_csv(EXAMPLE)["TV"].sum(), rel=1e-12)  # column 1 is TV
+    from_csv, from_xlsx = tmp_path / "csv_pred.csv", tmp_path / "xlsx_pred.csv"
+    for scenario, out in ((EXAMPLE, from_csv), (book, from_xlsx)):
+        argv = ["predict", "--artifacts", str(trained_mmm), "--scenario", str(scenario), "--out", str(out)]
+        assert cli.testing_main(argv) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(from_xlsx), pd.read_csv(from_csv))
+    wrong = cli.testing_main(["scenarios", "export", "Q3", "--format", "xlsx", "--out", str(tmp_path / "q3.csv"), *database])
+    assert wrong == 2 and "does not end in .xlsx" in capsys.readouterr().err
