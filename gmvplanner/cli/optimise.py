@@ -20,6 +20,7 @@ from .common import (
     positive_int,
     positive_number,
 )
+from .flighting import add_flighting_options, flight_and_print
 
 if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
     import pandas as pd
@@ -79,6 +80,7 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
     )
     p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     _add_objective_options(p)
+    add_flighting_options(p)
     p.set_defaults(work=optimise)
     return p
 
@@ -130,6 +132,8 @@ def optimise(args: argparse.Namespace) -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.table.to_csv(args.out, index=False)
     _print_split(args, artifacts, budget, result)
+    if args.flighting:
+        flight_and_print(args, artifacts, result)
 
 
 def _start(text: str | None) -> pd.Timestamp | None:
