@@ -40,7 +40,7 @@ def test_flighting_holds_every_week_bound_exactly_and_keeps_each_total(mmm_art, 
     hi = even * rng.uniform(1.05, 1.6, (WEEKS, n_channels))
     lo[0, 1], hi[0, 1] = 0.0, 0.0  # Digital off in the first week
     hi[5:8, 3] = lo[5:8, 3]  # Content Marketing pinned for three weeks
-    flight = flight_plan(mmm_art, totals, result.weeks, WeekBounds(lo, hi), max_change=None)
+    flight = flight_plan(mmm_art, totals, result.weeks, WeekBounds(lo, hi), inflation=1.0, max_change=None)  # so it moves
     shape = flight.shape[mmm_art.channels].to_numpy()
     assert (shape >= lo).all() and (shape <= hi).all()
     assert shape[0, 1] == 0.0 and np.array_equal(shape[5:8, 3], lo[5:8, 3])
@@ -50,7 +50,7 @@ def test_flighting_holds_every_week_bound_exactly_and_keeps_each_total(mmm_art, 
 
 def test_a_shape_moves_spend_where_the_stock_coming_in_is_short(mmm_art, split):
     result, totals = split
-    flight = flight_plan(mmm_art, totals, result.weeks)
+    flight = flight_plan(mmm_art, totals, result.weeks, inflation=1.0)
     shape, even = (f[mmm_art.channels].to_numpy() for f in (flight.shape, flight.even))
     decay = next(iter(mmm_art.models.values())).spec.decay
     carrying = [j for j, c in enumerate(mmm_art.channels) if decay[c] > 0 and totals[j] > 0]

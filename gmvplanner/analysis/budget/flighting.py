@@ -48,9 +48,10 @@ __all__ = [
 
 FLIGHT_QUANTILE = ROBUST_QUANTILE  # a shape must beat the even spread in 80% of the refits, as a split must beat history
 # each shape's uplift over the refits is widened around its median this many times before the quantile, the interval
-# and P(beats) are read (the refits hold the carry-over and the curve's form fixed); set on the tune seeds (bench/
-# bench_flighting.py)
-FLIGHT_SPREAD_INFLATION = 1.0
+# and P(beats) are read: the refits hold the carry-over and the curve's form fixed, and the truth's timing (a delayed
+# peak, a season on the media effect) is one the model cannot see. On the tune seeds (bench/bench_flighting.py, worlds
+# today, s_shaped, delayed, multiplicative, confounded, seeds 1-4) 1x lost in 5 of 12 data sets, 3x in 1 of 18
+FLIGHT_SPREAD_INFLATION = 3.0
 TAIL_SHARE = 0.01  # the tail runs until the slowest channel keeps less than this share of a week's spend
 MAX_TAIL_WEEKS = 26
 LINE_POINTS = 21  # points from the even spread to the solver's shape at which the refits judge the move
