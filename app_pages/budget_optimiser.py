@@ -23,9 +23,10 @@ from gmvplanner.config import AUTO, AUTO_MAX_CHANGE, OWN, PLAN_WEEKS
 from gmvplanner.dates import WEEKS_PER_YEAR
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting import charts
+from gmvplanner.reporting.charts.flighting import flighting_figure
 from gmvplanner.reporting.labels import INTERVAL_LABEL
 from gmvplanner.reporting.plan_words import coverage_words, curve_sentence
-from gmvplanner.service import planner
+from gmvplanner.service import flighting, planner
 
 MOVE_LIMITS = {
     f"automatic ({AUTO_MAX_CHANGE:.0%} when the data are weak, else none)": AUTO,
@@ -278,6 +279,7 @@ def main() -> None:
         "Expected GMV of the modelled subcategories if the whole budget moves up or down with the historical split; "
         "above the dashed line the spend returns more GMV than it costs them. " + curve_sentence(curve, budget, money, margin)
     )
+    flighting_ui(art, result)
 
 
 WEAK_CUT = 0.5  # a goal that cuts the budget by more than this on weak evidence asks before it shows the split
@@ -302,6 +304,38 @@ def target_ui(art: Artifacts, target: TargetBudget) -> bool:
         key = f"confirm_cut_{target.budget:.6g}"
         return bool(st.checkbox("I understand; show the split anyway", key=key))
     return True
+
+
+def flighting_ui(art: Artifacts, result: BudgetResult) -> None:
+    """On request, the recommended split spread week by week (each channel's total kept), its uplift over an even
+    spread with the interval over the refits, and what the shape rests on or why the even spread was kept."""
+    st.subheader("Weekly shape (flighting)")
+    flight = st.session_state.get("budget_flight")
+    if st.button(
+        "Choose the weekly shape",
+        key="flight_button",
+        help="Spend per week, using the model's carry-over "
+        "and curves; the even spread is kept unless a shape beats it in 80% of the model's refits.",
+    ):
+        with st.spinner("Choosing the weekly shape..."):
+            flight = flighting.flight_split(art, result, st.session_state.get("budget_margins_used"))
+        st.session_state["budget_flight"] = flight
+    if flight is None or len(flight.shape) != len(result.weeks) or flight.shape["week_start"].iloc[0] != result.weeks[0]:
+        return
+    money = art.money
+    if flight.kept_even:
+        st.info(f"The even spread is kept. {flight.note}")
+    else:
+        lo, hi = flight.uplift_interval or (flight.uplift, flight.uplift)
+        st.markdown(
+            f"**Uplift of this shape over an even spread** (the {len(result.weeks)} weeks and the {flight.tail_weeks} "
+            f"after them, whose carry-over counts): {money.format(flight.uplift)}, {INTERVAL_LABEL} {money.format(lo)} "
+            f"to {money.format(hi)}; it beats the even spread in **{(flight.p_beats_even or 0):.0%}** of the refits."
+        )
+        st.markdown("**The shape rests on:**\n" + "\n".join(f"- {reason}" for reason in flight.rests_on))
+    st.plotly_chart(flighting_figure(flight.shape, flight.even), key="flight_chart")
+    shown = flight.shape.assign(week_start=flight.shape["week_start"].dt.date)
+    st.dataframe(shown.round(4), hide_index=True, key="flight_table")
 
 
 def app_words(text: str) -> str:

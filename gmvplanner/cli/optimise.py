@@ -20,6 +20,7 @@ from .common import (
     positive_int,
     positive_number,
 )
+from .flighting import add_flighting_options, flight_and_print
 
 if TYPE_CHECKING:  # imported when the command runs, so --help and option errors stay fast
     import pandas as pd
@@ -86,6 +87,7 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
     )
     p.add_argument("--out", type=Path, help="write channel, historical_crore, recommended_crore, ... here")
     _add_objective_options(p)
+    add_flighting_options(p)
     p.set_defaults(work=optimise)
     return p
 
@@ -161,6 +163,8 @@ def optimise(args: argparse.Namespace) -> None:
     if args.margin is not None:
         _print_profit(args, artifacts, result)
     _print_split(args, artifacts, budget, result)
+    if args.flighting:
+        flight_and_print(args, artifacts, result)
 
 
 def _print_profit(args: argparse.Namespace, artifacts: Artifacts, result: BudgetResult) -> None:

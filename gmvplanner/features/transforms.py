@@ -7,7 +7,7 @@ import numpy as np
 __all__ = ["geometric_adstock", "hill", "adstock_state"]
 
 
-def geometric_adstock(spend: np.ndarray, decay: float, initial: float = 0.0) -> np.ndarray:
+def geometric_adstock(spend: np.ndarray, decay: float, initial: float | np.ndarray = 0.0) -> np.ndarray:
     """Carry-over normalised so that a constant spend x settles at x: a_t = (1-d)*x_t + d*a_{t-1}.
 
     `initial` is the stock before the first period (a_{-1}). `spend` may be 1-D (periods) or
