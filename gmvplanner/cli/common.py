@@ -220,7 +220,7 @@ def margins(text: str) -> float | dict[str, float]:
 
 
 def calendar_date(text: str) -> str:
-    """--start/--end: a date pandas reads, from 1990 to 2100 like every date in a file; returned as typed."""
+    """--start/--end: a date pandas reads, from 1900 to 2100 like the dates of a plan; returned as typed."""
     from ..data.date_cells import option_date  # pandas is imported only when a date is given, so --help stays fast
 
     try:

@@ -69,7 +69,7 @@ def add_optimise_parser(commands: argparse._SubParsersAction) -> argparse.Argume
         "(CameraAccessory=0.2,HomeAudio=0.3; others count 0); the split then maximises profit, not GMV",
     )
     p.add_argument(
-        "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1990 to 2100 (default: the week after the training data)"
+        "--start", type=calendar_date, help="first week, YYYY-MM-DD, 1900 to 2100 (default: the week after the training data)"
     )
     p.add_argument(
         "--bounds",
@@ -194,7 +194,7 @@ def _print_profit(args: argparse.Namespace, artifacts: Artifacts, result: Budget
 
 
 def _start(text: str | None) -> pd.Timestamp | None:
-    """--start as a date from 1990 to 2100 (as predict's scenario weeks), or None for the week after the training data."""
+    """--start as a date from 1900 to 2100 (as predict's scenario weeks), or None for the week after the training data."""
     from ..data.date_cells import option_date
 
     return option_date("--start", text) if text else None

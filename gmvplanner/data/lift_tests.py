@@ -101,7 +101,7 @@ def load_lift_tests(path: Path | str) -> LiftTests:
     table = pd.DataFrame({"channel": raw["channel"].astype(str).str.strip()})
     readers.fail_at_first(path, table["channel"].isin(["", "nan"]), lambda i: "the channel is blank", "channel")
     for col in ("start", "end"):
-        table[col] = date_cells.dates(path, col, raw[col], ("%Y-%m-%d",))
+        table[col] = date_cells.history_dates(path, col, raw[col], ("%Y-%m-%d",))
     readers.fail_at_first(path, table["end"] < table["start"], lambda i: "the test ends before it starts", "end")
     for col in ("delta_spend", "delta_gmv", "sigma"):
         table[col] = readers.numeric(path, col, raw[col], low=-MAX_AMOUNT, high=MAX_AMOUNT)

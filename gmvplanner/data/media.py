@@ -104,7 +104,7 @@ def _monthly_periods(path: Path, raw: pd.DataFrame, year_col: str, month_col: st
 
 def _dated_periods(path: Path, raw: pd.DataFrame, date_col: str) -> Periods:
     """One period per dated row, up to the next row's date (the last row as long as the median gap)."""
-    starts = date_cells.dates(path, date_col, raw[date_col], DATED_FORMATS)
+    starts = date_cells.history_dates(path, date_col, raw[date_col], DATED_FORMATS)
     order = np.argsort(starts.to_numpy(), kind="stable")
     readers.fail_at_first(path, order != np.arange(len(order)), lambda i: "dates must be in increasing order", date_col)
     gaps = starts.diff().dropna()

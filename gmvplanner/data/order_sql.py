@@ -24,7 +24,7 @@ from typing import NamedTuple, Protocol
 import pandas as pd
 
 from . import readers
-from .limits import EARLIEST_DATE, LATEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS
+from .limits import EARLIEST_DATE, MAX_ORDER_LINE_RUPEES, MAX_UNITS, history_range_words, latest_history_date
 from .names import CANCELLED, CUSTOMER_ID, ORDER_FIELDS, ORDER_ID
 
 __all__ = [
@@ -237,8 +237,10 @@ def _date(sql: SqlDialect = DUCKDB_SQL) -> str:
 
 
 def _outside_dates(timestamp: str) -> str:
-    """Whether a timestamp lies outside the plausible dates (`limits.py`)."""
-    return f"{timestamp} < TIMESTAMP '{EARLIEST_DATE}' OR {timestamp} > TIMESTAMP '{LATEST_DATE} 23:59:59'"
+    """Whether a timestamp lies outside the plausible dates of history (`limits.py`: from EARLIEST_DATE to today
+    plus the plan horizon)."""
+    latest = latest_history_date()
+    return f"{timestamp} < TIMESTAMP '{EARLIEST_DATE}' OR {timestamp} > TIMESTAMP '{latest:%Y-%m-%d} 23:59:59'"
 
 
 def distinct_rows_sql(names: list[str], sql: SqlDialect, with_customers: bool, with_orders: bool = False) -> str:
@@ -367,7 +369,7 @@ def cell_checks(date_format: str | None = None) -> list[CellCheck]:
     expected = f"as {date_format} (strptime)" if date_format else "as YYYY-MM-DD hh:mm:ss"
     checks = [
         CellCheck("order_date", f"{_date()} IS NULL", f"cannot read date '{{v}}'; expected a real date {expected}"),
-        CellCheck("order_date", _outside_dates(_date()), f"date {{v}} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
+        CellCheck("order_date", _outside_dates(_date()), f"date {{v}} is outside {history_range_words(latest_history_date())}"),
     ]
     for column in NUMBERS:
         checks.append(CellCheck(column, f"NOT {_is_missing(column)} AND {_number(column)} IS NULL", "cannot read number '{v}'"))

@@ -49,7 +49,7 @@ def load_weekly_table(
     raw = readers.read_frame(path, needed)
     if days_col is None and DAYS_COLUMN in raw and DAYS_COLUMN not in needed:
         days_col = DAYS_COLUMN
-    frame = pd.DataFrame({"week_start": pd.DatetimeIndex(date_cells.dates(path, date_col, raw[date_col])).normalize()})
+    frame = pd.DataFrame({"week_start": pd.DatetimeIndex(date_cells.history_dates(path, date_col, raw[date_col])).normalize()})
     frame.insert(0, "subcategory", raw[group_col].astype(str).to_numpy() if group_col else ALL_GROUP)
     frame["gmv"] = readers.numeric(path, target, raw[target]).to_numpy()  # blank: a week without GMV
     for channel in channels:

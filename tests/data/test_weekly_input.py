@@ -67,6 +67,33 @@ def test_weekly_errors_name_file_column_row(tmp_path):
         load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
 
 
+def test_real_weeks_from_1989_are_read_and_dates_past_the_plan_horizon_are_refused(tmp_path):
+    """Dominick's scanner weeks start in 1989: a table of them reads whole. A week later than today plus the plan
+    horizon, or before 1900, is a typing error named by file, column and row."""
+    from gmvplanner.data.limits import latest_history_date
+
+    frame, _ = weekly_table(n_weeks=40)
+    path = tmp_path / "w.csv"
+    frame.assign(date_week=pd.date_range("1989-09-11", periods=40, freq="7D").strftime("%Y-%m-%d")).to_csv(path, index=False)
+    table = load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+    assert table["week_start"].iloc[0] == pd.Timestamp("1989-09-11") and len(table) == 40
+    latest = latest_history_date()
+    late = latest + pd.Timedelta(days=7)
+    weeks = pd.date_range(end=late, periods=40, freq="7D")
+    frame.assign(date_week=weeks.strftime("%Y-%m-%d")).to_csv(path, index=False)
+    expected = (
+        rf"w.csv row 41, column 'date_week': date {late:%Y-%m-%d} is outside 1900-01-01 to {latest:%Y-%m-%d} "
+        r"\(today plus the 13-week plan horizon\)"
+    )
+    with pytest.raises(InputError, match=expected):
+        load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+    frame.assign(date_week=pd.date_range(end=latest, periods=40, freq="7D").strftime("%Y-%m-%d")).to_csv(path, index=False)
+    assert load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)["week_start"].iloc[-1] == latest
+    frame.assign(date_week=pd.date_range("1899-12-04", periods=40, freq="7D").strftime("%Y-%m-%d")).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"row 2, column 'date_week': date 1899-12-04 is outside 1900-01-01"):
+        load_weekly_table(path, "date_week", "y", ["c", "d"], [], None)
+
+
 @pytest.mark.slow  # the training CLI in a subprocess
 def test_weekly_needs_channels(weekly_csv):
     result = run_cli("ecommerce_training.py", "--weekly", weekly_csv)

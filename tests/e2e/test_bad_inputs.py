@@ -190,7 +190,13 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "orders date in year 9999",
         TRAIN,
         lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line('9999-01-01 00:00:00')}\n")),
-        "outside 1990-01-01 to 2100-12-31",
+        "outside 1900-01-01 to ",
+    ),
+    (  # history may not lie past today plus the plan horizon: 2090 for 2019 is a typing error
+        "orders date in 2090",
+        TRAIN,
+        lambda e: e.train(orders=e.write("o.csv", f"{ORDER_HEADER}\n{order_line('2090-01-01 00:00:00')}\n")),
+        "date 2090-01-01 00:00:00 is outside 1900-01-01 to ",
     ),
     (
         "orders gmv text",
@@ -410,8 +416,8 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
     ("pooling infinite", TRAIN, lambda e: e.train(extra=["--pooling", "inf"]), "argument --pooling"),
     ("unknown model", TRAIN, lambda e: e.train(extra=["--model", "xgb"]), "unknown model 'xgb'"),
     ("start impossible", TRAIN, lambda e: e.train(extra=["--start", "2015-02-30"]), "--start: cannot read date '2015-02-30'"),
-    ("start in 2300", TRAIN, lambda e: e.train(extra=["--start", "2300-01-01"]), "date 2300-01-01 is outside 1990-01-01 to 2100"),
-    ("end in 1900", TRAIN, lambda e: e.train(extra=["--end", "1900-01-01"]), "argument --end: date 1900-01-01 is outside"),
+    ("start in 2300", TRAIN, lambda e: e.train(extra=["--start", "2300-01-01"]), "date 2300-01-01 is outside 1900-01-01 to 2100"),
+    ("end in 1899", TRAIN, lambda e: e.train(extra=["--end", "1899-12-31"]), "argument --end: date 1899-12-31 is outside"),
     ("end before start", TRAIN, lambda e: e.train(extra=["--start", "2016-01-01", "--end", "2015-01-01"]), "is before start"),
     (  # orders alone train since issue 26 (forecasts without channels); a media file alone is still refused
         "media without orders",
@@ -786,21 +792,21 @@ CASES: list[tuple[str, str, Callable[[Env], list[str]], str]] = [
         "inside the artifacts folder",
     ),
     ("optimize out is a folder", TEST, lambda e: e.optimize("--budget", "1", "--weeks", "4", "--out", str(e.tmp)), "is a folder"),
-    # --- dates outside 1990-2100, as every file's dates: --start of optimize too, and years pandas cannot hold
+    # --- dates outside 1900-2100, as a plan's dates: --start of optimize too, and years pandas cannot hold
     *(
         (
             f"optimize start {day[:4]}",
             TEST,
             lambda e, day=day: e.optimize("--budget", "1", "--weeks", "4", "--start", day),
-            f"argument --start: date {day} is outside 1990-01-01 to 2100-12-31",
+            f"argument --start: date {day} is outside 1900-01-01 to 2100-12-31",
         )
-        for day in ("1900-01-01", "2262-06-01", "2300-01-01")
+        for day in ("1899-12-31", "2262-06-01", "2300-01-01")
     ),
     (
         "scenario week in 2300",
         TEST,
         lambda e: e.predict(e.scenario(lambda f: f.assign(week_start=["2016-07-04", "2300-01-06", "2300-01-13", "2300-01-20"]))),
-        "row 3, column 'week_start': date 2300-01-06 is outside 1990-01-01 to 2100-12-31",
+        "row 3, column 'week_start': date 2300-01-06 is outside 1900-01-01 to 2100-12-31",
     ),
     # --- cells beyond Python's csv field limit (131,072 characters), and names too long to show whole
     (
