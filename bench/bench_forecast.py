@@ -76,7 +76,7 @@ class Table:
     note: str = ""
 
 
-TUNA_WINDOW = ("1990-01-01", "1995-09-07")  # weeks 17-313: the CLI refuses dates before 1990; a 4-week gap follows
+TUNA_WINDOW = (None, "1995-09-07")  # weeks 1-313 (the CLI read dates from 1990 only before issue 36); a 4-week gap follows
 TUNA_CONTROLS = ("LPRICE1", "LPRICE2", "LPRICE4", "FULLCUST")
 OJ_CONTROLS = ("deal_share", "price_per_oz")
 TABLES: dict[str, Table] = {
