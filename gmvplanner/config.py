@@ -151,8 +151,9 @@ TRUST_STRETCH = 1.5
 # flighting (`analysis.budget.flighting`): each week of a channel stays within this fraction of its even amount. The
 # model's curve form (S-shaped or concave), on which bursts rest, is weakly identified: on the `today` world's concave
 # truth the model fitted slopes of 3 and a free shape lost 5% of GMV. Tune seeds (bench/bench_flighting.py, 3x widening):
-# 0.5 lost on 1 of 18 data sets (worst -7,368 ₹), 0.25 on 1 of 20 (worst -3,082 ₹)
-FLIGHT_MAX_CHANGE: float | None = 0.5
+# 0.5 lost on 1 of 18 data sets (worst -7,368 ₹), 0.25 on 1 of 20 (worst -3,082 ₹): 0.25, the smaller worst loss.
+# Report seeds with 0.25: 17 of 20 kept even, the other 3 truly +887, +280 and -10,223 ₹ (with 0.5: +199, -979, -11,982)
+FLIGHT_MAX_CHANGE: float | None = 0.25
 NUMERIC_FLOOR = 1e-12  # the smallest divisor or scale: keeps a ratio of zeros finite, far below any real amount
 
 
