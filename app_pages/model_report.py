@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.candidates import candidates_ui
 from app_pages.common import cached_report, current, get_artifacts, page_header
 from gmvplanner.analysis.version_compare import VersionComparison, compare_versions
 from gmvplanner.model.artifacts import Artifacts
@@ -88,6 +89,7 @@ def main() -> None:
         st.subheader("Cleaning report")
         st.dataframe(art.table("cleaning_report"), hide_index=True, key="cleaning_table")
     compare_ui(art, key)
+    candidates_ui(art, key)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from .candidates import add_candidates_parser
 from .common import Parser, add_output_flags, run, setup_logging
 from .experiments import add_experiments_parser
 from .optimise import add_optimise_parser
@@ -23,6 +24,7 @@ SUBCOMMANDS = (
     add_experiments_parser,
     add_readout_parser,
     add_scenarios_parser,
+    add_candidates_parser,
 )
 
 
@@ -31,8 +33,8 @@ def testing_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="ecommerce_testing.py",
         description="Use trained artifacts: predict weekly GMV for a spend scenario, split a budget across channels, "
-        "write the report, propose the lift tests worth running next, read out a finished one, or keep scenarios in "
-        "the shared library.",
+        "write the report, propose the lift tests worth running next, read out a finished one, keep scenarios in "
+        "the shared library, or compare the model with candidate variants.",
     )
     commands = p.add_subparsers(dest="command", required=True)
     for add_subcommand in SUBCOMMANDS:
