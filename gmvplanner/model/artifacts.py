@@ -32,6 +32,7 @@ __all__ = [
     "library_versions",
     "file_sha256",
     "write_artifacts",
+    "swap_into_place",
     "load_artifacts",
     "check_destination",
     "versions_dir",
@@ -94,6 +95,18 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(8 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def swap_into_place(tmp: Path, dest: Path) -> None:
+    """Move the finished folder `tmp` to `dest`, an existing `dest` renamed aside first and removed after, so a
+    reader finds the old folder or the new one, never half of either."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        dest.rename(old)
+    tmp.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _slug(name: str) -> str:
@@ -190,13 +203,7 @@ def write_artifacts(
                 if entry.name not in _ours(dest) and not (tmp / entry.name).exists():
                     copy = shutil.copytree if entry.is_dir() else shutil.copy2
                     copy(entry, tmp / entry.name)
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            dest.rename(old)
-        tmp.rename(dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -4,7 +4,6 @@ immutable), moved into place only when complete, and read back only for the mode
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 from pathlib import Path
@@ -13,6 +12,7 @@ import pandas as pd
 
 from ..analysis.candidates import CandidateSet
 from ..errors import ArtifactError
+from ..model.artifacts import swap_into_place
 
 __all__ = ["CANDIDATES_FILE", "candidates_dir", "write_candidates", "read_candidates", "StaleCandidates"]
 
@@ -47,13 +47,7 @@ def write_candidates(found: CandidateSet, dest: Path | str) -> Path:
         for name in TABLES:
             getattr(found, name).to_csv(tmp / f"{name}.csv", index=False)
         (tmp / CANDIDATES_FILE).write_text(json.dumps(found.meta, indent=1, default=str))
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            dest.rename(old)
-        tmp.rename(dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
