@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.auth import may
-from app_pages.reruns import fragment
+from app_pages.common import progress_ui
 from gmvplanner.model.artifacts import Artifacts
 from gmvplanner.reporting.candidates import (
     THRESHOLD_NOTE,
@@ -17,27 +17,19 @@ from gmvplanner.reporting.candidates import (
 )
 from gmvplanner.service import candidates as candidate_models
 from gmvplanner.service.access import Action
-from gmvplanner.service.retraining import RetrainJob
 
 __all__ = ["candidates_ui"]
-
-
-@fragment(run_every=1.0)
-def _progress_ui(job: RetrainJob) -> None:
-    """The running job's progress, redrawn every second; the whole page reruns once it ends."""
-    with job.lock:
-        message, fraction, state = job.message, job.fraction, job.state
-    if state != "running":
-        st.rerun(scope="app")
-    st.progress(fraction, text=f"Fitting candidate models in the background: {message}")
-    st.caption("About a training's time per candidate; you can leave this page meanwhile.")
 
 
 def _make_ui(art: Artifacts, key: str, note: str) -> None:
     """No candidates to show: why, the command that makes them, and a button that makes them in the background."""
     job = candidate_models.candidates_job(key)
     if job is not None and job.state == "running":
-        _progress_ui(job)
+        progress_ui(
+            job,
+            "Fitting candidate models in the background",
+            "About a training's time per candidate; you can leave this page meanwhile.",
+        )
         return
     st.caption(
         f"{note} Candidates refit this model with other carry-over, curves, pooling and model kind (about half a "

@@ -342,14 +342,19 @@ def plain(message: str) -> str:
 
 
 @fragment(run_every=1.0)
-def progress_ui(job: retraining.RetrainJob) -> None:
-    """The running job's progress, redrawn every second; the whole page reruns once it ends."""
+def progress_ui(
+    job: retraining.RetrainJob,
+    doing: str = "Training a new model version in the background",
+    note: str = "You can leave this page: training goes on, and this page shows the result when you come back.",
+) -> None:
+    """The running background job's progress (`doing`: what it does, `note`: what the analyst may do meanwhile),
+    redrawn every second; the whole page reruns once it ends."""
     with job.lock:
         message, fraction, state = job.message, job.fraction, job.state
     if state != "running":
         st.rerun(scope="app")
-    st.progress(fraction, text=f"Training a new model version in the background: {message}")
-    st.caption("You can leave this page: training goes on, and this page shows the result when you come back.")
+    st.progress(fraction, text=f"{doing}: {message}")
+    st.caption(note)
 
 
 def job_ui(job: retraining.RetrainJob) -> None:

@@ -77,8 +77,8 @@ def profit_headline(
     if baseline_budget is not None and historical.sum() > 0:
         historical = historical / historical.sum() * baseline_budget
     spend_base, spend_rec = money.to_base(float(historical.sum())), money.to_base(float(recommended.sum()))
-    profit_scorer = PlanScorer(artifacts, result.weeks, channels, margins)
     gmv_scorer = PlanScorer(artifacts, result.weeks, channels)
+    profit_scorer = gmv_scorer.weighted(margins)
     earned = profit_scorer.totals(np.vstack([historical, recommended]))
     level_draws = profit_scorer.draws(np.vstack([historical, recommended]))
     gain_draws = Objective(profit_scorer, historical).uplift_draws(recommended)

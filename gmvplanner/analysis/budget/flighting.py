@@ -27,9 +27,9 @@ from ...dates import DAYS_PER_WEEK, week_start
 from ...errors import InputError
 from ...model.artifacts import Artifacts
 from ...units import MoneyUnit
-from ..scenarios import ScenarioDesign, scenario_designs
+from ..scenarios import ScenarioDesign
 from .bounds import exact_total
-from .scoring import even_plan
+from .scoring import PlanScorer
 
 __all__ = [
     "WeekBounds",
@@ -140,51 +140,26 @@ def tail_weeks(artifacts: Artifacts) -> int:
     return int(min(MAX_TAIL_WEEKS, np.ceil(np.log(TAIL_SHARE) / np.log(decay))))
 
 
-class FlightScorer:
-    """Predicted GMV (₹) of many weekly shapes at once, over the horizon's weeks and the carry-over tail after them.
+class FlightScorer(PlanScorer):
+    """Predicted GMV (₹) of many weekly shapes at once, over the horizon's weeks and the carry-over tail after them:
+    `PlanScorer` with a shape per plan instead of channel totals.
 
     A shape is an array (weeks, channels) of spend per week in the input money unit; shapes stack on a first axis.
     """
 
-    def __init__(
-        self, artifacts: Artifacts, weeks: pd.DatetimeIndex, channels: list[str], margins: dict[str, float] | None = None
-    ):
-        self.channels, self.n_weeks, self.money = channels, len(weeks), artifacts.money
+    def _scored_weeks(self, artifacts: Artifacts, weeks: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """The horizon and the carry-over tail after it, in which every channel keeps its even rate."""
         self.tail = tail_weeks(artifacts)
-        scored = pd.date_range(weeks[0], periods=len(weeks) + self.tail, freq="7D")
-        self.designs = scenario_designs(artifacts, even_plan(scored, channels, np.zeros(len(channels))))
-        self.weights = [1.0 if margins is None else float(margins.get(d.bundle.subcategory, 0.0)) for d in self.designs]
+        return pd.date_range(weeks[0], periods=len(weeks) + self.tail, freq="7D")
+
+    def _rows(self, shapes: np.ndarray) -> np.ndarray:
+        return np.asarray(shapes, float).reshape(-1, self.n_weeks, len(self.channels))
 
     def _variants(self, design: ScenarioDesign, shapes: np.ndarray) -> list[dict[str, np.ndarray]]:
         per_day = self.money.to_base(np.clip(shapes, 0.0, None)) * design.bundle.spend_share / DAYS_PER_WEEK
         after = np.repeat(per_day.mean(axis=1, keepdims=True), self.tail, axis=1)  # each channel's even rate
         padded = np.concatenate([per_day, after], axis=1)
         return [{c: padded[v, :, j] for j, c in enumerate(self.channels)} for v in range(len(shapes))]
-
-    def totals(self, shapes: np.ndarray) -> np.ndarray:
-        """Mean GMV of each shape, shape (shapes,)."""
-        shapes = np.asarray(shapes, float).reshape(-1, self.n_weeks, len(self.channels))
-        out = np.zeros(len(shapes))
-        for design, weight in zip(self.designs, self.weights):
-            b = design.bundle
-            out += weight * b.estimator.media_response(
-                design.X, b.spec, design.days, self._variants(design, shapes), design.carry_in
-            )
-        return out
-
-    def draws(self, shapes: np.ndarray) -> np.ndarray | None:
-        """GMV of each shape under every bootstrap refit, shape (shapes, draws); None without refits."""
-        shapes = np.asarray(shapes, float).reshape(-1, self.n_weeks, len(self.channels))
-        out = None
-        for design, weight in zip(self.designs, self.weights):
-            b = design.bundle
-            part = b.estimator.media_response_draws(
-                design.X, b.spec, design.days, self._variants(design, shapes), design.carry_in
-            )
-            if part is None:
-                return None
-            out = weight * part if out is None else out + weight * part
-        return out
 
 
 @dataclass

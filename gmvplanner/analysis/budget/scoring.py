@@ -3,6 +3,8 @@ predicts many such plans' GMV at once (mean, and under every bootstrap draw of t
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
@@ -44,13 +46,31 @@ class PlanScorer:
         self, artifacts: Artifacts, weeks: pd.DatetimeIndex, channels: list[str], margins: dict[str, float] | None = None
     ):
         self.channels, self.n_weeks, self.money = channels, len(weeks), artifacts.money
-        self.designs = scenario_designs(artifacts, even_plan(weeks, channels, np.zeros(len(channels))))
-        # with contribution margins each subcategory's GMV counts as its margin's share: plans are scored on profit
-        self.weights = [1.0 if margins is None else float(margins.get(d.bundle.subcategory, 0.0)) for d in self.designs]
+        scored = self._scored_weeks(artifacts, weeks)
+        self.designs = scenario_designs(artifacts, even_plan(scored, channels, np.zeros(len(channels))))
+        self.weights = self._weights(margins)
+
+    def _weights(self, margins: dict[str, float] | None) -> list[float]:
+        """With contribution margins each subcategory's GMV counts as its margin's share: plans are scored on profit."""
+        return [1.0 if margins is None else float(margins.get(d.bundle.subcategory, 0.0)) for d in self.designs]
+
+    def weighted(self, margins: dict[str, float] | None) -> PlanScorer:
+        """The same scorer (the same scenario designs, not built again) counting each subcategory's GMV by `margins`."""
+        other = copy.copy(self)
+        other.weights = self._weights(margins)
+        return other
+
+    def _scored_weeks(self, artifacts: Artifacts, weeks: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """The weeks each plan is predicted over: the horizon itself."""
+        return weeks
+
+    def _rows(self, plans: np.ndarray) -> np.ndarray:
+        """`plans` as one plan per row."""
+        return np.atleast_2d(np.asarray(plans, float))
 
     def totals(self, plans: np.ndarray) -> np.ndarray:
         """Mean GMV of each row of `plans` (channel totals over the horizon, in the input money unit)."""
-        plans = np.atleast_2d(np.asarray(plans, float))
+        plans = self._rows(plans)
         out = np.zeros(len(plans))
         for design, weight in zip(self.designs, self.weights):
             bundle = design.bundle
@@ -65,7 +85,7 @@ class PlanScorer:
     def draws(self, plans: np.ndarray) -> np.ndarray | None:
         """GMV of each plan under every draw of the estimated effects, shape (plans, draws); None when a
         model has no such draws."""
-        plans = np.atleast_2d(np.asarray(plans, float))
+        plans = self._rows(plans)
         out = None
         for design, weight in zip(self.designs, self.weights):
             bundle = design.bundle
